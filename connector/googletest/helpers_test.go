@@ -1,0 +1,171 @@
+package googletest_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/oauth2"
+
+	"github.com/scopetrail/scopetrail/connector/googletest"
+	"github.com/scopetrail/scopetrail/connector/googletest/workspace"
+	"github.com/scopetrail/scopetrail/scopes"
+)
+
+const (
+	clientID     = "1234-test.apps.googleusercontent.com"
+	clientSecret = "test-secret"
+	redirectURI  = "http://127.0.0.1:9999/auth/callback"
+	// htmlName is a display name that must come out escaped.
+	htmlName = "<script>alert(1)</script>"
+)
+
+// clock is a settable clock for the fake.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// fake is a started fake Google with one registered client.
+type fake struct {
+	*googletest.Server
+	base  string
+	urls  googletest.URLs
+	clock *clock
+	ws    *workspace.Workspace
+	// users are the emails of the first active people of the workspace.
+	users []string
+}
+
+// fakeOptions tune newFake.
+type fakeOptions struct {
+	people        int
+	testingClient bool
+	recordingSize int64
+	noMeetings    bool // a directory only, quick to generate at scale
+}
+
+// newFake starts a fake serving a small generated workspace, plus a person
+// whose name is HTML.
+func newFake(t testing.TB, o fakeOptions) *fake {
+	t.Helper()
+	if o.people == 0 {
+		o.people = 8
+	}
+	clk := &clock{t: time.Now().Truncate(time.Second)}
+	calendars, meetings := 2, 6
+	if o.noMeetings {
+		calendars, meetings = 1, 0
+	}
+	ws, err := workspace.Generate(workspace.GenerateOptions{
+		Seed: 42, Domain: "example.test", People: o.people, CalendarsPerPerson: calendars, MeetingsPerCalendar: meetings,
+		MeetShare: 1, RecordingShare: 1, TranscriptShare: 1, RecordingSize: o.recordingSize, Now: clk.Now(),
+	})
+	if err != nil {
+		t.Fatalf("workspace.Generate: %v", err)
+	}
+	ws.PutPerson(workspace.Person{ID: "html1", Email: "mallory@example.test", GivenName: "Mal", FamilyName: "Lory", DisplayName: htmlName})
+	s, base, err := googletest.Start(googletest.Options{Workspace: ws, Now: clk.Now, Seed: 1})
+	if err != nil {
+		t.Fatalf("googletest.Start: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	s.RegisterClient(googletest.Client{ID: clientID, Secret: clientSecret, RedirectURIs: []string{redirectURI},
+		Name: "ScopeTrail Test", Testing: o.testingClient})
+	f := &fake{Server: s, base: base, urls: googletest.Endpoints(base), clock: clk, ws: ws}
+	for _, p := range ws.People() {
+		if !p.Deleted && p.ID != "html1" {
+			f.users = append(f.users, p.Email)
+		}
+	}
+	return f
+}
+
+// config is an oauth2 config for the registered client.
+func (f *fake) config(scopeList ...string) *oauth2.Config {
+	return &oauth2.Config{
+		ClientID: clientID, ClientSecret: clientSecret, RedirectURL: redirectURI, Scopes: scopeList,
+		Endpoint: oauth2.Endpoint{AuthURL: f.urls.AuthURL, TokenURL: f.urls.TokenURL, AuthStyle: oauth2.AuthStyleInParams},
+	}
+}
+
+// allScopes are the scopes ScopeTrail asks for, sign-in included.
+var allScopes = []string{scopes.OpenID, scopes.Email, scopes.Profile, scopes.DirectoryReadonly,
+	scopes.CalendarReadonly, scopes.CalendarEventsReadonly, scopes.DriveReadonly}
+
+// postForm posts a form to the fake and decodes the JSON answer.
+func (f *fake) postForm(t testing.TB, path string, form url.Values) (int, map[string]any) {
+	t.Helper()
+	resp, err := http.PostForm(f.base+path, form)
+	if err != nil {
+		t.Fatalf("POST %s: %v", path, err)
+	}
+	defer resp.Body.Close()
+	var body map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
+		t.Fatalf("POST %s: decoding the answer: %v", path, err)
+	}
+	return resp.StatusCode, body
+}
+
+// getJSON gets a path of the fake and decodes the JSON answer.
+func (f *fake) getJSON(t testing.TB, path string) (int, map[string]any) {
+	t.Helper()
+	resp, err := http.Get(f.base + path)
+	if err != nil {
+		t.Fatalf("GET %s: %v", path, err)
+	}
+	defer resp.Body.Close()
+	var body map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
+		t.Fatalf("GET %s: decoding the answer: %v", path, err)
+	}
+	return resp.StatusCode, body
+}
+
+// googletestClient is a second registered client.
+func googletestClient(id string) googletest.Client {
+	return googletest.Client{ID: id, Secret: "other-secret", RedirectURIs: []string{redirectURI}}
+}
+
+// doJSON sends a request and decodes the JSON answer.
+func doJSON(t testing.TB, req *http.Request) (int, map[string]any) {
+	t.Helper()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
+	}
+	defer resp.Body.Close()
+	var body map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
+		t.Fatalf("%s %s: decoding the answer: %v", req.Method, req.URL.Path, err)
+	}
+	return resp.StatusCode, body
+}
+
+// recording returns a Meet recording of the workspace that is not trashed.
+func (f *fake) recording(t testing.TB) *workspace.File {
+	t.Helper()
+	for _, file := range f.ws.Files() {
+		if file.MimeType == workspace.MimeMP4 && !file.Trashed && !file.Deleted {
+			return file
+		}
+	}
+	t.Fatal("the workspace has no recording")
+	return nil
+}
