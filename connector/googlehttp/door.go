@@ -1,0 +1,118 @@
+package googlehttp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"golang.org/x/oauth2"
+
+	"github.com/scopetrail/scopetrail/scopes"
+	"github.com/scopetrail/scopetrail/scopes/audit"
+	"github.com/scopetrail/scopetrail/scopes/grant"
+)
+
+// GrantSource gives the door the users' grants, and takes its reports of
+// revocations seen at Google. *grant.Store is one.
+type GrantSource interface {
+	// Get returns the grant of a user, or an error wrapping
+	// grant.ErrNotFound.
+	Get(ctx context.Context, userID string) (grant.Grant, error)
+	// MarkReconnect marks that the user must link their account again.
+	MarkReconnect(ctx context.Context, userID, reason string) error
+	// Revoke marks the user's grant revoked.
+	Revoke(ctx context.Context, userID, reason string) error
+}
+
+// TokenStore keeps the users' tokens. The door is the only reader of token
+// values that sends them anywhere.
+type TokenStore interface {
+	// Load returns the user's token.
+	Load(ctx context.Context, userID string) (*oauth2.Token, error)
+	// Save stores a refreshed token; a token without a refresh token keeps
+	// the stored one.
+	Save(ctx context.Context, userID string, tok *oauth2.Token) error
+}
+
+// Options configure a Door.
+type Options struct {
+	// Bases maps API names ("people", "calendar", "drive") to base URLs;
+	// nil means Google's.
+	Bases map[string]string
+	// OAuth2 holds the client credentials and the token endpoint used to
+	// refresh tokens. Required.
+	OAuth2 *oauth2.Config
+	// RevokeURL is Google's token revocation endpoint, for Revoke.
+	RevokeURL string
+	// Grants, Tokens and Trail are required.
+	Grants GrantSource
+	Tokens TokenStore
+	Trail  *audit.Trail
+	// Base sends the requests; nil means http.DefaultTransport.
+	Base http.RoundTripper
+	// Now is the clock that decides whether a token has expired; nil means
+	// time.Now. Latency is measured with the monotonic clock.
+	Now func() time.Time
+	// ActorEmail, when set, names the user in audit entries. It is asked
+	// once per user and cached.
+	ActorEmail func(ctx context.Context, userID string) (string, error)
+	// OnRevoked, when set, is told when Google reports that a user's grant
+	// was revoked, after the grant was marked.
+	OnRevoked func(ctx context.Context, userID, reason string)
+}
+
+// Door is the audited door to Google. It is safe for concurrent use.
+type Door struct {
+	bases      map[string]string
+	oauth      *oauth2.Config
+	revokeURL  string
+	grants     GrantSource
+	tokens     TokenStore
+	trail      *audit.Trail
+	base       http.RoundTripper
+	now        func() time.Time
+	emails     func(ctx context.Context, userID string) (string, error)
+	emailCache sync.Map
+	onRevoked  func(ctx context.Context, userID, reason string)
+
+	// refreshing holds one mutex per user, so that one refresh at a time
+	// runs for a user in this process.
+	refreshing sync.Map
+}
+
+// New returns a Door.
+func New(o Options) (*Door, error) {
+	var missing []error
+	for name, ok := range map[string]bool{"OAuth2": o.OAuth2 != nil, "Grants": o.Grants != nil, "Tokens": o.Tokens != nil, "Trail": o.Trail != nil} {
+		if !ok {
+			missing = append(missing, fmt.Errorf("googlehttp: Options.%s is required", name))
+		}
+	}
+	if err := errors.Join(missing...); err != nil {
+		return nil, err
+	}
+	d := &Door{bases: o.Bases, oauth: o.OAuth2, revokeURL: o.RevokeURL, grants: o.Grants, tokens: o.Tokens, trail: o.Trail,
+		base: o.Base, now: o.Now, emails: o.ActorEmail, onRevoked: o.OnRevoked}
+	if d.bases == nil {
+		d.bases = map[string]string{}
+		for _, api := range scopes.APIs() {
+			d.bases[api] = scopes.DefaultBaseURL(api)
+		}
+	}
+	if d.base == nil {
+		d.base = http.DefaultTransport
+	}
+	if d.now == nil {
+		d.now = time.Now
+	}
+	return d, nil
+}
+
+// Client returns an HTTP client that acts for a user through the door, for
+// option.WithHTTPClient. Requests need a purpose: see WithPurpose.
+func (d *Door) Client(userID string) *http.Client {
+	return &http.Client{Transport: &transport{door: d, userID: userID}}
+}

@@ -1,0 +1,145 @@
+package googlehttp
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"golang.org/x/oauth2"
+
+	"github.com/scopetrail/scopetrail/scopes/audit"
+)
+
+// expiryDelta is how long before its expiry a token is treated as expired,
+// as golang.org/x/oauth2 does.
+const expiryDelta = 10 * time.Second
+
+// token returns a usable token for c's user: the stored one while it is
+// fresh, else a refreshed one. A non-empty stale is an access token Google
+// refused; the token is refreshed unless another request already replaced
+// it. refreshed reports whether this call refreshed the token.
+func (d *Door) token(ctx context.Context, c *call, stale string) (tok *oauth2.Token, refreshed bool, err error) {
+	if tok, err = d.load(ctx, c); err != nil || d.fresh(tok, stale) {
+		return tok, false, err
+	}
+	mu, _ := d.refreshing.LoadOrStore(c.userID, &sync.Mutex{})
+	mu.(*sync.Mutex).Lock()
+	defer mu.(*sync.Mutex).Unlock()
+	// Another request may have refreshed the token while this one waited.
+	if tok, err = d.load(ctx, c); err != nil || d.fresh(tok, stale) {
+		return tok, false, err
+	}
+	if tok, err = d.refresh(ctx, c, tok); err != nil {
+		return nil, false, err
+	}
+	return tok, true, nil
+}
+
+func (d *Door) fresh(tok *oauth2.Token, stale string) bool {
+	return tok.AccessToken != "" && tok.AccessToken != stale &&
+		(tok.Expiry.IsZero() || d.now().Add(expiryDelta).Before(tok.Expiry))
+}
+
+// load loads the user's token; without one the request is refused with a
+// deny entry.
+func (d *Door) load(ctx context.Context, c *call) (*oauth2.Token, error) {
+	tok, err := d.tokens.Load(ctx, c.userID)
+	if err == nil && tok != nil {
+		return tok, nil
+	}
+	return nil, d.noToken(ctx, c, "no_token", err)
+}
+
+// noToken writes the deny entry of a request refused for want of a token
+// and returns its error, wrapping cause when there is one.
+func (d *Door) noToken(ctx context.Context, c *call, reason string, cause error) error {
+	err := fmt.Errorf("%w for %s: %s", ErrNoToken, c.userID, reason)
+	if cause != nil {
+		err = fmt.Errorf("%w: %w", err, cause)
+	}
+	return d.deny(ctx, c, reason, err)
+}
+
+// refresh gets a new access token from Google's token endpoint, through the
+// base transport, audited as a refresh (or refresh_failed) entry, and stores
+// it. An invalid_grant answer means the user revoked the app: the grant is
+// marked revoked.
+func (d *Door) refresh(ctx context.Context, c *call, tok *oauth2.Token) (*oauth2.Token, error) {
+	if tok.RefreshToken == "" {
+		return nil, errors.Join(d.noToken(ctx, c, "no_refresh_token", nil), d.grants.MarkReconnect(ctx, c.userID, "no_refresh_token"))
+	}
+	e := d.entry(c, audit.EventRefresh)
+	e.APIName, e.MethodName, e.Scope, e.Resource = "oauth2", "oauth2.token", "", ""
+	begin, err := d.trail.Begin(ctx, e)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrAuditUnavailable, err)
+	}
+	var res audit.Result
+	hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		resp, err := d.base.RoundTrip(r)
+		if err == nil {
+			res.HTTPStatus, res.NumResponseBytes = resp.StatusCode, max(resp.ContentLength, 0)
+		}
+		return resp, err
+	})}
+	start := time.Now()
+	nt, err := d.oauth.TokenSource(context.WithValue(ctx, oauth2.HTTPClient, hc), &oauth2.Token{RefreshToken: tok.RefreshToken}).Token()
+	res.Latency = time.Since(start)
+	if err == nil {
+		if err = d.tokens.Save(ctx, c.userID, nt); err != nil {
+			res.Outcome, res.ErrorReason = audit.OutcomeError, "token_store_error"
+			return nil, errors.Join(fmt.Errorf("googlehttp: storing the refreshed token of %s: %w", c.userID, err), d.complete(ctx, begin, res))
+		}
+		res.Outcome = audit.OutcomeOK
+		if nt.RefreshToken == "" {
+			nt.RefreshToken = tok.RefreshToken
+		}
+		return nt, d.complete(ctx, begin, res)
+	}
+	var re *oauth2.RetrieveError
+	reason := "transport_error"
+	if errors.As(err, &re) {
+		// Never wrap re itself: its message holds the response body.
+		reason = cmp.Or(re.ErrorCode, "token_endpoint_error")
+		err = errors.New(reason)
+	}
+	res.Event, res.Outcome, res.ErrorReason = audit.EventRefreshFailed, audit.OutcomeError, reason
+	cerr := d.complete(ctx, begin, res)
+	switch reason {
+	case "invalid_grant":
+		return nil, errors.Join(fmt.Errorf("%w: refreshing the token of %s: invalid_grant", ErrRevoked, c.userID), cerr, d.revoked(ctx, c, reason))
+	case "unauthorized_client":
+		// The refresh token belongs to another OAuth client.
+		cerr = errors.Join(cerr, d.grants.MarkReconnect(ctx, c.userID, reason))
+	}
+	return nil, errors.Join(fmt.Errorf("%w: refreshing the token of %s: %w", ErrNoToken, c.userID, err), cerr)
+}
+
+// revoked handles a revocation seen at Google: it marks the grant revoked,
+// writes a revoke entry with the reason, and tells OnRevoked.
+func (d *Door) revoked(ctx context.Context, c *call, reason string) error {
+	ctx = context.WithoutCancel(ctx)
+	merr := d.grants.Revoke(ctx, c.userID, reason)
+	e := d.entry(c, audit.EventRevoke)
+	e.Outcome, e.ErrorReason = audit.OutcomeOK, reason
+	if merr != nil {
+		e.Outcome = audit.OutcomeError
+	}
+	_, aerr := d.trail.Append(ctx, e)
+	if d.onRevoked != nil {
+		d.onRevoked(ctx, c.userID, reason)
+	}
+	if err := errors.Join(merr, aerr); err != nil {
+		return fmt.Errorf("googlehttp: recording the revocation of %s: %w", c.userID, err)
+	}
+	return nil
+}
+
+// roundTripFunc is a RoundTripper made of a function.
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

@@ -1,0 +1,171 @@
+package audit
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Query limits.
+const (
+	DefaultLimit = 100
+	MaxLimit     = 1000
+)
+
+// Filter selects entries. Zero fields match everything.
+type Filter struct {
+	UserID, Scope, Method, Purpose string
+	Event                          Event
+	Outcome                        Outcome
+	// Since and Until bound the entries' time: Since <= Time < Until.
+	Since, Until time.Time
+	// Raw selects every stored entry as stored: a request's pending entry
+	// and the entry that records its outcome. Otherwise each request is one
+	// entry, its pending entry completed with its outcome ("unknown" when
+	// none was recorded).
+	Raw bool
+	// Desc orders newest first.
+	Desc bool
+	// Cursor continues from a previous Page's Next.
+	Cursor string
+	// Limit is the page size: 0 means DefaultLimit; at most MaxLimit.
+	Limit int
+}
+
+// Page is one page of entries.
+type Page struct {
+	Entries []Entry
+	// Next is the cursor for the following page, "" after the last.
+	Next string
+}
+
+// pendingAsUnknown is the outcome of a request entry as read: its recorded
+// outcome, or "unknown" if none was recorded.
+const pendingAsUnknown = "COALESCE(r.outcome, CASE WHEN b.outcome = 'pending' THEN 'unknown' ELSE b.outcome END)"
+
+// Query returns one page of the entries that match f, ordered by seq.
+// Pagination is by keyset, so pages stay fast and stable while entries are
+// appended.
+func (t *Trail) Query(ctx context.Context, f Filter) (Page, error) {
+	limit := f.Limit
+	if limit <= 0 {
+		limit = DefaultLimit
+	}
+	limit = min(limit, MaxLimit)
+	q, args, err := buildQuery(f, limit)
+	if err != nil {
+		return Page{}, err
+	}
+	rows, err := t.db.Query(ctx, q, args...)
+	if err != nil {
+		return Page{}, fmt.Errorf("querying the audit trail: %w", err)
+	}
+	defer rows.Close()
+	p := Page{Entries: make([]Entry, 0, limit)}
+	for rows.Next() {
+		var e Entry
+		var at, latency int64
+		if err := rows.Scan(&e.Seq, &e.ID, &at, &e.ActorID, &e.ActorEmail, &e.ClientID, &e.Event, &e.APIName,
+			&e.MethodName, &e.Scope, &e.Purpose, &e.Resource, &e.HTTPStatus, &e.ErrorReason, &e.Outcome,
+			&e.NumResponseBytes, &e.Items, &latency, &e.RequestID, &e.Replica, &e.RefSeq, &e.PrevHash, &e.Hash); err != nil {
+			return Page{}, fmt.Errorf("querying the audit trail: %w", err)
+		}
+		e.Time, e.Latency = time.UnixMicro(at).UTC(), time.Duration(latency)*time.Microsecond
+		p.Entries = append(p.Entries, e)
+	}
+	if err := rows.Err(); err != nil {
+		return Page{}, fmt.Errorf("querying the audit trail: %w", err)
+	}
+	if len(p.Entries) == limit {
+		p.Next = strconv.FormatInt(p.Entries[limit-1].Seq, 10)
+	}
+	return p, nil
+}
+
+// Entries returns every entry that matches f, from f.Cursor on, reading a
+// page of f.Limit entries at a time, so that memory stays constant however
+// many entries match.
+func (t *Trail) Entries(ctx context.Context, f Filter) iter.Seq2[Entry, error] {
+	return func(yield func(Entry, error) bool) {
+		for {
+			p, err := t.Query(ctx, f)
+			if err != nil {
+				yield(Entry{}, err)
+				return
+			}
+			for _, e := range p.Entries {
+				if !yield(e, nil) {
+					return
+				}
+			}
+			if p.Next == "" {
+				return
+			}
+			f.Cursor = p.Next
+		}
+	}
+}
+
+// buildQuery writes the SQL for a page of f.
+func buildQuery(f Filter, limit int) (string, []any, error) {
+	var b strings.Builder
+	event, outcome := "COALESCE(r.event, b.event)", pendingAsUnknown
+	if f.Raw {
+		event, outcome = "b.event", "b.outcome"
+		b.WriteString(`SELECT b.seq, b.id, b.time_us, b.actor_id, b.actor_email, b.client_id, b.event, b.api_name,
+			b.method_name, b.scope, b.purpose, b.resource, b.http_status, b.error_reason, b.outcome,
+			b.num_response_bytes, b.items, b.latency_us, b.request_id, b.replica, b.ref_seq, b.prev_hash, b.hash
+			FROM audit_entries b WHERE 1 = 1`)
+	} else {
+		b.WriteString(`SELECT b.seq, b.id, b.time_us, b.actor_id, b.actor_email, b.client_id, ` + event + `, b.api_name,
+			b.method_name, b.scope, b.purpose, b.resource, COALESCE(r.http_status, b.http_status),
+			COALESCE(r.error_reason, b.error_reason), ` + outcome + `,
+			COALESCE(r.num_response_bytes, b.num_response_bytes), COALESCE(r.items, b.items),
+			COALESCE(r.latency_us, b.latency_us), b.request_id, b.replica, b.ref_seq, b.prev_hash, b.hash
+			FROM audit_entries b LEFT JOIN audit_entries r ON r.ref_seq = b.seq AND r.ref_seq > 0
+			WHERE b.ref_seq = 0`)
+	}
+	var args []any
+	where := func(cond string, arg any) {
+		b.WriteString(" AND " + cond)
+		args = append(args, arg)
+	}
+	for _, c := range []struct {
+		col string
+		val string
+	}{
+		{"b.actor_id", f.UserID}, {"b.scope", f.Scope}, {"b.method_name", f.Method}, {"b.purpose", f.Purpose},
+		{event, string(f.Event)}, {outcome, string(f.Outcome)},
+	} {
+		if c.val != "" {
+			where(c.col+" = ?", c.val)
+		}
+	}
+	if !f.Since.IsZero() {
+		where("b.time_us >= ?", f.Since.UnixMicro())
+	}
+	if !f.Until.IsZero() {
+		where("b.time_us < ?", f.Until.UnixMicro())
+	}
+	order := "ASC"
+	if f.Desc {
+		order = "DESC"
+	}
+	if f.Cursor != "" {
+		after, err := strconv.ParseInt(f.Cursor, 10, 64)
+		if err != nil || after < 0 {
+			return "", nil, fmt.Errorf("querying the audit trail: cursor %q: %w", f.Cursor, ErrBadCursor)
+		}
+		if f.Desc {
+			where("b.seq < ?", after)
+		} else {
+			where("b.seq > ?", after)
+		}
+	}
+	b.WriteString(" ORDER BY b.seq " + order + " LIMIT ?")
+	args = append(args, limit)
+	return b.String(), args, nil
+}

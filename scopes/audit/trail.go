@@ -1,0 +1,244 @@
+package audit
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/scopetrail/scopetrail/scopes/sqldb"
+)
+
+// DefaultCheckpointEvery is how many entries pass between two automatic
+// checkpoints when Options.CheckpointEvery is 0.
+const DefaultCheckpointEvery = 1000
+
+// maxBatch bounds how many concurrent appends share one transaction.
+const maxBatch = 256
+
+// Options configure a Trail.
+type Options struct {
+	// Replica names this process; it is stored on every entry that has
+	// none.
+	Replica string
+	// Signer signs checkpoints. Without it no checkpoint is written, and
+	// Verify cannot prove that the tail was not truncated.
+	Signer ed25519.PrivateKey
+	// CheckpointEvery is how many entries pass between two automatic
+	// checkpoints: 0 means DefaultCheckpointEvery, a negative number none.
+	CheckpointEvery int
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// WriteTimeout bounds one append transaction; 0 means 10 seconds.
+	WriteTimeout time.Duration
+}
+
+// Trail is the audit trail of one database. It is safe for concurrent use,
+// and several processes may append to one database: appends are serialized
+// by a lock on the chain's head row, so they always form one chain.
+type Trail struct {
+	db      *sqldb.DB
+	replica string
+	signer  ed25519.PrivateKey
+	every   int64
+	now     func() time.Time
+	timeout time.Duration
+
+	// mu guards the group-commit queue: concurrent appends wait in queue
+	// while one of them, the leader, writes a batch in one transaction.
+	mu       sync.Mutex
+	queue    []*pending
+	flushing bool
+}
+
+// pending is one append waiting for its batch.
+type pending struct {
+	in, out Entry
+	err     error
+	done    chan struct{}
+	// wake promotes a waiting append to leader.
+	wake chan struct{}
+}
+
+// New returns the trail stored in db, which must be migrated.
+func New(db *sqldb.DB, o Options) *Trail {
+	t := &Trail{db: db, replica: o.Replica, signer: o.Signer, every: int64(o.CheckpointEvery), now: o.Now, timeout: o.WriteTimeout}
+	if t.every == 0 {
+		t.every = DefaultCheckpointEvery
+	}
+	if t.now == nil {
+		t.now = time.Now
+	}
+	if t.timeout == 0 {
+		t.timeout = 10 * time.Second
+	}
+	return t
+}
+
+// Append writes an entry and returns it as stored, with Seq, ID, hashes and,
+// if they are zero, Time and Replica filled in. An empty Outcome is stored
+// as "ok". The entry is durable when Append returns.
+func (t *Trail) Append(ctx context.Context, e Entry) (Entry, error) {
+	if e.Outcome == "" {
+		e.Outcome = OutcomeOK
+	}
+	return t.append(ctx, e)
+}
+
+// Begin writes the entry for a request that is about to leave, with outcome
+// "pending", and returns it as stored. The request must not be sent unless
+// Begin succeeds. Record the outcome with Complete.
+func (t *Trail) Begin(ctx context.Context, e Entry) (Entry, error) {
+	e.Outcome = OutcomePending
+	return t.append(ctx, e)
+}
+
+// Complete appends the entry that records the outcome of begin, a pending
+// entry returned by Begin, and returns it. It must be called at most once
+// per begun request.
+func (t *Trail) Complete(ctx context.Context, begin Entry, r Result) (Entry, error) {
+	if begin.Seq == 0 || begin.Outcome != OutcomePending {
+		return Entry{}, fmt.Errorf("completing entry %d: %w", begin.Seq, ErrNotPending)
+	}
+	if r.Outcome == "" || r.Outcome == OutcomePending || r.Outcome == OutcomeUnknown {
+		return Entry{}, fmt.Errorf("completing entry %d with outcome %q: %w", begin.Seq, r.Outcome, ErrInvalidEntry)
+	}
+	e := begin
+	e.Seq, e.ID, e.Time, e.PrevHash, e.Hash = 0, "", time.Time{}, "", ""
+	if r.Event != "" {
+		e.Event = r.Event
+	}
+	e.Outcome, e.HTTPStatus, e.ErrorReason = r.Outcome, r.HTTPStatus, r.ErrorReason
+	e.NumResponseBytes, e.Items, e.Latency = r.NumResponseBytes, r.Items, r.Latency
+	e.RefSeq = begin.Seq
+	return t.append(ctx, e)
+}
+
+// append queues e for the next batch and waits until it is committed. The
+// first append to find no batch in progress leads: it writes what is queued
+// in one transaction, then hands the lead to the next waiting append.
+func (t *Trail) append(ctx context.Context, e Entry) (Entry, error) {
+	if e.Event == "" {
+		return Entry{}, fmt.Errorf("appending: event is empty: %w", ErrInvalidEntry)
+	}
+	if err := ctx.Err(); err != nil {
+		return Entry{}, fmt.Errorf("appending %s entry: %w", e.Event, err)
+	}
+	p := &pending{in: e, done: make(chan struct{}), wake: make(chan struct{}, 1)}
+	t.mu.Lock()
+	t.queue = append(t.queue, p)
+	lead := !t.flushing
+	t.flushing = true
+	t.mu.Unlock()
+	if !lead {
+		select {
+		case <-p.done:
+			return p.out, p.err
+		case <-p.wake:
+		}
+	}
+	t.mu.Lock()
+	n := min(len(t.queue), maxBatch)
+	batch := t.queue[:n:n]
+	t.queue = t.queue[n:]
+	t.mu.Unlock()
+
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), t.timeout)
+	err := t.write(wctx, batch)
+	cancel()
+	for _, b := range batch {
+		if err != nil {
+			b.out, b.err = Entry{}, fmt.Errorf("appending %s entry: %w", b.in.Event, err)
+		}
+		close(b.done)
+	}
+
+	t.mu.Lock()
+	if len(t.queue) > 0 {
+		t.queue[0].wake <- struct{}{}
+	} else {
+		t.flushing = false
+	}
+	t.mu.Unlock()
+	return p.out, p.err
+}
+
+// write appends a batch in one transaction that holds the chain's head.
+func (t *Trail) write(ctx context.Context, batch []*pending) error {
+	return t.db.InTx(ctx, func(tx *sqldb.Tx) error {
+		h, err := t.lockHead(ctx, tx)
+		if err != nil {
+			return err
+		}
+		entries := make([]Entry, len(batch))
+		var cps []Checkpoint
+		for i, p := range batch {
+			e := p.in
+			h.seq++
+			e.Seq, e.PrevHash = h.seq, h.hash
+			if e.ID == "" {
+				e.ID = randomID()
+			}
+			if e.Time.IsZero() {
+				e.Time = t.now()
+			}
+			e.Time, e.Latency = micro(e.Time), e.Latency.Truncate(time.Microsecond)
+			if e.Replica == "" {
+				e.Replica = t.replica
+			}
+			if e.Hash, err = entryHash(formatVersion, h.chainID, &e); err != nil {
+				return err
+			}
+			h.hash = e.Hash
+			entries[i] = e
+			if t.signer != nil && t.every > 0 && e.Seq%t.every == 0 {
+				cps = append(cps, t.sign(h.chainID, e.Seq, e.Hash))
+			}
+		}
+		if err := insertEntries(ctx, tx, h.chainID, entries); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, "UPDATE audit_chain SET head_seq = ?, head_hash = ? WHERE id = 1", h.seq, h.hash); err != nil {
+			return fmt.Errorf("moving the chain head: %w", err)
+		}
+		for _, cp := range cps {
+			if err := insertCheckpoint(ctx, tx, cp); err != nil {
+				return err
+			}
+		}
+		for i, p := range batch {
+			p.out = entries[i]
+		}
+		return nil
+	})
+}
+
+// entryValues is one row of insertEntries' VALUES list.
+const entryValues = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+
+// insertEntries inserts entries with one statement.
+func insertEntries(ctx context.Context, tx *sqldb.Tx, chainID string, entries []Entry) error {
+	args := make([]any, 0, 25*len(entries))
+	for _, e := range entries {
+		args = append(args, e.Seq, e.ID, formatVersion, chainID, e.Time.UnixMicro(), e.ActorID, e.ActorEmail, e.ClientID,
+			string(e.Event), e.APIName, e.MethodName, e.Scope, e.Purpose, e.Resource, e.HTTPStatus, e.ErrorReason,
+			string(e.Outcome), e.NumResponseBytes, e.Items, e.Latency.Microseconds(), e.RequestID, e.Replica, e.RefSeq,
+			e.PrevHash, e.Hash)
+	}
+	_, err := tx.Exec(ctx, "INSERT INTO audit_entries ("+storedColumns+") VALUES "+
+		strings.TrimSuffix(strings.Repeat(entryValues+", ", len(entries)), ", "), args...)
+	if err != nil {
+		return fmt.Errorf("inserting entries %d to %d: %w", entries[0].Seq, entries[len(entries)-1].Seq, err)
+	}
+	return nil
+}
+
+func randomID() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}

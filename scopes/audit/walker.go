@@ -1,0 +1,152 @@
+package audit
+
+import (
+	"context"
+	"crypto/ed25519"
+	"fmt"
+	"time"
+)
+
+// walker verifies entries in seq order and, at the first break, works out
+// from the entries around it what kind of tampering explains it. It keeps
+// the last two good hashes and looks one entry ahead, nothing more.
+type walker struct {
+	chainID string
+	pub     ed25519.PublicKey
+	ents    *cursor[stored]
+	cps     *cursor[Checkpoint]
+
+	// expect is the seq the next entry must have.
+	expect int64
+	// prev and prevPrev are the hashes of the last two good entries (prev
+	// starts as the genesis hash); prevTime and prevPrevTime their times.
+	prev, prevPrev         string
+	prevTime, prevPrevTime time.Time
+	// signed is the seq of the latest checkpoint that verified, and
+	// signedTime the time of its entry.
+	signed     int64
+	signedTime time.Time
+
+	rep Report
+}
+
+// walk checks entries until the end or the first problem.
+func (w *walker) walk(ctx context.Context) error {
+	for {
+		r, err := w.ents.next(ctx)
+		if err != nil || r == nil {
+			return err
+		}
+		w.rep.Entries++
+		bad, err := w.check(ctx, r)
+		if err != nil || bad {
+			return err
+		}
+		w.prevPrev, w.prev = w.prev, r.Hash
+		w.prevPrevTime, w.prevTime = w.prevTime, r.Time
+		w.rep.VerifiedUpTo, w.rep.VerifiedTime = r.Seq, r.Time
+		w.expect++
+		if bad, err := w.checkpointsAt(ctx, r.Seq, r.Hash); err != nil || bad {
+			return err
+		}
+	}
+}
+
+// check checks one entry and reports whether it found a problem.
+func (w *walker) check(ctx context.Context, r *stored) (bool, error) {
+	e := w.expect
+	if r.Seq != e {
+		missing := fmt.Sprintf("entry %d is missing", e)
+		if r.Seq > e+1 {
+			missing = fmt.Sprintf("entries %d to %d are missing", e, r.Seq-1)
+		}
+		return w.blame(e, KindDeleted, missing), nil
+	}
+	self := r.hashes(r.chainID, r.Seq)
+	if r.chainID != w.chainID {
+		if self {
+			return w.blame(e, KindSpliced, fmt.Sprintf("entry %d belongs to chain %s, not to this database's chain %s", e, r.chainID, w.chainID)), nil
+		}
+		return w.blame(e, KindEdited, fmt.Sprintf("entry %d's chain id was changed", e)), nil
+	}
+	if self && r.PrevHash == w.prev {
+		return false, nil
+	}
+	n, err := w.ents.peek(ctx)
+	if err != nil {
+		return false, err
+	}
+	nextLinksPrev := n != nil && n.PrevHash == w.prev
+	if self {
+		switch {
+		case e == 1:
+			return w.blame(e, KindSpliced, "entry 1 does not start from this database's genesis"), nil
+		case nextLinksPrev:
+			return w.blame(e, KindInserted, fmt.Sprintf("entry %d links to entry %d but entry %d does not", e+1, e-1, e)), nil
+		case r.PrevHash == w.prevPrev:
+			return w.blame(e-1, KindInserted, fmt.Sprintf("entry %d links to entry %d, past entry %d", e, e-2, e-1)), nil
+		case w.signed == e-1:
+			return w.blame(e, KindEdited, fmt.Sprintf("entry %d was rewritten: it does not link to the signed entry %d", e, e-1)), nil
+		}
+		return w.blame(e-1, KindEdited, fmt.Sprintf("entry %d is not the entry that entry %d links to: it was edited and rehashed", e-1, e)), nil
+	}
+	switch {
+	case nextLinksPrev && n.Hash == r.PrevHash:
+		return w.blame(e, KindReordered, fmt.Sprintf("entries %d and %d are out of order", e, e+1)), nil
+	case nextLinksPrev:
+		return w.blame(e, KindInserted, fmt.Sprintf("entry %d links to entry %d past entry %d", e+1, e-1, e)), nil
+	case r.hashes(w.chainID, e+1):
+		return w.blame(e, KindDeleted, fmt.Sprintf("an entry before entry %d was deleted and later entries renumbered", e+1)), nil
+	case r.PrevHash == w.prevPrev && r.hashes(w.chainID, e-1):
+		return w.blame(e-1, KindInserted, fmt.Sprintf("entry %d was inserted and later entries renumbered", e-1)), nil
+	}
+	return w.blame(e, KindEdited, fmt.Sprintf("entry %d's fields do not match its hash", e)), nil
+}
+
+// checkpointsAt checks the checkpoints of entry seq, whose hash is hash,
+// and reports whether it found a problem.
+func (w *walker) checkpointsAt(ctx context.Context, seq int64, hash string) (bool, error) {
+	for {
+		cp, err := w.cps.peek(ctx)
+		if err != nil || cp == nil || cp.Seq > seq {
+			return false, err
+		}
+		if err := verifyCheckpoint(w.pub, w.chainID, *cp); err != nil {
+			return w.blame(seq, KindBadSignature, err.Error()), nil
+		}
+		if cp.Hash != hash {
+			w.rep.VerifiedUpTo, w.rep.VerifiedTime = w.signed, w.signedTime
+			w.rep.FirstBad = &Problem{Seq: seq, Kind: KindEdited, Detail: fmt.Sprintf(
+				"entry %d differs from its checkpoint signed at %s: an entry after %d was edited and the chain rehashed",
+				seq, cp.Time.Format(time.RFC3339), w.signed)}
+			return true, nil
+		}
+		w.signed, w.signedTime = cp.Seq, w.prevTime
+		c := *cp
+		w.rep.Checkpoint = &c
+		if _, err := w.cps.next(ctx); err != nil {
+			return false, err
+		}
+	}
+}
+
+// blame records the first problem, at entry seq, which is the entry the
+// walk expects next or the last one it accepted, and returns true.
+func (w *walker) blame(seq int64, k Kind, detail string) bool {
+	w.rep.FirstBad = &Problem{Seq: seq, Kind: k, Detail: detail}
+	if seq == w.expect-1 {
+		w.rep.VerifiedUpTo, w.rep.VerifiedTime = seq-1, w.prevPrevTime
+	} else {
+		w.rep.VerifiedUpTo, w.rep.VerifiedTime = seq-1, w.prevTime
+	}
+	return true
+}
+
+// hashes reports whether the entry's stored hash is its hash in chain
+// chainID at position seq.
+func (r *stored) hashes(chainID string, seq int64) bool {
+	e := r.Entry
+	e.Seq = seq
+	h, err := entryHash(r.version, chainID, &e)
+	return err == nil && h == r.Hash
+}

@@ -1,0 +1,253 @@
+package grant
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/scopetrail/scopetrail/scopes"
+	"github.com/scopetrail/scopetrail/scopes/sqldb"
+)
+
+// Store keeps grants in the database.
+type Store struct {
+	db  *sqldb.DB
+	now func() time.Time
+}
+
+// NewStore returns a Store on db. now is the clock; nil means time.Now.
+func NewStore(db *sqldb.DB, now func() time.Time) *Store {
+	if now == nil {
+		now = time.Now
+	}
+	return &Store{db: db, now: now}
+}
+
+// queryer is what both *sqldb.DB and *sqldb.Tx offer for reading.
+type queryer interface {
+	Query(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRow(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Record stores the scopes of a token response for userID: the granted set
+// is replaced by granted, and the grant becomes active again. Scopes that
+// stay granted keep their first grant time and client. Suspensions stay.
+func (s *Store) Record(ctx context.Context, userID, clientID string, granted []string) (Grant, error) {
+	if userID == "" {
+		return Grant{}, errors.New("grant: recording a grant without a user id")
+	}
+	set := canonicalSet(granted)
+	now := s.now().UnixMicro()
+	var g Grant
+	err := s.db.InTx(ctx, func(tx *sqldb.Tx) error {
+		if _, err := tx.Exec(ctx, `INSERT INTO grants (user_id, client_id, status, reason, granted_at, updated_at)
+			VALUES (?, ?, ?, '', ?, ?)
+			ON CONFLICT (user_id) DO UPDATE SET client_id = excluded.client_id, status = excluded.status,
+				reason = '', updated_at = excluded.updated_at`,
+			userID, clientID, StatusActive, now, now); err != nil {
+			return fmt.Errorf("upserting grant: %w", err)
+		}
+		old, err := scopeList(ctx, tx, userID)
+		if err != nil {
+			return err
+		}
+		for _, sc := range old {
+			if !slices.Contains(set, sc) {
+				if _, err := tx.Exec(ctx, "DELETE FROM grant_scopes WHERE user_id = ? AND scope = ?", userID, sc); err != nil {
+					return fmt.Errorf("removing scope %s: %w", sc, err)
+				}
+			}
+		}
+		for _, sc := range set {
+			if _, err := tx.Exec(ctx, `INSERT INTO grant_scopes (user_id, scope, client_id, granted_at) VALUES (?, ?, ?, ?)
+				ON CONFLICT (user_id, scope) DO NOTHING`, userID, sc, clientID, now); err != nil {
+				return fmt.Errorf("adding scope %s: %w", sc, err)
+			}
+		}
+		g, err = get(ctx, tx, userID)
+		return err
+	})
+	if err != nil {
+		return Grant{}, fmt.Errorf("recording grant for %s: %w", userID, err)
+	}
+	return g, nil
+}
+
+// Get returns the grant of userID, or ErrNotFound.
+func (s *Store) Get(ctx context.Context, userID string) (Grant, error) {
+	g, err := get(ctx, s.db, userID)
+	if err != nil {
+		return Grant{}, fmt.Errorf("loading grant of %s: %w", userID, err)
+	}
+	return g, nil
+}
+
+// List returns every grant, ordered by user id.
+func (s *Store) List(ctx context.Context) ([]Grant, error) {
+	ids, err := column(ctx, s.db, "SELECT user_id FROM grants")
+	if err != nil {
+		return nil, fmt.Errorf("listing grants: %w", err)
+	}
+	slices.Sort(ids)
+	out := make([]Grant, 0, len(ids))
+	for _, id := range ids {
+		g, err := s.Get(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, g)
+	}
+	return out, nil
+}
+
+// MarkReconnect marks the grant of userID as needing the user to link their
+// account again, with a reason. A revoked grant stays revoked. It returns
+// ErrNotFound if the user has no grant.
+func (s *Store) MarkReconnect(ctx context.Context, userID, reason string) error {
+	return s.setStatus(ctx, userID, StatusReconnectNeeded, reason, "status <> 'revoked'")
+}
+
+// Revoke marks the grant of userID revoked, with a reason. It is idempotent;
+// it returns ErrNotFound if the user has no grant.
+func (s *Store) Revoke(ctx context.Context, userID, reason string) error {
+	return s.setStatus(ctx, userID, StatusRevoked, reason, "1 = 1")
+}
+
+func (s *Store) setStatus(ctx context.Context, userID string, st Status, reason, cond string) error {
+	res, err := s.db.Exec(ctx, "UPDATE grants SET status = ?, reason = ?, updated_at = ? WHERE user_id = ? AND "+cond,
+		st, reason, s.now().UnixMicro(), userID)
+	if err != nil {
+		return fmt.Errorf("marking grant of %s %s: %w", userID, st, err)
+	}
+	if n, err := res.RowsAffected(); err == nil && n > 0 {
+		return nil
+	}
+	if _, err := s.Get(ctx, userID); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Suspend suspends one granted scope of userID locally, so that the policy
+// refuses every use of it until Resume. It is idempotent. It returns
+// ErrNotFound if the user has no grant and ErrScopeNotGranted if the scope is
+// not granted.
+func (s *Store) Suspend(ctx context.Context, userID, scope string) error {
+	scope = scopes.Canonical(scope)
+	return s.db.InTx(ctx, func(tx *sqldb.Tx) error {
+		g, err := get(ctx, tx, userID)
+		if err != nil {
+			return fmt.Errorf("suspending %s for %s: %w", scope, userID, err)
+		}
+		if !g.Has(scope) {
+			return fmt.Errorf("suspending %s for %s: %w", scope, userID, ErrScopeNotGranted)
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO grant_suspensions (user_id, scope, suspended_at) VALUES (?, ?, ?)
+			ON CONFLICT (user_id, scope) DO NOTHING`, userID, scope, s.now().UnixMicro()); err != nil {
+			return fmt.Errorf("suspending %s for %s: %w", scope, userID, err)
+		}
+		return nil
+	})
+}
+
+// Resume lifts the suspension of one scope of userID. It is idempotent; it
+// returns ErrNotFound if the user has no grant.
+func (s *Store) Resume(ctx context.Context, userID, scope string) error {
+	scope = scopes.Canonical(scope)
+	res, err := s.db.Exec(ctx, "DELETE FROM grant_suspensions WHERE user_id = ? AND scope = ?", userID, scope)
+	if err != nil {
+		return fmt.Errorf("resuming %s for %s: %w", scope, userID, err)
+	}
+	if n, err := res.RowsAffected(); err == nil && n > 0 {
+		return nil
+	}
+	if _, err := s.Get(ctx, userID); err != nil {
+		return err
+	}
+	return nil
+}
+
+func get(ctx context.Context, q queryer, userID string) (Grant, error) {
+	g := Grant{UserID: userID}
+	var granted, updated int64
+	err := q.QueryRow(ctx, "SELECT client_id, status, reason, granted_at, updated_at FROM grants WHERE user_id = ?", userID).
+		Scan(&g.ClientID, &g.Status, &g.Reason, &granted, &updated)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Grant{}, ErrNotFound
+	}
+	if err != nil {
+		return Grant{}, err
+	}
+	g.GrantedAt, g.UpdatedAt = time.UnixMicro(granted).UTC(), time.UnixMicro(updated).UTC()
+	rows, err := q.Query(ctx, "SELECT scope, client_id, granted_at FROM grant_scopes WHERE user_id = ?", userID)
+	if err != nil {
+		return Grant{}, fmt.Errorf("loading scopes: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var sg ScopeGrant
+		var at int64
+		if err := rows.Scan(&sg.Scope, &sg.ClientID, &at); err != nil {
+			return Grant{}, fmt.Errorf("loading scopes: %w", err)
+		}
+		sg.GrantedAt = time.UnixMicro(at).UTC()
+		g.Granted = append(g.Granted, sg)
+	}
+	if err := rows.Err(); err != nil {
+		return Grant{}, fmt.Errorf("loading scopes: %w", err)
+	}
+	rows.Close()
+	if g.Suspended, err = column(ctx, q, "SELECT scope FROM grant_suspensions WHERE user_id = ?", userID); err != nil {
+		return Grant{}, fmt.Errorf("loading suspensions: %w", err)
+	}
+	// Sort in Go: database collations disagree on byte order.
+	slices.SortFunc(g.Granted, func(a, b ScopeGrant) int { return cmp.Compare(a.Scope, b.Scope) })
+	for _, sg := range g.Granted {
+		g.Scopes = append(g.Scopes, sg.Scope)
+	}
+	slices.Sort(g.Suspended)
+	return g, nil
+}
+
+func scopeList(ctx context.Context, q queryer, userID string) ([]string, error) {
+	out, err := column(ctx, q, "SELECT scope FROM grant_scopes WHERE user_id = ?", userID)
+	if err != nil {
+		return nil, fmt.Errorf("loading scopes: %w", err)
+	}
+	return out, nil
+}
+
+// column runs a query that returns one text column.
+func column(ctx context.Context, q queryer, query string, args ...any) ([]string, error) {
+	rows, err := q.Query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// canonicalSet returns scopes in their canonical spelling, sorted, without
+// duplicates or empty strings.
+func canonicalSet(in []string) []string {
+	out := make([]string, 0, len(in))
+	for _, s := range in {
+		if s != "" {
+			out = append(out, scopes.Canonical(s))
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
