@@ -1,0 +1,126 @@
+package googleauth_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/scopetrail/scopetrail/connector/googleauth"
+	"github.com/scopetrail/scopetrail/connector/googletest"
+	"github.com/scopetrail/scopetrail/connector/googletest/workspace"
+	"github.com/scopetrail/scopetrail/connector/tokens"
+	"github.com/scopetrail/scopetrail/scopes/audit"
+	"github.com/scopetrail/scopetrail/scopes/grant"
+	"github.com/scopetrail/scopetrail/scopes/identity"
+	"github.com/scopetrail/scopetrail/scopes/sqldb"
+)
+
+const (
+	domain      = "example.com"
+	clientID    = "123-scopetrail.apps.googleusercontent.com"
+	redirectURL = "http://127.0.0.1:1/auth/callback"
+	ada         = "ada@example.com"
+	bob         = "bob@example.com"
+)
+
+// clock is a settable test clock.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// env is a Flow wired to the fake Google over loopback HTTP.
+type env struct {
+	flow   *googleauth.Flow
+	fake   *googletest.Server
+	base   string
+	db     *sqldb.DB
+	users  *identity.Store
+	tokens *tokens.Store
+	grants *grant.Store
+	trail  *audit.Trail
+	clock  *clock
+}
+
+// options change the environment of one test.
+type options struct {
+	allowedDomains []string
+	// fakeLag is how far the fake's clock is behind the app's.
+	fakeLag time.Duration
+	// discover leaves JWKSURL empty, so that New discovers it.
+	discover bool
+	// issuer, when set, replaces the fake's issuer in the configuration.
+	issuer string
+}
+
+func newEnv(t *testing.T, db *sqldb.DB, o options) *env {
+	t.Helper()
+	ctx := context.Background()
+	clk := &clock{now: time.Now().UTC().Truncate(time.Second)}
+	ws := workspace.New(domain, "C0123")
+	for i, email := range []string{ada, bob} {
+		ws.PutPerson(workspace.Person{ID: []string{"1001", "1002"}[i], Email: email, GivenName: "Given", FamilyName: "Family", DisplayName: email})
+	}
+	fake, base, err := googletest.Start(googletest.Options{Workspace: ws, Now: func() time.Time { return clk.Now().Add(-o.fakeLag) }})
+	if err != nil {
+		t.Fatalf("googletest.Start: %v", err)
+	}
+	t.Cleanup(func() { fake.Close() })
+	fake.RegisterClient(googletest.Client{ID: clientID, Secret: "secret", RedirectURIs: []string{redirectURL}, Name: "ScopeTrail"})
+
+	keys, err := tokens.ParseKeyring("k1:" + tokens.GenerateKey())
+	if err != nil {
+		t.Fatalf("ParseKeyring: %v", err)
+	}
+	e := &env{
+		fake: fake, base: base, db: db, clock: clk,
+		users:  identity.NewStore(db, clk.Now),
+		tokens: tokens.NewStore(db, keys, clk.Now),
+		grants: grant.NewStore(db, clk.Now),
+		trail:  audit.New(db, audit.Options{Now: clk.Now, CheckpointEvery: -1}),
+	}
+	u := googletest.Endpoints(base)
+	ep := googleauth.Endpoints{AuthURL: u.AuthURL, TokenURL: u.TokenURL, RevokeURL: u.RevokeURL, UserinfoURL: u.UserinfoURL, Issuer: u.Issuer, JWKSURL: u.JWKSURL}
+	if o.discover {
+		ep = googleauth.Endpoints{Issuer: u.Issuer}
+	}
+	if o.issuer != "" {
+		ep.Issuer = o.issuer
+	}
+	e.flow, err = googleauth.New(ctx, googleauth.Config{
+		ClientID: clientID, ClientSecret: "secret", RedirectURL: redirectURL, Endpoints: ep,
+		AllowedDomains: o.allowedDomains,
+	}, googleauth.Deps{DB: db, Users: e.users, Tokens: e.tokens, Grants: e.grants, Audit: e.trail, Now: clk.Now})
+	if err != nil {
+		t.Fatalf("googleauth.New: %v", err)
+	}
+	return e
+}
+
+// signIn runs a whole sign-in as the given account.
+func (e *env) signIn(t *testing.T, email string) identity.User {
+	t.Helper()
+	ctx := context.Background()
+	authURL, state, err := e.flow.BeginSignIn(ctx)
+	if err != nil {
+		t.Fatalf("BeginSignIn: %v", err)
+	}
+	res, err := e.flow.Finish(ctx, state, consent(t, authURL, answer{account: email}))
+	if err != nil {
+		t.Fatalf("Finish sign-in: %v", err)
+	}
+	return res.User
+}

@@ -1,0 +1,192 @@
+package googleauth
+
+import (
+	"cmp"
+	"context"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+
+	"golang.org/x/oauth2"
+
+	"github.com/scopetrail/scopetrail/scopes"
+	"github.com/scopetrail/scopetrail/scopes/audit"
+)
+
+// Finish completes a flow from the query of Google's redirect. sessionState
+// is the state kept in the browser's session by the Begin call; the query's
+// state must equal it, and the pending request it names is consumed, once.
+//
+// It returns ErrStateMismatch for a missing, mismatched, unknown, reused or
+// expired state; ErrAccessDenied when the user refused consent (the Result
+// then names the Kind and Feature); ErrExchange when the code cannot be
+// exchanged; ErrIDToken when the ID token fails verification;
+// ErrDomainNotAllowed for an account outside Config.AllowedDomains; and
+// ErrAccountMismatch when a link was granted by another Google account.
+//
+// A sign-in creates or updates the user and writes a "signin" audit entry.
+// A link saves the token, records the grant and writes an "authorize" audit
+// entry before it returns; a partial grant is not an error, and
+// Result.Missing names what was not granted.
+func (f *Flow) Finish(ctx context.Context, sessionState string, query url.Values) (Result, error) {
+	state := query.Get("state")
+	if state == "" || subtle.ConstantTimeCompare([]byte(state), []byte(sessionState)) != 1 {
+		return Result{}, fmt.Errorf("%w: the redirect's state is not the one kept in this browser session", ErrStateMismatch)
+	}
+	p, err := f.consumePending(ctx, state)
+	if err != nil {
+		return Result{}, err
+	}
+	res := Result{Kind: p.kind, Feature: p.feature}
+	switch code := query.Get("error"); code {
+	case "":
+	case "access_denied":
+		return res, fmt.Errorf("%w during %s", ErrAccessDenied, p.kind)
+	default:
+		return res, fmt.Errorf("googleauth: Google answered the %s with error %q: %q", p.kind, code, query.Get("error_description"))
+	}
+	tok, err := f.exchange(ctx, query.Get("code"), p.verifier)
+	if err != nil {
+		return res, err
+	}
+	id, err := f.verifyIDToken(ctx, tok, p.nonce)
+	if err != nil {
+		return res, err
+	}
+	scope, _ := tok.Extra("scope").(string)
+	res.Granted = scopes.Parse(scope)
+	if p.kind == KindLink {
+		return f.finishLink(ctx, res, p.userID, id, tok)
+	}
+	return f.finishSignIn(ctx, res, id)
+}
+
+// finishSignIn creates or updates the user and audits the sign-in.
+func (f *Flow) finishSignIn(ctx context.Context, res Result, id identityClaims) (Result, error) {
+	if id.Email == "" || !id.EmailVerified {
+		return res, fmt.Errorf("%w: the account has no verified email", ErrIDToken)
+	}
+	u, err := f.users.SignIn(ctx, id.Subject, id.Email, id.Name, id.Picture, f.cfg.AdminEmails)
+	if err != nil {
+		return res, fmt.Errorf("googleauth: signing in: %w", err)
+	}
+	res.User = u
+	_, err = f.audit.Append(ctx, audit.Entry{
+		ActorID: u.ID, ActorEmail: u.Email, ClientID: f.cfg.ClientID,
+		Event: audit.EventSignIn, Scope: strings.Join(res.Granted, " "), Purpose: string(scopes.PurposeSignIn),
+		Outcome: audit.OutcomeOK,
+	})
+	if err != nil {
+		return res, fmt.Errorf("googleauth: auditing sign-in of %s: %w", u.ID, err)
+	}
+	return res, nil
+}
+
+// finishLink checks the same Google account answered, then saves the token
+// and records the grant between a pending audit entry and its outcome.
+func (f *Flow) finishLink(ctx context.Context, res Result, userID string, id identityClaims, tok *oauth2.Token) (Result, error) {
+	u, err := f.users.User(ctx, userID)
+	if err != nil {
+		return res, fmt.Errorf("googleauth: finishing link: %w", err)
+	}
+	res.User = u
+	if u.Subject != id.Subject {
+		return res, fmt.Errorf("%w: user %s answered as Google account %s", ErrAccountMismatch, u.ID, cmp.Or(id.Email, "sub "+id.Subject))
+	}
+	res.Missing = scopes.Missing(res.Feature, res.Granted)
+	begin, err := f.audit.Begin(ctx, audit.Entry{
+		ActorID: u.ID, ActorEmail: u.Email, ClientID: f.cfg.ClientID,
+		Event: audit.EventAuthorize, Scope: strings.Join(res.Granted, " "), Purpose: string(featurePurpose(res.Feature)),
+		Resource: "feature=" + string(res.Feature),
+	})
+	if err != nil {
+		return res, fmt.Errorf("googleauth: auditing link of %s: %w", u.ID, err)
+	}
+	err = f.tokens.Save(ctx, u.ID, tok)
+	if err == nil {
+		_, err = f.grants.Record(ctx, u.ID, f.cfg.ClientID, res.Granted)
+	}
+	outcome := audit.Result{Outcome: audit.OutcomeOK}
+	if err != nil {
+		outcome = audit.Result{Outcome: audit.OutcomeError, ErrorReason: "storing the grant failed"}
+	}
+	if _, cerr := f.audit.Complete(ctx, begin, outcome); cerr != nil && err == nil {
+		err = fmt.Errorf("completing audit entry: %w", cerr)
+	}
+	if err != nil {
+		return res, fmt.Errorf("googleauth: linking %s for %s: %w", res.Feature, u.ID, err)
+	}
+	return res, nil
+}
+
+// exchange trades the authorization code and PKCE verifier for a token.
+// Its errors hold the OAuth error code, never the response body.
+func (f *Flow) exchange(ctx context.Context, code, verifier string) (*oauth2.Token, error) {
+	if code == "" {
+		return nil, fmt.Errorf("%w: the redirect has no code", ErrExchange)
+	}
+	ctx = context.WithValue(ctx, oauth2.HTTPClient, f.http)
+	tok, err := f.OAuth2Config().Exchange(ctx, code, oauth2.VerifierOption(verifier))
+	var re *oauth2.RetrieveError
+	switch {
+	case errors.As(err, &re):
+		return nil, fmt.Errorf("%w: token endpoint answered %q (%s)", ErrExchange, re.ErrorCode, re.ErrorDescription)
+	case err != nil:
+		return nil, fmt.Errorf("%w: %w", ErrExchange, err)
+	}
+	return tok, nil
+}
+
+// identityClaims are the ID token claims ScopeTrail uses.
+type identityClaims struct {
+	Subject       string `json:"sub"`
+	Email         string `json:"email"`
+	EmailVerified bool   `json:"email_verified"`
+	Name          string `json:"name"`
+	Picture       string `json:"picture"`
+	HostedDomain  string `json:"hd"`
+}
+
+// verifyIDToken verifies the token response's ID token: signature, issuer,
+// audience and expiry by go-oidc, then the nonce, the access token hash and
+// the hosted domain.
+func (f *Flow) verifyIDToken(ctx context.Context, tok *oauth2.Token, nonce string) (identityClaims, error) {
+	raw, _ := tok.Extra("id_token").(string)
+	if raw == "" {
+		return identityClaims{}, fmt.Errorf("%w: the token response has no id_token", ErrIDToken)
+	}
+	idt, err := f.verifier.Verify(ctx, raw)
+	if err != nil {
+		return identityClaims{}, fmt.Errorf("%w: %w", ErrIDToken, err)
+	}
+	if subtle.ConstantTimeCompare([]byte(idt.Nonce), []byte(nonce)) != 1 {
+		return identityClaims{}, fmt.Errorf("%w: nonce does not match the request", ErrIDToken)
+	}
+	if idt.AccessTokenHash != "" {
+		if err := idt.VerifyAccessToken(tok.AccessToken); err != nil {
+			return identityClaims{}, fmt.Errorf("%w: access token hash does not match", ErrIDToken)
+		}
+	}
+	var c identityClaims
+	if err := idt.Claims(&c); err != nil {
+		return identityClaims{}, fmt.Errorf("%w: reading claims: %w", ErrIDToken, err)
+	}
+	if len(f.cfg.AllowedDomains) > 0 && !slices.Contains(f.cfg.AllowedDomains, strings.ToLower(c.HostedDomain)) {
+		return identityClaims{}, fmt.Errorf("%w: %s (hosted domain %q)", ErrDomainNotAllowed, c.Email, c.HostedDomain)
+	}
+	return c, nil
+}
+
+// featurePurpose returns the purpose the registry declares for a feature's
+// scopes.
+func featurePurpose(feature scopes.Feature) scopes.Purpose {
+	for _, name := range scopes.FeatureScopes(feature) {
+		if s, ok := scopes.Lookup(name); ok && len(s.Purposes) > 0 {
+			return s.Purposes[0]
+		}
+	}
+	return ""
+}
