@@ -1,0 +1,223 @@
+package calendars
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/scopetrail/scopetrail/scopes/sqldb"
+)
+
+// Store keeps the linked calendars and their meetings in the database.
+type Store struct {
+	db  *sqldb.DB
+	now func() time.Time
+}
+
+// NewStore returns a Store on db. now is the clock that places the sync
+// window; nil means time.Now.
+func NewStore(db *sqldb.DB, now func() time.Time) *Store {
+	if now == nil {
+		now = time.Now
+	}
+	return &Store{db: db, now: now}
+}
+
+// Window returns the current sync window: see Window.
+func (s *Store) Window() (from, to time.Time) { return Window(s.now()) }
+
+// meetingColumns are the columns scanMeeting reads, in order.
+const meetingColumns = `id, calendar_id, event_id, title, status, start_at, end_at, all_day, meet_code, organizer, attendees, attachments`
+
+// Meetings returns the user's meetings that overlap [from, to), by start
+// time. A meeting found on several linked calendars is listed once, from the
+// first calendar in id order.
+func (s *Store) Meetings(ctx context.Context, userID string, from, to time.Time) ([]Meeting, error) {
+	rows, err := s.db.Query(ctx, `SELECT `+meetingColumns+` FROM meetings
+		WHERE user_id = ? AND end_at > ? AND start_at < ? ORDER BY start_at, event_id, calendar_id`,
+		userID, from.UnixMicro(), to.UnixMicro())
+	if err != nil {
+		return nil, fmt.Errorf("listing meetings of %s: %w", userID, err)
+	}
+	defer rows.Close()
+	var out []Meeting
+	seen := map[string]bool{}
+	for rows.Next() {
+		m, err := scanMeeting(rows)
+		if err != nil {
+			return nil, fmt.Errorf("listing meetings of %s: %w", userID, err)
+		}
+		if !seen[m.EventID] {
+			seen[m.EventID] = true
+			out = append(out, m)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("listing meetings of %s: %w", userID, err)
+	}
+	return out, nil
+}
+
+// Meeting returns one of the user's meetings by its ID, or an error wrapping
+// ErrNotFound.
+func (s *Store) Meeting(ctx context.Context, userID, id string) (Meeting, error) {
+	m, err := scanMeeting(s.db.QueryRow(ctx, `SELECT `+meetingColumns+` FROM meetings WHERE user_id = ? AND id = ?`, userID, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Meeting{}, fmt.Errorf("meeting %s of %s: %w", id, userID, ErrNotFound)
+	}
+	if err != nil {
+		return Meeting{}, fmt.Errorf("reading meeting %s of %s: %w", id, userID, err)
+	}
+	return m, nil
+}
+
+// Links returns the user's linked calendars, the primary one first, then by
+// summary.
+func (s *Store) Links(ctx context.Context, userID string) ([]Link, error) {
+	rows, err := s.db.Query(ctx, `SELECT calendar_id, summary, is_primary, access_role, linked_at, synced_at, sync_error
+		FROM calendar_links WHERE user_id = ? ORDER BY is_primary DESC, summary, calendar_id`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("listing calendar links of %s: %w", userID, err)
+	}
+	defer rows.Close()
+	var out []Link
+	for rows.Next() {
+		var l Link
+		var primary int
+		var linked, synced int64
+		if err := rows.Scan(&l.ID, &l.Summary, &primary, &l.AccessRole, &linked, &synced, &l.SyncError); err != nil {
+			return nil, fmt.Errorf("listing calendar links of %s: %w", userID, err)
+		}
+		l.Primary, l.LinkedAt, l.SyncedAt = primary == 1, time.UnixMicro(linked).UTC(), micros(synced)
+		out = append(out, l)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("listing calendar links of %s: %w", userID, err)
+	}
+	return out, nil
+}
+
+// setLinks makes cals the user's linked calendars: new ones are added,
+// kept ones keep their sync state, and the others are removed with their
+// meetings.
+func (s *Store) setLinks(ctx context.Context, userID string, cals []Calendar) error {
+	keep := make(map[string]bool, len(cals))
+	for _, c := range cals {
+		keep[c.ID] = true
+	}
+	old, err := s.Links(ctx, userID)
+	if err != nil {
+		return err
+	}
+	now := s.now().UnixMicro()
+	return s.db.InTx(ctx, func(tx *sqldb.Tx) error {
+		for _, l := range old {
+			if keep[l.ID] {
+				continue
+			}
+			if _, err := tx.Exec(ctx, "DELETE FROM meetings WHERE user_id = ? AND calendar_id = ?", userID, l.ID); err != nil {
+				return fmt.Errorf("removing meetings of calendar %s: %w", l.ID, err)
+			}
+			if _, err := tx.Exec(ctx, "DELETE FROM calendar_links WHERE user_id = ? AND calendar_id = ?", userID, l.ID); err != nil {
+				return fmt.Errorf("unlinking calendar %s: %w", l.ID, err)
+			}
+		}
+		for _, c := range cals {
+			if _, err := tx.Exec(ctx, `INSERT INTO calendar_links (user_id, calendar_id, summary, is_primary, access_role, linked_at)
+				VALUES (?, ?, ?, ?, ?, ?)
+				ON CONFLICT (user_id, calendar_id) DO UPDATE SET summary = excluded.summary, access_role = excluded.access_role`,
+				userID, c.ID, c.Summary, boolInt(c.Primary), c.AccessRole, now); err != nil {
+				return fmt.Errorf("linking calendar %s: %w", c.ID, err)
+			}
+		}
+		return nil
+	})
+}
+
+// Purge removes everything stored for the user: linked calendars and
+// meetings. It returns the number of rows removed.
+func (s *Store) Purge(ctx context.Context, userID string) (int64, error) {
+	var n int64
+	err := s.db.InTx(ctx, func(tx *sqldb.Tx) error {
+		for _, table := range []string{"meetings", "calendar_links"} {
+			res, err := tx.Exec(ctx, "DELETE FROM "+table+" WHERE user_id = ?", userID)
+			if err != nil {
+				return fmt.Errorf("purging %s: %w", table, err)
+			}
+			rows, err := res.RowsAffected()
+			if err != nil {
+				return fmt.Errorf("purging %s: %w", table, err)
+			}
+			n += rows
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("purging calendars of %s: %w", userID, err)
+	}
+	return n, nil
+}
+
+// meetingID derives a meeting's opaque id from its calendar and event ids.
+func meetingID(calendarID, eventID string) string {
+	sum := sha256.Sum256([]byte(calendarID + "\n" + eventID))
+	return hex.EncodeToString(sum[:16])
+}
+
+// scanner is a *sql.Row or *sql.Rows.
+type scanner interface{ Scan(dest ...any) error }
+
+// scanMeeting reads the meetingColumns of a row.
+func scanMeeting(r scanner) (Meeting, error) {
+	var m Meeting
+	var start, end int64
+	var allDay int
+	var attendees, attachments string
+	if err := r.Scan(&m.ID, &m.CalendarID, &m.EventID, &m.Title, &m.Status, &start, &end, &allDay, &m.MeetCode,
+		&m.Organizer, &attendees, &attachments); err != nil {
+		return Meeting{}, err
+	}
+	m.Start, m.End, m.AllDay = time.UnixMicro(start).UTC(), time.UnixMicro(end).UTC(), allDay == 1
+	if err := json.Unmarshal([]byte(attendees), &m.Attendees); err != nil {
+		return Meeting{}, fmt.Errorf("decoding attendees of meeting %s: %w", m.ID, err)
+	}
+	if err := json.Unmarshal([]byte(attachments), &m.Attachments); err != nil {
+		return Meeting{}, fmt.Errorf("decoding attachments of meeting %s: %w", m.ID, err)
+	}
+	if len(m.Attendees) == 0 {
+		m.Attendees = nil
+	}
+	if len(m.Attachments) == 0 {
+		m.Attachments = nil
+	}
+	return m, nil
+}
+
+// micros turns unix microseconds into a time, 0 into the zero time.
+func micros(us int64) time.Time {
+	if us == 0 {
+		return time.Time{}
+	}
+	return time.UnixMicro(us).UTC()
+}
+
+// boolInt stores a bool as INTEGER 0/1.
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// notFound turns sql.ErrNoRows into ErrNotFound.
+func notFound(err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
+	return err
+}
