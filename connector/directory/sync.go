@@ -1,0 +1,188 @@
+package directory
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"google.golang.org/api/googleapi"
+	"google.golang.org/api/option"
+	"google.golang.org/api/people/v1"
+
+	"github.com/scopetrail/scopetrail/connector/googlehttp"
+	"github.com/scopetrail/scopetrail/connector/retry"
+	"github.com/scopetrail/scopetrail/scopes"
+)
+
+// listFields is the partial response of each listing page.
+const listFields = "nextPageToken,nextSyncToken,people(" + personFields + ")"
+
+// maxErrorLen bounds the failure reason kept for the page.
+const maxErrorLen = 500
+
+// Sync brings a user's copy of the directory up to date: incrementally when
+// a sync token is stored, in full otherwise or when Google reports the token
+// expired. On failure the previous copy stays, the reason is kept for the
+// page (see Status), and the error is returned.
+func (s *Syncer) Sync(ctx context.Context, userID string) (Stats, error) {
+	ctx = googlehttp.WithPurpose(ctx, scopes.PurposeInvite)
+	var stats Stats
+	err := s.sync(ctx, userID, &stats)
+	if err != nil {
+		reason := err.Error()
+		if len(reason) > maxErrorLen {
+			reason = reason[:maxErrorLen]
+		}
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		if ferr := s.store.fail(rctx, userID, reason); ferr != nil {
+			err = errors.Join(err, ferr)
+		}
+		return stats, err
+	}
+	return stats, nil
+}
+
+// sync runs an incremental sync when it can and a full one otherwise.
+func (s *Syncer) sync(ctx context.Context, userID string, stats *Stats) error {
+	svc, err := s.service(ctx, userID)
+	if err != nil {
+		return err
+	}
+	st, err := s.store.state(ctx, userID)
+	if err != nil {
+		return err
+	}
+	if st.token != "" {
+		err := s.incremental(ctx, svc, userID, st, stats)
+		if !expiredSyncToken(err) {
+			return err
+		}
+	}
+	stats.Full = true
+	return s.full(ctx, svc, userID, stats)
+}
+
+// service returns a People client that acts for a user through the door.
+func (s *Syncer) service(ctx context.Context, userID string) (*people.Service, error) {
+	opts := []option.ClientOption{option.WithHTTPClient(s.door.Client(userID))}
+	if s.endpoint != "" {
+		opts = append(opts, option.WithEndpoint(s.endpoint))
+	}
+	svc, err := people.NewService(ctx, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("people.NewService: %w", err)
+	}
+	return svc, nil
+}
+
+// full lists the whole directory into a new generation and swaps it in.
+func (s *Syncer) full(ctx context.Context, svc *people.Service, userID string, stats *Stats) (err error) {
+	gen, err := s.store.beginStaging(ctx, userID)
+	if err != nil {
+		return err
+	}
+	swapped := false
+	defer func() {
+		if swapped {
+			return
+		}
+		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer cancel()
+		if derr := s.store.drop(dctx, userID, gen); derr != nil {
+			err = errors.Join(err, derr)
+		}
+	}()
+	token, err := s.pages(ctx, svc, "", stats, func(page []*people.Person) error {
+		batch := make([]Person, 0, len(page))
+		for _, p := range page {
+			if p.Metadata == nil || !p.Metadata.Deleted {
+				batch = append(batch, fromAPI(p))
+			}
+		}
+		return s.store.insert(ctx, userID, gen, batch)
+	})
+	if err != nil {
+		return fmt.Errorf("listing the directory for %s: %w", userID, err)
+	}
+	stats.People, swapped, err = s.store.swap(ctx, userID, gen, token)
+	return err
+}
+
+// incremental applies the changes since the stored sync token.
+func (s *Syncer) incremental(ctx context.Context, svc *people.Service, userID string, st syncState, stats *Stats) error {
+	var c changes
+	token, err := s.pages(ctx, svc, st.token, stats, func(page []*people.Person) error {
+		for _, p := range page {
+			if p.Metadata != nil && p.Metadata.Deleted {
+				c.removed = append(c.removed, p.ResourceName)
+			} else {
+				c.put = append(c.put, fromAPI(p))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("listing directory changes for %s: %w", userID, err)
+	}
+	stats.Changes = len(c.put) + len(c.removed)
+	stats.People, _, err = s.store.apply(ctx, userID, st, c, token)
+	return err
+}
+
+// pages lists the directory, or with syncToken its changes, handing each
+// page to fn, and returns the sync token of the last page. Each page is
+// retried on its own.
+func (s *Syncer) pages(ctx context.Context, svc *people.Service, syncToken string, stats *Stats, fn func([]*people.Person) error) (string, error) {
+	pageToken := ""
+	for {
+		var resp *people.ListDirectoryPeopleResponse
+		err := retry.Do(ctx, s.retry, func(ctx context.Context) error {
+			stats.Requests++
+			call := svc.People.ListDirectoryPeople().Sources(SourceDomainProfile).ReadMask(ReadMask).
+				PageSize(int64(s.pageSize)).RequestSyncToken(true).Fields(listFields)
+			if syncToken != "" {
+				call.SyncToken(syncToken)
+			}
+			if pageToken != "" {
+				call.PageToken(pageToken)
+			}
+			var err error
+			resp, err = call.Context(ctx).Do()
+			return err
+		})
+		if err != nil {
+			return "", err
+		}
+		if err := fn(resp.People); err != nil {
+			return "", err
+		}
+		if resp.NextPageToken == "" {
+			return resp.NextSyncToken, nil
+		}
+		pageToken = resp.NextPageToken
+	}
+}
+
+// expiredSyncToken reports whether err is Google's answer to an expired
+// sync token: 400 with the reason EXPIRED_SYNC_TOKEN, in an ErrorInfo detail
+// or in errors[].
+func expiredSyncToken(err error) bool {
+	var gerr *googleapi.Error
+	if !errors.As(err, &gerr) || gerr.Code != http.StatusBadRequest {
+		return false
+	}
+	for _, it := range gerr.Errors {
+		if it.Reason == "EXPIRED_SYNC_TOKEN" {
+			return true
+		}
+	}
+	for _, d := range gerr.Details {
+		if m, ok := d.(map[string]any); ok && m["reason"] == "EXPIRED_SYNC_TOKEN" {
+			return true
+		}
+	}
+	return false
+}
