@@ -1,0 +1,140 @@
+package recordings_test
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/scopetrail/scopetrail/connector/googletest/workspace"
+	"github.com/scopetrail/scopetrail/connector/recordings"
+)
+
+// BenchmarkDownload1GiB downloads a generated 1 GiB Meet recording from the
+// fake twice in the same run: with a plain io.Copy into a file, by an HTTP
+// client that only adds the member's bearer token (the baseline), and with
+// Service.Download, through the audited door, hashing with md5, verifying
+// and syncing to the spool. It reports each one's MB/s, the door's speed as
+// a fraction of the baseline's, and the peak RSS of the process during each
+// (VmHWM, reset before each through /proc/self/clear_refs):
+//
+//	go test -run '^$' -bench Download1GiB -benchtime 1x ./connector/recordings
+func BenchmarkDownload1GiB(b *testing.B) {
+	const size = 1 << 30
+	h := newHarness(b, options{ws: bigWorkspace(size)})
+	dir := b.TempDir()
+	s := h.service(func(o *recordings.Options) { o.SpoolDir = dir })
+	ctx := context.Background()
+	if _, err := s.Discover(ctx, h.userID); err != nil { // computes the md5 once, before timing
+		b.Fatalf("Discover: %v", err)
+	}
+	tok, err := h.tokens.Load(ctx, h.userID)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var plainMBs float64
+	b.Run("plain", func(b *testing.B) {
+		b.SetBytes(size)
+		resetPeakRSS(b)
+		for range b.N {
+			req, err := http.NewRequestWithContext(ctx, http.MethodGet, h.urls.DriveBase+"files/"+bigFileID+"?alt=media", nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				b.Fatal(err)
+			}
+			f, err := os.Create(filepath.Join(dir, "plain.mp4"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			n, err := io.Copy(f, resp.Body)
+			resp.Body.Close()
+			f.Close()
+			if err != nil || n != size {
+				b.Fatalf("copied %d bytes: %v", n, err)
+			}
+		}
+		b.StopTimer()
+		plainMBs = float64(size) * float64(b.N) / b.Elapsed().Seconds() / 1e6
+		b.ReportMetric(plainMBs, "MB/s")
+		b.ReportMetric(peakRSS(b), "peak-RSS-MiB")
+		os.Remove(filepath.Join(dir, "plain.mp4"))
+	})
+	b.Run("door", func(b *testing.B) {
+		b.SetBytes(size)
+		resetPeakRSS(b)
+		for range b.N {
+			b.StopTimer()
+			if _, err := s.Purge(ctx, h.userID); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := s.Discover(ctx, h.userID); err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+			if err := s.Download(ctx, h.userID, bigFileID); err != nil {
+				b.Fatalf("Download: %v", err)
+			}
+		}
+		b.StopTimer()
+		mbs := float64(size) * float64(b.N) / b.Elapsed().Seconds() / 1e6
+		b.ReportMetric(mbs, "MB/s")
+		if plainMBs > 0 {
+			b.ReportMetric(mbs/plainMBs, "x-plain")
+		}
+		b.ReportMetric(peakRSS(b), "peak-RSS-MiB")
+	})
+}
+
+// bigFileID is the id of the benchmark's recording.
+const bigFileID = "1BigRecording0000000000000000000"
+
+// bigWorkspace holds one person with one Meet recording of size bytes.
+func bigWorkspace(size int64) *workspace.Workspace {
+	const email = "ada@example.test"
+	ws := workspace.New("example.test", "C01example")
+	ws.PutPerson(workspace.Person{ID: "c1", Email: email, GivenName: "Ada", FamilyName: "Lovelace", DisplayName: "Ada Lovelace"})
+	created := time.Now().Add(-time.Hour).UTC()
+	folder := workspace.MeetRecordingsFolderID(email)
+	ws.PutFile(&workspace.File{ID: folder, Name: workspace.MeetRecordingsFolder, MimeType: workspace.MimeFolder, Owner: email,
+		CreatedTime: created, ModifiedTime: created})
+	ws.PutFile(&workspace.File{ID: bigFileID, Name: "Quarterly review - " + created.Format("2006/01/02 15:04") + " UTC - Recording",
+		MimeType: workspace.MimeMP4, Parents: []string{folder}, Owner: email, CreatedTime: created, ModifiedTime: created,
+		CreatedByMeet: true, MeetCode: "abc-defg-hij", Body: workspace.GeneratedBody(bigFileID, size)})
+	return ws
+}
+
+// resetPeakRSS resets the process's peak resident set size (Linux).
+func resetPeakRSS(b *testing.B) {
+	if err := os.WriteFile("/proc/self/clear_refs", []byte("5"), 0); err != nil {
+		b.Logf("cannot reset the peak RSS: %v", err)
+	}
+}
+
+// peakRSS returns the process's peak resident set size in MiB, from
+// VmHWM in /proc/self/status.
+func peakRSS(b *testing.B) float64 {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		b.Logf("no /proc/self/status: %v", err)
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+			kb, _ := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 64)
+			return kb / 1024
+		}
+	}
+	return 0
+}

@@ -1,0 +1,203 @@
+package recordings
+
+import (
+	"context"
+	"crypto/md5"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"google.golang.org/api/drive/v3"
+
+	"github.com/scopetrail/scopetrail/connector/retry"
+)
+
+// bufSize is the one buffer a download copies through: memory stays bounded
+// whatever the size of the recording.
+const bufSize = 256 << 10
+
+// maxResumes bounds how many times a download that keeps making progress
+// starts a new round of retries.
+const maxResumes = 50
+
+// Download streams a recording into the spool, resuming after a cut with a
+// Range request, and checks its size and md5 against Drive's. It moves the
+// recording to downloading, then downloaded and queued for transcription;
+// on a final failure it marks it failed with the reason, and returns the
+// error. A recording already downloaded is left alone.
+func (s *Service) Download(ctx context.Context, userID, fileID string) error {
+	r, err := s.store.get(ctx, userID, fileID)
+	if err != nil {
+		return err
+	}
+	if r.Kind != KindRecording {
+		return fmt.Errorf("downloading %s: %w", fileID, ErrWrongKind)
+	}
+	switch r.State {
+	case StateDownloaded, StateQueued, StateTranscribed:
+		if st, err := os.Stat(s.spoolPath(userID, fileID)); err == nil && st.Size() == r.Size {
+			return nil
+		}
+	}
+	if err := s.store.setState(ctx, userID, fileID, StateDownloading, "", r.Done); err != nil {
+		return err
+	}
+	done, err := s.fetch(ctx, r)
+	switch {
+	case err != nil && ctx.Err() != nil:
+		// Stopped, not failed: the next run resumes.
+		err = errors.Join(err, s.store.setState(context.WithoutCancel(ctx), userID, fileID, StateDownloading, "interrupted", done))
+	case err != nil:
+		err = errors.Join(err, s.store.setState(ctx, userID, fileID, StateFailed, reasonFor(err), done))
+	default:
+		err = s.store.setState(ctx, userID, fileID, StateDownloaded, "", done)
+		if err == nil {
+			err = s.store.setState(ctx, userID, fileID, StateQueued, "waiting for transcription", done)
+		}
+	}
+	if errors.Is(err, ErrNotFound) {
+		// The member was purged during the download: keep nothing of it.
+		path := s.spoolPath(userID, fileID)
+		return errors.Join(err, remove(path, path+".part"))
+	}
+	return err
+}
+
+// fetch downloads r into its spool path through a temporary file, which a
+// later run resumes from. It returns the bytes spooled.
+func (s *Service) fetch(ctx context.Context, r Recording) (int64, error) {
+	final := s.spoolPath(r.UserID, r.FileID)
+	if err := os.MkdirAll(filepath.Dir(final), 0o700); err != nil {
+		return 0, fmt.Errorf("creating the spool folder: %w", err)
+	}
+	part := final + ".part"
+	f, err := os.OpenFile(part, os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return 0, fmt.Errorf("opening %s: %w", part, err)
+	}
+	defer f.Close()
+	sp := &spooler{f: f, sum: newPipeHash(md5.New()), buf: make([]byte, bufSize)}
+	defer func() { sp.sum.Stop() }()
+	if err := sp.resume(r.Size); err != nil {
+		return 0, err
+	}
+	// A temporary file left whole by a run that stopped before the rename
+	// needs no request: a Range past its end would get 416.
+	if sp.off < r.Size || r.Size == 0 {
+		if err := s.transfer(ctx, sp, r.UserID, r.FileID); err != nil {
+			return sp.off, err
+		}
+	}
+	if got := hex.EncodeToString(sp.sum.Sum()); sp.off != r.Size || r.MD5 != "" && got != r.MD5 {
+		_ = os.Remove(part)
+		return 0, fmt.Errorf("%w: got %d bytes with md5 %s, Drive reports %d bytes with md5 %s", ErrVerify, sp.off, got, r.Size, r.MD5)
+	}
+	if err := f.Sync(); err != nil {
+		return sp.off, fmt.Errorf("syncing %s: %w", part, err)
+	}
+	if err := os.Rename(part, final); err != nil {
+		return sp.off, fmt.Errorf("moving %s into place: %w", part, err)
+	}
+	return sp.off, nil
+}
+
+// transfer downloads the rest of a file into sp, one retried request per
+// round; a round that made progress before it failed starts another, up to
+// maxResumes.
+func (s *Service) transfer(ctx context.Context, sp *spooler, userID, fileID string) error {
+	ctx, svc, err := s.drive(ctx, userID)
+	if err != nil {
+		return err
+	}
+	for resumes := 0; ; resumes++ {
+		before := sp.off
+		err := retry.Do(ctx, s.o.Retry, func(ctx context.Context) error { return sp.get(ctx, svc, fileID) })
+		if err == nil {
+			return nil
+		}
+		if sp.off == before || resumes == maxResumes || !retry.Retryable(err) {
+			return fmt.Errorf("downloading %s: %w", fileID, err)
+		}
+	}
+}
+
+// spooler appends a download to a temporary file and hashes it as it goes.
+type spooler struct {
+	f   *os.File
+	sum *pipeHash
+	buf []byte
+	off int64 // bytes in the file, all hashed
+}
+
+// resume continues a temporary file left by an earlier run: it hashes the
+// bytes already there, or empties the file when it is longer than the
+// recording.
+func (sp *spooler) resume(size int64) error {
+	end, err := sp.f.Seek(0, io.SeekEnd)
+	if err != nil {
+		return err
+	}
+	if end > size {
+		return sp.restart()
+	}
+	if _, err := sp.f.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	if _, err := io.CopyBuffer(sp.sum, io.LimitReader(sp.f, end), sp.buf); err != nil {
+		return fmt.Errorf("hashing the partial download: %w", err)
+	}
+	sp.off = end
+	return nil
+}
+
+// restart empties the file.
+func (sp *spooler) restart() error {
+	if err := sp.f.Truncate(0); err != nil {
+		return err
+	}
+	_, err := sp.f.Seek(0, io.SeekStart)
+	sp.sum.Stop()
+	sp.sum = newPipeHash(md5.New())
+	sp.off = 0
+	return err
+}
+
+// get sends one files.get?alt=media for the bytes not yet spooled and
+// appends what arrives, even when the body is cut: the next attempt asks
+// for the rest with a Range header.
+func (sp *spooler) get(ctx context.Context, svc *drive.Service, fileID string) error {
+	call := svc.Files.Get(fileID).Context(ctx)
+	if sp.off > 0 {
+		call.Header().Set("Range", "bytes="+strconv.FormatInt(sp.off, 10)+"-")
+	}
+	resp, err := call.Download()
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if sp.off > 0 && resp.StatusCode != http.StatusPartialContent {
+		// The whole file came back: start again from its first byte.
+		if err := sp.restart(); err != nil {
+			return fmt.Errorf("restarting the download: %w", err)
+		}
+	}
+	_, err = io.CopyBuffer(sp, resp.Body, sp.buf)
+	return err
+}
+
+// Write appends to the file and the hash; the bytes written are counted
+// even when the write fails part-way.
+func (sp *spooler) Write(p []byte) (int, error) {
+	n, err := sp.f.Write(p)
+	sp.sum.Write(p[:n])
+	sp.off += int64(n)
+	if err != nil {
+		return n, fmt.Errorf("writing the spool: %w", err)
+	}
+	return n, nil
+}

@@ -1,0 +1,185 @@
+package recordings
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/scopetrail/scopetrail/scopes/sqldb"
+)
+
+// store keeps the recordings table.
+type store struct {
+	db  *sqldb.DB
+	now func() time.Time
+}
+
+// columns are the columns scan reads, in its order.
+const columns = `user_id, file_id, kind, name, mime_type, size, md5, created_at, modified_at, meeting_id,
+	meet_code, state, reason, bytes_done, transcript_from, found_at, updated_at`
+
+// scan reads one row selected with columns.
+func scan(row interface{ Scan(...any) error }) (Recording, error) {
+	var r Recording
+	var created, modified, found, updated int64
+	err := row.Scan(&r.UserID, &r.FileID, &r.Kind, &r.Name, &r.MimeType, &r.Size, &r.MD5, &created, &modified,
+		&r.MeetingID, &r.MeetCode, &r.State, &r.Reason, &r.Done, &r.TranscriptFrom, &found, &updated)
+	r.Created, r.Modified = fromMicro(created), fromMicro(modified)
+	r.FoundAt, r.UpdatedAt = fromMicro(found), fromMicro(updated)
+	return r, err
+}
+
+// fromMicro turns unix microseconds into a UTC time; 0 is the zero time.
+func fromMicro(us int64) time.Time {
+	if us == 0 {
+		return time.Time{}
+	}
+	return time.UnixMicro(us).UTC()
+}
+
+// micro turns a time into unix microseconds; the zero time is 0.
+func micro(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMicro()
+}
+
+// get returns one row, or ErrNotFound.
+func (s *store) get(ctx context.Context, userID, fileID string) (Recording, error) {
+	r, err := scan(s.db.QueryRow(ctx, `SELECT `+columns+` FROM recordings WHERE user_id = ? AND file_id = ?`, userID, fileID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Recording{}, fmt.Errorf("recording %s: %w", fileID, ErrNotFound)
+	}
+	if err != nil {
+		return Recording{}, fmt.Errorf("reading recording %s: %w", fileID, err)
+	}
+	return r, nil
+}
+
+// list returns the rows of a member that match where (an SQL condition on
+// the row, with args), ordered by creation time then file id.
+func (s *store) list(ctx context.Context, userID, where string, args ...any) ([]Recording, error) {
+	q := `SELECT ` + columns + ` FROM recordings WHERE user_id = ?`
+	if where != "" {
+		q += ` AND (` + where + `)`
+	}
+	rows, err := s.db.Query(ctx, q+` ORDER BY created_at, file_id`, append([]any{userID}, args...)...)
+	if err != nil {
+		return nil, fmt.Errorf("listing recordings: %w", err)
+	}
+	defer rows.Close()
+	var out []Recording
+	for rows.Next() {
+		r, err := scan(rows)
+		if err != nil {
+			return nil, fmt.Errorf("reading recordings: %w", err)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// byMeetings returns the rows matched to any of the meetings.
+func (s *store) byMeetings(ctx context.Context, userID string, meetingIDs []string) ([]Recording, error) {
+	if len(meetingIDs) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(meetingIDs))
+	for i, id := range meetingIDs {
+		args[i] = id
+	}
+	return s.list(ctx, userID, `meeting_id IN (?`+strings.Repeat(`, ?`, len(args)-1)+`)`, args...)
+}
+
+// upsert stores what discovery found. A new file starts found. A known one
+// keeps its state unless its content changed (another md5, or for a
+// transcript another modified time): it then starts over, and changed is
+// true so that the caller drops its spooled copy.
+func (s *store) upsert(ctx context.Context, r Recording) (changed bool, err error) {
+	now := micro(s.now())
+	err = s.db.InTx(ctx, func(tx *sqldb.Tx) error {
+		var md5 string
+		var modified int64
+		err := tx.QueryRow(ctx, `SELECT md5, modified_at FROM recordings WHERE user_id = ? AND file_id = ?`,
+			r.UserID, r.FileID).Scan(&md5, &modified)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			_, err = tx.Exec(ctx, `INSERT INTO recordings (user_id, file_id, kind, name, mime_type, size, md5,
+				created_at, modified_at, meeting_id, meet_code, state, found_at, updated_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				r.UserID, r.FileID, r.Kind, r.Name, r.MimeType, r.Size, r.MD5, micro(r.Created), micro(r.Modified),
+				r.MeetingID, r.MeetCode, StateFound, now, now)
+			return err
+		case err != nil:
+			return err
+		}
+		changed = md5 != r.MD5 || r.Kind == KindTranscript && modified != micro(r.Modified)
+		_, err = tx.Exec(ctx, `UPDATE recordings SET name = ?, mime_type = ?, size = ?, md5 = ?, created_at = ?,
+			modified_at = ?, meeting_id = ?, meet_code = ?, updated_at = ? WHERE user_id = ? AND file_id = ?`,
+			r.Name, r.MimeType, r.Size, r.MD5, micro(r.Created), micro(r.Modified), r.MeetingID, r.MeetCode, now,
+			r.UserID, r.FileID)
+		if err == nil && changed {
+			_, err = tx.Exec(ctx, `UPDATE recordings SET state = ?, reason = ?, bytes_done = 0, transcript = '',
+				transcript_from = '' WHERE user_id = ? AND file_id = ?`, StateFound, "changed in Drive", r.UserID, r.FileID)
+		}
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("storing recording %s: %w", r.FileID, err)
+	}
+	return changed, nil
+}
+
+// setState moves a row to a state with a reason and the bytes spooled. It
+// returns ErrNotFound when the row is gone, purged meanwhile.
+func (s *store) setState(ctx context.Context, userID, fileID string, st State, reason string, done int64) error {
+	res, err := s.db.Exec(ctx, `UPDATE recordings SET state = ?, reason = ?, bytes_done = ?, updated_at = ?
+		WHERE user_id = ? AND file_id = ?`, st, reason, done, micro(s.now()), userID, fileID)
+	if err == nil {
+		var n int64
+		if n, err = res.RowsAffected(); err == nil && n == 0 {
+			err = ErrNotFound
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("setting recording %s %s: %w", fileID, st, err)
+	}
+	return nil
+}
+
+// setTranscript stores a transcript and marks the row transcribed.
+func (s *store) setTranscript(ctx context.Context, userID, fileID string, t Transcript) error {
+	_, err := s.db.Exec(ctx, `UPDATE recordings SET state = ?, reason = '', transcript = ?, transcript_from = ?,
+		updated_at = ? WHERE user_id = ? AND file_id = ?`,
+		StateTranscribed, t.Text, t.FileID, micro(s.now()), userID, fileID)
+	if err != nil {
+		return fmt.Errorf("storing the transcript of %s: %w", fileID, err)
+	}
+	return nil
+}
+
+// transcript returns the text stored in a row.
+func (s *store) transcript(ctx context.Context, userID, fileID string) (string, error) {
+	var text string
+	err := s.db.QueryRow(ctx, `SELECT transcript FROM recordings WHERE user_id = ? AND file_id = ?`, userID, fileID).Scan(&text)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("transcript %s: %w", fileID, ErrNotFound)
+	}
+	if err != nil {
+		return "", fmt.Errorf("reading the transcript of %s: %w", fileID, err)
+	}
+	return text, nil
+}
+
+// purge deletes every row of a member.
+func (s *store) purge(ctx context.Context, userID string) (int64, error) {
+	res, err := s.db.Exec(ctx, `DELETE FROM recordings WHERE user_id = ?`, userID)
+	if err != nil {
+		return 0, fmt.Errorf("purging recordings of %s: %w", userID, err)
+	}
+	return res.RowsAffected()
+}
