@@ -1,0 +1,210 @@
+package revoke
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode"
+
+	"github.com/scopetrail/scopetrail/connector/googlehttp"
+	"github.com/scopetrail/scopetrail/scopes/audit"
+	"github.com/scopetrail/scopetrail/scopes/grant"
+)
+
+// GoogleResult is what became of a revocation at Google.
+type GoogleResult string
+
+// Google results.
+const (
+	// GoogleRevoked means Google confirmed, or already held the token
+	// invalid.
+	GoogleRevoked GoogleResult = "revoked"
+	// GoogleNoToken means no token was held, so there was nothing to revoke
+	// at Google: the user never linked a feature, or was revoked before.
+	GoogleNoToken GoogleResult = "no_token"
+	// GooglePending means the call failed or could not be made. It is
+	// retried; until it succeeds the sealed token is kept, unusable behind
+	// the revoked grant.
+	GooglePending GoogleResult = "pending"
+)
+
+// maxReason bounds the length of a revocation reason, in runes.
+const maxReason = 200
+
+// errNoGoogle is why a revocation is pending in a process without Google.
+var errNoGoogle = errors.New("this process does not reach Google")
+
+// Report says what a revocation did.
+type Report struct {
+	UserID string
+	// HadGrant is false when the user never granted a scope; WasRevoked is
+	// true when the grant was already revoked before this revocation.
+	HadGrant, WasRevoked bool
+	Google               GoogleResult
+	// GoogleError says why the revocation at Google is pending. It holds
+	// no token.
+	GoogleError   string
+	TokensDeleted bool
+	SessionsEnded int
+	// Purged gives the rows each purger removed; PurgedRows is their sum.
+	Purged     map[string]int64
+	PurgedRows int64
+}
+
+// Revoke revokes every access of a user, in this order: it marks the grant
+// revoked (from then on no request for the user leaves any replica), asks
+// Google to revoke the grant, deletes the tokens (or, when Google could not
+// be reached, keeps them until a retry succeeds: see RetryPending), ends the
+// user's sessions, purges their personal data (audited as a purge entry with
+// the rows removed) and writes a revoke entry naming by, the user and the
+// reason.
+//
+// Revoke is idempotent and completes even if ctx is cancelled midway. It
+// returns an error wrapping identity.ErrNotFound for an unknown user, and
+// stops before doing anything else when the grant cannot be marked. Later
+// steps that fail do not stop the others; their errors are joined, the
+// Report says what was done, and the revocation can be run again.
+func (s *Service) Revoke(ctx context.Context, userID string, by Actor, reason string) (Report, error) {
+	ctx = context.WithoutCancel(ctx)
+	reason = cleanReason(reason)
+	r := Report{UserID: userID}
+	if _, err := s.o.Users.User(ctx, userID); err != nil {
+		return r, fmt.Errorf("revoking %s: %w", userID, err)
+	}
+	g, err := s.o.Grants.Get(ctx, userID)
+	switch {
+	case errors.Is(err, grant.ErrNotFound):
+	case err != nil:
+		return r, fmt.Errorf("revoking %s: %w", userID, err)
+	default:
+		r.HadGrant, r.WasRevoked = true, g.Status == grant.StatusRevoked
+		if !r.WasRevoked {
+			if err := s.o.Grants.Revoke(ctx, userID, reason); err != nil {
+				return r, fmt.Errorf("revoking %s: %w", userID, err)
+			}
+		}
+	}
+
+	var errs []error
+	var gerr error
+	r.Google, gerr = s.revokeAtGoogle(ctx, userID)
+	if gerr != nil {
+		r.GoogleError = gerr.Error()
+		errs = append(errs, s.addPending(ctx, userID, by, r.GoogleError))
+	} else {
+		err := s.deleteTokens(ctx, userID)
+		r.TokensDeleted = err == nil
+		errs = append(errs, err)
+	}
+	r.SessionsEnded, err = s.o.Users.EndUserSessions(ctx, userID)
+	errs = append(errs, err)
+	r.Purged, r.PurgedRows, err = s.purge(ctx, userID, by)
+	errs = append(errs, err)
+
+	e := s.entry(audit.EventRevoke, by, userID)
+	e.Outcome, e.ErrorReason = audit.OutcomeOK, reason
+	if errors.Join(errs...) != nil {
+		e.Outcome = audit.OutcomeError
+	}
+	if _, err := s.o.Trail.Append(ctx, e); err != nil {
+		errs = append(errs, fmt.Errorf("auditing the revocation of %s: %w", userID, err))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return r, fmt.Errorf("revoking %s: %w", userID, err)
+	}
+	return r, nil
+}
+
+// HandleGoogleRevoked completes a revocation that Google reported to the
+// door, which already marked the grant revoked and wrote the revoke entry:
+// it deletes the tokens Google no longer takes, drops any pending Google
+// revocation, ends the user's sessions and purges their personal data. It is
+// meant for googlehttp.Options.OnRevoked, and completes even if ctx is
+// cancelled.
+func (s *Service) HandleGoogleRevoked(ctx context.Context, userID, reason string) error {
+	ctx = context.WithoutCancel(ctx)
+	by := Actor{ID: userID}
+	if u, err := s.o.Users.User(ctx, userID); err == nil {
+		by.Email = u.Email
+	}
+	errs := []error{s.deleteTokens(ctx, userID)}
+	_, err := s.o.Users.EndUserSessions(ctx, userID)
+	errs = append(errs, err)
+	_, _, err = s.purge(ctx, userID, by)
+	errs = append(errs, err)
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("completing the revocation of %s reported by Google (%s): %w", userID, reason, err)
+	}
+	return nil
+}
+
+// revokeAtGoogle asks Google to revoke the user's grant. An error means the
+// revocation is pending.
+func (s *Service) revokeAtGoogle(ctx context.Context, userID string) (GoogleResult, error) {
+	if s.o.Google == nil {
+		return GooglePending, errNoGoogle
+	}
+	ctx, cancel := context.WithTimeout(ctx, s.o.GoogleTimeout)
+	defer cancel()
+	err := s.o.Google.Revoke(ctx, userID)
+	switch {
+	case err == nil:
+		return GoogleRevoked, nil
+	case errors.Is(err, googlehttp.ErrNoToken):
+		return GoogleNoToken, nil
+	}
+	return GooglePending, err
+}
+
+// deleteTokens deletes the user's tokens and settles any pending Google
+// revocation, which can no longer be made.
+func (s *Service) deleteTokens(ctx context.Context, userID string) error {
+	return errors.Join(s.o.Tokens.Delete(ctx, userID), s.dropPending(ctx, userID))
+}
+
+// purge runs every purger, even after one fails, and writes a purge entry
+// whose Items is the number of rows removed.
+func (s *Service) purge(ctx context.Context, userID string, by Actor) (map[string]int64, int64, error) {
+	rows := make(map[string]int64, len(s.purgers))
+	var total int64
+	var failed []string
+	var errs []error
+	for _, name := range s.purgers {
+		n, err := s.o.Purgers[name].Purge(ctx, userID)
+		if err != nil {
+			failed = append(failed, name)
+			errs = append(errs, fmt.Errorf("purging %s: %w", name, err))
+			continue
+		}
+		rows[name] = n
+		total += n
+	}
+	e := s.entry(audit.EventPurge, by, userID)
+	e.Outcome, e.Items = audit.OutcomeOK, total
+	if len(failed) > 0 {
+		e.Outcome, e.ErrorReason = audit.OutcomeError, "failed: "+strings.Join(failed, ", ")
+	}
+	if _, err := s.o.Trail.Append(ctx, e); err != nil {
+		errs = append(errs, fmt.Errorf("auditing the purge: %w", err))
+	}
+	return rows, total, errors.Join(errs...)
+}
+
+// cleanReason makes a reason one printable line of at most maxReason runes;
+// an empty reason becomes "revoked".
+func cleanReason(reason string) string {
+	reason = strings.Join(strings.Fields(strings.Map(func(r rune) rune {
+		if unicode.IsPrint(r) {
+			return r
+		}
+		return ' '
+	}, reason)), " ")
+	if r := []rune(reason); len(r) > maxReason {
+		reason = string(r[:maxReason])
+	}
+	if reason == "" {
+		return "revoked"
+	}
+	return reason
+}

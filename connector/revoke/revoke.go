@@ -1,0 +1,168 @@
+// Package revoke ends a user's Google access, completely and at once, and
+// suspends or resumes single scopes.
+//
+// Service.Revoke first marks the user's grant revoked, so that from that
+// moment the door refuses every request for the user in this process and in
+// every replica that shares the database (the door reads the grant on each
+// request). It then asks Google to revoke the grant, deletes the tokens, ends
+// the user's sessions, purges the personal data fetched for them and writes
+// the audit entries. Every step is idempotent, so revoking twice is safe.
+//
+// Google's revoke endpoint needs the token, so when the call fails the sealed
+// token is kept, unusable behind the revoked grant, and the revocation waits
+// in the revocations table; RetryPending (run periodically by Run) tries
+// again with backoff, deletes the token once Google confirms, and gives up
+// after Options.GiveUpAfter, deleting the token anyway.
+//
+// HandleGoogleRevoked completes a revocation that Google reported to the door
+// (the user removed the app from their Google account).
+package revoke
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/scopetrail/scopetrail/scopes/audit"
+	"github.com/scopetrail/scopetrail/scopes/grant"
+	"github.com/scopetrail/scopetrail/scopes/identity"
+	"github.com/scopetrail/scopetrail/scopes/sqldb"
+)
+
+// Sentinel errors.
+var (
+	// ErrUnknownScope means a scope is not one ScopeTrail uses for an API.
+	ErrUnknownScope = errors.New("revoke: not a scope that can be suspended")
+)
+
+// Actor is who asked for a revocation, suspension or resumption, as the
+// audit trail names them.
+type Actor struct {
+	// ID is a user id, or a name such as "cli:alice" for the command line.
+	ID, Email string
+}
+
+// Grants is what the service needs of the grants. *grant.Store is one.
+type Grants interface {
+	// Get returns the grant of a user, or an error wrapping
+	// grant.ErrNotFound.
+	Get(ctx context.Context, userID string) (grant.Grant, error)
+	// Revoke marks the grant revoked; it returns grant.ErrNotFound when the
+	// user has none.
+	Revoke(ctx context.Context, userID, reason string) error
+	// Suspend and Resume suspend and lift one scope.
+	Suspend(ctx context.Context, userID, scope string) error
+	Resume(ctx context.Context, userID, scope string) error
+}
+
+// Google revokes a user's grant at Google. *googlehttp.Door is one: its
+// Revoke works for grants already revoked locally, returns an error wrapping
+// googlehttp.ErrNoToken when no token is held, and audits the call.
+type Google interface {
+	Revoke(ctx context.Context, userID string) error
+}
+
+// Tokens deletes a user's token. *tokens.Store is one.
+type Tokens interface {
+	Delete(ctx context.Context, userID string) error
+}
+
+// Users finds users and ends their sessions. *identity.Store is one.
+type Users interface {
+	// User returns a user, or an error wrapping identity.ErrNotFound.
+	User(ctx context.Context, id string) (identity.User, error)
+	// EndUserSessions ends every live session of a user.
+	EndUserSessions(ctx context.Context, userID string) (int, error)
+}
+
+// Purger removes the personal data fetched for a user from one store, and
+// returns how many rows it removed. Each data store of the connector is one.
+type Purger interface {
+	Purge(ctx context.Context, userID string) (int64, error)
+}
+
+// Defaults of Options.
+const (
+	DefaultRetryBase     = time.Minute
+	DefaultRetryMax      = time.Hour
+	DefaultGiveUpAfter   = 24 * time.Hour
+	DefaultGoogleTimeout = 15 * time.Second
+)
+
+// Options configure a Service. DB, Grants, Tokens, Users and Trail are
+// required.
+type Options struct {
+	// DB holds the pending Google revocations.
+	DB     *sqldb.DB
+	Grants Grants
+	Tokens Tokens
+	Users  Users
+	Trail  *audit.Trail
+	// Google revokes grants at Google. Without it (a command run where
+	// Google cannot be reached) every Google revocation is left pending for
+	// a process that has it.
+	Google Google
+	// Purgers remove the user's personal data, by store name.
+	Purgers map[string]Purger
+	// ClientID is the OAuth client named in audit entries.
+	ClientID string
+	// RetryBase and RetryMax bound the backoff between attempts of a pending
+	// Google revocation; GiveUpAfter is how long after the revocation the
+	// token is deleted even if Google never confirmed. GoogleTimeout bounds
+	// one call to Google.
+	RetryBase, RetryMax, GiveUpAfter, GoogleTimeout time.Duration
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Logger receives the errors of Run; nil means slog.Default().
+	Logger *slog.Logger
+}
+
+// Service revokes users, suspends and resumes scopes, and settles pending
+// Google revocations. It is safe for concurrent use, and several replicas
+// may share one database.
+type Service struct {
+	o       Options
+	purgers []string // names of o.Purgers, sorted
+}
+
+// New returns a Service.
+func New(o Options) (*Service, error) {
+	var missing []error
+	for name, ok := range map[string]bool{"DB": o.DB != nil, "Grants": o.Grants != nil, "Tokens": o.Tokens != nil,
+		"Users": o.Users != nil, "Trail": o.Trail != nil} {
+		if !ok {
+			missing = append(missing, fmt.Errorf("revoke: Options.%s is required", name))
+		}
+	}
+	if err := errors.Join(missing...); err != nil {
+		return nil, err
+	}
+	o.RetryBase = orDefault(o.RetryBase, DefaultRetryBase)
+	o.RetryMax = orDefault(o.RetryMax, DefaultRetryMax)
+	o.GiveUpAfter = orDefault(o.GiveUpAfter, DefaultGiveUpAfter)
+	o.GoogleTimeout = orDefault(o.GoogleTimeout, DefaultGoogleTimeout)
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	return &Service{o: o, purgers: slices.Sorted(maps.Keys(o.Purgers))}, nil
+}
+
+// orDefault returns d when it is positive, else def.
+func orDefault(d, def time.Duration) time.Duration {
+	if d > 0 {
+		return d
+	}
+	return def
+}
+
+// entry returns an audit entry of event by actor about userID.
+func (s *Service) entry(event audit.Event, by Actor, userID string) audit.Entry {
+	return audit.Entry{Event: event, ActorID: by.ID, ActorEmail: by.Email, ClientID: s.o.ClientID, Resource: userID}
+}
