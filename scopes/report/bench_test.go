@@ -1,0 +1,86 @@
+package report
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/scopetrail/scopetrail/scopes"
+	"github.com/scopetrail/scopetrail/scopes/audit"
+	"github.com/scopetrail/scopetrail/scopes/grant"
+	"github.com/scopetrail/scopetrail/scopes/sqldb"
+	"github.com/scopetrail/scopetrail/scopes/sqldb/sqldbtest"
+)
+
+// BenchmarkBuild builds the report over 1,000 grants and 1,000,000 API
+// calls spread over 60 days, made by 950 of the users, each with every
+// method; 50 users never call anything (PostgreSQL needs TEST_POSTGRES_URL):
+//
+//	go test -run '^$' -bench Build -benchtime 5x ./scopes/report
+func BenchmarkBuild(b *testing.B) {
+	const users, calls = 1000, 1_000_000
+	for _, bk := range []struct {
+		name string
+		open func(testing.TB) *sqldb.DB
+	}{{"sqlite", sqldbtest.SQLite}, {"postgres", sqldbtest.Postgres}} {
+		b.Run(bk.name, func(b *testing.B) {
+			db := bk.open(b)
+			ctx := context.Background()
+			grants := grant.NewStore(db, func() time.Time { return granted })
+			for u := range users {
+				if _, err := grants.Record(ctx, fmt.Sprintf("u%04d", u), "client-1", []string{scopes.DirectoryReadonly,
+					scopes.CalendarReadonly, scopes.CalendarEventsReadonly, scopes.DriveReadonly}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			bulkCalls(b, db, users, calls)
+			trail := audit.New(db, audit.Options{})
+			b.ResetTimer()
+			for b.Loop() {
+				rep, err := Build(ctx, grants, trail, scopes.All(), now)
+				if err != nil || len(rep.Scopes[0].Holders) != users {
+					b.Fatalf("Build: %v", err)
+				}
+			}
+		})
+	}
+}
+
+// bulkCalls inserts n activity entries with multi-row inserts, fast but not
+// a valid chain: the report reads usage, not the chain.
+func bulkCalls(b *testing.B, db *sqldb.DB, users, n int) {
+	const rows = 200
+	ctx := context.Background()
+	methods := []struct{ scope, method string }{
+		{scopes.DirectoryReadonly, "people.people.listDirectoryPeople"}, {scopes.CalendarEventsReadonly, "calendar.events.list"},
+		{scopes.CalendarReadonly, "calendar.calendarList.list"}, {scopes.DriveReadonly, "drive.files.list"},
+		{scopes.DriveReadonly, "drive.files.get"},
+	}
+	step := (60 * day).Microseconds() / int64(n)
+	values := strings.TrimSuffix(strings.Repeat("(?, ?, 1, 'bench', ?, ?, '', 'c', 'activity', '', ?, ?, 'p', '', 200, '', 'ok', 0, 0, 0, '', 'bench', 0, '', ''),", rows), ",")
+	stmt := `INSERT INTO audit_entries (seq, id, version, chain_id, time_us, actor_id, actor_email, client_id, event,
+		api_name, method_name, scope, purpose, resource, http_status, error_reason, outcome, num_response_bytes, items,
+		latency_us, request_id, replica, ref_seq, prev_hash, hash) VALUES ` + values
+	start := now.Add(-60 * day).UnixMicro()
+	err := db.InTx(ctx, func(tx *sqldb.Tx) error {
+		for s := 0; s < n; s += rows {
+			args := make([]any, 0, rows*6)
+			for i := s; i < s+rows; i++ {
+				m := methods[i%len(methods)]
+				args = append(args, i+1, fmt.Sprintf("id%d", i+1), start+int64(i)*step, fmt.Sprintf("u%04d", (i/len(methods)*7919)%(users-users/20)), m.method, m.scope)
+			}
+			if _, err := tx.Exec(ctx, stmt, args...); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatalf("bulk insert: %v", err)
+	}
+	if _, err := db.Exec(ctx, "ANALYZE audit_entries"); err != nil {
+		b.Fatal(err)
+	}
+}
