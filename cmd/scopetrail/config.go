@@ -1,0 +1,173 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/caarlos0/env/v11"
+	"github.com/joho/godotenv"
+)
+
+// Config is the whole configuration, one struct per area. Every variable is
+// described in .env.example.
+type Config struct {
+	Server   ServerConfig
+	Database DatabaseConfig
+	Google   GoogleConfig
+	Auth     AuthConfig
+	Secrets  SecretsConfig
+	Log      LogConfig
+	Demo     DemoConfig
+	Mail     MailConfig
+	// Recordings is defined in recordings.go.
+	Recordings RecordingsConfig
+}
+
+// ServerConfig is where the app listens and how it is reached.
+type ServerConfig struct {
+	// Addr is the host:port to listen on.
+	Addr string `env:"ADDR" envDefault:"127.0.0.1:8080"`
+	// BaseURL is the public URL of the app; http://ADDR when empty.
+	BaseURL string `env:"BASE_URL"`
+}
+
+// DatabaseConfig names the database.
+type DatabaseConfig struct {
+	// URL is a SQLite file path or a postgres:// URL.
+	URL string `env:"DATABASE_URL" envDefault:"./data/scopetrail.db"`
+}
+
+// GoogleConfig is the OAuth client and every Google endpoint, each of which
+// can point at a stand-in for Google.
+type GoogleConfig struct {
+	ClientID     string `env:"GOOGLE_CLIENT_ID"`
+	ClientSecret string `env:"GOOGLE_CLIENT_SECRET"`
+	AuthURL      string `env:"GOOGLE_AUTH_URL" envDefault:"https://accounts.google.com/o/oauth2/v2/auth"`
+	TokenURL     string `env:"GOOGLE_TOKEN_URL" envDefault:"https://oauth2.googleapis.com/token"`
+	RevokeURL    string `env:"GOOGLE_REVOKE_URL" envDefault:"https://oauth2.googleapis.com/revoke"`
+	UserinfoURL  string `env:"GOOGLE_USERINFO_URL" envDefault:"https://openidconnect.googleapis.com/v1/userinfo"`
+	Issuer       string `env:"GOOGLE_ISSUER" envDefault:"https://accounts.google.com"`
+	JWKSURL      string `env:"GOOGLE_JWKS_URL" envDefault:"https://www.googleapis.com/oauth2/v3/certs"`
+	PeopleURL    string `env:"GOOGLE_PEOPLE_URL" envDefault:"https://people.googleapis.com/"`
+	CalendarURL  string `env:"GOOGLE_CALENDAR_URL" envDefault:"https://www.googleapis.com/calendar/v3/"`
+	DriveURL     string `env:"GOOGLE_DRIVE_URL" envDefault:"https://www.googleapis.com/drive/v3/"`
+}
+
+// AuthConfig decides who may sign in and who is an admin.
+type AuthConfig struct {
+	// AllowedDomains are the Workspace domains that may sign in; empty
+	// admits every account.
+	AllowedDomains []string `env:"ALLOWED_DOMAINS"`
+	// AdminEmails become admins at sign-in; when empty the first user does.
+	AdminEmails []string `env:"ADMIN_EMAILS"`
+}
+
+// SecretsConfig holds the keys, as written in the environment. They are
+// parsed and checked by validate and never printed.
+type SecretsConfig struct {
+	// SessionKeys are HASH:BLOCK pairs of base64 keys, newest first.
+	SessionKeys string `env:"SESSION_KEYS"`
+	// TokenKeys are ID:BASE64 keys, newest last.
+	TokenKeys string `env:"TOKEN_KEYS"`
+	// AuditSigningKey is the base64 Ed25519 seed that signs checkpoints.
+	AuditSigningKey string `env:"AUDIT_SIGNING_KEY"`
+}
+
+// LogConfig shapes the logs.
+type LogConfig struct {
+	// Format is auto (text on a terminal, JSON otherwise), text or json.
+	Format string `env:"LOG_FORMAT" envDefault:"auto"`
+	// Level is debug, info, warn or error.
+	Level string `env:"LOG_LEVEL" envDefault:"info"`
+}
+
+// DemoConfig configures the demo, which runs when GOOGLE_CLIENT_ID is empty.
+type DemoConfig struct {
+	// KeysFile keeps the keys the demo generates, so that a restart can
+	// still read its cookies and tokens.
+	KeysFile string `env:"DEMO_KEYS_FILE" envDefault:"./data/demo-keys.env"`
+}
+
+// DemoMode reports whether the app runs the demo against the in-process fake.
+func (c *Config) DemoMode() bool { return c.Google.ClientID == "" }
+
+// dotEnvFile is read, when present, for variables the environment lacks.
+const dotEnvFile = ".env"
+
+// environment returns the process environment, completed by .env when that
+// file exists. Real environment variables win.
+func environment() (map[string]string, error) {
+	vars := map[string]string{}
+	if _, err := os.Stat(dotEnvFile); err == nil {
+		fromFile, err := godotenv.Read(dotEnvFile)
+		if err != nil {
+			return nil, fmt.Errorf("reading %s: %w", dotEnvFile, err)
+		}
+		vars = fromFile
+	}
+	for _, kv := range os.Environ() {
+		k, v, _ := strings.Cut(kv, "=")
+		vars[k] = v
+	}
+	return vars, nil
+}
+
+// parseConfig reads the configuration from vars. Parse errors are reported
+// together, each naming its variable.
+func parseConfig(vars map[string]string) (*Config, error) {
+	var cfg Config
+	err := env.ParseWithOptions(&cfg, env.Options{Environment: vars})
+	var agg env.AggregateError
+	if errors.As(err, &agg) {
+		var problems []string
+		for _, e := range agg.Errors {
+			problems = append(problems, e.Error())
+		}
+		return nil, &ConfigError{Problems: problems}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("parsing configuration: %w", err)
+	}
+	return &cfg, nil
+}
+
+// ConfigError lists every configuration problem, each with how to fix it.
+type ConfigError struct {
+	Problems []string
+}
+
+// Error lists the problems, one a line.
+func (e *ConfigError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "the configuration has %d problem(s); see .env.example:", len(e.Problems))
+	for _, p := range e.Problems {
+		b.WriteString("\n  - ")
+		b.WriteString(p)
+	}
+	return b.String()
+}
+
+// loadConfig reads, completes and validates the configuration: the demo
+// gets generated keys for any it lacks.
+func loadConfig() (*Config, keys, error) {
+	vars, err := environment()
+	if err != nil {
+		return nil, keys{}, err
+	}
+	cfg, err := parseConfig(vars)
+	if err != nil {
+		return nil, keys{}, err
+	}
+	if cfg.DemoMode() {
+		if err := fillDemoKeys(cfg); err != nil {
+			return nil, keys{}, err
+		}
+	}
+	k, err := cfg.validate()
+	if err != nil {
+		return nil, keys{}, err
+	}
+	return cfg, k, nil
+}

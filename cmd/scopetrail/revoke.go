@@ -1,0 +1,264 @@
+package main
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"maps"
+	"os/user"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/scopetrail/scopetrail/connector/googleauth"
+	"github.com/scopetrail/scopetrail/connector/googlehttp"
+	"github.com/scopetrail/scopetrail/connector/revoke"
+	"github.com/scopetrail/scopetrail/connector/tokens"
+	"github.com/scopetrail/scopetrail/scopes"
+	"github.com/scopetrail/scopetrail/scopes/audit"
+	"github.com/scopetrail/scopetrail/scopes/grant"
+	"github.com/scopetrail/scopetrail/scopes/identity"
+	"github.com/scopetrail/scopetrail/scopes/sqldb"
+	"github.com/scopetrail/scopetrail/web"
+)
+
+var _ web.Revocations = (*revoke.Service)(nil)
+
+// revokeRetryEvery is how often serve retries the revocations Google has not
+// confirmed yet.
+const revokeRetryEvery = time.Minute
+
+// reasonCLI is the reason recorded for revocations made from the command
+// line.
+const reasonCLI = "revoked from the command line"
+
+// googleSettings maps the configuration to the OAuth flows' settings, with
+// redirectURL as the callback, and to the API base URLs; serve and the
+// revoke subcommands share it.
+func googleSettings(cfg *Config, redirectURL string) (googleauth.Config, map[string]string) {
+	return googleauth.Config{
+		ClientID:     cfg.Google.ClientID,
+		ClientSecret: cfg.Google.ClientSecret,
+		RedirectURL:  redirectURL,
+		Endpoints: googleauth.Endpoints{
+			AuthURL:     cfg.Google.AuthURL,
+			TokenURL:    cfg.Google.TokenURL,
+			RevokeURL:   cfg.Google.RevokeURL,
+			UserinfoURL: cfg.Google.UserinfoURL,
+			Issuer:      cfg.Google.Issuer,
+			JWKSURL:     cfg.Google.JWKSURL,
+		},
+		AllowedDomains: cfg.Auth.AllowedDomains,
+		AdminEmails:    cfg.Auth.AdminEmails,
+	}, map[string]string{"people": cfg.Google.PeopleURL, "calendar": cfg.Google.CalendarURL, "drive": cfg.Google.DriveURL}
+}
+
+// revocations is the revocation service as newApp wires it. The door is
+// built before the service, which revokes through it, so the door reports
+// the revocations Google sees to onRevoked, which passes them on.
+type revocations struct {
+	// retryEvery, when positive, makes build start retrying pending Google
+	// revocations in the background until ctx ends.
+	retryEvery time.Duration
+	// noGoogle leaves every revocation at Google to a server: the demo's
+	// Google runs inside `scopetrail serve`, out of the CLI's reach.
+	noGoogle bool
+	svc      *revoke.Service
+	log      *slog.Logger
+}
+
+// revokeStores are what the revocation service revokes in: the app's
+// stores, its door to Google, and the stores of personal data to purge.
+type revokeStores struct {
+	db       *sqldb.DB
+	users    *identity.Store
+	tokens   *tokens.Store
+	grants   *grant.Store
+	trail    *audit.Trail
+	door     *googlehttp.Door
+	clientID string
+	log      *slog.Logger
+	purgers  map[string]revoke.Purger
+}
+
+// build builds the service and keeps it for onRevoked.
+func (r *revocations) build(ctx context.Context, s revokeStores) (*revoke.Service, error) {
+	o := revoke.Options{DB: s.db, Grants: s.grants, Tokens: s.tokens, Users: s.users, Trail: s.trail, Google: s.door,
+		Purgers: s.purgers, ClientID: s.clientID, Logger: s.log}
+	if r.noGoogle {
+		o.Google = nil
+	}
+	svc, err := revoke.New(o)
+	if err != nil {
+		return nil, err // revoke.New names itself
+	}
+	r.svc, r.log = svc, s.log
+	if r.retryEvery > 0 {
+		go svc.Run(ctx, r.retryEvery)
+	}
+	return svc, nil
+}
+
+// onRevoked is the door's OnRevoked: it completes a revocation Google
+// reported.
+func (r *revocations) onRevoked(ctx context.Context, userID, reason string) {
+	if r == nil || r.svc == nil {
+		return
+	}
+	if err := r.svc.HandleGoogleRevoked(ctx, userID, reason); err != nil {
+		r.log.Error("completing a revocation reported by Google", "user", userID, "err", err)
+	}
+}
+
+// runRevoke is `scopetrail revoke --user EMAIL [--reason TEXT]`.
+func runRevoke(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("revoke", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	email := fs.String("user", "", "the email of the user whose access to revoke (required)")
+	reason := fs.String("reason", "", "why, kept in the audit trail; no personal details")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *email == "" || fs.NArg() > 0 {
+		return errors.New("usage: scopetrail revoke --user EMAIL [--reason TEXT]")
+	}
+	why := reasonCLI
+	if s := strings.TrimSpace(*reason); s != "" {
+		why += ": " + s
+	}
+	return withRevocations(ctx, stderr, func(svc *revoke.Service, users *identity.Store, by revoke.Actor) error {
+		u, err := findByEmail(ctx, users, *email)
+		if err != nil {
+			return err
+		}
+		rep, err := svc.Revoke(ctx, u.ID, by, why)
+		if rep.Google != "" {
+			printReport(stdout, u, rep)
+		}
+		return err
+	})
+}
+
+// runScopeChange is `scopetrail suspend|resume --user EMAIL --scope SCOPE`.
+func runScopeChange(ctx context.Context, verb string, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet(verb, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	email := fs.String("user", "", "the email of the user (required)")
+	scope := fs.String("scope", "", "the scope, such as drive.readonly (required)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *email == "" || *scope == "" || fs.NArg() > 0 {
+		return fmt.Errorf("usage: scopetrail %s --user EMAIL --scope SCOPE", verb)
+	}
+	if _, err := revoke.LookupScope(*scope); err != nil {
+		return fmt.Errorf("%w; choose one of %s", err, strings.Join(suspendableNames(), ", "))
+	}
+	return withRevocations(ctx, stderr, func(svc *revoke.Service, users *identity.Store, by revoke.Actor) error {
+		u, err := findByEmail(ctx, users, *email)
+		if err != nil {
+			return err
+		}
+		change := svc.Suspend
+		if verb == "resume" {
+			change = svc.Resume
+		}
+		if err := change(ctx, u.ID, *scope, by); err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(stdout, "%sed %s for %s\n", strings.TrimSuffix(verb, "e"), *scope, u.Email)
+		return err
+	})
+}
+
+// withRevocations builds the app as serve does, without serving it, and
+// runs fn with its revocation service, the users, and the actor to record.
+func withRevocations(ctx context.Context, stderr io.Writer,
+	fn func(svc *revoke.Service, users *identity.Store, by revoke.Actor) error) error {
+	cfg, k, err := loadConfig()
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg.Log, stderr)
+	db, err := openDatabase(ctx, cfg.Database.URL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	baseURL := strings.TrimRight(cmp.Or(cfg.Server.BaseURL, "http://"+cfg.Server.Addr), "/")
+	oauth, bases := googleSettings(cfg, baseURL+"/auth/callback")
+	rv := &revocations{}
+	if cfg.DemoMode() {
+		// The demo's fake Google lives in the serve process; its tokens must
+		// never go to the real Google this configuration names.
+		oauth.ClientID, oauth.ClientSecret, rv.noGoogle = demoClientID, "unused", true
+	}
+	bg := &background{dbURL: cfg.Database.URL, log: log}
+	defer bg.stop()
+	if _, err := newApp(ctx, appOptions{db: db, keys: k, oauth: oauth, bases: bases, secure: true, log: log, bg: bg,
+		baseURL: baseURL, mail: cfg.Mail, spoolDir: cfg.Recordings.SpoolDir, revoke: rv}); err != nil {
+		return err
+	}
+	return fn(rv.svc, identity.NewStore(db, time.Now), cliActor())
+}
+
+// findByEmail returns the user with an email address.
+func findByEmail(ctx context.Context, users *identity.Store, email string) (identity.User, error) {
+	u, err := users.UserByEmail(ctx, email)
+	if errors.Is(err, identity.ErrNotFound) {
+		return u, fmt.Errorf("no user has the email %q; users exist once they have signed in", email)
+	}
+	return u, err
+}
+
+// cliActor names the person at the terminal in audit entries.
+func cliActor() revoke.Actor {
+	name := "unknown"
+	if u, err := user.Current(); err == nil {
+		name = u.Username
+	}
+	return revoke.Actor{ID: "cli:" + name}
+}
+
+// suspendableNames returns the short names of the scopes that can be
+// suspended.
+func suspendableNames() []string {
+	var out []string
+	for _, s := range scopes.All() {
+		if revoke.Suspendable(s) {
+			out = append(out, s.Short)
+		}
+	}
+	return out
+}
+
+// printReport says what a revocation did.
+func printReport(w io.Writer, u identity.User, r revoke.Report) {
+	fmt.Fprintf(w, "revoked the access of %s (%s)\n", u.Email, u.ID)
+	switch {
+	case r.WasRevoked:
+		fmt.Fprintln(w, "  grant:    was already revoked")
+	case r.HadGrant:
+		fmt.Fprintln(w, "  grant:    revoked; no request for this user leaves any replica")
+	default:
+		fmt.Fprintln(w, "  grant:    none: the user never granted a Google scope")
+	}
+	switch r.Google {
+	case revoke.GoogleRevoked:
+		fmt.Fprintln(w, "  Google:   revoked; tokens deleted")
+	case revoke.GoogleNoToken:
+		fmt.Fprintln(w, "  Google:   no token held, nothing to revoke")
+	default:
+		fmt.Fprintf(w, "  Google:   pending (%s); a running server retries and deletes the token once Google confirms\n", r.GoogleError)
+	}
+	fmt.Fprintf(w, "  sessions: %d ended\n", r.SessionsEnded)
+	var parts []string
+	for _, name := range slices.Sorted(maps.Keys(r.Purged)) {
+		parts = append(parts, fmt.Sprintf("%s %d", name, r.Purged[name]))
+	}
+	fmt.Fprintf(w, "  purged:   %d rows (%s)\n", r.PurgedRows, strings.Join(parts, ", "))
+}

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+
+	"github.com/scopetrail/scopetrail/scopes"
+)
+
+// textOf returns the text of a node, white space collapsed.
+func textOf(n *html.Node) string {
+	var b strings.Builder
+	for d := range n.Descendants() {
+		if d.Type == html.TextNode {
+			b.WriteString(d.Data + " ")
+		}
+	}
+	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+// only returns the text of the one element of p with tag and attrs.
+func (p *page) only(t *testing.T, tag string, attrs ...string) string {
+	t.Helper()
+	els := p.elements(tag, attrs...)
+	if len(els) != 1 {
+		t.Fatalf("%s: %d <%s %v>, want 1:\n%s", p.url, len(els), tag, attrs, p.body)
+	}
+	return textOf(els[0])
+}
+
+// cli runs a command of the binary in this process, against the app's
+// database and keys.
+func cli(t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	var out bytes.Buffer
+	err := realMain(t.Context(), args, &out, io.Discard)
+	return out.String(), err
+}
+
+// TestRevokeEndToEnd boots the demo, links calendars, revokes from the
+// dashboard, links again, suspends a scope and revokes from the command
+// line.
+func TestRevokeEndToEnd(t *testing.T) {
+	a := startApp(t, "")
+	b := newBrowser(t)
+	signIn := func() *page {
+		return b.consent(b.postForm(b.do(http.MethodGet, a.base+"/", nil), "/auth/signin", nil))
+	}
+	link := func(dash *page) *page {
+		return b.consent(b.postForm(dash, "/link/calendars", nil), scopes.CalendarReadonly, scopes.CalendarEventsReadonly)
+	}
+	dash := link(signIn())
+	email, _, _ := strings.Cut(dash.only(t, "span", "class", "who"), " ")
+
+	// The member revokes their own access from the dashboard.
+	if got := dash.only(t, "a", "href", "/revoke"); got != "Revoke access" {
+		t.Errorf("the dashboard's revoke link says %q", got)
+	}
+	confirm := b.do(http.MethodGet, a.base+"/revoke", nil)
+	done := b.postForm(confirm, "/revoke", nil)
+	if got := done.only(t, "li", "id", "report-google"); !strings.Contains(got, "Google revoked the grant and the tokens are deleted") {
+		t.Errorf("revocation report: %q", got)
+	}
+	if got := b.do(http.MethodGet, a.base+"/dashboard", nil); got.url.Path != "/" {
+		t.Errorf("the dashboard after revoking is %s, want the start page", got.url)
+	}
+	dash = signIn()
+	if got := dash.only(t, "p", "id", "revoked"); !strings.Contains(got, "Access revoked: revoked by the user") {
+		t.Errorf("the dashboard after signing in again says %q", got)
+	}
+
+	// Linked again, the first user (an admin) suspends a scope from the
+	// command line, which the access page shows.
+	link(dash)
+	for _, tc := range []struct {
+		args    []string
+		want    string
+		wantErr string
+	}{
+		{[]string{"suspend", "--user", email, "--scope", "calendar.readonly"}, "suspended calendar.readonly for " + email, ""},
+		{[]string{"suspend", "--user", email, "--scope", "openid"}, "", "choose one of directory.readonly"},
+		{[]string{"resume", "--user", "nobody@acme.test", "--scope", "drive.readonly"}, "", `no user has the email "nobody@acme.test"`},
+		{[]string{"revoke"}, "", "usage: scopetrail revoke --user EMAIL"},
+		{[]string{"suspend", "--user", email}, "", "usage: scopetrail suspend --user EMAIL --scope SCOPE"},
+	} {
+		out, err := cli(t, tc.args...)
+		if tc.wantErr == "" && err != nil || tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)) {
+			t.Errorf("%v: error %v, want %q", tc.args, err, tc.wantErr)
+		}
+		if !strings.Contains(out, tc.want) {
+			t.Errorf("%v: output %q, want %q", tc.args, out, tc.want)
+		}
+	}
+	access := b.do(http.MethodGet, a.base+"/admin/access", nil)
+	if got := access.only(t, "li", "data-scope", "calendar.readonly"); !strings.Contains(got, "Resume") {
+		t.Errorf("the access page shows calendar.readonly as %q, want it suspended", got)
+	}
+
+	// The command line cannot reach the demo's Google: it revokes locally
+	// and leaves Google to the server.
+	out, err := cli(t, "revoke", "--user", email, "--reason", "offboarding")
+	if err != nil {
+		t.Fatalf("revoke: %v\n%s", err, out)
+	}
+	for _, want := range []string{"revoked the access of " + email, "grant:    revoked", "Google:   pending", "sessions: 1 ended"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("revoke printed %q, want %q", out, want)
+		}
+	}
+	if got := b.do(http.MethodGet, a.base+"/dashboard", nil); got.url.Path != "/" {
+		t.Errorf("the dashboard after the CLI revoked is %s, want the start page", got.url)
+	}
+	if err := a.stop(); err != nil {
+		t.Errorf("realMain: %v", err)
+	}
+	if strings.Contains(a.stderr.String(), `"level":"ERROR"`) {
+		t.Errorf("errors logged:\n%s", a.stderr)
+	}
+}

@@ -1,0 +1,99 @@
+package main
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// shutdownTimeout bounds how long requests in flight may take to finish.
+const shutdownTimeout = 10 * time.Second
+
+// serve runs the web app until ctx ends, then shuts it down gracefully.
+func serve(ctx context.Context, stdout, stderr io.Writer) error {
+	cfg, k, err := loadConfig()
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg.Log, stderr)
+
+	ln, err := net.Listen("tcp", cfg.Server.Addr)
+	if err != nil {
+		return fmt.Errorf("listening on ADDR %s: %w", cfg.Server.Addr, err)
+	}
+	defer ln.Close()
+	baseURL := strings.TrimRight(cmp.Or(cfg.Server.BaseURL, "http://"+ln.Addr().String()), "/")
+
+	db, err := openDatabase(ctx, cfg.Database.URL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	oauth, bases := googleSettings(cfg, baseURL+"/auth/callback")
+	secure := true
+	var d *demo
+	if cfg.DemoMode() {
+		if d, err = startDemo(oauth.RedirectURL, time.Now()); err != nil {
+			return err
+		}
+		defer d.close()
+		oauth.ClientID, oauth.ClientSecret, oauth.Endpoints = d.client.ID, d.client.Secret, d.endpoints()
+		bases = d.bases()
+		secure = !plainLocalHTTP(baseURL)
+	}
+
+	bg := &background{dbURL: cfg.Database.URL, log: log}
+	defer bg.stop()
+	handler, err := newApp(ctx, appOptions{db: db, keys: k, oauth: oauth, bases: bases, secure: secure, log: log, bg: bg,
+		baseURL: baseURL, mail: cfg.Mail, spoolDir: cfg.Recordings.SpoolDir, revoke: &revocations{retryEvery: revokeRetryEvery}})
+	if err != nil {
+		return err
+	}
+	if err := bg.start(ctx); err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+
+	fmt.Fprintf(stdout, "listening on http://%s\n", ln.Addr())
+	if d != nil {
+		d.printWelcome(stdout, baseURL)
+	}
+	log.Info("serving", "base_url", baseURL, "addr", ln.Addr().String(), "demo", d != nil, "database", db.Dialect)
+
+	select {
+	case err := <-served:
+		return fmt.Errorf("http.Server.Serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("http.Server.Shutdown: %w", err)
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("http.Server.Serve: %w", err)
+	}
+	return nil
+}
+
+// plainLocalHTTP reports whether the app is reached over plain HTTP on this
+// machine, the one case where cookies cannot be Secure.
+func plainLocalHTTP(baseURL string) bool {
+	u, err := url.Parse(baseURL)
+	return err == nil && u.Scheme == "http" && isLoopback(u.Hostname())
+}

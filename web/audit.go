@@ -1,0 +1,208 @@
+package web
+
+import (
+	"context"
+	"crypto/ed25519"
+	"fmt"
+	"io"
+	"maps"
+	"net/http"
+	"slices"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/scopetrail/scopetrail/scopes"
+	"github.com/scopetrail/scopetrail/scopes/audit"
+	"github.com/scopetrail/scopetrail/scopes/identity"
+)
+
+// AuditLog is the audit trail as reviewers read it. *audit.Trail satisfies
+// it.
+type AuditLog interface {
+	// Query returns one page of the entries that match a filter; its errors
+	// wrap audit.ErrBadCursor for a cursor it cannot read.
+	Query(ctx context.Context, f audit.Filter) (audit.Page, error)
+	// Export streams every entry that matches a filter, in constant memory.
+	Export(ctx context.Context, w io.Writer, format audit.Format, f audit.Filter) error
+	// Verify checks the whole chain against the checkpoints' public key.
+	Verify(ctx context.Context, pub ed25519.PublicKey) (audit.Report, error)
+	// PublicKey returns the key that verifies the checkpoints, nil when
+	// none is configured.
+	PublicKey() ed25519.PublicKey
+}
+
+// auditPageSize is how many entries one page of the audit log shows.
+const auditPageSize = 50
+
+// CanReview reports whether the signed-in user may read the audit log and
+// the least-privilege report: reviewers and admins.
+func (l layout) CanReview() bool {
+	return l.User != nil && (l.User.Role == identity.RoleReviewer || l.User.Role == identity.RoleAdmin)
+}
+
+// reviewRoutes registers the reviewer's pages, open to reviewers and admins.
+func (s *Server) reviewRoutes(g *echo.Group, member echo.MiddlewareFunc) {
+	reviewer := requireRole(identity.RoleReviewer, identity.RoleAdmin)
+	g.GET("/audit", s.auditLog, member, reviewer)
+	g.GET("/audit/export.csv", s.auditExport(audit.FormatCSV), member, reviewer)
+	g.GET("/audit/export.jsonl", s.auditExport(audit.FormatJSONL), member, reviewer)
+	g.GET("/audit/chain", s.auditChain, member, reviewer)
+	g.GET("/audit/pubkey.pem", s.auditPublicKey, member, reviewer)
+	g.GET("/report", s.privilegeReport, member, reviewer)
+}
+
+// auditRow is one entry as the log shows it.
+type auditRow struct {
+	audit.Entry
+	// Who is the actor's email, or their id when the entry has none.
+	Who string
+}
+
+// auditPage is what the audit log page shows.
+type auditPage struct {
+	Form     auditForm
+	Users    []identity.User
+	Scopes   []scopes.Scope
+	Purposes []scopes.Purpose
+	Events   []audit.Event
+	Outcomes []audit.Outcome
+	Methods  []string
+	Entries  []auditRow
+	// Newer and Older link to the neighbouring pages, "" when there is
+	// none; ExportCSV and ExportJSONL export every entry the filters match.
+	Newer, Older, ExportCSV, ExportJSONL string
+}
+
+// auditLog shows the audit log, newest first, a page at a time, with
+// filters. Pages are keyset cursors: older=SEQ shows the entries before
+// SEQ, newer=SEQ those after it.
+func (s *Server) auditLog(c echo.Context) error {
+	ctx := c.Request().Context()
+	form := readAuditForm(c)
+	f, err := form.filter()
+	if err != nil {
+		return err
+	}
+	older, newer := c.QueryParam("older"), c.QueryParam("newer")
+	for _, cur := range []string{older, newer} {
+		if n, err := strconv.ParseInt(cur, 10, 64); cur != "" && (err != nil || n < 0) {
+			return invalidf("That page link is not valid. Start again from the first page.")
+		}
+	}
+	entries, olderCur, newerCur, err := s.auditEntries(ctx, f, older, newer)
+	if err != nil {
+		return err
+	}
+	users, err := s.deps.Users.Users(ctx)
+	if err != nil {
+		return fmt.Errorf("listing users: %w", err)
+	}
+	page := auditPage{Form: form, Users: users, Purposes: auditPurposes, Events: auditEvents, Outcomes: auditOutcomes,
+		Entries: make([]auditRow, len(entries))}
+	for _, sc := range scopes.All() {
+		if !slices.Contains(sc.Purposes, scopes.PurposeSignIn) {
+			page.Scopes = append(page.Scopes, sc)
+		}
+	}
+	for _, m := range scopes.Methods() {
+		page.Methods = append(page.Methods, m.ID)
+	}
+	slices.Sort(page.Methods)
+	for i, e := range entries {
+		page.Entries[i] = auditRow{Entry: e, Who: e.ActorEmail}
+		if page.Entries[i].Who == "" {
+			page.Entries[i].Who = e.ActorID
+		}
+	}
+	q := form.query()
+	link := func(key, cursor string) string {
+		if cursor == "" {
+			return ""
+		}
+		l := maps.Clone(q)
+		l.Set(key, cursor)
+		return "/audit?" + l.Encode()
+	}
+	page.Older, page.Newer = link("older", olderCur), link("newer", newerCur)
+	page.ExportCSV, page.ExportJSONL = "/audit/export.csv?"+q.Encode(), "/audit/export.jsonl?"+q.Encode()
+	return s.render(c, http.StatusOK, "audit", page)
+}
+
+// auditEntries reads one page of the log, newest first, and the cursors of
+// the pages before and after it ("" when there is none). It asks for one
+// entry more than it shows, to know whether another page follows.
+func (s *Server) auditEntries(ctx context.Context, f audit.Filter, older, newer string) (entries []audit.Entry, olderCur, newerCur string, err error) {
+	f.Limit = auditPageSize + 1
+	if newer != "" {
+		f.Cursor = newer
+		p, err := s.deps.Audit.Query(ctx, f)
+		if err != nil {
+			return nil, "", "", fmt.Errorf("reading the audit log: %w", err)
+		}
+		entries = p.Entries
+		if len(entries) > auditPageSize {
+			entries = entries[:auditPageSize]
+			newerCur = seqString(entries[len(entries)-1])
+		}
+		slices.Reverse(entries)
+		return entries, newer, newerCur, nil
+	}
+	f.Desc, f.Cursor = true, older
+	p, err := s.deps.Audit.Query(ctx, f)
+	if err != nil {
+		return nil, "", "", fmt.Errorf("reading the audit log: %w", err)
+	}
+	entries = p.Entries
+	if len(entries) > auditPageSize {
+		entries = entries[:auditPageSize]
+		olderCur = seqString(entries[len(entries)-1])
+	}
+	if older != "" && len(entries) > 0 {
+		// Entries newer than this page exist unless they were all removed.
+		f.Desc, f.Cursor, f.Limit = false, seqString(entries[0]), 1
+		p, err := s.deps.Audit.Query(ctx, f)
+		if err != nil {
+			return nil, "", "", fmt.Errorf("reading the audit log: %w", err)
+		}
+		if len(p.Entries) > 0 {
+			newerCur = f.Cursor
+		}
+	}
+	return entries, olderCur, newerCur, nil
+}
+
+// auditExport streams every entry the filters match as an attachment, in
+// seq order, in constant memory. A failure before the first bytes leave is
+// an error page; a failure after them cuts the connection.
+func (s *Server) auditExport(format audit.Format) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		f, err := readAuditForm(c).filter()
+		if err != nil {
+			return err
+		}
+		f.Limit = audit.MaxLimit
+		contentType := "text/csv; charset=utf-8"
+		if format == audit.FormatJSONL {
+			contentType = "application/x-ndjson"
+		}
+		h := c.Response().Header()
+		h.Set(echo.HeaderContentType, contentType)
+		h.Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="scopetrail-audit.%s"`, format))
+		if err := s.deps.Audit.Export(c.Request().Context(), c.Response(), format, f); err != nil {
+			err = fmt.Errorf("exporting the audit log as %s: %w", format, err)
+			if !c.Response().Committed {
+				h.Del(echo.HeaderContentDisposition)
+				return err
+			}
+			// Cut the connection, so that a partial file cannot pass for
+			// a complete one.
+			s.log.Error("audit export cut short", "err", err)
+			panic(http.ErrAbortHandler)
+		}
+		return nil
+	}
+}
+
+// seqString is an entry's seq as a cursor.
+func seqString(e audit.Entry) string { return strconv.FormatInt(e.Seq, 10) }

@@ -1,0 +1,272 @@
+package web
+
+import (
+	"context"
+	"crypto/ed25519"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/scopetrail/scopetrail/scopes"
+	"github.com/scopetrail/scopetrail/scopes/audit"
+	"github.com/scopetrail/scopetrail/scopes/grant"
+	"github.com/scopetrail/scopetrail/scopes/identity"
+	"github.com/scopetrail/scopetrail/scopes/report"
+	"github.com/scopetrail/scopetrail/scopes/sqldb"
+	"github.com/scopetrail/scopetrail/scopes/sqldb/sqldbtest"
+)
+
+var _ AuditLog = (*audit.Trail)(nil)
+
+// auditKey is the fixed key that signs the test trails' checkpoints.
+var auditKey = ed25519.NewKeyFromSeed([]byte("scopetrail-web-audit-test-seed-1"))
+
+// minuteClock is a clock that moves one minute each time it is read.
+type minuteClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *minuteClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(time.Minute)
+	return c.t
+}
+
+// logStart is just before the first entry of every test trail.
+var logStart = time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+
+// newTestTrail returns a trail on a fresh SQLite database, checkpointed
+// every 5 entries, on a clock that starts at logStart.
+func newTestTrail(t *testing.T) (*audit.Trail, *sqldb.DB) {
+	t.Helper()
+	db := sqldbtest.SQLite(t)
+	clock := &minuteClock{t: logStart}
+	return audit.New(db, audit.Options{Replica: "r1", Signer: auditKey, CheckpointEvery: 5, Now: clock.Now}), db
+}
+
+// fillTrail writes n requests: mostly calls that succeed, every seventh a
+// refusal, every eleventh a call that fails, and the last one left in
+// flight. Users, scopes and purposes take turns.
+func fillTrail(t *testing.T, trail *audit.Trail, n int) {
+	t.Helper()
+	ctx := context.Background()
+	users := []struct{ id, email string }{{bob.ID, bob.Email}, {alice.ID, alice.Email}}
+	calls := []struct {
+		scope, method, purpose string
+	}{
+		{scopes.DirectoryReadonly, "people.people.listDirectoryPeople", string(scopes.PurposeInvite)},
+		{scopes.CalendarEventsReadonly, "calendar.events.list", string(scopes.PurposeMeetings)},
+		{scopes.DriveReadonly, "drive.files.get", string(scopes.PurposeRecordings)},
+	}
+	for i := range n {
+		u, c := users[i%len(users)], calls[i%len(calls)]
+		e := audit.Entry{ActorID: u.id, ActorEmail: u.email, ClientID: "client-1", Event: audit.EventActivity,
+			APIName: strings.Split(c.method, ".")[0], MethodName: c.method, Scope: c.scope, Purpose: c.purpose,
+			Resource: "item=" + string(rune('a'+i%26)), RequestID: "req"}
+		if i%7 == 6 {
+			e.Event, e.Outcome, e.ErrorReason = audit.EventDeny, audit.OutcomeDenied, "scope_suspended"
+			if _, err := trail.Append(ctx, e); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		b, err := trail.Begin(ctx, e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == n-1 {
+			break
+		}
+		res := audit.Result{Outcome: audit.OutcomeOK, HTTPStatus: 200, NumResponseBytes: 512, Items: 3, Latency: 40 * time.Millisecond}
+		if i%11 == 10 {
+			res = audit.Result{Outcome: audit.OutcomeError, HTTPStatus: 503, ErrorReason: "backendError"}
+		}
+		if _, err := trail.Complete(ctx, b, res); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// newReviewHarness starts a harness whose server reads log and builds its
+// reports with rep.
+func newReviewHarness(t *testing.T, log AuditLog, rep PrivilegeReport) *harness {
+	t.Helper()
+	h := newHarness(t)
+	cfg := Config{AuthURL: fakeAuthURL, SessionKeys: testSessionKeys(1), AllowedDomains: []string{"example.com"},
+		Logger: slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}
+	srv, err := New(cfg, Deps{Sessions: h.ident, Users: h.ident, Auth: h.auth, Grants: h.grants, Tokens: h.tokens,
+		DB: h.db, Audit: log, Report: rep})
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	h.ts.Close()
+	h.ts = httptest.NewServer(srv)
+	t.Cleanup(h.ts.Close)
+	return h
+}
+
+// newTrailHarness is a review harness over a trail of n requests, with the
+// least-privilege report built from the harness's grants.
+func newTrailHarness(t *testing.T, n int) (*harness, *audit.Trail, *sqldb.DB) {
+	t.Helper()
+	trail, db := newTestTrail(t)
+	fillTrail(t, trail, n)
+	rep := report.Builder{Grants: grant.NewStore(db, nil), Usage: trail, Registry: scopes.All(),
+		Now: func() time.Time { return logStart.Add(24 * time.Hour) }}
+	return newReviewHarness(t, trail, rep), trail, db
+}
+
+// TestReviewAccess checks that reviewers and admins read the reviewer's
+// pages, members are refused and visitors are sent to sign in.
+func TestReviewAccess(t *testing.T) {
+	t.Parallel()
+	paths := []string{"/audit", "/audit/export.csv", "/audit/export.jsonl", "/audit/chain", "/audit/pubkey.pem", "/report"}
+	for _, tt := range []struct {
+		name    string
+		as      identity.User // the zero User stays anonymous
+		want    int
+		navLink bool
+	}{
+		{"visitor", identity.User{}, http.StatusSeeOther, false},
+		{"member", bob, http.StatusForbidden, false},
+		{"reviewer", rita, http.StatusOK, true},
+		{"admin", alice, http.StatusOK, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			h, _, _ := newTrailHarness(t, 3)
+			if tt.as.ID != "" {
+				h.signIn(tt.as)
+			}
+			for _, p := range paths {
+				if r := h.get(p); r.StatusCode != tt.want {
+					t.Errorf("GET %s: status %d, want %d", p, r.StatusCode, tt.want)
+				}
+			}
+			if tt.as.ID == "" {
+				return
+			}
+			dash := h.get("/dashboard")
+			for _, link := range []string{`nav a[href="/audit"]`, `nav a[href="/report"]`} {
+				if got := dash.find(link) != nil; got != tt.navLink {
+					t.Errorf("dashboard has %s: %v, want %v", link, got, tt.navLink)
+				}
+			}
+		})
+	}
+}
+
+// shownSeqs returns the seqs of the entries an audit log page lists.
+func shownSeqs(r *response) []string {
+	var out []string
+	for _, tr := range r.findAll("table.audit tbody tr") {
+		out = append(out, strings.TrimPrefix(attr(tr, "id"), "entry-"))
+	}
+	return out
+}
+
+// matching returns, newest first, the seqs of the entries of trail that
+// keep says to show.
+func matching(t *testing.T, trail *audit.Trail, raw bool, keep func(audit.Entry) bool) []string {
+	t.Helper()
+	var out []string
+	for e, err := range trail.Entries(context.Background(), audit.Filter{Raw: raw}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if keep(e) {
+			out = append([]string{seqString(e)}, out...)
+		}
+	}
+	return out
+}
+
+func TestAuditLogFilters(t *testing.T) {
+	t.Parallel()
+	h, trail, _ := newTrailHarness(t, 40)
+	h.signIn(rita)
+	from, before := logStart.Add(20*time.Minute), logStart.Add(45*time.Minute)
+	tests := []struct {
+		name  string
+		query url.Values
+		raw   bool
+		keep  func(audit.Entry) bool
+	}{
+		{"user", url.Values{"user": {bob.ID}}, false, func(e audit.Entry) bool { return e.ActorID == bob.ID }},
+		{"scope by name", url.Values{"scope": {scopes.DriveReadonly}}, false, func(e audit.Entry) bool { return e.Scope == scopes.DriveReadonly }},
+		{"scope by short name", url.Values{"scope": {"directory.readonly"}}, false, func(e audit.Entry) bool { return e.Scope == scopes.DirectoryReadonly }},
+		{"method", url.Values{"method": {"calendar.events.list"}}, false, func(e audit.Entry) bool { return e.MethodName == "calendar.events.list" }},
+		{"purpose", url.Values{"purpose": {"invite"}}, false, func(e audit.Entry) bool { return e.Purpose == "invite" }},
+		{"event", url.Values{"event": {"deny"}}, false, func(e audit.Entry) bool { return e.Event == audit.EventDeny }},
+		{"outcome error", url.Values{"outcome": {"error"}}, false, func(e audit.Entry) bool { return e.Outcome == audit.OutcomeError }},
+		{"outcome unknown", url.Values{"outcome": {"unknown"}}, false, func(e audit.Entry) bool { return e.Outcome == audit.OutcomeUnknown }},
+		{"time range", url.Values{"from": {from.Format("2006-01-02T15:04")}, "before": {before.Format("2006-01-02T15:04")}}, false,
+			func(e audit.Entry) bool { return !e.Time.Before(from) && e.Time.Before(before) }},
+		{"several", url.Values{"user": {alice.ID}, "outcome": {"ok"}, "purpose": {"meetings"}}, false, func(e audit.Entry) bool {
+			return e.ActorID == alice.ID && e.Outcome == audit.OutcomeOK && e.Purpose == "meetings"
+		}},
+		{"raw", url.Values{"raw": {"1"}, "outcome": {"pending"}}, true, func(e audit.Entry) bool { return e.Outcome == audit.OutcomePending }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := h.get("/audit?" + tt.query.Encode())
+			h.expectStatus(r, http.StatusOK)
+			want := matching(t, trail, tt.raw, tt.keep)
+			if len(want) == 0 {
+				t.Fatal("the test trail has no entry for this filter")
+			}
+			if diff := cmp.Diff(want, shownSeqs(r)); diff != "" {
+				t.Errorf("entries shown (-want +got):\n%s", diff)
+			}
+			for _, sel := range []string{"a#export-csv", "a#export-jsonl"} {
+				u, _ := url.Parse(attr(r.find(sel), "href"))
+				if diff := cmp.Diff(tt.query, u.Query()); diff != "" {
+					t.Errorf("%s keeps the filters (-want +got):\n%s", sel, diff)
+				}
+			}
+		})
+	}
+	t.Run("form keeps the filters", func(t *testing.T) {
+		t.Parallel()
+		r := h.get("/audit?user=" + bob.ID + "&scope=drive.readonly&method=drive.files.get&event=activity&outcome=ok")
+		for sel, want := range map[string]string{
+			`select[name=user] option[selected]`:    bob.Email,
+			`select[name=scope] option[selected]`:   "drive.readonly",
+			`select[name=outcome] option[selected]`: "ok",
+		} {
+			if got := r.textOf(t, sel); got != want {
+				t.Errorf("%s: %q, want %q", sel, got, want)
+			}
+		}
+		if got := attr(r.find(`input[name=method]`), "value"); got != "drive.files.get" {
+			t.Errorf("method field %q", got)
+		}
+		row := r.find("table.audit tbody tr")
+		for sel, want := range map[string]string{"td.actor": bob.Email, "td.scope": "drive.readonly", "td.status": "200", "td.latency": "40ms"} {
+			if got := text(compile(sel).matchAll(row)[0]); got != want {
+				t.Errorf("row %s: %q, want %q", sel, got, want)
+			}
+		}
+	})
+	for _, q := range []string{"scope=drive", "purpose=ads", "outcome=maybe", "from=yesterday", "from=2026-03-02&before=2026-03-01",
+		"user=%3Cscript%3E", "older=abc", "newer=-1"} {
+		t.Run("invalid "+q, func(t *testing.T) {
+			t.Parallel()
+			r := h.get("/audit?" + q)
+			h.expectStatus(r, http.StatusBadRequest)
+			if r.find("main p") == nil {
+				t.Errorf("no message:\n%s", r.body)
+			}
+		})
+	}
+}

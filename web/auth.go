@@ -1,0 +1,176 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/scopetrail/scopetrail/connector/googleauth"
+	"github.com/scopetrail/scopetrail/scopes"
+	"github.com/scopetrail/scopetrail/scopes/identity"
+)
+
+// ctxUser is the echo context key of the signed-in identity.User.
+const ctxUser = "scopetrail.user"
+
+// loadUser finds the signed-in user from the server-side session named in
+// the cookie. A session ended on the server (sign-out elsewhere, revocation)
+// signs the browser out at once.
+func (s *Server) loadUser(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		sess := sessionOf(c)
+		id := sess.get(keySessionID)
+		if id == "" {
+			return next(c)
+		}
+		_, user, err := s.deps.Sessions.Session(c.Request().Context(), id)
+		switch {
+		case errors.Is(err, identity.ErrNotFound):
+			sess.del(keySessionID)
+			renewCSRF(sess)
+		case err != nil:
+			return fmt.Errorf("loading session: %w", err)
+		default:
+			c.Set(ctxUser, user)
+		}
+		return next(c)
+	}
+}
+
+// currentUser returns the signed-in user.
+func currentUser(c echo.Context) (identity.User, bool) {
+	u, ok := c.Get(ctxUser).(identity.User)
+	return u, ok
+}
+
+// requireUser sends visitors who are not signed in to the home page.
+func (s *Server) requireUser(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if _, ok := currentUser(c); ok {
+			return next(c)
+		}
+		if c.Request().Method == http.MethodGet {
+			return c.Redirect(http.StatusSeeOther, "/")
+		}
+		return errSignInRequired
+	}
+}
+
+// requireRole admits signed-in users whose role is one of roles. It must
+// run after requireUser.
+func requireRole(roles ...identity.Role) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			u, ok := currentUser(c)
+			if !ok {
+				return errSignInRequired
+			}
+			if !slices.Contains(roles, u.Role) {
+				return errForbidden
+			}
+			return next(c)
+		}
+	}
+}
+
+// home shows the sign-in page, or sends a signed-in user to the dashboard.
+func (s *Server) home(c echo.Context) error {
+	if _, ok := currentUser(c); ok {
+		return c.Redirect(http.StatusSeeOther, "/dashboard")
+	}
+	return s.render(c, http.StatusOK, "home", nil)
+}
+
+// signIn starts a Google sign-in.
+func (s *Server) signIn(c echo.Context) error {
+	authURL, state, err := s.deps.Auth.BeginSignIn(c.Request().Context())
+	if err != nil {
+		return fmt.Errorf("beginning sign-in: %w", err)
+	}
+	sessionOf(c).set(keyState, state)
+	return c.Redirect(http.StatusSeeOther, authURL)
+}
+
+// link starts asking the signed-in user for one feature's scopes.
+func (s *Server) link(c echo.Context) error {
+	feature := scopes.Feature(c.Param("feature"))
+	if !slices.Contains(scopes.Features, feature) {
+		return echo.ErrNotFound
+	}
+	u, _ := currentUser(c)
+	authURL, state, err := s.deps.Auth.BeginLink(c.Request().Context(), u.ID, feature)
+	if err != nil {
+		return fmt.Errorf("beginning link of %s: %w", feature, err)
+	}
+	sessionOf(c).set(keyState, state)
+	return c.Redirect(http.StatusSeeOther, authURL)
+}
+
+// callback finishes a sign-in or a link when Google sends the browser back.
+// The pending state is used once, whatever the outcome.
+func (s *Server) callback(c echo.Context) error {
+	ctx := c.Request().Context()
+	sess := sessionOf(c)
+	state := sess.take(keyState)
+	if state == "" {
+		return fmt.Errorf("callback without a pending request in this browser: %w", googleauth.ErrStateMismatch)
+	}
+	res, err := s.deps.Auth.Finish(ctx, state, c.QueryParams())
+	if err != nil {
+		return fmt.Errorf("finishing Google request: %w", err)
+	}
+	switch res.Kind {
+	case googleauth.KindSignIn:
+		if old := sess.get(keySessionID); old != "" {
+			if err := s.deps.Sessions.EndSession(ctx, old); err != nil && !errors.Is(err, identity.ErrNotFound) {
+				return fmt.Errorf("ending previous session: %w", err)
+			}
+		}
+		session, err := s.deps.Sessions.CreateSession(ctx, res.User.ID, s.cfg.SessionTTL)
+		if err != nil {
+			return fmt.Errorf("creating session: %w", err)
+		}
+		sess.set(keySessionID, session.ID)
+		renewCSRF(sess)
+		s.acceptInvitations(ctx, res.User)
+	case googleauth.KindLink:
+		if u, ok := currentUser(c); !ok || u.ID != res.User.ID {
+			return fmt.Errorf("link finished for user %s, not the browser's user: %w", res.User.ID, googleauth.ErrAccountMismatch)
+		}
+		sess.set(keyNotice, encodeNotice(res.Feature, res.Missing))
+	default:
+		return fmt.Errorf("googleauth returned an unknown result kind %q", res.Kind)
+	}
+	return c.Redirect(http.StatusSeeOther, "/dashboard")
+}
+
+// signOut ends the browser's server-side session.
+func (s *Server) signOut(c echo.Context) error {
+	sess := sessionOf(c)
+	if id := sess.take(keySessionID); id != "" {
+		if err := s.deps.Sessions.EndSession(c.Request().Context(), id); err != nil && !errors.Is(err, identity.ErrNotFound) {
+			return fmt.Errorf("ending session: %w", err)
+		}
+	}
+	renewCSRF(sess)
+	return c.Redirect(http.StatusSeeOther, "/")
+}
+
+// encodeNotice packs a link result into the one-time notice cookie value:
+// the feature, then the scopes Google did not grant.
+func encodeNotice(f scopes.Feature, missing []string) string {
+	return strings.Join(append([]string{string(f)}, missing...), " ")
+}
+
+// decodeNotice unpacks encodeNotice's value.
+func decodeNotice(v string) (scopes.Feature, []string, bool) {
+	fields := strings.Fields(v)
+	if len(fields) == 0 {
+		return "", nil, false
+	}
+	return scopes.Feature(fields[0]), fields[1:], true
+}

@@ -1,0 +1,121 @@
+package web
+
+import (
+	"context"
+	"net/url"
+	"time"
+
+	"github.com/scopetrail/scopetrail/connector/googleauth"
+	"github.com/scopetrail/scopetrail/connector/recordings"
+	"github.com/scopetrail/scopetrail/connector/revoke"
+	"github.com/scopetrail/scopetrail/scopes"
+	"github.com/scopetrail/scopetrail/scopes/grant"
+	"github.com/scopetrail/scopetrail/scopes/identity"
+)
+
+// Sessions keeps browser sessions on the server. *identity.Store satisfies it.
+type Sessions interface {
+	// CreateSession starts a session for a user that lasts ttl.
+	CreateSession(ctx context.Context, userID string, ttl time.Duration) (identity.Session, error)
+	// Session returns a live session and its user. It returns an error
+	// wrapping identity.ErrNotFound when the session is missing, ended or
+	// expired.
+	Session(ctx context.Context, id string) (identity.Session, identity.User, error)
+	// EndSession ends one session.
+	EndSession(ctx context.Context, id string) error
+}
+
+// Users lists users and changes their roles. *identity.Store satisfies it.
+type Users interface {
+	// Users returns every user.
+	Users(ctx context.Context) ([]identity.User, error)
+	// SetRole changes a user's role. It returns an error wrapping
+	// identity.ErrNotFound for an unknown user.
+	SetRole(ctx context.Context, id string, r identity.Role) error
+}
+
+// Auth runs Google sign-in and feature linking. *googleauth.Flow satisfies it.
+type Auth interface {
+	// BeginSignIn starts a sign-in and returns where to send the browser and
+	// the state to keep in its session.
+	BeginSignIn(ctx context.Context) (authURL, state string, err error)
+	// BeginLink starts asking a signed-in user for a feature's scopes.
+	BeginLink(ctx context.Context, userID string, feature scopes.Feature) (authURL, state string, err error)
+	// Finish completes a sign-in or a link from Google's redirect. Its errors
+	// wrap googleauth's sentinels.
+	Finish(ctx context.Context, sessionState string, query url.Values) (googleauth.Result, error)
+}
+
+// Grants reads what a user granted. *grant.Store satisfies it.
+type Grants interface {
+	// Get returns a user's grant, or an error wrapping grant.ErrNotFound when
+	// the user never granted a feature scope.
+	Get(ctx context.Context, userID string) (grant.Grant, error)
+}
+
+// Tokens tells whether ScopeTrail can reach Google for a user while they are
+// away. *tokens.Store satisfies it.
+type Tokens interface {
+	// HasRefreshToken reports whether a refresh token is held for the user.
+	HasRefreshToken(ctx context.Context, userID string) (bool, error)
+}
+
+// Pinger checks that the database answers. *sqldb.DB satisfies it.
+type Pinger interface {
+	PingContext(ctx context.Context) error
+}
+
+// RecordingStatus tells the meetings pages where the recordings and
+// transcripts of meetings stand. *recordings.Service satisfies it.
+type RecordingStatus interface {
+	// ForMeetings returns the files matched to the given meetings, by
+	// meeting id.
+	ForMeetings(ctx context.Context, userID string, meetingIDs []string) (map[string][]recordings.Recording, error)
+}
+
+// Revocations revokes users' access and suspends or resumes their scopes.
+// *revoke.Service satisfies it.
+type Revocations interface {
+	// Revoke revokes every access of a user; see revoke.Service.Revoke.
+	Revoke(ctx context.Context, userID string, by revoke.Actor, reason string) (revoke.Report, error)
+	// Suspend and Resume suspend and lift one scope of a user; they return
+	// revoke.ErrUnknownScope and errors wrapping grant's sentinels.
+	Suspend(ctx context.Context, userID, scope string, by revoke.Actor) error
+	Resume(ctx context.Context, userID, scope string, by revoke.Actor) error
+	// Pending returns the revocations Google has not confirmed yet.
+	Pending(ctx context.Context) ([]revoke.Pending, error)
+}
+
+// Deps are the services the web server uses. All are required.
+type Deps struct {
+	Sessions Sessions
+	Users    Users
+	Auth     Auth
+	Grants   Grants
+	Tokens   Tokens
+	DB       Pinger
+	// Jobs lists the background jobs for the admin Jobs page.
+	Jobs Jobs
+	// Calendars, Meetings and CalendarSyncs serve the calendars and
+	// meetings pages; RecordingStatus, when set, adds each meeting's
+	// recordings and transcripts to them.
+	Calendars       Calendars
+	Meetings        Meetings
+	CalendarSyncs   CalendarSyncs
+	RecordingStatus RecordingStatus
+	// Directory, DirectorySyncs and Invitations serve the admin's directory
+	// and invitations pages; Invitations also accepts invitations at
+	// sign-in.
+	Directory      Directory
+	DirectorySyncs DirectorySyncs
+	Invitations    Invitations
+	// Recordings serves the recordings pages.
+	Recordings Recordings
+	// Audit and Report serve the reviewer's pages: the audit log, its
+	// exports and chain status, and the least-privilege report.
+	Audit  AuditLog
+	Report PrivilegeReport
+	// Revocations serves revoking access (dashboard, users page) and the
+	// admin's access page that suspends and resumes scopes.
+	Revocations Revocations
+}

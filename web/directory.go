@@ -1,0 +1,155 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/scopetrail/scopetrail/connector/directory"
+	"github.com/scopetrail/scopetrail/connector/googlehttp"
+	"github.com/scopetrail/scopetrail/connector/invite"
+	"github.com/scopetrail/scopetrail/scopes"
+	"github.com/scopetrail/scopetrail/scopes/grant"
+)
+
+// Directory reads an admin's copy of the Google directory and searches
+// Google's. *directory.Syncer satisfies it.
+type Directory interface {
+	// Status says how fresh the admin's copy is and why its last sync
+	// failed, if it did.
+	Status(ctx context.Context, userID string) (directory.Status, error)
+	// People returns the people of the copy matching query (everyone when
+	// blank), by name, at most limit.
+	People(ctx context.Context, userID, query string, limit int) ([]directory.Person, error)
+	// Search asks Google's directory, for the picker; it needs no copy.
+	Search(ctx context.Context, userID, query string) ([]directory.Person, error)
+}
+
+// DirectorySyncs queues a sync of an admin's directory copy in the
+// background. *jobs.Runner satisfies it.
+type DirectorySyncs interface {
+	// EnqueueDirectorySync queues a sync unless one is waiting or running.
+	EnqueueDirectorySync(ctx context.Context, userID string) error
+}
+
+// copyPageSize is how many people of the copy the page lists without a
+// search.
+const copyPageSize = 50
+
+// directoryPage is what the directory page shows.
+type directoryPage struct {
+	// Granted reports whether the admin let ScopeTrail read the directory.
+	Granted bool
+	Status  directory.Status
+	// Queued reports that a sync was just queued.
+	Queued bool
+	Query  string
+	// Live reports that People come from Google's search, not the copy.
+	Live bool
+	// SearchFailed says why Google's search failed, when it did; People
+	// then come from the copy.
+	SearchFailed string
+	People       []personRow
+	// More reports that the copy holds more people than listed.
+	More bool
+}
+
+// personRow is one person of the results, with where their invitation
+// stands, if they have one.
+type personRow struct {
+	directory.Person
+	Invitation invite.Status
+}
+
+// directoryRoutes registers the directory and invitation pages.
+func (s *Server) directoryRoutes(app *echo.Group, member, admin echo.MiddlewareFunc) {
+	app.GET("/admin/directory", s.directoryShow, member, admin)
+	app.POST("/admin/directory/sync", s.directorySync, member, admin)
+	app.GET("/admin/invitations", s.invitationsList, member, admin)
+	app.POST("/admin/invitations", s.invitationsCreate, member, admin)
+	app.POST("/admin/invitations/:id/renew", s.invitationRenew, member, admin)
+	app.POST("/admin/invitations/:id/withdraw", s.invitationWithdraw, member, admin)
+	app.GET("/invite/:token", s.invitationWelcome)
+}
+
+// directoryShow shows the sync status and either the results of a search
+// of Google's directory, or the first people of the copy.
+func (s *Server) directoryShow(c echo.Context) error {
+	ctx := c.Request().Context()
+	u, _ := currentUser(c)
+	page := directoryPage{Queued: c.QueryParam("sync") == "queued", Query: strings.TrimSpace(c.QueryParam("q"))}
+	g, err := s.deps.Grants.Get(ctx, u.ID)
+	if err != nil && !errors.Is(err, grant.ErrNotFound) {
+		return fmt.Errorf("reading grant: %w", err)
+	}
+	page.Granted = err == nil && g.Usable(scopes.DirectoryReadonly)
+	if page.Status, err = s.deps.Directory.Status(ctx, u.ID); err != nil {
+		return fmt.Errorf("reading directory status: %w", err)
+	}
+	var people []directory.Person
+	if page.Query != "" && page.Granted {
+		people, err = s.deps.Directory.Search(ctx, u.ID, page.Query)
+		page.Live = err == nil
+		if err != nil {
+			s.log.Warn("directory search failed; showing the copy", "user", u.ID, "err", err)
+			page.SearchFailed = searchFailure(err)
+		}
+	}
+	if !page.Live {
+		if people, err = s.deps.Directory.People(ctx, u.ID, page.Query, copyPageSize+1); err != nil {
+			return fmt.Errorf("reading directory copy: %w", err)
+		}
+		if page.More = len(people) > copyPageSize; page.More {
+			people = people[:copyPageSize]
+		}
+	}
+	invited, err := s.invitationStatus(ctx)
+	if err != nil {
+		return err
+	}
+	for _, p := range people {
+		page.People = append(page.People, personRow{Person: p, Invitation: invited[p.Email]})
+	}
+	return s.render(c, http.StatusOK, "directory", page)
+}
+
+// searchFailure says in safe words why Google's search failed.
+func searchFailure(err error) string {
+	var denied *googlehttp.DeniedError
+	switch {
+	case errors.As(err, &denied):
+		return fmt.Sprintf("ScopeTrail may not read the directory for you (%s).", denied.Reason)
+	case errors.Is(err, googlehttp.ErrRevoked), errors.Is(err, googlehttp.ErrNoToken):
+		return "Google no longer accepts ScopeTrail's access for you; turn Invite colleagues on again on your dashboard."
+	}
+	return "Google's directory did not answer."
+}
+
+// invitationStatus maps each invited email to where its latest invitation
+// stands.
+func (s *Server) invitationStatus(ctx context.Context) (map[string]invite.Status, error) {
+	list, err := s.deps.Invitations.List(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("listing invitations: %w", err)
+	}
+	out := make(map[string]invite.Status, len(list))
+	for _, inv := range list { // newest first: keep the first seen
+		if _, ok := out[inv.Email]; !ok {
+			out[inv.Email] = inv.Status
+		}
+	}
+	return out, nil
+}
+
+// directorySync queues a sync of the admin's copy.
+func (s *Server) directorySync(c echo.Context) error {
+	u, _ := currentUser(c)
+	if err := s.deps.DirectorySyncs.EnqueueDirectorySync(c.Request().Context(), u.ID); err != nil {
+		return fmt.Errorf("queueing directory sync: %w", err)
+	}
+	return c.Redirect(http.StatusSeeOther, "/admin/directory?sync=queued")
+}

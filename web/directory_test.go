@@ -1,0 +1,262 @@
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/scopetrail/scopetrail/connector/directory"
+	"github.com/scopetrail/scopetrail/connector/googlehttp"
+	"github.com/scopetrail/scopetrail/connector/invite"
+	"github.com/scopetrail/scopetrail/scopes"
+	"github.com/scopetrail/scopetrail/scopes/grant"
+	"github.com/scopetrail/scopetrail/scopes/policy"
+)
+
+// fakeDirectory serves a fixed copy and fixed search results.
+type fakeDirectory struct {
+	mu       sync.Mutex
+	status   directory.Status
+	copy     []directory.Person
+	found    []directory.Person
+	err      error    // returned by Search
+	searched []string // queries Search was asked
+}
+
+var (
+	_ Directory      = (*fakeDirectory)(nil)
+	_ DirectorySyncs = (*fakeDirectorySyncs)(nil)
+)
+
+func (f *fakeDirectory) Status(context.Context, string) (directory.Status, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.status, nil
+}
+
+func (f *fakeDirectory) People(_ context.Context, _, query string, limit int) ([]directory.Person, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []directory.Person
+	for _, p := range f.copy {
+		if strings.Contains(strings.ToLower(p.Name+" "+p.Email), strings.ToLower(query)) && (limit <= 0 || len(out) < limit) {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+func (f *fakeDirectory) Search(_ context.Context, _, query string) ([]directory.Person, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.searched = append(f.searched, query)
+	return f.found, f.err
+}
+
+// fakeDirectorySyncs records the syncs queued.
+type fakeDirectorySyncs struct {
+	mu     sync.Mutex
+	queued []string
+}
+
+func (f *fakeDirectorySyncs) EnqueueDirectorySync(_ context.Context, userID string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.queued = append(f.queued, userID)
+	return nil
+}
+
+// directoryHarness is a harness whose server has the directory and
+// invitation pages wired to fakes.
+type directoryHarness struct {
+	*harness
+	dir     *fakeDirectory
+	syncs   *fakeDirectorySyncs
+	invites *fakeInvitations
+}
+
+func newDirectoryHarness(t *testing.T) *directoryHarness {
+	t.Helper()
+	h := newHarness(t)
+	d := &directoryHarness{harness: h, dir: &fakeDirectory{}, syncs: &fakeDirectorySyncs{}, invites: newFakeInvitations()}
+	cfg := Config{AuthURL: fakeAuthURL, SessionKeys: testSessionKeys(1), AllowedDomains: []string{"example.com"},
+		Logger: slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}
+	srv, err := New(cfg, Deps{Sessions: h.ident, Users: h.ident, Auth: h.auth, Grants: h.grants, Tokens: h.tokens, DB: h.db,
+		Directory: d.dir, DirectorySyncs: d.syncs, Invitations: d.invites})
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	h.ts.Close()
+	h.ts = httptest.NewServer(srv)
+	t.Cleanup(h.ts.Close)
+	return d
+}
+
+// grantDirectory lets alice's grant read the directory.
+func (d *directoryHarness) grantDirectory() {
+	d.grants.put(grant.Grant{UserID: alice.ID, Scopes: []string{scopes.OpenID, scopes.Email, scopes.DirectoryReadonly}, Status: grant.StatusActive})
+}
+
+// rows returns the name, email, checkbox and invitation of each result.
+func rows(r *response) [][]string {
+	var out [][]string
+	for _, tr := range r.findAll("table.directory tr.person") {
+		box := "-"
+		if in := compile("input[name=email]").matchAll(tr); len(in) > 0 {
+			box = attr(in[0], "value")
+		}
+		cell := func(sel string) string { return text(compile(sel).matchAll(tr)[0]) }
+		out = append(out, []string{cell("td.name"), cell("td.email"), box, cell("td.invitation")})
+	}
+	return out
+}
+
+var (
+	ada   = directory.Person{ResourceName: "people/1", Name: "Ada Lovelace", Email: "ada@example.com", PhotoURL: "https://lh3.example/ada"}
+	grace = directory.Person{ResourceName: "people/2", Name: "Grace Hopper", Email: "grace@example.com"}
+	alan  = directory.Person{ResourceName: "people/3", Name: "Alan Turing", Email: "alan@example.com"}
+)
+
+func TestDirectoryPage(t *testing.T) {
+	t.Parallel()
+	synced := time.Date(2026, 11, 20, 9, 30, 0, 0, time.UTC)
+	tests := []struct {
+		name      string
+		granted   bool
+		query     string
+		searchErr error
+		status    directory.Status
+		want      [][]string
+		searched  int
+		present   []string // selectors that must match
+		absent    []string // selectors that must not match
+		heading   string
+	}{
+		{name: "copy", granted: true, status: directory.Status{Synced: true, People: 3, LastSync: synced, LastFull: synced},
+			want:    [][]string{{"Ada Lovelace", "ada@example.com", "-", "pending"}, {"Grace Hopper", "grace@example.com", "grace@example.com", ""}, {"Alan Turing", "alan@example.com", "alan@example.com", ""}},
+			present: []string{`form[action="/admin/directory/sync"] button`, `form[action="/admin/invitations"] button.primary`, "img.avatar", `nav a[href="/admin/directory"]`, `nav a[href="/admin/invitations"]`},
+			absent:  []string{"#grant-needed", "#sync-error", "#search-fallback"},
+			heading: "Your copy"},
+		{name: "live search", granted: true, query: "gr",
+			want: [][]string{{"Grace Hopper", "grace@example.com", "grace@example.com", ""}}, searched: 1,
+			absent: []string{"#search-fallback"}, heading: "Google's directory: matches for “gr”"},
+		{name: "search refused", granted: true, query: "alan",
+			searchErr: &googlehttp.DeniedError{Reason: policy.Reason("suspended"), Scope: scopes.DirectoryReadonly},
+			want:      [][]string{{"Alan Turing", "alan@example.com", "alan@example.com", ""}}, searched: 1,
+			present: []string{"#search-fallback"}, heading: "Your copy: matches for “alan”"},
+		{name: "not granted", query: "alan", status: directory.Status{LastError: "googlehttp: request refused", LastErrorAt: synced},
+			want:    [][]string{{"Alan Turing", "alan@example.com", "alan@example.com", ""}},
+			present: []string{"#grant-needed", `form[action="/link/invite"]`, "#sync-error"}, heading: "Your copy: matches for “alan”"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			d := newDirectoryHarness(t)
+			if tt.granted {
+				d.grantDirectory()
+			}
+			d.dir.status, d.dir.copy, d.dir.found, d.dir.err = tt.status, []directory.Person{ada, grace, alan}, []directory.Person{grace}, tt.searchErr
+			d.invites.put(invite.Invitation{ID: "inv-1", Email: ada.Email, Status: invite.StatusPending})
+			d.signIn(alice)
+			r := d.get("/admin/directory?q=" + url.QueryEscape(tt.query))
+			d.expectStatus(r, http.StatusOK)
+			if diff := cmp.Diff(tt.want, rows(r)); diff != "" {
+				t.Errorf("results (-want +got):\n%s", diff)
+			}
+			if got := r.textOf(t, "#results"); got != tt.heading {
+				t.Errorf("heading = %q, want %q", got, tt.heading)
+			}
+			if len(d.dir.searched) != tt.searched {
+				t.Errorf("Google was searched %d times, want %d", len(d.dir.searched), tt.searched)
+			}
+			for _, sel := range tt.present {
+				if r.find(sel) == nil {
+					t.Errorf("no element matches %q", sel)
+				}
+			}
+			for _, sel := range tt.absent {
+				if r.find(sel) != nil {
+					t.Errorf("an element matches %q", sel)
+				}
+			}
+		})
+	}
+}
+
+func TestDirectoryStatus(t *testing.T) {
+	t.Parallel()
+	d := newDirectoryHarness(t)
+	d.grantDirectory()
+	at := time.Date(2026, 11, 20, 9, 30, 0, 0, time.UTC)
+	d.dir.status = directory.Status{Synced: true, People: 1234, LastSync: at, LastFull: at.Add(-time.Hour),
+		LastError: "listing the directory: after 6 attempt(s): googleapi: Error 503", LastErrorAt: at.Add(time.Minute)}
+	d.signIn(alice)
+	r := d.get("/admin/directory")
+	d.expectStatus(r, http.StatusOK)
+	checks := map[string]string{
+		"#sync-summary": "1234 people, synced 2026-11-20 09:30 UTC (last full sync 2026-11-20 08:30 UTC).",
+		"#sync-error":   "The last sync failed at 2026-11-20 09:31 UTC: listing the directory: after 6 attempt(s): googleapi: Error 503",
+		"#no-people":    "Your copy is empty: sync it, or search Google's directory above.",
+	}
+	for sel, want := range checks {
+		if got := r.textOf(t, sel); got != want {
+			t.Errorf("%s = %q, want %q", sel, got, want)
+		}
+	}
+}
+
+func TestDirectorySyncNow(t *testing.T) {
+	t.Parallel()
+	d := newDirectoryHarness(t)
+	d.signIn(alice)
+	r := d.post("/admin/directory/sync", nil)
+	d.expectStatus(r, http.StatusSeeOther)
+	if r.location() != "/admin/directory?sync=queued" {
+		t.Errorf("redirected to %q", r.location())
+	}
+	if !cmp.Equal(d.syncs.queued, []string{alice.ID}) {
+		t.Errorf("queued syncs = %q, want alice's", d.syncs.queued)
+	}
+	if r := d.get(r.location()); r.find("#sync-queued") == nil {
+		t.Error("the page does not say a sync was queued")
+	}
+}
+
+func TestDirectoryAdminsOnly(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		method, path string
+		want         int
+	}{
+		{http.MethodGet, "/admin/directory", http.StatusForbidden},
+		{http.MethodPost, "/admin/directory/sync", http.StatusForbidden},
+		{http.MethodGet, "/admin/invitations", http.StatusForbidden},
+		{http.MethodPost, "/admin/invitations", http.StatusForbidden},
+		{http.MethodPost, "/admin/invitations/inv-1/withdraw", http.StatusForbidden},
+		{http.MethodPost, "/admin/invitations/inv-1/renew", http.StatusForbidden},
+	}
+	d := newDirectoryHarness(t)
+	d.signIn(bob)
+	for _, tt := range tests {
+		var r *response
+		if tt.method == http.MethodGet {
+			r = d.get(tt.path)
+		} else {
+			r = d.post(tt.path, url.Values{"email": {"x@example.com"}})
+		}
+		if r.StatusCode != tt.want {
+			t.Errorf("%s %s as a member: %d, want %d", tt.method, tt.path, r.StatusCode, tt.want)
+		}
+	}
+	if len(d.syncs.queued) != 0 || len(d.invites.list()) != 0 {
+		t.Error("a member's request had an effect")
+	}
+}

@@ -1,0 +1,148 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/scopetrail/scopetrail/connector/calendars"
+	"github.com/scopetrail/scopetrail/connector/googleauth"
+	"github.com/scopetrail/scopetrail/connector/invite"
+	"github.com/scopetrail/scopetrail/connector/recordings"
+	"github.com/scopetrail/scopetrail/connector/revoke"
+	"github.com/scopetrail/scopetrail/scopes/grant"
+	"github.com/scopetrail/scopetrail/scopes/identity"
+)
+
+// Errors of the web layer itself.
+var (
+	// errSignInRequired means a page needs a signed-in user.
+	errSignInRequired = errors.New("web: sign-in required")
+	// errForbidden means the signed-in user's role does not allow the request.
+	errForbidden = errors.New("web: role does not allow this")
+)
+
+// invalidInput is a request the user can correct; its message is shown.
+type invalidInput struct{ msg string }
+
+// Error returns the message shown to the user.
+func (e *invalidInput) Error() string { return e.msg }
+
+// invalidf returns an error, shown to the user with status 400, that says
+// what to change.
+func invalidf(format string, args ...any) error {
+	return &invalidInput{msg: fmt.Sprintf(format, args...)}
+}
+
+// problem is how an error is shown: its status, the page that explains it
+// and a message that is safe to show.
+type problem struct {
+	status  int
+	page    string
+	message string
+}
+
+// Generic messages.
+const (
+	msgNotFound = "We could not find that page."
+	msgInternal = "Something went wrong on our side. Please try again; if it keeps happening, tell your administrator."
+)
+
+// errorTable maps sentinel errors to what the user sees. The first entry
+// that matches wins.
+var errorTable = []struct {
+	err error
+	problem
+}{
+	{googleauth.ErrAccessDenied, problem{http.StatusOK, "denied", ""}},
+	{googleauth.ErrDomainNotAllowed, problem{http.StatusForbidden, "refused", ""}},
+	{googleauth.ErrStateMismatch, problem{http.StatusBadRequest, "error", "This sign-in request has expired or was already used. Please start again."}},
+	{googleauth.ErrIDToken, problem{http.StatusBadRequest, "error", "Google's answer could not be verified. Please start again."}},
+	{googleauth.ErrExchange, problem{http.StatusBadGateway, "error", "Google did not complete the request. Please try again in a moment."}},
+	{googleauth.ErrAccountMismatch, problem{http.StatusForbidden, "error", "You granted access with a different Google account than the one you signed in with. Ask again and choose your own account."}},
+	{googleauth.ErrUnknownFeature, problem{http.StatusNotFound, "error", msgNotFound}},
+	{identity.ErrSubjectMismatch, problem{http.StatusForbidden, "error", "This email address already belongs to a different Google account."}},
+	{identity.ErrInvalidRole, problem{http.StatusBadRequest, "error", "That role does not exist."}},
+	{identity.ErrNotFound, problem{http.StatusNotFound, "error", msgNotFound}},
+	{grant.ErrNotFound, problem{http.StatusNotFound, "error", msgNotFound}},
+	{grant.ErrScopeNotGranted, problem{http.StatusBadRequest, "error", "That scope is not granted, so it cannot be suspended."}},
+	{revoke.ErrUnknownScope, problem{http.StatusBadRequest, "error", "Only the scopes ScopeTrail uses for Google APIs can be suspended."}},
+	{calendars.ErrNotFound, problem{http.StatusNotFound, "error", msgNotFound}},
+	{recordings.ErrNotFound, problem{http.StatusNotFound, "error", msgNotFound}},
+	{calendars.ErrUnknownCalendar, problem{http.StatusBadRequest, "error", "That calendar cannot be linked. Reload the calendars page and choose again."}},
+	{calendars.ErrNoAccess, problem{http.StatusForbidden, "error", "ScopeTrail may not read your calendars. Link calendars on your dashboard first."}},
+	{invite.ErrInvalidEmail, problem{http.StatusBadRequest, "error", "Some of the addresses are not plain email addresses. Go back and tick colleagues from the directory."}},
+	{invite.ErrTooMany, problem{http.StatusBadRequest, "error", "Invite at most 100 colleagues at once."}},
+	{invite.ErrNotFound, problem{http.StatusNotFound, "error", "This invitation link is not valid. It may have been replaced by a newer one; ask the person who invited you."}},
+	{invite.ErrExpired, problem{http.StatusGone, "error", "This invitation has expired. Ask the person who invited you for a new link."}},
+	{invite.ErrWithdrawn, problem{http.StatusGone, "error", "This invitation was withdrawn."}},
+	{invite.ErrAccepted, problem{http.StatusGone, "error", "This invitation was already used. If it was you, just sign in."}},
+	{invite.ErrNotPending, problem{http.StatusConflict, "error", "This invitation was already accepted or withdrawn."}},
+	{errCSRF, problem{http.StatusForbidden, "error", "This form has expired. Go back, reload the page and try again."}},
+	{errSignInRequired, problem{http.StatusUnauthorized, "error", "Please sign in first."}},
+	{errForbidden, problem{http.StatusForbidden, "error", "Your role does not allow this. Ask an administrator if you need it."}},
+}
+
+// classify finds how to show an error.
+func classify(err error) problem {
+	for _, row := range errorTable {
+		if errors.Is(err, row.err) {
+			return row.problem
+		}
+	}
+	var invalid *invalidInput
+	if errors.As(err, &invalid) {
+		return problem{http.StatusBadRequest, "error", invalid.msg}
+	}
+	var he *echo.HTTPError
+	if errors.As(err, &he) {
+		msg := http.StatusText(he.Code)
+		if he.Code == http.StatusNotFound {
+			msg = msgNotFound
+		} else if he.Code >= 500 {
+			msg = msgInternal
+		}
+		return problem{he.Code, "error", msg}
+	}
+	return problem{http.StatusInternalServerError, "error", msgInternal}
+}
+
+// errorPage is what the error, denied and refused pages show.
+type errorPage struct {
+	Status         int
+	StatusText     string
+	Message        string
+	AllowedDomains []string
+}
+
+// handleError is the one place errors become responses. Only server-side
+// failures (5xx) are logged as errors; the rest are expected and logged at
+// info. Neither the page nor the log carries request values.
+func (s *Server) handleError(err error, c echo.Context) {
+	p := classify(err)
+	attrs := []any{"method", c.Request().Method, "route", c.Path(), "status", p.status, "err", err}
+	if p.status >= http.StatusInternalServerError {
+		s.log.Error("request failed", attrs...)
+	} else {
+		s.log.Info("request refused", attrs...)
+	}
+	if c.Response().Committed {
+		return
+	}
+	if c.Request().Method == http.MethodHead {
+		_ = c.NoContent(p.status)
+		return
+	}
+	page := errorPage{
+		Status:         p.status,
+		StatusText:     http.StatusText(p.status),
+		Message:        p.message,
+		AllowedDomains: s.cfg.AllowedDomains,
+	}
+	if rerr := s.render(c, p.status, p.page, page); rerr != nil {
+		s.log.Error("rendering error page", "err", rerr)
+		_ = c.String(http.StatusInternalServerError, http.StatusText(http.StatusInternalServerError))
+	}
+}

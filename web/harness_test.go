@@ -1,0 +1,225 @@
+package web
+
+import (
+	"bytes"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+
+	"golang.org/x/net/html"
+
+	"github.com/scopetrail/scopetrail/scopes/grant"
+	"github.com/scopetrail/scopetrail/scopes/identity"
+)
+
+// Users every harness knows.
+var (
+	alice = identity.User{ID: "u-alice", Email: "alice@example.com", Name: "Alice Admin", Role: identity.RoleAdmin}
+	bob   = identity.User{ID: "u-bob", Email: "bob@example.com", Name: "Bob Member", Role: identity.RoleMember}
+	rita  = identity.User{ID: "u-rita", Email: "rita@example.com", Name: "Rita Reviewer", Role: identity.RoleReviewer}
+)
+
+// testSessionKeys returns a hash key and a block key.
+func testSessionKeys(seed byte) [][]byte {
+	return [][]byte{bytes.Repeat([]byte{seed}, 32), bytes.Repeat([]byte{seed + 1}, 32)}
+}
+
+// logBuffer collects log output from the server's goroutines.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *logBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *logBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// harness is a web server over real HTTP with in-memory fakes behind it and
+// a browser-like client that keeps cookies and does not follow redirects.
+type harness struct {
+	t      *testing.T
+	ts     *httptest.Server
+	client *http.Client
+	ident  *fakeIdentity
+	auth   *fakeAuth
+	grants *fakeGrants
+	tokens *fakeTokens
+	db     *fakePinger
+	logs   *logBuffer
+}
+
+// newHarness starts a server; edit may change its Config.
+func newHarness(t *testing.T, edit ...func(*Config)) *harness {
+	t.Helper()
+	h := &harness{
+		t:      t,
+		ident:  newFakeIdentity(),
+		auth:   newFakeAuth(),
+		grants: &fakeGrants{grants: map[string]grant.Grant{}},
+		tokens: &fakeTokens{refresh: map[string]bool{}},
+		db:     &fakePinger{},
+		logs:   &logBuffer{},
+	}
+	for _, u := range []identity.User{alice, bob, rita} {
+		h.ident.put(u)
+	}
+	cfg := Config{
+		AuthURL:        fakeAuthURL,
+		SessionKeys:    testSessionKeys(1),
+		AllowedDomains: []string{"example.com"},
+		Logger:         slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+	}
+	for _, e := range edit {
+		e(&cfg)
+	}
+	srv, err := New(cfg, Deps{Sessions: h.ident, Users: h.ident, Auth: h.auth, Grants: h.grants, Tokens: h.tokens, DB: h.db})
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	h.ts = httptest.NewServer(srv)
+	t.Cleanup(h.ts.Close)
+	jar, err := cookiejarNew()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.client = &http.Client{
+		Jar:           jar,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	return h
+}
+
+// cookiejarNew returns an empty cookie jar: a fresh browser.
+func cookiejarNew() (http.CookieJar, error) { return cookiejar.New(nil) }
+
+// response is a finished response with its body read and, for HTML, parsed.
+type response struct {
+	*http.Response
+	body string
+	doc  *html.Node
+}
+
+// location returns the redirect target.
+func (r *response) location() string { return r.Header.Get("Location") }
+
+// do sends a request with the harness's cookies.
+func (h *harness) do(method, path string, form url.Values, header http.Header) *response {
+	h.t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, err := http.NewRequest(method, h.ts.URL+path, body)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	res, err := h.client.Do(req)
+	if err != nil {
+		h.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	r := &response{Response: res, body: string(b)}
+	if strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
+		if r.doc, err = html.Parse(bytes.NewReader(b)); err != nil {
+			h.t.Fatalf("parsing %s: %v", path, err)
+		}
+	}
+	return r
+}
+
+// get sends a GET.
+func (h *harness) get(path string) *response {
+	h.t.Helper()
+	return h.do(http.MethodGet, path, nil, nil)
+}
+
+// token returns the CSRF token of the browser's session, as a page shows it.
+func (h *harness) token() string {
+	h.t.Helper()
+	r := h.get("/")
+	if r.StatusCode == http.StatusSeeOther {
+		r = h.get(r.location())
+	}
+	in := r.find(`input[name=csrf_token]`)
+	if in == nil {
+		h.t.Fatalf("no csrf_token field on %s", r.Request.URL.Path)
+	}
+	return attr(in, "value")
+}
+
+// post submits a form with the session's CSRF token.
+func (h *harness) post(path string, form url.Values) *response {
+	h.t.Helper()
+	if form == nil {
+		form = url.Values{}
+	}
+	if !form.Has(csrfField) {
+		form.Set(csrfField, h.token())
+	}
+	return h.do(http.MethodPost, path, form, nil)
+}
+
+// expectStatus fails the test unless r has the status.
+func (h *harness) expectStatus(r *response, want int) {
+	h.t.Helper()
+	if r.StatusCode != want {
+		h.t.Fatalf("%s %s: status %d, want %d; body:\n%s", r.Request.Method, r.Request.URL.Path, r.StatusCode, want, r.body)
+	}
+}
+
+// googleRedirect posts a form that should send the browser to Google, and
+// returns the state Google was given.
+func (h *harness) googleRedirect(path string) string {
+	h.t.Helper()
+	r := h.post(path, nil)
+	h.expectStatus(r, http.StatusSeeOther)
+	u, err := url.Parse(r.location())
+	if err != nil || !strings.HasPrefix(r.location(), fakeAuthURL) {
+		h.t.Fatalf("POST %s redirected to %q, want Google", path, r.location())
+	}
+	return u.Query().Get("state")
+}
+
+// callback comes back from Google with the given query.
+func (h *harness) callback(q url.Values) *response {
+	h.t.Helper()
+	return h.get("/auth/callback?" + q.Encode())
+}
+
+// signIn signs the browser in as u.
+func (h *harness) signIn(u identity.User) {
+	h.t.Helper()
+	h.auth.mu.Lock()
+	h.auth.signInAs = u
+	h.auth.mu.Unlock()
+	state := h.googleRedirect("/auth/signin")
+	r := h.callback(url.Values{"state": {state}, "code": {"a-secret-code"}})
+	h.expectStatus(r, http.StatusSeeOther)
+	if r.location() != "/dashboard" {
+		h.t.Fatalf("sign-in redirected to %q, want /dashboard", r.location())
+	}
+}

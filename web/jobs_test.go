@@ -1,0 +1,125 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/scopetrail/scopetrail/connector/jobs"
+)
+
+// fakeJobs is an in-memory Jobs.
+type fakeJobs struct {
+	mu    sync.Mutex
+	list  []jobs.Info
+	err   error
+	limit int // the limit of the last Recent call
+}
+
+var _ Jobs = (*fakeJobs)(nil)
+
+func (f *fakeJobs) Recent(_ context.Context, limit int) ([]jobs.Info, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.limit = limit
+	return f.list, f.err
+}
+
+// newJobsHarness starts a harness whose server lists the jobs of fj.
+func newJobsHarness(t *testing.T, fj *fakeJobs) *harness {
+	t.Helper()
+	h := newHarness(t)
+	cfg := Config{AuthURL: fakeAuthURL, SessionKeys: testSessionKeys(1), AllowedDomains: []string{"example.com"},
+		Logger: slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}
+	srv, err := New(cfg, Deps{Sessions: h.ident, Users: h.ident, Auth: h.auth, Grants: h.grants, Tokens: h.tokens, DB: h.db, Jobs: fj})
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	h.ts.Close()
+	h.ts = httptest.NewServer(srv)
+	t.Cleanup(h.ts.Close)
+	return h
+}
+
+func TestJobsPage(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 11, 28, 9, 30, 0, 0, time.UTC)
+	fj := &fakeJobs{list: []jobs.Info{
+		{ID: 3, Kind: jobs.KindRecordingDownload, UserID: bob.ID, RecordingID: "rec-1", State: "discarded", Attempt: 5, MaxAttempts: 5,
+			LastError: `googleapi: Error 503: <b>backendError</b>`, LastErrorAt: at, ScheduledAt: at, FinishedAt: at},
+		{ID: 2, Kind: jobs.KindCalendarSync, UserID: "u-gone", State: "running", Attempt: 1, MaxAttempts: 5, ScheduledAt: at},
+		{ID: 1, Kind: jobs.KindDirectorySync, UserID: alice.ID, State: "completed", Attempt: 1, MaxAttempts: 5, ScheduledAt: at, FinishedAt: at},
+	}}
+	h := newJobsHarness(t, fj)
+	h.signIn(alice)
+	r := h.get("/admin/jobs")
+	h.expectStatus(r, http.StatusOK)
+	var got [][]string
+	for _, tr := range r.findAll("table.jobs tbody tr") {
+		var cells []string
+		for _, sel := range []string{"td.kind", "td.who", "td.recording", "td.state", "td.attempts", "td.finished", "td.error"} {
+			cells = append(cells, text(compile(sel).matchAll(tr)[0]))
+		}
+		got = append(got, cells)
+	}
+	want := [][]string{
+		{"Recording download", bob.Email, "rec-1", "discarded", "5 / 5", "2026-11-28 09:30:00 UTC", "googleapi: Error 503: <b>backendError</b> (09:30:00 UTC)"},
+		{"Calendar sync", "u-gone", "", "running", "1 / 5", "", ""},
+		{"Directory sync", alice.Email, "", "completed", "1 / 5", "2026-11-28 09:30:00 UTC", ""},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("rows (-want +got):\n%s", diff)
+	}
+	if strings.Contains(r.body, "<b>backendError") {
+		t.Error("the error message was not escaped")
+	}
+	if fj.limit != jobsShown {
+		t.Errorf("Recent limit = %d, want %d", fj.limit, jobsShown)
+	}
+	if nav := r.find(`a[href=/admin/jobs]`); nav == nil {
+		t.Error("no Jobs link in the admin's navigation")
+	}
+}
+
+func TestJobsPageAccess(t *testing.T) {
+	t.Parallel()
+	h := newJobsHarness(t, &fakeJobs{})
+	r := h.get("/admin/jobs")
+	h.expectStatus(r, http.StatusSeeOther)
+	if r.location() != "/" {
+		t.Errorf("a visitor is sent to %q, want /", r.location())
+	}
+	h.signIn(bob)
+	h.expectStatus(h.get("/admin/jobs"), http.StatusForbidden)
+	if nav := h.get("/dashboard").find(`a[href=/admin/jobs]`); nav != nil {
+		t.Error("a member's navigation links to the Jobs page")
+	}
+}
+
+func TestJobsPageEmptyAndFailing(t *testing.T) {
+	t.Parallel()
+	fj := &fakeJobs{}
+	h := newJobsHarness(t, fj)
+	h.signIn(alice)
+	r := h.get("/admin/jobs")
+	h.expectStatus(r, http.StatusOK)
+	if got := r.textOf(t, "p.empty"); got != "No jobs yet." {
+		t.Errorf("empty page says %q", got)
+	}
+	fj.mu.Lock()
+	fj.err = errors.New("river: database is locked")
+	fj.mu.Unlock()
+	r = h.get("/admin/jobs")
+	h.expectStatus(r, http.StatusInternalServerError)
+	if strings.Contains(r.body, "database is locked") {
+		t.Error("the error page shows the internal error")
+	}
+}

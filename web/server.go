@@ -1,0 +1,159 @@
+// Package web is ScopeTrail's HTTP side: routes, handlers, browser sessions,
+// CSRF protection, security headers, templates and the operational endpoints
+// (/healthz, /readyz, /metrics). It holds no SQL and makes no Google calls:
+// everything it needs comes through the small interfaces in Deps.
+package web
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/scopetrail/scopetrail/scopes/identity"
+)
+
+// DefaultSessionTTL is how long a sign-in lasts when Config.SessionTTL is zero.
+const DefaultSessionTTL = 12 * time.Hour
+
+// Config is how the web server behaves.
+type Config struct {
+	// AuthURL is Google's authorization endpoint. Its origin is allowed as a
+	// form target, because the linking forms redirect there.
+	AuthURL string
+	// SessionKeys are securecookie key pairs (hash key, block key), newest
+	// pair first: the first pair signs and encrypts, every pair reads.
+	SessionKeys [][]byte
+	// SecureCookies marks cookies Secure. Only the plain-HTTP demo on
+	// localhost turns it off.
+	SecureCookies bool
+	// SessionTTL is how long a sign-in lasts; DefaultSessionTTL when zero.
+	SessionTTL time.Duration
+	// AllowedDomains are the Google Workspace domains that may sign in; the
+	// refusal page names them. Empty means every domain.
+	AllowedDomains []string
+	// Logger receives request logs and server errors; slog.Default() when nil.
+	Logger *slog.Logger
+}
+
+// Server is ScopeTrail's web application. It is an http.Handler.
+type Server struct {
+	cfg     Config
+	deps    Deps
+	log     *slog.Logger
+	echo    *echo.Echo
+	cookies *cookieStore
+	views   *views
+	metrics *metrics
+	headers http.Header
+}
+
+// New builds the server and its routes.
+func New(cfg Config, deps Deps) (*Server, error) {
+	if deps.Sessions == nil || deps.Users == nil || deps.Auth == nil || deps.Grants == nil || deps.Tokens == nil || deps.DB == nil {
+		return nil, errors.New("web.New: every field of Deps is required")
+	}
+	if cfg.SessionTTL == 0 {
+		cfg.SessionTTL = DefaultSessionTTL
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	cookies, err := newCookieStore(cfg.SessionKeys, cfg.SecureCookies, cfg.SessionTTL)
+	if err != nil {
+		return nil, fmt.Errorf("web.New: %w", err)
+	}
+	authOrigin, err := origin(cfg.AuthURL)
+	if err != nil {
+		return nil, fmt.Errorf("web.New: AuthURL: %w", err)
+	}
+	v, err := parseViews()
+	if err != nil {
+		return nil, fmt.Errorf("web.New: %w", err)
+	}
+	s := &Server{
+		cfg:     cfg,
+		deps:    deps,
+		log:     cfg.Logger,
+		echo:    echo.New(),
+		cookies: cookies,
+		views:   v,
+		metrics: newMetrics(),
+		headers: securityHeaders(authOrigin, cfg.SecureCookies),
+	}
+	s.routes()
+	return s, nil
+}
+
+// ServeHTTP serves a request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
+
+// routes registers every route. Operational endpoints skip sessions and
+// CSRF; every page goes through them.
+func (s *Server) routes() {
+	e := s.echo
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.handleError
+	e.Use(middleware.RequestID(), s.observe, s.recoverPanics(), s.secure)
+
+	e.GET("/healthz", s.healthz)
+	e.GET("/readyz", s.readyz)
+	e.GET("/metrics", echo.WrapHandler(s.metrics.handler()))
+	e.StaticFS("/static", echo.MustSubFS(staticFS, "static"))
+
+	app := e.Group("", s.withSession, s.csrf, s.loadUser, noStore)
+	app.GET("/", s.home)
+	app.POST("/auth/signin", s.signIn)
+	app.GET("/auth/callback", s.callback)
+	app.POST("/auth/signout", s.signOut)
+
+	// Route-level middleware, not groups: a group would also claim unknown
+	// paths under its prefix and answer them with its checks instead of 404.
+	member := s.requireUser
+	admin := requireRole(identity.RoleAdmin)
+	app.GET("/dashboard", s.dashboard, member)
+	app.POST("/link/:feature", s.link, member)
+	app.GET("/admin/users", s.users, member, admin)
+	app.POST("/admin/users/:id/role", s.setRole, member, admin)
+	app.GET("/admin/jobs", s.jobsList, member, admin)
+	app.GET("/calendars", s.calendarsList, member)
+	app.POST("/calendars", s.linkCalendars, member)
+	app.GET("/meetings", s.meetingsList, member)
+	app.POST("/meetings/sync", s.syncMeetings, member)
+	app.GET("/meetings/:id", s.meetingShow, member)
+	app.GET("/recordings", s.recordingsList, member)
+	app.GET("/recordings/:id", s.recordingShow, member)
+	app.POST("/recordings/:id/retry", s.recordingRetry, member)
+	s.reviewRoutes(app, member)
+	s.directoryRoutes(app, member, admin)
+	s.revokeRoutes(app, member, admin)
+}
+
+// recoverPanics turns a panic in a handler into a 500 error, logging its
+// stack.
+func (s *Server) recoverPanics() echo.MiddlewareFunc {
+	return middleware.RecoverWithConfig(middleware.RecoverConfig{
+		DisablePrintStack: true,
+		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+			s.log.Error("panic serving request", "route", c.Path(), "err", err, "stack", string(stack))
+			return err
+		},
+	})
+}
+
+// origin returns the scheme://host[:port] of a URL.
+func origin(raw string) (string, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", err
+	}
+	if u.Scheme == "" || u.Host == "" {
+		return "", fmt.Errorf("%q is not an absolute URL", raw)
+	}
+	return u.Scheme + "://" + u.Host, nil
+}

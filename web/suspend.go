@@ -1,0 +1,108 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/scopetrail/scopetrail/connector/revoke"
+	"github.com/scopetrail/scopetrail/scopes"
+	"github.com/scopetrail/scopetrail/scopes/grant"
+	"github.com/scopetrail/scopetrail/scopes/identity"
+)
+
+// accessScope is one scope of a user on the access page.
+type accessScope struct {
+	Name, Short, Tier string
+	Suspended         bool
+}
+
+// accessRow is one user on the access page.
+type accessRow struct {
+	User identity.User
+	// Status is the grant's status, "" when the user never granted a scope.
+	Status grant.Status
+	Reason string
+	// Scopes are the granted scopes that can be suspended, and those
+	// suspended.
+	Scopes []accessScope
+	// Pending is the user's revocation Google has not confirmed yet.
+	Pending *revoke.Pending
+}
+
+// accessPage is what the admin's access page shows.
+type accessPage struct {
+	Rows []accessRow
+}
+
+// access lists every user with their grant and a button to suspend or
+// resume each of their scopes.
+func (s *Server) access(c echo.Context) error {
+	ctx := c.Request().Context()
+	users, err := s.deps.Users.Users(ctx)
+	if err != nil {
+		return fmt.Errorf("listing users: %w", err)
+	}
+	pending, err := s.deps.Revocations.Pending(ctx)
+	if err != nil {
+		return fmt.Errorf("listing pending revocations: %w", err)
+	}
+	var page accessPage
+	for _, u := range users {
+		row, err := s.accessRow(ctx, u)
+		if err != nil {
+			return err
+		}
+		for i := range pending {
+			if pending[i].UserID == u.ID {
+				row.Pending = &pending[i]
+			}
+		}
+		page.Rows = append(page.Rows, row)
+	}
+	return s.render(c, http.StatusOK, "suspend", page)
+}
+
+// accessRow works out one user's row of the access page.
+func (s *Server) accessRow(ctx context.Context, u identity.User) (accessRow, error) {
+	row := accessRow{User: u}
+	g, err := s.deps.Grants.Get(ctx, u.ID)
+	if errors.Is(err, grant.ErrNotFound) {
+		return row, nil
+	}
+	if err != nil {
+		return row, fmt.Errorf("reading the grant of %s: %w", u.ID, err)
+	}
+	row.Status, row.Reason = g.Status, g.Reason
+	for _, sc := range scopes.All() {
+		if revoke.Suspendable(sc) && (g.Has(sc.Name) || g.IsSuspended(sc.Name)) {
+			row.Scopes = append(row.Scopes, accessScope{Name: sc.Name, Short: sc.Short, Tier: string(sc.Tier), Suspended: g.IsSuspended(sc.Name)})
+		}
+	}
+	return row, nil
+}
+
+// suspendScope suspends the scope named in the form for a user.
+func (s *Server) suspendScope(c echo.Context) error {
+	return s.changeScope(c, s.deps.Revocations.Suspend)
+}
+
+// resumeScope lifts the suspension of the scope named in the form.
+func (s *Server) resumeScope(c echo.Context) error {
+	return s.changeScope(c, s.deps.Revocations.Resume)
+}
+
+// changeScope suspends or resumes a scope of the user in the path, and goes
+// back to their row of the access page.
+func (s *Server) changeScope(c echo.Context, change func(ctx context.Context, userID, scope string, by revoke.Actor) error) error {
+	me, _ := currentUser(c)
+	id := c.Param("id")
+	if err := change(c.Request().Context(), id, c.FormValue("scope"), revoke.Actor{ID: me.ID, Email: me.Email}); err != nil {
+		return fmt.Errorf("changing a scope of %s: %w", id, err)
+	}
+	return c.Redirect(http.StatusSeeOther, "/admin/access#user-"+url.QueryEscape(id))
+}
