@@ -53,6 +53,15 @@ func TestUsersFor(t *testing.T) {
 // runner starts with it and stops after the HTTP server, at shutdown.
 func TestJobsStartAndStopWithTheApp(t *testing.T) {
 	a := startApp(t, "")
+	// River reports its start from its own goroutine, after realMain starts
+	// serving; wait for it before asking the app to stop.
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(a.stderr.String(), "River client started") {
+		if time.Now().After(deadline) {
+			t.Fatalf("River did not start within 10s; logs:\n%s", a.stderr)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 	if err := a.stop(); err != nil {
 		t.Fatalf("realMain: %v", err)
 	}
