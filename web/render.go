@@ -5,6 +5,7 @@ import (
 	"embed"
 	"fmt"
 	"html/template"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -30,12 +31,16 @@ type views struct {
 
 // templateFuncs are the helpers templates may call.
 var templateFuncs = template.FuncMap{
-	// short turns a full scope string into the name people use.
-	"short": func(scope string) string {
-		if s, ok := scopes.Lookup(scope); ok {
-			return s.Short
+	// short turns a scope string, or a space-separated list of them, into
+	// the names people use: "drive.readonly" for the full URL.
+	"short": func(list string) string {
+		fields := strings.Fields(list)
+		for i, f := range fields {
+			if s, ok := scopes.Lookup(f); ok {
+				fields[i] = s.Short
+			}
 		}
-		return scope
+		return strings.Join(fields, " ")
 	},
 }
 
