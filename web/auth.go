@@ -111,7 +111,8 @@ func (s *Server) link(c echo.Context) error {
 }
 
 // callback finishes a sign-in or a link when Google sends the browser back.
-// The pending state is used once, whatever the outcome.
+// The pending state is used once, whatever the outcome. A successful link
+// queues the feature's first sync (see syncAfterLink).
 func (s *Server) callback(c echo.Context) error {
 	ctx := c.Request().Context()
 	sess := sessionOf(c)
@@ -138,10 +139,12 @@ func (s *Server) callback(c echo.Context) error {
 		renewCSRF(sess)
 		s.acceptInvitations(ctx, res.User)
 	case googleauth.KindLink:
-		if u, ok := currentUser(c); !ok || u.ID != res.User.ID {
+		u, ok := currentUser(c)
+		if !ok || u.ID != res.User.ID {
 			return fmt.Errorf("link finished for user %s, not the browser's user: %w", res.User.ID, googleauth.ErrAccountMismatch)
 		}
 		sess.set(keyNotice, encodeNotice(res.Feature, res.Missing))
+		s.syncAfterLink(ctx, u, res)
 	default:
 		return fmt.Errorf("googleauth returned an unknown result kind %q", res.Kind)
 	}

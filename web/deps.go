@@ -111,6 +111,9 @@ type Deps struct {
 	Invitations    Invitations
 	// Recordings serves the recordings pages.
 	Recordings Recordings
+	// LinkSyncs, when set, queues the first sync of a feature right after
+	// a user links it.
+	LinkSyncs LinkSyncs
 	// Audit and Report serve the reviewer's pages: the audit log, its
 	// exports and chain status, and the least-privilege report.
 	Audit  AuditLog

@@ -24,10 +24,12 @@ const jobsShown = 100
 var jobLabels = map[string]string{
 	jobs.KindDirectorySync:     "Directory sync",
 	jobs.KindCalendarSync:      "Calendar sync",
+	jobs.KindRecordingsSync:    "Recordings sync",
 	jobs.KindRecordingDownload: "Recording download",
 	jobs.KindTranscriptImport:  "Transcript import",
 	jobs.KindResyncDirectory:   "Periodic directory re-sync",
 	jobs.KindResyncCalendars:   "Periodic calendar re-sync",
+	jobs.KindResyncRecordings:  "Periodic recordings re-sync",
 }
 
 // jobRow is a job as the Jobs page shows it.

@@ -40,10 +40,11 @@ var stateWords = map[recordings.State]string{
 	recordings.StateFailed:      "failed",
 }
 
-// fileRow is a recording or transcript of a meeting.
+// fileRow is a recording or transcript of a meeting. FileID names its
+// page, /recordings/:id.
 type fileRow struct {
-	Kind, Name, State, Reason string
-	Failed                    bool
+	FileID, Kind, Name, State, Reason string
+	Failed                            bool
 }
 
 // meetingRow is a meeting as the pages show it.
@@ -151,7 +152,7 @@ func (s *Server) meetingRows(ctx context.Context, userID string, list []calendar
 	for i, m := range list {
 		rows[i] = meetingRow{Meeting: m, When: when(m), Past: !m.End.After(now)}
 		for _, f := range files[m.ID] {
-			rows[i].Files = append(rows[i].Files, fileRow{Kind: string(f.Kind), Name: f.Name,
+			rows[i].Files = append(rows[i].Files, fileRow{FileID: f.FileID, Kind: string(f.Kind), Name: f.Name,
 				State: stateWords[f.State], Reason: f.Reason, Failed: f.State == recordings.StateFailed})
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"embed"
 	"fmt"
 	"html/template"
+	"net/url"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -31,6 +32,9 @@ type views struct {
 
 // templateFuncs are the helpers templates may call.
 var templateFuncs = template.FuncMap{
+	// pathEscape makes an id one segment of a URL path, such as
+	// /recordings/{{pathEscape .FileID}}.
+	"pathEscape": url.PathEscape,
 	// short turns a scope string, or a space-separated list of them, into
 	// the names people use: "drive.readonly" for the full URL.
 	"short": func(list string) string {

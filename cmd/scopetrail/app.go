@@ -98,10 +98,12 @@ func newApp(ctx context.Context, o appOptions) (http.Handler, error) {
 	runner, err := o.bg.openJobs(ctx, o.db, jobs.Workers{
 		SyncDirectory:     dir.sync,
 		SyncCalendars:     rec.afterCalendarSync(cal.sync),
+		SyncRecordings:    rec.sync,
 		DownloadRecording: rec.process,
 		ImportTranscript:  rec.process,
 		DirectoryUsers:    dir.syncer.Users,
 		CalendarUsers:     usersFor(grants, scopes.PurposeMeetings),
+		RecordingsUsers:   recordingsOnlyUsers(grants),
 	})
 	if err != nil {
 		return nil, err
@@ -122,7 +124,7 @@ func newApp(ctx context.Context, o appOptions) (http.Handler, error) {
 	}, web.Deps{Sessions: users, Users: users, Auth: flow, Grants: grants, Tokens: toks, DB: o.db, Jobs: runner,
 		Calendars: cal.syncer, Meetings: cal.store, CalendarSyncs: runner,
 		Directory: dir.syncer, DirectorySyncs: runner, Invitations: dir.invites,
-		RecordingStatus: rec.svc, Recordings: rec.svc, Revocations: revoker,
+		RecordingStatus: rec.svc, Recordings: rec.svc, Revocations: revoker, LinkSyncs: runner,
 		Audit: trail, Report: report.Builder{Grants: grants, Usage: trail, Registry: scopes.All()}})
 	if err != nil {
 		return nil, fmt.Errorf("web.New: %w", err)

@@ -14,7 +14,12 @@ import (
 	"github.com/scopetrail/scopetrail/web"
 )
 
-var _ web.Jobs = (*jobs.Runner)(nil)
+// The job runner lists the jobs for the admin Jobs page and queues the
+// first sync of a feature right after it is linked.
+var (
+	_ web.Jobs      = (*jobs.Runner)(nil)
+	_ web.LinkSyncs = (*jobs.Runner)(nil)
+)
 
 // jobsStopTimeout bounds how long running jobs may take to finish at
 // shutdown; then they are cancelled, and retried by the next process.

@@ -79,18 +79,51 @@ func (a *recordingsApp) process(ctx context.Context, userID, fileID string) erro
 func (a *recordingsApp) afterCalendarSync(syncCalendars func(ctx context.Context, userID string) error) func(context.Context, string) error {
 	return func(ctx context.Context, userID string) error {
 		calErr := syncCalendars(ctx, userID)
-		g, err := a.grants.Get(ctx, userID)
-		switch {
-		case errors.Is(err, grant.ErrNotFound):
-			return calErr
-		case err != nil:
-			return errors.Join(calErr, fmt.Errorf("reading the grant of %s: %w", userID, err))
-		case !slices.Contains(g.Purposes(), scopes.PurposeRecordings):
-			return calErr
-		}
-		if err := a.svc.Sync(ctx, userID); err != nil {
-			return errors.Join(calErr, fmt.Errorf("discovering recordings: %w", err))
+		if err := a.sync(ctx, userID); err != nil {
+			return errors.Join(calErr, err)
 		}
 		return calErr
+	}
+}
+
+// sync is the recordings sync job's worker (jobs.Workers.SyncRecordings):
+// for a member whose grant is usable for recordings, it discovers their
+// recordings and transcripts in Drive, matches them to the meetings already
+// stored (none for a member without calendars), and schedules a job for
+// each new one. For anyone else it does nothing.
+func (a *recordingsApp) sync(ctx context.Context, userID string) error {
+	g, err := a.grants.Get(ctx, userID)
+	switch {
+	case errors.Is(err, grant.ErrNotFound):
+		return nil
+	case err != nil:
+		return fmt.Errorf("reading the grant of %s: %w", userID, err)
+	case !slices.Contains(g.Purposes(), scopes.PurposeRecordings):
+		return nil
+	}
+	if err := a.svc.Sync(ctx, userID); err != nil {
+		return fmt.Errorf("discovering recordings: %w", err)
+	}
+	return nil
+}
+
+// recordingsOnlyUsers is the enumerator of the periodic recordings re-sync
+// (jobs.Workers.RecordingsUsers): the users whose grant is usable for
+// recordings but not for meetings. The others' recordings are discovered
+// after each of their calendar syncs, which the calendar re-sync enqueues.
+func recordingsOnlyUsers(grants *grant.Store) func(context.Context) ([]string, error) {
+	return func(ctx context.Context) ([]string, error) {
+		all, err := grants.List(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("listing grants: %w", err)
+		}
+		var ids []string
+		for _, g := range all {
+			p := g.Purposes()
+			if slices.Contains(p, scopes.PurposeRecordings) && !slices.Contains(p, scopes.PurposeMeetings) {
+				ids = append(ids, g.UserID)
+			}
+		}
+		return ids, nil
 	}
 }

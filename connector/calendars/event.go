@@ -12,6 +12,7 @@ import (
 
 	"github.com/scopetrail/scopetrail/connector/googlehttp"
 	"github.com/scopetrail/scopetrail/connector/retry"
+	"github.com/scopetrail/scopetrail/scopes/grant"
 )
 
 // meetSolution is the conference solution type of Google Meet.
@@ -75,6 +76,8 @@ func failureReason(err error) string {
 		return fmt.Sprintf("ScopeTrail's policy refused the request (%s).", denied.Reason)
 	case errors.Is(err, googlehttp.ErrRevoked):
 		return "Google access was revoked: link your calendars again."
+	case errors.Is(err, grant.ErrRevoked):
+		return "Access was revoked during the sync: nothing it fetched was kept."
 	case errors.Is(err, googlehttp.ErrNoToken):
 		return "No usable Google token: link your calendars again."
 	case errors.Is(err, googlehttp.ErrAuditUnavailable):

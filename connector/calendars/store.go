@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/scopetrail/scopetrail/scopes/grant"
 	"github.com/scopetrail/scopetrail/scopes/sqldb"
 )
 
@@ -104,7 +105,8 @@ func (s *Store) Links(ctx context.Context, userID string) ([]Link, error) {
 
 // setLinks makes cals the user's linked calendars: new ones are added,
 // kept ones keep their sync state, and the others are removed with their
-// meetings.
+// meetings. It returns an error wrapping grant.ErrRevoked, changing
+// nothing, once the user's grant is revoked.
 func (s *Store) setLinks(ctx context.Context, userID string, cals []Calendar) error {
 	keep := make(map[string]bool, len(cals))
 	for _, c := range cals {
@@ -116,6 +118,9 @@ func (s *Store) setLinks(ctx context.Context, userID string, cals []Calendar) er
 	}
 	now := s.now().UnixMicro()
 	return s.db.InTx(ctx, func(tx *sqldb.Tx) error {
+		if err := grant.CheckNotRevoked(ctx, tx, userID); err != nil {
+			return err
+		}
 		for _, l := range old {
 			if keep[l.ID] {
 				continue

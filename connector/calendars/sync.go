@@ -12,6 +12,7 @@ import (
 
 	"github.com/scopetrail/scopetrail/connector/googlehttp"
 	"github.com/scopetrail/scopetrail/connector/retry"
+	"github.com/scopetrail/scopetrail/scopes/grant"
 )
 
 // eventFields are the events.list fields the meetings pages show, and the
@@ -33,7 +34,9 @@ const maxPageSize = 2500
 // recorded on its link; Sync goes on with the others and returns the
 // failures joined; when the audited door refuses the user (no usable
 // grant or token), Sync stops at the first calendar. A calendar unlinked
-// during the sync is skipped.
+// during the sync is skipped. Once the user's grant is revoked, even while
+// a request is in flight, nothing more is stored for them and the error
+// wraps grant.ErrRevoked.
 func (s *Syncer) Sync(ctx context.Context, userID string) (Stats, error) {
 	var stats Stats
 	links, err := s.o.Store.Links(ctx, userID)
@@ -63,10 +66,12 @@ func (s *Syncer) Sync(ctx context.Context, userID string) (Stats, error) {
 }
 
 // refused reports whether the audited door refused to send a request for
-// the user, so that nothing was sent.
+// the user, so that nothing was sent, or the store refused to keep what was
+// fetched because the user's grant was revoked meanwhile.
 func refused(err error) bool {
 	return errors.Is(err, googlehttp.ErrDenied) || errors.Is(err, googlehttp.ErrRevoked) ||
-		errors.Is(err, googlehttp.ErrNoToken) || errors.Is(err, googlehttp.ErrAuditUnavailable)
+		errors.Is(err, googlehttp.ErrNoToken) || errors.Is(err, googlehttp.ErrAuditUnavailable) ||
+		errors.Is(err, grant.ErrRevoked)
 }
 
 // syncCalendar syncs one linked calendar.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/scopetrail/scopetrail/scopes/grant"
 	"github.com/scopetrail/scopetrail/scopes/sqldb"
 )
 
@@ -46,11 +47,16 @@ type changes struct {
 }
 
 // apply writes a calendar's sync in one transaction and returns how many
-// meetings were stored and removed. The calendar must still be linked.
+// meetings were stored and removed. The calendar must still be linked, and
+// the user's grant not revoked: otherwise it writes nothing and returns an
+// error wrapping ErrNotFound or grant.ErrRevoked.
 func (s *Store) apply(ctx context.Context, userID, calendarID string, c changes) (stored, removed int, err error) {
 	now := c.at.UnixMicro()
 	err = s.db.InTx(ctx, func(tx *sqldb.Tx) error {
 		stored, removed = 0, 0
+		if err := grant.CheckNotRevoked(ctx, tx, userID); err != nil {
+			return err
+		}
 		res, err := tx.Exec(ctx, `UPDATE calendar_links SET sync_token = ?, synced_at = ?, sync_error = '',
 				full_sync_at = CASE WHEN ? = 1 THEN ? ELSE full_sync_at END
 			WHERE user_id = ? AND calendar_id = ?`, c.token, now, boolInt(c.full), now, userID, calendarID)
@@ -163,7 +169,8 @@ func upsert(ctx context.Context, tx *sqldb.Tx, userID string, m Meeting) error {
 }
 
 // recordFailure keeps the reason a calendar's sync failed, for the pages.
-// The stored meetings and sync token stay.
+// The stored meetings and sync token stay. It needs no grant check: it only
+// updates a link, so it cannot bring back a link that a purge removed.
 func (s *Store) recordFailure(ctx context.Context, userID, calendarID, reason string) error {
 	if _, err := s.db.Exec(ctx, "UPDATE calendar_links SET sync_error = ? WHERE user_id = ? AND calendar_id = ?",
 		reason, userID, calendarID); err != nil {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/scopetrail/scopetrail/scopes/grant"
 	"github.com/scopetrail/scopetrail/scopes/sqldb"
 )
 
@@ -46,6 +47,9 @@ func (s *store) state(ctx context.Context, userID string) (syncState, error) {
 func (s *store) beginStaging(ctx context.Context, userID string) (int64, error) {
 	var gen int64
 	err := s.db.InTx(ctx, func(tx *sqldb.Tx) error {
+		if err := grant.CheckNotRevoked(ctx, tx, userID); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, `INSERT INTO directory_syncs (owner_id) VALUES (?) ON CONFLICT (owner_id) DO NOTHING`, userID); err != nil {
 			return err
 		}
@@ -61,9 +65,14 @@ func (s *store) beginStaging(ctx context.Context, userID string) (int64, error) 
 }
 
 // insert writes people into a generation of a user's copy, in one
-// transaction. A person listed twice keeps the last version.
+// transaction. A person listed twice keeps the last version. It returns an
+// error wrapping grant.ErrRevoked, writing nothing, once the user's grant is
+// revoked.
 func (s *store) insert(ctx context.Context, userID string, gen int64, people []Person) error {
 	return s.db.InTx(ctx, func(tx *sqldb.Tx) error {
+		if err := grant.CheckNotRevoked(ctx, tx, userID); err != nil {
+			return err
+		}
 		return upsert(ctx, tx, userID, gen, people)
 	})
 }
@@ -125,6 +134,9 @@ func (s *store) swap(ctx context.Context, userID string, gen int64, token string
 	var count int64
 	swapped := false
 	err := s.db.InTx(ctx, func(tx *sqldb.Tx) error {
+		if err := grant.CheckNotRevoked(ctx, tx, userID); err != nil {
+			return err
+		}
 		var live int64
 		if err := tx.QueryRow(ctx, "SELECT generation FROM directory_syncs WHERE owner_id = ?", userID).Scan(&live); err != nil {
 			return err
@@ -165,6 +177,9 @@ func (s *store) apply(ctx context.Context, userID string, from syncState, c chan
 	var count int64
 	applied := false
 	err := s.db.InTx(ctx, func(tx *sqldb.Tx) error {
+		if err := grant.CheckNotRevoked(ctx, tx, userID); err != nil {
+			return err
+		}
 		var cur syncState
 		if err := tx.QueryRow(ctx, "SELECT generation, sync_token FROM directory_syncs WHERE owner_id = ?", userID).
 			Scan(&cur.generation, &cur.token); err != nil {
@@ -197,40 +212,23 @@ func (s *store) apply(ctx context.Context, userID string, from syncState, c chan
 	return count, applied, nil
 }
 
-// fail records why a user's latest sync failed. The copy stays.
+// fail records why a user's latest sync failed. The copy stays. Nothing is
+// recorded for a user whose grant is revoked: the error wraps
+// grant.ErrRevoked.
 func (s *store) fail(ctx context.Context, userID, reason string) error {
-	_, err := s.db.Exec(ctx, `INSERT INTO directory_syncs (owner_id, last_error, last_error_at) VALUES (?, ?, ?)
-		ON CONFLICT (owner_id) DO UPDATE SET last_error = excluded.last_error, last_error_at = excluded.last_error_at`,
-		userID, reason, s.now().UnixMicro())
+	err := s.db.InTx(ctx, func(tx *sqldb.Tx) error {
+		if err := grant.CheckNotRevoked(ctx, tx, userID); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO directory_syncs (owner_id, last_error, last_error_at) VALUES (?, ?, ?)
+			ON CONFLICT (owner_id) DO UPDATE SET last_error = excluded.last_error, last_error_at = excluded.last_error_at`,
+			userID, reason, s.now().UnixMicro())
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("recording a failed directory sync of %s: %w", userID, err)
 	}
 	return nil
-}
-
-// status returns what the page shows about a user's copy.
-func (s *store) status(ctx context.Context, userID string) (Status, error) {
-	var st Status
-	var gen, lastSync, lastFull, lastErrAt int64
-	err := s.db.QueryRow(ctx, `SELECT generation, people, last_sync_at, last_full_at, last_error, last_error_at
-		FROM directory_syncs WHERE owner_id = ?`, userID).Scan(&gen, &st.People, &lastSync, &lastFull, &st.LastError, &lastErrAt)
-	if errors.Is(err, sql.ErrNoRows) {
-		return Status{}, nil
-	}
-	if err != nil {
-		return Status{}, fmt.Errorf("reading directory status of %s: %w", userID, err)
-	}
-	st.Synced = gen > 0
-	st.LastSync, st.LastFull, st.LastErrorAt = micros(lastSync), micros(lastFull), micros(lastErrAt)
-	return st, nil
-}
-
-// micros turns stored unix microseconds into a time; 0 is the zero time.
-func micros(us int64) time.Time {
-	if us == 0 {
-		return time.Time{}
-	}
-	return time.UnixMicro(us).UTC()
 }
 
 // owners returns the users whose copy is live.

@@ -14,6 +14,7 @@ import (
 	"github.com/scopetrail/scopetrail/connector/googlehttp"
 	"github.com/scopetrail/scopetrail/connector/retry"
 	"github.com/scopetrail/scopetrail/scopes"
+	"github.com/scopetrail/scopetrail/scopes/grant"
 )
 
 // listFields is the partial response of each listing page.
@@ -25,7 +26,9 @@ const maxErrorLen = 500
 // Sync brings a user's copy of the directory up to date: incrementally when
 // a sync token is stored, in full otherwise or when Google reports the token
 // expired. On failure the previous copy stays, the reason is kept for the
-// page (see Status), and the error is returned.
+// page (see Status), and the error is returned. Once the user's grant is
+// revoked, even by a revocation that lands while a page is in flight,
+// nothing more is stored for them and the error wraps grant.ErrRevoked.
 func (s *Syncer) Sync(ctx context.Context, userID string) (Stats, error) {
 	ctx = googlehttp.WithPurpose(ctx, scopes.PurposeInvite)
 	var stats Stats
@@ -37,7 +40,7 @@ func (s *Syncer) Sync(ctx context.Context, userID string) (Stats, error) {
 		}
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 		defer cancel()
-		if ferr := s.store.fail(rctx, userID, reason); ferr != nil {
+		if ferr := s.store.fail(rctx, userID, reason); ferr != nil && !errors.Is(err, grant.ErrRevoked) {
 			err = errors.Join(err, ferr)
 		}
 		return stats, err

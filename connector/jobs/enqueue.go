@@ -37,6 +37,13 @@ func (r *Runner) EnqueueCalendarSync(ctx context.Context, userID string) error {
 	return r.enqueue(ctx, r.workers.SyncCalendars != nil, calendarSyncArgs{UserID: userID}, userID)
 }
 
+// EnqueueRecordingsSync enqueues a discovery of userID's Meet recordings
+// and transcripts, unless one is already waiting or running. It returns
+// ErrNotWired when Workers.SyncRecordings is nil.
+func (r *Runner) EnqueueRecordingsSync(ctx context.Context, userID string) error {
+	return r.enqueue(ctx, r.workers.SyncRecordings != nil, recordingsSyncArgs{UserID: userID}, userID)
+}
+
 // EnqueueRecordingDownload enqueues the download of one of userID's
 // recordings, unless one is already waiting or running. It returns
 // ErrNotWired when Workers.DownloadRecording is nil.

@@ -1,16 +1,19 @@
 // Package jobs runs ScopeTrail's background work as durable River jobs on
 // the application's own database, SQLite or PostgreSQL: directory sync,
-// calendar sync, recording download and transcript import, plus the periodic
-// re-syncs that enqueue the first two for every user who granted them.
+// calendar sync, recordings sync (discovery in Drive), recording download
+// and transcript import, plus the periodic re-syncs that enqueue the three
+// syncs for every user who granted them.
 //
 // Jobs survive restarts and are shared between replicas: they live in
 // River's tables, created by River's own migrations when a Runner opens.
 // A job's arguments carry only ids. The work itself is done by plain
 // functions of the packages that own it (see Workers), so this package
 // depends on none of them. A job whose user's access was refused by the
-// audited door (revoked, suspended, no token) is cancelled at once, not
-// retried; other failures are retried by River with backoff, up to a bound,
-// and the last error shows on the admin Jobs page, stripped of query strings.
+// audited door (revoked, suspended, no token), or whose results a store
+// refused to keep because the grant was revoked meanwhile
+// (grant.ErrRevoked), is cancelled at once, not retried; other failures are
+// retried by River with backoff, up to a bound, and the last error shows on
+// the admin Jobs page, stripped of query strings.
 package jobs
 
 import (
@@ -23,10 +26,12 @@ import (
 const (
 	KindDirectorySync     = "directory_sync"
 	KindCalendarSync      = "calendar_sync"
+	KindRecordingsSync    = "recordings_sync"
 	KindRecordingDownload = "recording_download"
 	KindTranscriptImport  = "transcript_import"
 	KindResyncDirectory   = "resync_directory"
 	KindResyncCalendars   = "resync_calendars"
+	KindResyncRecordings  = "resync_recordings"
 )
 
 // ErrNotWired is the error of a job, or of an Enqueue call, whose Workers
@@ -42,6 +47,9 @@ type Workers struct {
 	SyncDirectory func(ctx context.Context, userID string) error
 	// SyncCalendars syncs userID's linked calendars and meetings.
 	SyncCalendars func(ctx context.Context, userID string) error
+	// SyncRecordings discovers userID's Meet recordings and transcripts
+	// in Drive and schedules their next steps.
+	SyncRecordings func(ctx context.Context, userID string) error
 	// DownloadRecording downloads one of userID's recordings.
 	DownloadRecording func(ctx context.Context, userID, recordingID string) error
 	// ImportTranscript imports the transcript of one of userID's recordings.
@@ -52,6 +60,9 @@ type Workers struct {
 	// CalendarUsers lists the users whose calendars the periodic re-sync
 	// refreshes; nil disables it.
 	CalendarUsers func(ctx context.Context) ([]string, error)
+	// RecordingsUsers lists the users whose recordings the periodic
+	// re-sync discovers; nil disables it.
+	RecordingsUsers func(ctx context.Context) ([]string, error)
 }
 
 // Info describes a job for the admin Jobs page. It holds no secret: the
@@ -97,6 +108,10 @@ type calendarSyncArgs userArgs
 
 func (calendarSyncArgs) Kind() string { return KindCalendarSync }
 
+type recordingsSyncArgs userArgs
+
+func (recordingsSyncArgs) Kind() string { return KindRecordingsSync }
+
 type recordingDownloadArgs recordingArgs
 
 func (recordingDownloadArgs) Kind() string { return KindRecordingDownload }
@@ -105,12 +120,15 @@ type transcriptImportArgs recordingArgs
 
 func (transcriptImportArgs) Kind() string { return KindTranscriptImport }
 
-// resyncDirectoryArgs and resyncCalendarsArgs are the (empty) arguments of
-// the periodic re-syncs, which enqueue one sync job per user.
+// resyncDirectoryArgs, resyncCalendarsArgs and resyncRecordingsArgs are the
+// (empty) arguments of the periodic re-syncs, which enqueue one sync job per
+// user.
 type (
-	resyncDirectoryArgs struct{}
-	resyncCalendarsArgs struct{}
+	resyncDirectoryArgs  struct{}
+	resyncCalendarsArgs  struct{}
+	resyncRecordingsArgs struct{}
 )
 
-func (resyncDirectoryArgs) Kind() string { return KindResyncDirectory }
-func (resyncCalendarsArgs) Kind() string { return KindResyncCalendars }
+func (resyncDirectoryArgs) Kind() string  { return KindResyncDirectory }
+func (resyncCalendarsArgs) Kind() string  { return KindResyncCalendars }
+func (resyncRecordingsArgs) Kind() string { return KindResyncRecordings }

@@ -20,9 +20,10 @@ import (
 
 // Defaults of Options.
 const (
-	DefaultDirectoryEvery = time.Hour
-	DefaultCalendarEvery  = 15 * time.Minute
-	DefaultMaxAttempts    = 5
+	DefaultDirectoryEvery  = time.Hour
+	DefaultCalendarEvery   = 15 * time.Minute
+	DefaultRecordingsEvery = time.Hour
+	DefaultMaxAttempts     = 5
 )
 
 // Queues: downloads are long, so they run in their own queue and never hold
@@ -43,10 +44,10 @@ type Options struct {
 	URL string
 	// Workers are the functions the jobs run.
 	Workers Workers
-	// DirectoryEvery and CalendarEvery space the periodic re-syncs; zero
-	// means DefaultDirectoryEvery and DefaultCalendarEvery, a negative value
-	// turns the re-sync off.
-	DirectoryEvery, CalendarEvery time.Duration
+	// DirectoryEvery, CalendarEvery and RecordingsEvery space the periodic
+	// re-syncs; zero means DefaultDirectoryEvery, DefaultCalendarEvery and
+	// DefaultRecordingsEvery, a negative value turns the re-sync off.
+	DirectoryEvery, CalendarEvery, RecordingsEvery time.Duration
 	// MaxAttempts bounds the attempts of each job; zero means
 	// DefaultMaxAttempts.
 	MaxAttempts int
@@ -171,6 +172,7 @@ func (r *Runner) periodic(o Options) []*river.PeriodicJob {
 	w := o.Workers
 	add(o.DirectoryEvery, DefaultDirectoryEvery, w.DirectoryUsers != nil && w.SyncDirectory != nil, resyncDirectoryArgs{})
 	add(o.CalendarEvery, DefaultCalendarEvery, w.CalendarUsers != nil && w.SyncCalendars != nil, resyncCalendarsArgs{})
+	add(o.RecordingsEvery, DefaultRecordingsEvery, w.RecordingsUsers != nil && w.SyncRecordings != nil, resyncRecordingsArgs{})
 	return out
 }
 

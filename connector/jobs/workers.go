@@ -9,6 +9,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/scopetrail/scopetrail/connector/googlehttp"
+	"github.com/scopetrail/scopetrail/scopes/grant"
 )
 
 // How long a job may run before its context is cancelled and the attempt
@@ -42,15 +43,16 @@ func (w *worker[T]) Work(ctx context.Context, job *river.Job[T]) error {
 // outcome is the error a worker returns for err: nil for nil; a
 // cancellation, never retried, when the door refused to send the user's
 // requests (the grant is revoked or suspended, or there is no usable
-// token); otherwise err, for River to retry. The message River stores and
-// the Jobs page shows has its URLs' query strings removed.
+// token) or a store refused to keep what was fetched because the grant was
+// revoked meanwhile; otherwise err, for River to retry. The message River
+// stores and the Jobs page shows has its URLs' query strings removed.
 func outcome(err error) error {
 	if err == nil {
 		return nil
 	}
 	r := &redactedError{err: err}
 	if errors.Is(err, googlehttp.ErrDenied) || errors.Is(err, googlehttp.ErrRevoked) ||
-		errors.Is(err, googlehttp.ErrNoToken) || errors.Is(err, ErrNotWired) {
+		errors.Is(err, googlehttp.ErrNoToken) || errors.Is(err, grant.ErrRevoked) || errors.Is(err, ErrNotWired) {
 		return river.JobCancel(r)
 	}
 	return r
@@ -65,6 +67,8 @@ func (r *Runner) register() *river.Workers {
 		run: byUser(w.SyncDirectory, func(a directorySyncArgs) string { return a.UserID })})
 	river.AddWorker(ws, &worker[calendarSyncArgs]{timeout: syncTimeout,
 		run: byUser(w.SyncCalendars, func(a calendarSyncArgs) string { return a.UserID })})
+	river.AddWorker(ws, &worker[recordingsSyncArgs]{timeout: syncTimeout,
+		run: byUser(w.SyncRecordings, func(a recordingsSyncArgs) string { return a.UserID })})
 	river.AddWorker(ws, &worker[recordingDownloadArgs]{timeout: downloadTimeout,
 		run: byRecording(w.DownloadRecording, func(a recordingDownloadArgs) recordingArgs { return recordingArgs(a) })})
 	river.AddWorker(ws, &worker[transcriptImportArgs]{timeout: transcriptTimeout,
@@ -76,6 +80,10 @@ func (r *Runner) register() *river.Workers {
 	river.AddWorker(ws, &worker[resyncCalendarsArgs]{timeout: resyncTimeout,
 		run: func(ctx context.Context, _ resyncCalendarsArgs) error {
 			return r.fanOut(ctx, w.CalendarUsers, func(u string) river.JobArgs { return calendarSyncArgs{UserID: u} })
+		}})
+	river.AddWorker(ws, &worker[resyncRecordingsArgs]{timeout: resyncTimeout,
+		run: func(ctx context.Context, _ resyncRecordingsArgs) error {
+			return r.fanOut(ctx, w.RecordingsUsers, func(u string) river.JobArgs { return recordingsSyncArgs{UserID: u} })
 		}})
 	return ws
 }

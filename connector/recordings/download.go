@@ -15,6 +15,7 @@ import (
 	"google.golang.org/api/drive/v3"
 
 	"github.com/scopetrail/scopetrail/connector/retry"
+	"github.com/scopetrail/scopetrail/scopes/grant"
 )
 
 // bufSize is the one buffer a download copies through: memory stays bounded
@@ -29,7 +30,10 @@ const maxResumes = 50
 // Range request, and checks its size and md5 against Drive's. It moves the
 // recording to downloading, then downloaded and queued for transcription;
 // on a final failure it marks it failed with the reason, and returns the
-// error. A recording already downloaded is left alone.
+// error. A recording already downloaded is left alone. When the member's
+// grant is revoked, or their data purged, before the download is recorded,
+// the spooled bytes are deleted and the error wraps grant.ErrRevoked or
+// ErrNotFound.
 func (s *Service) Download(ctx context.Context, userID, fileID string) error {
 	r, err := s.store.get(ctx, userID, fileID)
 	if err != nil {
@@ -60,10 +64,10 @@ func (s *Service) Download(ctx context.Context, userID, fileID string) error {
 			err = s.store.setState(ctx, userID, fileID, StateQueued, "waiting for transcription", done)
 		}
 	}
-	if errors.Is(err, ErrNotFound) {
-		// The member was purged during the download: keep nothing of it.
-		path := s.spoolPath(userID, fileID)
-		return errors.Join(err, remove(path, path+".part"))
+	if errors.Is(err, ErrNotFound) || errors.Is(err, grant.ErrRevoked) {
+		// The member was revoked or purged during the download: keep
+		// nothing of it.
+		return errors.Join(err, s.dropSpool(userID, fileID))
 	}
 	return err
 }

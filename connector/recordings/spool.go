@@ -37,6 +37,18 @@ func (s *Service) withPath(r Recording) Recording {
 	return r
 }
 
+// dropSpool deletes what a download spooled for a recording, finished or
+// not, and the member's folder when nothing else is left in it: used when
+// the member was revoked or purged while the download ran. Another download
+// of the member running at the same time keeps its folder, and drops its
+// own files when it finishes.
+func (s *Service) dropSpool(userID, fileID string) error {
+	path := s.spoolPath(userID, fileID)
+	err := remove(path, path+".part")
+	_ = os.Remove(s.userDir(userID)) // Fails, harmlessly, while the folder holds other files.
+	return err
+}
+
 // remove deletes files; a file that does not exist is no error.
 func remove(paths ...string) error {
 	var errs []error

@@ -1,6 +1,7 @@
 package recordings
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -8,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/scopetrail/scopetrail/scopes/grant"
 	"github.com/scopetrail/scopetrail/scopes/sqldb"
 )
 
@@ -98,10 +100,15 @@ func (s *store) byMeetings(ctx context.Context, userID string, meetingIDs []stri
 // upsert stores what discovery found. A new file starts found. A known one
 // keeps its state unless its content changed (another md5, or for a
 // transcript another modified time): it then starts over, and changed is
-// true so that the caller drops its spooled copy.
+// true so that the caller drops its spooled copy. Like every write of the
+// store, it writes nothing once the member's grant is revoked and returns
+// an error wrapping grant.ErrRevoked.
 func (s *store) upsert(ctx context.Context, r Recording) (changed bool, err error) {
 	now := micro(s.now())
 	err = s.db.InTx(ctx, func(tx *sqldb.Tx) error {
+		if err := grant.CheckNotRevoked(ctx, tx, r.UserID); err != nil {
+			return err
+		}
 		var md5 string
 		var modified int64
 		err := tx.QueryRow(ctx, `SELECT md5, modified_at FROM recordings WHERE user_id = ? AND file_id = ?`,
@@ -135,27 +142,42 @@ func (s *store) upsert(ctx context.Context, r Recording) (changed bool, err erro
 }
 
 // setState moves a row to a state with a reason and the bytes spooled. It
-// returns ErrNotFound when the row is gone, purged meanwhile.
+// returns ErrNotFound when the row is gone, purged meanwhile, and
+// grant.ErrRevoked when the member's grant is revoked.
 func (s *store) setState(ctx context.Context, userID, fileID string, st State, reason string, done int64) error {
-	res, err := s.db.Exec(ctx, `UPDATE recordings SET state = ?, reason = ?, bytes_done = ?, updated_at = ?
-		WHERE user_id = ? AND file_id = ?`, st, reason, done, micro(s.now()), userID, fileID)
-	if err == nil {
-		var n int64
-		if n, err = res.RowsAffected(); err == nil && n == 0 {
-			err = ErrNotFound
+	err := s.db.InTx(ctx, func(tx *sqldb.Tx) error {
+		if err := grant.CheckNotRevoked(ctx, tx, userID); err != nil {
+			return err
 		}
-	}
+		res, err := tx.Exec(ctx, `UPDATE recordings SET state = ?, reason = ?, bytes_done = ?, updated_at = ?
+			WHERE user_id = ? AND file_id = ?`, st, reason, done, micro(s.now()), userID, fileID)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return cmp.Or(err, ErrNotFound)
+		}
+		return nil
+	})
 	if err != nil {
 		return fmt.Errorf("setting recording %s %s: %w", fileID, st, err)
 	}
 	return nil
 }
 
-// setTranscript stores a transcript and marks the row transcribed.
+// setTranscript stores a transcript and marks the row transcribed. It
+// returns grant.ErrRevoked, storing nothing, when the member's grant is
+// revoked.
 func (s *store) setTranscript(ctx context.Context, userID, fileID string, t Transcript) error {
-	_, err := s.db.Exec(ctx, `UPDATE recordings SET state = ?, reason = '', transcript = ?, transcript_from = ?,
-		updated_at = ? WHERE user_id = ? AND file_id = ?`,
-		StateTranscribed, t.Text, t.FileID, micro(s.now()), userID, fileID)
+	err := s.db.InTx(ctx, func(tx *sqldb.Tx) error {
+		if err := grant.CheckNotRevoked(ctx, tx, userID); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `UPDATE recordings SET state = ?, reason = '', transcript = ?, transcript_from = ?,
+			updated_at = ? WHERE user_id = ? AND file_id = ?`,
+			StateTranscribed, t.Text, t.FileID, micro(s.now()), userID, fileID)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("storing the transcript of %s: %w", fileID, err)
 	}

@@ -86,22 +86,10 @@ func (s *Store) Get(ctx context.Context, userID string) (Grant, error) {
 	return g, nil
 }
 
-// List returns every grant, ordered by user id.
+// List returns every grant, ordered by user id, in three queries whatever
+// the number of users.
 func (s *Store) List(ctx context.Context) ([]Grant, error) {
-	ids, err := column(ctx, s.db, "SELECT user_id FROM grants")
-	if err != nil {
-		return nil, fmt.Errorf("listing grants: %w", err)
-	}
-	slices.Sort(ids)
-	out := make([]Grant, 0, len(ids))
-	for _, id := range ids {
-		g, err := s.Get(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, g)
-	}
-	return out, nil
+	return listAll(ctx, s.db)
 }
 
 // MarkReconnect marks the grant of userID as needing the user to link their

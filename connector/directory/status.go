@@ -1,0 +1,34 @@
+package directory
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// status returns what the page shows about a user's copy.
+func (s *store) status(ctx context.Context, userID string) (Status, error) {
+	var st Status
+	var gen, lastSync, lastFull, lastErrAt int64
+	err := s.db.QueryRow(ctx, `SELECT generation, people, last_sync_at, last_full_at, last_error, last_error_at
+		FROM directory_syncs WHERE owner_id = ?`, userID).Scan(&gen, &st.People, &lastSync, &lastFull, &st.LastError, &lastErrAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Status{}, nil
+	}
+	if err != nil {
+		return Status{}, fmt.Errorf("reading directory status of %s: %w", userID, err)
+	}
+	st.Synced = gen > 0
+	st.LastSync, st.LastFull, st.LastErrorAt = micros(lastSync), micros(lastFull), micros(lastErrAt)
+	return st, nil
+}
+
+// micros turns stored unix microseconds into a time; 0 is the zero time.
+func micros(us int64) time.Time {
+	if us == 0 {
+		return time.Time{}
+	}
+	return time.UnixMicro(us).UTC()
+}
