@@ -13,7 +13,7 @@ func resyncSetup(t testing.TB) (*harness, string, int) {
 	now := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
 	ws, email := generated(t, now, 30, 4, 20)
 	h := newHarness(t, ws, now, 1)
-	user := h.authorize(t, email, calendarScopes...)
+	user := h.Authorize(t, email, calendarScopes...)
 	n := len(h.linkAll(t, user))
 	if st := h.sync(t, user); st.Requests() < n {
 		t.Fatalf("the full sync sent %d requests for %d calendars", st.Requests(), n)
@@ -30,9 +30,9 @@ func TestIncrementalResyncNoChanges(t *testing.T) {
 		t.Fatalf("only %d calendars linked: the test needs several", n)
 	}
 	before := h.meetings(t, user)
-	h.fake.ResetRequests()
+	h.Fake.ResetRequests()
 	st := h.sync(t, user)
-	if got := len(h.fake.Requests()); got != n {
+	if got := len(h.Fake.Requests()); got != n {
 		t.Errorf("the fake served %d requests for %d calendars, want exactly 1 per calendar", got, n)
 	}
 	perCalendar := map[string]int{}
@@ -60,12 +60,12 @@ func TestIncrementalResyncNoChanges(t *testing.T) {
 // requests sent per calendar (it must be 1).
 func BenchmarkIncrementalResyncNoChanges(b *testing.B) {
 	h, user, n := resyncSetup(b)
-	h.fake.ResetRequests()
+	h.Fake.ResetRequests()
 	requests := 0
 	for b.Loop() {
 		requests += h.sync(b, user).Requests()
 	}
 	b.ReportMetric(float64(requests)/float64(b.N*n), "requests/calendar")
-	b.ReportMetric(float64(len(h.fake.Requests()))/float64(b.N*n), "served/calendar")
+	b.ReportMetric(float64(len(h.Fake.Requests()))/float64(b.N*n), "served/calendar")
 	b.ReportMetric(float64(n), "calendars")
 }

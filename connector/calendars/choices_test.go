@@ -39,7 +39,7 @@ func TestChoices(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			h := newHarness(t, acme(t), acmeNow, 1)
-			user := h.authorize(t, tc.email, tc.scopes...)
+			user := h.Authorize(t, tc.email, tc.scopes...)
 			got, err := h.syncer.Choices(context.Background(), user)
 			if !errors.Is(err, tc.wantErr) {
 				t.Fatalf("Choices: err = %v, want %v", err, tc.wantErr)
@@ -48,7 +48,7 @@ func TestChoices(t *testing.T) {
 				t.Errorf("Choices (-want +got):\n%s", diff)
 			}
 			lists := 0
-			for _, r := range h.fake.Requests() {
+			for _, r := range h.Fake.Requests() {
 				if r.MethodID == "calendar.calendarList.list" {
 					lists++
 				}
@@ -64,7 +64,7 @@ func TestLinkAndPurge(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, acme(t), acmeNow, 1)
 	ctx := context.Background()
-	user := h.authorize(t, ada, calendarScopes...)
+	user := h.Authorize(t, ada, calendarScopes...)
 	if err := h.syncer.Link(ctx, user, []string{calendars.PrimaryID, "someone-else@acme.test"}); !errors.Is(err, calendars.ErrUnknownCalendar) {
 		t.Fatalf("Link(unknown) = %v, want ErrUnknownCalendar", err)
 	}

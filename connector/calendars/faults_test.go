@@ -38,8 +38,8 @@ func (h *harness) otherSyncer(t testing.TB, now time.Time, pageSize int64) (*cal
 	t.Helper()
 	clock := func() time.Time { return now }
 	store := calendars.NewStore(sqldbtest.SQLite(t), clock)
-	s, err := calendars.NewSyncer(calendars.Options{Store: store, Clients: h.door, Grants: h.grants,
-		Endpoint: h.urls.CalendarBase, Retry: fastRetry, Now: clock, PageSize: pageSize})
+	s, err := calendars.NewSyncer(calendars.Options{Store: store, Clients: h.Door, Grants: h.Grants,
+		Endpoint: h.URLs.CalendarBase, Retry: fastRetry, Now: clock, PageSize: pageSize})
 	if err != nil {
 		t.Fatalf("calendars.NewSyncer: %v", err)
 	}
@@ -62,15 +62,15 @@ func TestSyncUnderFaults(t *testing.T) {
 	now := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
 	ws, email := generated(t, now, 20, 3, 12)
 	h := newHarness(t, ws, now, 42)
-	user := h.authorize(t, email, calendarScopes...)
+	user := h.Authorize(t, email, calendarScopes...)
 	clean, cleanStore := h.otherSyncer(t, now, 5)
 	faulty, faultyStore := h.otherSyncer(t, now, 5)
 	ctx := context.Background()
 	faults := func(on bool) {
-		h.fake.ClearFaults()
+		h.Fake.ClearFaults()
 		for _, k := range faultMix {
 			if on {
-				h.fake.AddFault(googletest.Fault{User: email, Kind: k, Probability: faultShare})
+				h.Fake.AddFault(googletest.Fault{User: email, Kind: k, Probability: faultShare})
 			}
 		}
 	}
@@ -104,7 +104,7 @@ func TestSyncUnderFaults(t *testing.T) {
 	}
 	compare := func(step string) {
 		t.Helper()
-		h.fake.ResetRequests()
+		h.Fake.ResetRequests()
 		cleanStats, want := run(clean, cleanStore, false, step == "full")
 		_, got := run(faulty, faultyStore, true, step == "full")
 		if len(want) < 20 {
@@ -114,7 +114,7 @@ func TestSyncUnderFaults(t *testing.T) {
 			t.Errorf("%s: the copy made under faults differs (-clean +faulted):\n%s", step, diff)
 		}
 		var sent, failed int
-		for _, r := range h.fake.Requests() {
+		for _, r := range h.Fake.Requests() {
 			if r.MethodID == "calendar.events.list" || r.MethodID == "calendar.calendarList.list" {
 				sent++
 				if r.Status != 200 {

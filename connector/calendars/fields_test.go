@@ -18,12 +18,12 @@ import (
 func TestRequestsAskOnlyForShownFields(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, acme(t), acmeNow, 1)
-	user := h.authorize(t, ada, calendarScopes...)
+	user := h.Authorize(t, ada, calendarScopes...)
 	var mu sync.Mutex
 	var seen []url.URL
-	syncer, err := calendars.NewSyncer(calendars.Options{Store: h.store, Grants: h.grants, Endpoint: h.urls.CalendarBase,
+	syncer, err := calendars.NewSyncer(calendars.Options{Store: h.store, Grants: h.Grants, Endpoint: h.URLs.CalendarBase,
 		Retry: fastRetry, Now: func() time.Time { return acmeNow },
-		Clients: hookClients{door: h.door, before: func(r *http.Request) {
+		Clients: hookClients{door: h.Door, before: func(r *http.Request) {
 			mu.Lock()
 			defer mu.Unlock()
 			seen = append(seen, *r.URL)

@@ -13,13 +13,13 @@ func TestSyncStopsWhenTheDoorRefuses(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, acme(t), acmeNow, 1)
 	ctx := context.Background()
-	user := h.authorize(t, ada, calendarScopes...)
+	user := h.Authorize(t, ada, calendarScopes...)
 	h.linkAll(t, user)
 	h.sync(t, user)
-	if err := h.grants.Revoke(ctx, user, "revoked by an admin"); err != nil {
+	if err := h.Grants.Revoke(ctx, user, "revoked by an admin"); err != nil {
 		t.Fatal(err)
 	}
-	h.fake.ResetRequests()
+	h.Fake.ResetRequests()
 
 	st, err := h.syncer.Sync(ctx, user)
 	if !errors.Is(err, googlehttp.ErrDenied) {
@@ -28,7 +28,7 @@ func TestSyncStopsWhenTheDoorRefuses(t *testing.T) {
 	if len(st.Calendars) != 1 || st.Requests() != 0 {
 		t.Errorf("stats = %+v, want one calendar tried and no request sent", st)
 	}
-	if got := h.fake.Requests(); len(got) != 0 {
+	if got := h.Fake.Requests(); len(got) != 0 {
 		t.Errorf("Google saw %d requests after the revocation", len(got))
 	}
 	links, err := h.store.Links(ctx, user)

@@ -96,7 +96,7 @@ func acmeAdaMeetingsUnnamed() []calendars.Meeting {
 func TestSyncFullThenIncremental(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, acme(t), acmeNow, 1)
-	user := h.authorize(t, ada, calendarScopes...)
+	user := h.Authorize(t, ada, calendarScopes...)
 	if got, want := h.linkAll(t, user), []string{calendars.PrimaryID, team}; !cmp.Equal(got, want) {
 		t.Fatalf("choices = %v, want %v", got, want)
 	}
@@ -115,18 +115,18 @@ func TestSyncFullThenIncremental(t *testing.T) {
 
 	// Changes at Google: a renamed meeting, a cancelled one, a new one, and
 	// one moved out of the window.
-	roadmap, _ := h.ws.Event(ada, "roadmap20261120")
+	roadmap, _ := h.Workspace.Event(ada, "roadmap20261120")
 	roadmap.Summary = "Roadmap review (moved)"
-	h.ws.PutEvent(roadmap)
-	if err := h.ws.CancelEvent(ada, "budget20261124"); err != nil {
+	h.Workspace.PutEvent(roadmap)
+	if err := h.Workspace.CancelEvent(ada, "budget20261124"); err != nil {
 		t.Fatal(err)
 	}
-	h.ws.PutEvent(workspace.Event{ID: "retro20261125", CalendarID: team, Summary: "Retro", Status: workspace.StatusConfirmed,
+	h.Workspace.PutEvent(workspace.Event{ID: "retro20261125", CalendarID: team, Summary: "Retro", Status: workspace.StatusConfirmed,
 		Start: utc("2026-11-25T10:00:00Z"), End: utc("2026-11-25T11:00:00Z"), Organizer: ada, MeetCode: "ret-roro-abc"})
-	offsite, _ := h.ws.Event(team, "offsite202612")
+	offsite, _ := h.Workspace.Event(team, "offsite202612")
 	offsite.StartDate, offsite.EndDate = "2027-03-01", "2027-03-03"
 	offsite.Start, offsite.End = utc("2027-03-01T00:00:00Z"), utc("2027-03-03T00:00:00Z")
-	h.ws.PutEvent(offsite)
+	h.Workspace.PutEvent(offsite)
 
 	st = h.sync(t, user)
 	before := acmeAdaMeetings()
@@ -146,7 +146,7 @@ func TestSyncFullThenIncremental(t *testing.T) {
 	}
 
 	// Every request went through the door for the meetings purpose.
-	p, err := h.trail.Query(context.Background(), audit.Filter{UserID: user, Raw: true, Limit: audit.MaxLimit})
+	p, err := h.Trail.Query(context.Background(), audit.Filter{UserID: user, Raw: true, Limit: audit.MaxLimit})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,17 +160,17 @@ func TestSyncFullThenIncremental(t *testing.T) {
 func TestSyncExpiredTokenReconciles(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, acme(t), acmeNow, 1)
-	user := h.authorize(t, ada, calendarScopes...)
+	user := h.Authorize(t, ada, calendarScopes...)
 	h.linkAll(t, user)
 	h.sync(t, user)
 
 	// The roadmap meeting is cancelled while Google forgets the user's sync
 	// tokens: the full syncs do not list it, and reconciling removes it.
-	if err := h.ws.CancelEvent(ada, "roadmap20261120"); err != nil {
+	if err := h.Workspace.CancelEvent(ada, "roadmap20261120"); err != nil {
 		t.Fatal(err)
 	}
-	h.fake.AddFault(googletest.Fault{Method: "calendar.events.list", Kind: googletest.FaultExpireSyncTokens, Count: 1})
-	h.fake.ResetRequests()
+	h.Fake.AddFault(googletest.Fault{Method: "calendar.events.list", Kind: googletest.FaultExpireSyncTokens, Count: 1})
+	h.Fake.ResetRequests()
 	st := h.sync(t, user)
 	want := acmeAdaMeetings()
 	want = append(want[:2], want[3:]...)
@@ -195,13 +195,13 @@ func TestSyncExpiredTokenReconciles(t *testing.T) {
 func TestSyncFailureKeepsCopy(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, acme(t), acmeNow, 1)
-	user := h.authorize(t, ada, calendarScopes...)
+	user := h.Authorize(t, ada, calendarScopes...)
 	h.linkAll(t, user)
 	h.sync(t, user)
-	if err := h.ws.CancelEvent(ada, "roadmap20261120"); err != nil {
+	if err := h.Workspace.CancelEvent(ada, "roadmap20261120"); err != nil {
 		t.Fatal(err)
 	}
-	h.fake.AddFault(googletest.Fault{Method: "calendar.events.list", User: ada, Kind: googletest.FaultUnavailable})
+	h.Fake.AddFault(googletest.Fault{Method: "calendar.events.list", User: ada, Kind: googletest.FaultUnavailable})
 
 	st, err := h.syncer.Sync(context.Background(), user)
 	if err == nil {
@@ -224,7 +224,7 @@ func TestSyncFailureKeepsCopy(t *testing.T) {
 	}
 
 	// Google is back: the next sync succeeds and clears the reasons.
-	h.fake.ClearFaults()
+	h.Fake.ClearFaults()
 	h.sync(t, user)
 	links, _ = h.store.Links(context.Background(), user)
 	for _, l := range links {
@@ -242,12 +242,12 @@ func TestSyncDailyFullSync(t *testing.T) {
 	now := acmeNow
 	h := newHarness(t, acme(t), acmeNow, 1)
 	var err error
-	h.syncer, err = calendars.NewSyncer(calendars.Options{Store: h.store, Clients: h.door, Grants: h.grants,
-		Endpoint: h.urls.CalendarBase, Retry: fastRetry, Now: func() time.Time { return now }})
+	h.syncer, err = calendars.NewSyncer(calendars.Options{Store: h.store, Clients: h.Door, Grants: h.Grants,
+		Endpoint: h.URLs.CalendarBase, Retry: fastRetry, Now: func() time.Time { return now }})
 	if err != nil {
 		t.Fatal(err)
 	}
-	user := h.authorize(t, ada, calendarScopes...)
+	user := h.Authorize(t, ada, calendarScopes...)
 	h.linkAll(t, user)
 	for _, step := range []struct {
 		advance time.Duration
@@ -266,13 +266,13 @@ func TestSyncDailyFullSync(t *testing.T) {
 func TestSyncNoLinks(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, acme(t), acmeNow, 1)
-	user := h.authorize(t, ada, calendarScopes...)
+	user := h.Authorize(t, ada, calendarScopes...)
 	st := h.sync(t, user)
-	if st.Requests() != 0 || len(h.fake.Requests()) != 3 { // authorize, consent, token
-		t.Errorf("a sync without linked calendars sent requests: %+v, fake saw %d", st, len(h.fake.Requests()))
+	if st.Requests() != 0 || len(h.Fake.Requests()) != 3 { // authorize, consent, token
+		t.Errorf("a sync without linked calendars sent requests: %+v, fake saw %d", st, len(h.Fake.Requests()))
 	}
-	if !strings.HasPrefix(h.fake.Requests()[0].MethodID, "oauth.") {
-		t.Errorf("unexpected request %+v", h.fake.Requests()[0])
+	if !strings.HasPrefix(h.Fake.Requests()[0].MethodID, "oauth.") {
+		t.Errorf("unexpected request %+v", h.Fake.Requests()[0])
 	}
 	if _, err := h.store.Meeting(context.Background(), user, "nope"); !errors.Is(err, calendars.ErrNotFound) {
 		t.Errorf("Meeting(unknown) = %v, want ErrNotFound", err)

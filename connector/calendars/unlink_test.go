@@ -35,12 +35,12 @@ func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { retur
 func TestSyncSkipsCalendarUnlinkedMeanwhile(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, acme(t), acmeNow, 1)
-	user := h.authorize(t, ada, calendarScopes...)
+	user := h.Authorize(t, ada, calendarScopes...)
 	h.linkAll(t, user)
 	var once sync.Once
-	syncer, err := calendars.NewSyncer(calendars.Options{Store: h.store, Grants: h.grants, Endpoint: h.urls.CalendarBase,
+	syncer, err := calendars.NewSyncer(calendars.Options{Store: h.store, Grants: h.Grants, Endpoint: h.URLs.CalendarBase,
 		Retry: fastRetry, Now: func() time.Time { return acmeNow },
-		Clients: hookClients{door: h.door, before: func(r *http.Request) {
+		Clients: hookClients{door: h.Door, before: func(r *http.Request) {
 			if strings.Contains(r.URL.Path, "/calendars/"+calendars.PrimaryID+"/events") {
 				once.Do(func() { // The member unlinks the primary calendar while it syncs.
 					if err := h.syncer.Link(context.Background(), user, []string{team}); err != nil {

@@ -35,13 +35,13 @@ func TestSyncWithFaults(t *testing.T) {
 	p := 1 - math.Pow(0.8, 1/float64(len(faultKinds)))
 	syncBoth := func(step string) {
 		t.Helper()
-		h.fake.ClearFaults()
+		h.Fake.ClearFaults()
 		cleanStats, err := s.Sync(ctx, clean)
 		if err != nil {
 			t.Fatalf("%s: clean Sync: %v", step, err)
 		}
 		for _, k := range faultKinds {
-			h.fake.AddFault(googletest.Fault{Method: "people.people.listDirectoryPeople", Kind: k, Probability: p})
+			h.Fake.AddFault(googletest.Fault{Method: "people.people.listDirectoryPeople", Kind: k, Probability: p})
 		}
 		faultyStats, err := s.Sync(ctx, faulty)
 		if err != nil {
@@ -61,14 +61,14 @@ func TestSyncWithFaults(t *testing.T) {
 	syncBoth("full")
 
 	for i := range 40 {
-		p, _ := h.ws.Person(h.person(t, i*7))
+		p, _ := h.Workspace.Person(h.person(t, i*7))
 		if i%2 == 0 {
 			p.DisplayName += " Jr"
-			h.ws.PutPerson(p)
-		} else if err := h.ws.DeletePerson(p.ID); err != nil {
+			h.Workspace.PutPerson(p)
+		} else if err := h.Workspace.DeletePerson(p.ID); err != nil {
 			t.Fatal(err)
 		}
 	}
-	h.ws.PutPerson(workspace.Person{ID: "c9999999999", Email: "zoe.new@example.test", DisplayName: "Zoe New"})
+	h.Workspace.PutPerson(workspace.Person{ID: "c9999999999", Email: "zoe.new@example.test", DisplayName: "Zoe New"})
 	syncBoth("incremental")
 }

@@ -22,8 +22,8 @@ func TestSearch(t *testing.T) {
 	h := newHarness(t, sqldbtest.SQLite(t), 40, 1)
 	user := h.authorize(t, h.person(t, 0))
 	s := h.syncer(t)
-	p3, _ := h.ws.Person(h.person(t, 3))
-	p7, _ := h.ws.Person(h.person(t, 7))
+	p3, _ := h.Workspace.Person(h.person(t, 3))
+	p7, _ := h.Workspace.Person(h.person(t, 7))
 	queries := []string{p3.GivenName, strings.ToUpper(p7.FamilyName), p3.DisplayName, p7.Email, strings.ToLower(p3.GivenName[:2]), "zzzz"}
 
 	live := map[string][]directory.Person{}
@@ -52,7 +52,7 @@ func TestSearch(t *testing.T) {
 		})
 	}
 
-	page, err := h.trail.Query(ctx, audit.Filter{UserID: user, Method: "people.people.searchDirectoryPeople", Limit: audit.MaxLimit})
+	page, err := h.Trail.Query(ctx, audit.Filter{UserID: user, Method: "people.people.searchDirectoryPeople", Limit: audit.MaxLimit})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -38,7 +38,7 @@ func TestSync(t *testing.T) {
 		ctx := context.Background()
 		h := newHarness(t, db, 25, 1)
 		user := h.authorize(t, h.person(t, 0))
-		tap := &tapDoor{door: h.door, failAfter: -1}
+		tap := &tapDoor{door: h.Door, failAfter: -1}
 		s := h.syncer(t, func(o *directory.Options) { o.Door, o.PageSize, o.Now = tap, 10, func() time.Time { return now } })
 
 		if st, err := s.Status(ctx, user); err != nil || st != (directory.Status{}) {
@@ -69,12 +69,12 @@ func TestSync(t *testing.T) {
 
 		// Changes: one person added, one renamed, one removed.
 		added := workspace.Person{ID: "c9999999999", Email: "zoe.new@example.test", GivenName: "Zoe", FamilyName: "New", DisplayName: "Zoe New"}
-		h.ws.PutPerson(added)
-		renamed, _ := h.ws.Person(h.person(t, 1))
+		h.Workspace.PutPerson(added)
+		renamed, _ := h.Workspace.Person(h.person(t, 1))
 		renamed.DisplayName = "Renamed Person"
-		h.ws.PutPerson(renamed)
-		removed, _ := h.ws.Person(h.person(t, 2))
-		if err := h.ws.DeletePerson(removed.ID); err != nil {
+		h.Workspace.PutPerson(renamed)
+		removed, _ := h.Workspace.Person(h.person(t, 2))
+		if err := h.Workspace.DeletePerson(removed.ID); err != nil {
 			t.Fatal(err)
 		}
 		tests := []struct {
@@ -85,7 +85,7 @@ func TestSync(t *testing.T) {
 			{"changes", func() {}, directory.Stats{Requests: 1, People: 25, Changes: 3}},
 			{"no changes", func() {}, directory.Stats{Requests: 1, People: 25}},
 			{"expired token", func() {
-				h.fake.AddFault(googletest.Fault{Kind: googletest.FaultExpireSyncTokens, Count: 1})
+				h.Fake.AddFault(googletest.Fault{Kind: googletest.FaultExpireSyncTokens, Count: 1})
 			}, directory.Stats{Requests: 4, People: 25, Full: true}},
 		}
 		for _, tt := range tests {
@@ -109,7 +109,7 @@ func TestSync(t *testing.T) {
 // the purpose invite, and that the fake served exactly those.
 func checkAudit(t *testing.T, h *harness, user string, want int) {
 	t.Helper()
-	page, err := h.trail.Query(context.Background(), audit.Filter{UserID: user, Event: audit.EventActivity, Limit: audit.MaxLimit})
+	page, err := h.Trail.Query(context.Background(), audit.Filter{UserID: user, Event: audit.EventActivity, Limit: audit.MaxLimit})
 	if err != nil {
 		t.Fatalf("Query: %v", err)
 	}
@@ -131,15 +131,15 @@ func TestFailedSyncKeepsCopy(t *testing.T) {
 	ctx := context.Background()
 	h := newHarness(t, sqldbtest.SQLite(t), 30, 1)
 	user := h.authorize(t, h.person(t, 0))
-	tap := &tapDoor{door: h.door, failAfter: -1}
+	tap := &tapDoor{door: h.Door, failAfter: -1}
 	s := h.syncer(t, func(o *directory.Options) { o.Door, o.PageSize, o.Retry.MaxAttempts = tap, 10, 2 })
 	if _, err := s.Sync(ctx, user); err != nil {
 		t.Fatalf("first Sync: %v", err)
 	}
 	before := copyOf(t, s, user)
 
-	h.ws.PutPerson(workspace.Person{ID: "c9999999999", Email: "zoe.new@example.test", DisplayName: "Zoe New"})
-	h.fake.AddFault(googletest.Fault{Kind: googletest.FaultExpireSyncTokens, Count: 1})
+	h.Workspace.PutPerson(workspace.Person{ID: "c9999999999", Email: "zoe.new@example.test", DisplayName: "Zoe New"})
+	h.Fake.AddFault(googletest.Fault{Kind: googletest.FaultExpireSyncTokens, Count: 1})
 	tap.mu.Lock()
 	tap.failAfter = len(tap.queries) + 3 // the expired incremental, then two of four pages
 	tap.mu.Unlock()
@@ -151,7 +151,7 @@ func TestFailedSyncKeepsCopy(t *testing.T) {
 		t.Fatalf("the failed sync changed the copy (-before +after):\n%s", diff)
 	}
 	var rows int
-	if err := h.db.QueryRow(ctx, "SELECT COUNT(*) FROM directory_people WHERE owner_id = ?", user).Scan(&rows); err != nil {
+	if err := h.DB.QueryRow(ctx, "SELECT COUNT(*) FROM directory_people WHERE owner_id = ?", user).Scan(&rows); err != nil {
 		t.Fatal(err)
 	}
 	if rows != len(before) {

@@ -10,7 +10,6 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/scopetrail/scopetrail/connector/googleauth"
-	"github.com/scopetrail/scopetrail/connector/googletest"
 	"github.com/scopetrail/scopetrail/scopes/sqldb/sqldbtest"
 )
 
@@ -34,13 +33,13 @@ func TestNewReportsEveryProblem(t *testing.T) {
 func TestNewDiscoversEndpoints(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, sqldbtest.SQLite(t), options{discover: true})
-	u := googletest.Endpoints(e.base)
+	u := e.URLs
 	want := googleauth.Endpoints{Issuer: u.Issuer, JWKSURL: u.JWKSURL, AuthURL: e.flow.Endpoints().AuthURL,
 		TokenURL: u.TokenURL, RevokeURL: u.RevokeURL, UserinfoURL: u.UserinfoURL}
 	if diff := cmp.Diff(want, e.flow.Endpoints()); diff != "" {
 		t.Errorf("discovered endpoints (-want +got):\n%s", diff)
 	}
-	if !strings.HasPrefix(e.flow.Endpoints().AuthURL, e.base+"/o/oauth2/") {
+	if !strings.HasPrefix(e.flow.Endpoints().AuthURL, e.Base+"/o/oauth2/") {
 		t.Errorf("discovered AuthURL %q is not the fake's", e.flow.Endpoints().AuthURL)
 	}
 	if user := e.signIn(t, ada); user.Email != ada {
@@ -51,7 +50,7 @@ func TestNewDiscoversEndpoints(t *testing.T) {
 func TestOAuth2Config(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, sqldbtest.SQLite(t), options{})
-	u := googletest.Endpoints(e.base)
+	u := e.URLs
 	want := &oauth2.Config{
 		ClientID: clientID, ClientSecret: "secret", RedirectURL: redirectURL,
 		Endpoint: oauth2.Endpoint{AuthURL: u.AuthURL, TokenURL: u.TokenURL, AuthStyle: oauth2.AuthStyleInParams},

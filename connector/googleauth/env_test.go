@@ -2,16 +2,17 @@ package googleauth_test
 
 import (
 	"context"
-	"sync"
+	"net/url"
 	"testing"
 	"time"
 
+	"github.com/scopetrail/scopetrail/connector/connectortest"
 	"github.com/scopetrail/scopetrail/connector/googleauth"
 	"github.com/scopetrail/scopetrail/connector/googletest"
 	"github.com/scopetrail/scopetrail/connector/googletest/workspace"
 	"github.com/scopetrail/scopetrail/connector/tokens"
 	"github.com/scopetrail/scopetrail/scopes/audit"
-	"github.com/scopetrail/scopetrail/scopes/grant"
+	"github.com/scopetrail/scopetrail/scopes/clocktest"
 	"github.com/scopetrail/scopetrail/scopes/identity"
 	"github.com/scopetrail/scopetrail/scopes/sqldb"
 )
@@ -24,35 +25,13 @@ const (
 	bob         = "bob@example.com"
 )
 
-// clock is a settable test clock.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
-// env is a Flow wired to the fake Google over loopback HTTP.
+// env is a Flow wired to the fake Google over loopback HTTP, with the users
+// and the sealed tokens it keeps.
 type env struct {
+	*connectortest.Env
 	flow   *googleauth.Flow
-	fake   *googletest.Server
-	base   string
-	db     *sqldb.DB
 	users  *identity.Store
 	tokens *tokens.Store
-	grants *grant.Store
-	trail  *audit.Trail
-	clock  *clock
 }
 
 // options change the environment of one test.
@@ -69,30 +48,22 @@ type options struct {
 func newEnv(t *testing.T, db *sqldb.DB, o options) *env {
 	t.Helper()
 	ctx := context.Background()
-	clk := &clock{now: time.Now().UTC().Truncate(time.Second)}
+	clk := clocktest.New(time.Now().UTC().Truncate(time.Second))
 	ws := workspace.New(domain, "C0123")
 	for i, email := range []string{ada, bob} {
 		ws.PutPerson(workspace.Person{ID: []string{"1001", "1002"}[i], Email: email, GivenName: "Given", FamilyName: "Family", DisplayName: email})
 	}
-	fake, base, err := googletest.Start(googletest.Options{Workspace: ws, Now: func() time.Time { return clk.Now().Add(-o.fakeLag) }})
-	if err != nil {
-		t.Fatalf("googletest.Start: %v", err)
-	}
-	t.Cleanup(func() { fake.Close() })
-	fake.RegisterClient(googletest.Client{ID: clientID, Secret: "secret", RedirectURIs: []string{redirectURL}, Name: "ScopeTrail"})
-
 	keys, err := tokens.ParseKeyring("k1:" + tokens.GenerateKey())
 	if err != nil {
 		t.Fatalf("ParseKeyring: %v", err)
 	}
-	e := &env{
-		fake: fake, base: base, db: db, clock: clk,
-		users:  identity.NewStore(db, clk.Now),
-		tokens: tokens.NewStore(db, keys, clk.Now),
-		grants: grant.NewStore(db, clk.Now),
-		trail:  audit.New(db, audit.Options{Now: clk.Now, CheckpointEvery: -1}),
-	}
-	u := googletest.Endpoints(base)
+	e := &env{users: identity.NewStore(db, clk.Now), tokens: tokens.NewStore(db, keys, clk.Now)}
+	e.Env = connectortest.New(t, connectortest.Options{
+		Workspace: ws, FakeNow: func() time.Time { return clk.Now().Add(-o.fakeLag) },
+		Client: googletest.Client{ID: clientID, Secret: "secret", RedirectURIs: []string{redirectURL}, Name: "ScopeTrail"},
+		DB:     db, Clock: clk, Tokens: e.tokens, Trail: audit.Options{Now: clk.Now, CheckpointEvery: -1},
+	})
+	u := e.URLs
 	ep := googleauth.Endpoints{AuthURL: u.AuthURL, TokenURL: u.TokenURL, RevokeURL: u.RevokeURL, UserinfoURL: u.UserinfoURL, Issuer: u.Issuer, JWKSURL: u.JWKSURL}
 	if o.discover {
 		ep = googleauth.Endpoints{Issuer: u.Issuer}
@@ -103,11 +74,18 @@ func newEnv(t *testing.T, db *sqldb.DB, o options) *env {
 	e.flow, err = googleauth.New(ctx, googleauth.Config{
 		ClientID: clientID, ClientSecret: "secret", RedirectURL: redirectURL, Endpoints: ep,
 		AllowedDomains: o.allowedDomains,
-	}, googleauth.Deps{DB: db, Users: e.users, Tokens: e.tokens, Grants: e.grants, Audit: e.trail, Now: clk.Now})
+	}, googleauth.Deps{DB: db, Users: e.users, Tokens: e.tokens, Grants: e.Grants, Audit: e.Trail, Now: clk.Now})
 	if err != nil {
 		t.Fatalf("googleauth.New: %v", err)
 	}
 	return e
+}
+
+// consent opens authURL like a browser, answers the consent page, and
+// returns the query of the redirect back to the app, without following it.
+func consent(t *testing.T, authURL string, a connectortest.Answer) url.Values {
+	t.Helper()
+	return connectortest.Consent(t, authURL, a).Query()
 }
 
 // signIn runs a whole sign-in as the given account.
@@ -118,7 +96,7 @@ func (e *env) signIn(t *testing.T, email string) identity.User {
 	if err != nil {
 		t.Fatalf("BeginSignIn: %v", err)
 	}
-	res, err := e.flow.Finish(ctx, state, consent(t, authURL, answer{account: email}))
+	res, err := e.flow.Finish(ctx, state, consent(t, authURL, connectortest.Answer{Account: email}))
 	if err != nil {
 		t.Fatalf("Finish sign-in: %v", err)
 	}

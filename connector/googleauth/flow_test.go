@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/scopetrail/scopetrail/connector/connectortest"
 	"github.com/scopetrail/scopetrail/connector/googleauth"
 	"github.com/scopetrail/scopetrail/scopes"
 	"github.com/scopetrail/scopetrail/scopes/audit"
@@ -53,7 +54,7 @@ func TestSignIn(t *testing.T) {
 		if n := pendingRows(t, e, state); n != 0 {
 			t.Errorf("the pending request is stored under the state itself (%d rows)", n)
 		}
-		res, err := e.flow.Finish(ctx, state, consent(t, authURL, answer{account: ada}))
+		res, err := e.flow.Finish(ctx, state, consent(t, authURL, connectortest.Answer{Account: ada}))
 		if err != nil {
 			t.Fatalf("Finish: %v", err)
 		}
@@ -62,7 +63,7 @@ func TestSignIn(t *testing.T) {
 		}
 		want := googleauth.Result{
 			Kind:    googleauth.KindSignIn,
-			User:    identity.User{Email: ada, Name: ada, Subject: "1001", Role: identity.RoleAdmin, CreatedAt: e.clock.Now(), LastSignIn: e.clock.Now()},
+			User:    identity.User{Email: ada, Name: ada, Subject: "1001", Role: identity.RoleAdmin, CreatedAt: e.Clock.Now(), LastSignIn: e.Clock.Now()},
 			Granted: []string{scopes.Email, scopes.OpenID, scopes.Profile},
 		}
 		if diff := cmp.Diff(want, res, cmpopts.IgnoreFields(identity.User{}, "ID")); diff != "" {
@@ -103,7 +104,7 @@ func TestLink(t *testing.T) {
 				t.Errorf("first link auth URL %s = %q, want %q", k, got, want)
 			}
 		}
-		res, err := e.flow.Finish(ctx, state, consent(t, authURL, answer{account: ada, untick: []string{scopes.CalendarEventsReadonly}}))
+		res, err := e.flow.Finish(ctx, state, consent(t, authURL, connectortest.Answer{Account: ada, Untick: []string{scopes.CalendarEventsReadonly}}))
 		if err != nil {
 			t.Fatalf("Finish: %v", err)
 		}
@@ -127,7 +128,7 @@ func TestLink(t *testing.T) {
 		if q := query(t, authURL); q.Has("prompt") {
 			t.Errorf("second link auth URL has prompt=%q although a refresh token is held", q.Get("prompt"))
 		}
-		res, err = e.flow.Finish(ctx, state, consent(t, authURL, answer{account: ada, untick: []string{scopes.DriveReadonly}}))
+		res, err = e.flow.Finish(ctx, state, consent(t, authURL, connectortest.Answer{Account: ada, Untick: []string{scopes.DriveReadonly}}))
 		if err != nil {
 			t.Fatalf("Finish: %v", err)
 		}
@@ -138,7 +139,7 @@ func TestLink(t *testing.T) {
 			t.Errorf("recordings link user %s, want %s", res.User.ID, user.ID)
 		}
 
-		g, err := e.grants.Get(ctx, user.ID)
+		g, err := e.Grants.Get(ctx, user.ID)
 		if err != nil {
 			t.Fatalf("grants.Get: %v", err)
 		}
@@ -214,7 +215,7 @@ func query(t *testing.T, rawURL string) url.Values {
 // fields (sequence, ids, times, hashes) are cleared.
 func entries(t *testing.T, e *env) []audit.Entry {
 	t.Helper()
-	page, err := e.trail.Query(context.Background(), audit.Filter{Raw: true, Limit: audit.MaxLimit})
+	page, err := e.Trail.Query(context.Background(), audit.Filter{Raw: true, Limit: audit.MaxLimit})
 	if err != nil {
 		t.Fatalf("reading the audit trail: %v", err)
 	}
@@ -231,7 +232,7 @@ func entries(t *testing.T, e *env) []audit.Entry {
 func pendingRows(t *testing.T, e *env, key string) int {
 	t.Helper()
 	var n int
-	if err := e.db.QueryRow(context.Background(), "SELECT COUNT(*) FROM oauth_requests WHERE ? = '' OR state_hash = ?", key, key).Scan(&n); err != nil {
+	if err := e.DB.QueryRow(context.Background(), "SELECT COUNT(*) FROM oauth_requests WHERE ? = '' OR state_hash = ?", key, key).Scan(&n); err != nil {
 		t.Fatalf("counting pending requests: %v", err)
 	}
 	return n

@@ -6,16 +6,13 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/oauth2"
 	"google.golang.org/api/option"
 	"google.golang.org/api/people/v1"
 
-	"github.com/scopetrail/scopetrail/connector/googlehttp"
-	"github.com/scopetrail/scopetrail/connector/googletest"
+	"github.com/scopetrail/scopetrail/connector/connectortest"
 	"github.com/scopetrail/scopetrail/connector/googletest/workspace"
 	"github.com/scopetrail/scopetrail/scopes"
 	"github.com/scopetrail/scopetrail/scopes/audit"
-	"github.com/scopetrail/scopetrail/scopes/grant"
 )
 
 // BenchmarkListDirectory lists 10,000 directory people, 1,000 a page,
@@ -26,34 +23,18 @@ import (
 //	go test -run '^$' -bench ListDirectory -benchtime 20x ./connector/googlehttp
 func BenchmarkListDirectory(b *testing.B) {
 	const size = 10_000
-	ws, err := workspace.Generate(workspace.GenerateOptions{Seed: 1, Domain: "example.test", People: size, Now: time.Now()})
-	if err != nil {
-		b.Fatal(err)
-	}
-	fake, base, err := googletest.Start(googletest.Options{Workspace: ws})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { fake.Close() })
-	fake.RegisterClient(googletest.Client{ID: clientID, Secret: clientSecret, RedirectURIs: []string{redirectURI}})
-	h := &harness{fake: fake, urls: googletest.Endpoints(base), tokens: &memTokens{toks: map[string]oauth2.Token{}}, clock: &clock{t: time.Now()}}
-	for _, p := range ws.People() {
-		h.people = append(h.people, p.Email)
-	}
-	h.db = openDB(b, b.TempDir()+"/bench.db")
-	h.trail = audit.New(h.db, audit.Options{Replica: "bench"})
-	h.grants = grant.NewStore(h.db, nil)
-	h.door = h.newDoor(b, func(*googlehttp.Options) {})
-	user := h.authorize(b, 0, scopes.OpenID, scopes.DirectoryReadonly)
-	tok, _ := h.tokens.Load(context.Background(), user)
+	h := connectortest.New(b, connectortest.Options{Generate: workspace.GenerateOptions{Seed: 1, People: size},
+		Trail: audit.Options{Replica: "bench"}})
+	user := h.Authorize(b, h.People[0], scopes.OpenID, scopes.DirectoryReadonly)
+	tok, _ := h.Tokens.Load(context.Background(), user)
 	plain := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
 		r = r.Clone(r.Context())
 		r.Header.Set("Authorization", "Bearer "+tok.AccessToken)
 		return http.DefaultTransport.RoundTrip(r)
 	})}
 	list := func(client *http.Client) time.Duration {
-		ctx := ctxFor(scopes.PurposeInvite)
-		svc, err := people.NewService(ctx, option.WithEndpoint(h.urls.PeopleBase), option.WithHTTPClient(client))
+		ctx := connectortest.Ctx(scopes.PurposeInvite)
+		svc, err := people.NewService(ctx, option.WithEndpoint(h.URLs.PeopleBase), option.WithHTTPClient(client))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -66,7 +47,7 @@ func BenchmarkListDirectory(b *testing.B) {
 		}
 		return time.Since(start)
 	}
-	door := h.door.Client(user)
+	door := h.Door.Client(user)
 	var plainTime, doorTime time.Duration
 	for b.Loop() {
 		// Interleaved, so that both see the same load on the machine.

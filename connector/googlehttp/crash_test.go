@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"github.com/scopetrail/scopetrail/connector/connectortest"
 	"github.com/scopetrail/scopetrail/connector/googlehttp"
 	"github.com/scopetrail/scopetrail/connector/googletest"
 	"github.com/scopetrail/scopetrail/scopes"
@@ -44,22 +45,22 @@ func TestCrashLeavesUnknownOutcomes(t *testing.T) {
 	h := newHarness(t)
 	path := t.TempDir() + "/crash.db"
 	db := openDB(t, path)
-	h.grants = grant.NewStore(db, nil)
-	user := h.authorize(t, 0, allScopes...)
-	tok, _ := h.tokens.Load(context.Background(), user)
-	cfg, _ := json.Marshal(crashConfig{DB: path, User: user, Token: *tok, URLs: h.urls})
+	h.Grants = grant.NewStore(db, nil)
+	user := h.Authorize(t, h.People[0], allScopes...)
+	tok, _ := h.Tokens.Load(context.Background(), user)
+	cfg, _ := json.Marshal(crashConfig{DB: path, User: user, Token: *tok, URLs: h.URLs})
 
 	cmd := exec.Command(os.Args[0], "-test.run=^TestDoorChildProcess$", "-test.count=1")
 	cmd.Env = append(os.Environ(), crashEnv+"="+string(cfg))
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, func() bool { return len(h.apiRequests(user)) >= 6 })
-	h.fake.AddFault(googletest.Fault{Kind: googletest.FaultLatency, Delay: 10 * time.Second})
+	waitFor(t, func() bool { return len(h.APIRequests(user)) >= 6 })
+	h.Fake.AddFault(googletest.Fault{Kind: googletest.FaultLatency, Delay: 10 * time.Second})
 	time.Sleep(300 * time.Millisecond)
 	cmd.Process.Kill()
 	cmd.Wait()
-	h.fake.ClearFaults()
+	h.Fake.ClearFaults()
 
 	trail := audit.New(db, audit.Options{})
 	ctx := context.Background()
@@ -76,7 +77,7 @@ func TestCrashLeavesUnknownOutcomes(t *testing.T) {
 	var served, cut int
 	waitFor(t, func() bool {
 		served, cut = 0, 0
-		for _, r := range h.apiRequests("") {
+		for _, r := range h.APIRequests("") {
 			served++
 			if r.Status == 0 {
 				cut++
@@ -109,21 +110,23 @@ func TestDoorChildProcess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tokens := &memTokens{toks: map[string]oauth2.Token{c.User: c.Token}}
+	tokens := connectortest.NewMemTokens()
+	if err := tokens.Save(context.Background(), c.User, &c.Token); err != nil {
+		t.Fatal(err)
+	}
 	d, err := googlehttp.New(googlehttp.Options{
 		Bases:  map[string]string{"people": c.URLs.PeopleBase, "calendar": c.URLs.CalendarBase, "drive": c.URLs.DriveBase},
-		OAuth2: &oauth2.Config{ClientID: clientID, ClientSecret: clientSecret, Endpoint: oauth2.Endpoint{TokenURL: c.URLs.TokenURL}},
+		OAuth2: &oauth2.Config{ClientID: connectortest.ClientID, ClientSecret: connectortest.ClientSecret, Endpoint: oauth2.Endpoint{TokenURL: c.URLs.TokenURL}},
 		Grants: grant.NewStore(db, nil), Tokens: tokens, Trail: audit.New(db, audit.Options{Replica: "child", Signer: crashSigner, CheckpointEvery: 4}),
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &harness{urls: c.URLs}
-	s := h.services(t, d, c.User)
+	s := newServices(t, c.URLs, d, c.User)
 	for range 4 {
 		go func() {
 			for {
-				s.drive.Files.List().Context(ctxFor(scopes.PurposeRecordings)).Do()
+				s.drive.Files.List().Context(connectortest.Ctx(scopes.PurposeRecordings)).Do()
 			}
 		}()
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"google.golang.org/api/googleapi"
 
+	"github.com/scopetrail/scopetrail/connector/connectortest"
 	"github.com/scopetrail/scopetrail/connector/googlehttp"
 	"github.com/scopetrail/scopetrail/connector/googletest"
 	"github.com/scopetrail/scopetrail/scopes"
@@ -34,7 +35,7 @@ func steps(es []audit.Entry) []step {
 }
 
 var (
-	recordings = ctxFor(scopes.PurposeRecordings)
+	recordings = connectortest.Ctx(scopes.PurposeRecordings)
 	pending    = step{audit.EventActivity, audit.OutcomePending, 0, ""}
 	okList     = step{audit.EventActivity, audit.OutcomeOK, 200, ""}
 )
@@ -42,9 +43,9 @@ var (
 func TestGoogleErrorsAreRecorded(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	user := h.authorize(t, 0, allScopes...)
-	s := h.services(t, h.door, user)
-	h.fake.AddFault(googletest.Fault{Method: "drive.files.list", User: h.people[0], Kind: googletest.FaultRateLimit, Count: 1})
+	user := h.Authorize(t, h.People[0], allScopes...)
+	s := newServices(t, h.URLs, h.Door, user)
+	h.Fake.AddFault(googletest.Fault{Method: "drive.files.list", User: h.People[0], Kind: googletest.FaultRateLimit, Count: 1})
 	if _, err := s.drive.Files.List().Context(recordings).Do(); !isStatus(err, 403) {
 		t.Fatalf("files.list with a rate limit: %v", err)
 	}
@@ -53,7 +54,7 @@ func TestGoogleErrorsAreRecorded(t *testing.T) {
 	}
 	want := []step{pending, {audit.EventActivity, audit.OutcomeError, 403, "rateLimitExceeded"},
 		pending, {audit.EventActivity, audit.OutcomeError, 404, "notFound"}}
-	if diff := cmp.Diff(want, steps(h.entries(t, user))); diff != "" {
+	if diff := cmp.Diff(want, steps(h.Entries(t, user))); diff != "" {
 		t.Errorf("entries (-want +got):\n%s", diff)
 	}
 }
@@ -61,9 +62,9 @@ func TestGoogleErrorsAreRecorded(t *testing.T) {
 func TestRefreshIsAudited(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	user := h.authorize(t, 0, allScopes...)
-	s := h.services(t, h.door, user)
-	old, _ := h.tokens.Load(context.Background(), user)
+	user := h.Authorize(t, h.People[0], allScopes...)
+	s := newServices(t, h.URLs, h.Door, user)
+	old, _ := h.Tokens.Load(context.Background(), user)
 	h.expire(t, user)
 	var wg sync.WaitGroup
 	for range 4 {
@@ -74,7 +75,7 @@ func TestRefreshIsAudited(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	es := h.entries(t, user)
+	es := h.Entries(t, user)
 	if diff := cmp.Diff([]step{{audit.EventRefresh, audit.OutcomePending, 0, ""}, {audit.EventRefresh, audit.OutcomeOK, 200, ""}}, steps(es[:2])); diff != "" {
 		t.Errorf("the first entries are not one refresh (-want +got):\n%s", diff)
 	}
@@ -86,7 +87,7 @@ func TestRefreshIsAudited(t *testing.T) {
 	if es[0].MethodName != "oauth2.token" || es[1].RefSeq != es[0].Seq {
 		t.Errorf("refresh entries %+v", es[:2])
 	}
-	now, _ := h.tokens.Load(context.Background(), user)
+	now, _ := h.Tokens.Load(context.Background(), user)
 	if now.AccessToken == old.AccessToken || now.RefreshToken != old.RefreshToken {
 		t.Error("the refreshed token was not stored, or lost its refresh token")
 	}
@@ -95,9 +96,9 @@ func TestRefreshIsAudited(t *testing.T) {
 func TestInvalidGrantRevokes(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	user := h.authorize(t, 0, allScopes...)
-	s := h.services(t, h.door, user)
-	h.fake.AddFault(googletest.Fault{Method: googletest.MethodToken, User: h.people[0], Kind: googletest.FaultInvalidGrant})
+	user := h.Authorize(t, h.People[0], allScopes...)
+	s := newServices(t, h.URLs, h.Door, user)
+	h.Fake.AddFault(googletest.Fault{Method: googletest.MethodToken, User: h.People[0], Kind: googletest.FaultInvalidGrant})
 	h.expire(t, user)
 	if _, err := s.drive.Files.List().Context(recordings).Do(); !errors.Is(err, googlehttp.ErrRevoked) {
 		t.Fatalf("files.list after invalid_grant: %v, want ErrRevoked", err)
@@ -125,7 +126,7 @@ func TestUnauthorizedRevokes(t *testing.T) {
 	}{
 		{
 			name:    "app removed at Google: 401, then invalid_grant",
-			setup:   func(_ *testing.T, h *harness, _ string) { h.fake.RevokeUser(h.people[0]) },
+			setup:   func(_ *testing.T, h *harness, _ string) { h.Fake.RevokeUser(h.People[0]) },
 			wantErr: googlehttp.ErrRevoked, reason: "invalid_grant",
 			wantSteps: []step{pending, {audit.EventActivity, audit.OutcomeError, 401, "authError"},
 				{audit.EventRefresh, audit.OutcomePending, 0, ""}, {audit.EventRefreshFailed, audit.OutcomeError, 400, "invalid_grant"},
@@ -135,7 +136,7 @@ func TestUnauthorizedRevokes(t *testing.T) {
 			name: "401 after a refresh",
 			setup: func(t *testing.T, h *harness, user string) {
 				h.expire(t, user)
-				h.fake.AddFault(googletest.Fault{Method: "drive.files.list", User: h.people[0], Kind: googletest.FaultRevokeApp, Count: 1})
+				h.Fake.AddFault(googletest.Fault{Method: "drive.files.list", User: h.People[0], Kind: googletest.FaultRevokeApp, Count: 1})
 			},
 			reason: "unauthorized_after_refresh",
 			wantSteps: []step{{audit.EventRefresh, audit.OutcomePending, 0, ""}, {audit.EventRefresh, audit.OutcomeOK, 200, ""},
@@ -148,8 +149,8 @@ func TestUnauthorizedRevokes(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			h := newHarness(t)
-			user := h.authorize(t, 0, allScopes...)
-			s := h.services(t, h.door, user)
+			user := h.Authorize(t, h.People[0], allScopes...)
+			s := newServices(t, h.URLs, h.Door, user)
 			tc.setup(t, h, user)
 			_, err := s.drive.Files.List().Context(recordings).Do()
 			if tc.wantErr != nil && !errors.Is(err, tc.wantErr) || tc.wantErr == nil && !isStatus(err, 401) {
@@ -164,14 +165,14 @@ func TestUnauthorizedRevokes(t *testing.T) {
 // OnRevoked heard of it, and the user's entries and API requests.
 func (h *harness) checkRevoked(t *testing.T, user, reason string, want []step, apiRequests int) {
 	t.Helper()
-	g, err := h.grants.Get(context.Background(), user)
+	g, err := h.Grants.Get(context.Background(), user)
 	if err != nil || g.Status != grant.StatusRevoked || g.Reason != reason {
 		t.Errorf("grant %+v, %v; want revoked for %s", g, err, reason)
 	}
-	if diff := cmp.Diff(want, steps(h.entries(t, user))); diff != "" {
+	if diff := cmp.Diff(want, steps(h.Entries(t, user))); diff != "" {
 		t.Errorf("entries (-want +got):\n%s", diff)
 	}
-	if got := h.apiRequests(""); len(got) != apiRequests {
+	if got := h.APIRequests(""); len(got) != apiRequests {
 		t.Errorf("the fake served %d API requests, want %d", len(got), apiRequests)
 	}
 	h.mu.Lock()
@@ -187,24 +188,24 @@ func (h *harness) checkRevoked(t *testing.T, user, reason string, want []step, a
 func TestRevokeAtGoogle(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	user := h.authorize(t, 0, allScopes...)
+	user := h.Authorize(t, h.People[0], allScopes...)
 	ctx := context.Background()
-	if err := h.door.Revoke(ctx, user); err != nil {
+	if err := h.Door.Revoke(ctx, user); err != nil {
 		t.Fatalf("Revoke: %v", err)
 	}
-	if err := h.door.Revoke(ctx, user); err != nil {
+	if err := h.Door.Revoke(ctx, user); err != nil {
 		t.Fatalf("second Revoke: %v", err)
 	}
-	if err := h.door.Revoke(ctx, "u-nobody"); !errors.Is(err, googlehttp.ErrNoToken) {
+	if err := h.Door.Revoke(ctx, "u-nobody"); !errors.Is(err, googlehttp.ErrNoToken) {
 		t.Fatalf("Revoke without a token: %v, want ErrNoToken", err)
 	}
 	want := []step{{audit.EventRevoke, audit.OutcomePending, 0, ""}, {audit.EventRevoke, audit.OutcomeOK, 200, ""},
 		{audit.EventRevoke, audit.OutcomePending, 0, ""}, {audit.EventRevoke, audit.OutcomeError, 400, "invalid_token"}}
-	if diff := cmp.Diff(want, steps(h.entries(t, user))); diff != "" {
+	if diff := cmp.Diff(want, steps(h.Entries(t, user))); diff != "" {
 		t.Errorf("entries (-want +got):\n%s", diff)
 	}
 	h.expire(t, user)
-	s := h.services(t, h.door, user)
+	s := newServices(t, h.URLs, h.Door, user)
 	if _, err := s.drive.Files.List().Context(recordings).Do(); !errors.Is(err, googlehttp.ErrRevoked) {
 		t.Fatalf("files.list after Revoke: %v, want ErrRevoked", err)
 	}
@@ -213,21 +214,21 @@ func TestRevokeAtGoogle(t *testing.T) {
 func TestTransportErrorsAreRecorded(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	user := h.authorize(t, 0, allScopes...)
-	h.fake.AddFault(googletest.Fault{Method: "drive.files.list", Kind: googletest.FaultCutBody, Count: 1})
-	if _, err := h.services(t, h.door, user).drive.Files.List().Context(recordings).Do(); err == nil {
+	user := h.Authorize(t, h.People[0], allScopes...)
+	h.Fake.AddFault(googletest.Fault{Method: "drive.files.list", Kind: googletest.FaultCutBody, Count: 1})
+	if _, err := newServices(t, h.URLs, h.Door, user).drive.Files.List().Context(recordings).Do(); err == nil {
 		t.Fatal("files.list with a cut body succeeded")
 	}
 	refused := errors.New("connection refused")
-	down := h.newDoor(t, func(o *googlehttp.Options) {
+	down := h.NewDoor(t, func(o *googlehttp.Options) {
 		o.Base = roundTripFunc(func(*http.Request) (*http.Response, error) { return nil, refused })
 	})
-	if _, err := h.services(t, down, user).drive.Files.List().Context(recordings).Do(); !errors.Is(err, refused) {
+	if _, err := newServices(t, h.URLs, down, user).drive.Files.List().Context(recordings).Do(); !errors.Is(err, refused) {
 		t.Fatalf("files.list with the network down: %v", err)
 	}
 	want := []step{pending, {audit.EventActivity, audit.OutcomeError, 200, "response_interrupted"},
 		pending, {audit.EventActivity, audit.OutcomeError, 0, "transport_error"}}
-	if diff := cmp.Diff(want, steps(h.entries(t, user))); diff != "" {
+	if diff := cmp.Diff(want, steps(h.Entries(t, user))); diff != "" {
 		t.Errorf("entries (-want +got):\n%s", diff)
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/scopetrail/scopetrail/connector/connectortest"
 	"github.com/scopetrail/scopetrail/connector/googlehttp"
 	"github.com/scopetrail/scopetrail/connector/googletest"
 	"github.com/scopetrail/scopetrail/scopes/audit"
@@ -17,17 +18,17 @@ func TestNoTokenIsRefused(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
 	ctx := context.Background()
-	user := "u-" + h.people[0]
-	if _, err := h.grants.Record(ctx, user, clientID, allScopes); err != nil {
+	user := "u-" + h.People[0]
+	if _, err := h.Grants.Record(ctx, user, connectortest.ClientID, allScopes); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := h.services(t, h.door, user).drive.Files.List().Context(recordings).Do(); !errors.Is(err, googlehttp.ErrNoToken) {
+	if _, err := newServices(t, h.URLs, h.Door, user).drive.Files.List().Context(recordings).Do(); !errors.Is(err, googlehttp.ErrNoToken) {
 		t.Fatalf("files.list without a token: %v, want ErrNoToken", err)
 	}
-	if diff := cmp.Diff([]step{{audit.EventDeny, audit.OutcomeDenied, 0, "no_token"}}, steps(h.entries(t, user))); diff != "" {
+	if diff := cmp.Diff([]step{{audit.EventDeny, audit.OutcomeDenied, 0, "no_token"}}, steps(h.Entries(t, user))); diff != "" {
 		t.Errorf("entries (-want +got):\n%s", diff)
 	}
-	if got := h.apiRequests(""); len(got) != 0 {
+	if got := h.APIRequests(""); len(got) != 0 {
 		t.Errorf("the fake served %d requests", len(got))
 	}
 }
@@ -37,22 +38,22 @@ func TestNoTokenIsRefused(t *testing.T) {
 func TestNoTokenValuesLeak(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	user := h.authorize(t, 0, allScopes...)
-	s := h.services(t, h.door, user)
-	first, _ := h.tokens.Load(context.Background(), user)
+	user := h.Authorize(t, h.People[0], allScopes...)
+	s := newServices(t, h.URLs, h.Door, user)
+	first, _ := h.Tokens.Load(context.Background(), user)
 	var errs []error
 	_, err := s.drive.Files.List().Context(recordings).Do()
 	errs = append(errs, err)
 	h.expire(t, user)
 	_, err = s.drive.Files.List().Context(recordings).Do()
 	errs = append(errs, err)
-	second, _ := h.tokens.Load(context.Background(), user)
+	second, _ := h.Tokens.Load(context.Background(), user)
 	h.expire(t, user)
-	h.fake.AddFault(googletest.Fault{Method: googletest.MethodToken, User: h.people[0], Kind: googletest.FaultInvalidGrant})
+	h.Fake.AddFault(googletest.Fault{Method: googletest.MethodToken, User: h.People[0], Kind: googletest.FaultInvalidGrant})
 	_, err = s.drive.Files.List().Context(recordings).Do()
 	errs = append(errs, err)
 	var trail strings.Builder
-	if err := h.trail.Export(context.Background(), &trail, audit.FormatJSONL, audit.Filter{Raw: true}); err != nil {
+	if err := h.Trail.Export(context.Background(), &trail, audit.FormatJSONL, audit.Filter{Raw: true}); err != nil {
 		t.Fatal(err)
 	}
 	for _, secret := range []string{first.AccessToken, first.RefreshToken, second.AccessToken} {

@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/oauth2"
 
+	"github.com/scopetrail/scopetrail/connector/connectortest"
 	"github.com/scopetrail/scopetrail/scopes"
 )
 
@@ -21,21 +22,21 @@ func TestAuthorizationRedirectsWithCode(t *testing.T) {
 	verifier := oauth2.GenerateVerifier()
 	authURL := cfg.AuthCodeURL("state-1", oauth2.AccessTypeOffline, oauth2.S256ChallengeOption(verifier),
 		oauth2.SetAuthURLParam("include_granted_scopes", "true"))
-	form := openConsent(t, authURL)
+	form := connectortest.OpenConsent(t, authURL)
 	wantScopes := []string{scopes.DirectoryReadonly, scopes.CalendarReadonly, scopes.CalendarEventsReadonly, scopes.DriveReadonly}
-	if diff := cmp.Diff(wantScopes, form.scopes); diff != "" {
+	if diff := cmp.Diff(wantScopes, form.Scopes); diff != "" {
 		t.Errorf("ticked scope checkboxes (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]string{scopes.OpenID, scopes.UserinfoEmail, scopes.UserinfoProfile}, form.fixed); diff != "" {
+	if diff := cmp.Diff([]string{scopes.OpenID, scopes.UserinfoEmail, scopes.UserinfoProfile}, form.Fixed); diff != "" {
 		t.Errorf("fixed sign-in scopes (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]string{"cancel", "allow"}, form.buttons); diff != "" {
+	if diff := cmp.Diff([]string{"cancel", "allow"}, form.Buttons); diff != "" {
 		t.Errorf("buttons (-want +got):\n%s", diff)
 	}
-	if !slices.Contains(form.accounts, f.users[0]) || len(form.accounts) != len(f.users)+1 {
-		t.Errorf("accounts = %v, want the %d active people", form.accounts, len(f.users)+1)
+	if !slices.Contains(form.Accounts, f.users[0]) || len(form.Accounts) != len(f.users)+1 {
+		t.Errorf("accounts = %v, want the %d active people", form.Accounts, len(f.users)+1)
 	}
-	loc := f.submit(t, form, choice{account: f.users[0]})
+	loc := form.Submit(t, connectortest.Answer{Account: f.users[0]})
 	q := loc.Query()
 	if got := loc.Scheme + "://" + loc.Host + loc.Path; got != redirectURI {
 		t.Errorf("redirected to %s, want %s", got, redirectURI)
@@ -92,24 +93,24 @@ func TestConsentPage(t *testing.T) {
 	})
 	t.Run("login_hint preselects", func(t *testing.T) {
 		t.Parallel()
-		form := openConsent(t, cfg.AuthCodeURL("s", oauth2.SetAuthURLParam("login_hint", f.users[3])))
-		if form.selected != f.users[3] {
-			t.Errorf("selected account = %q, want %q", form.selected, f.users[3])
+		form := connectortest.OpenConsent(t, cfg.AuthCodeURL("s", oauth2.SetAuthURLParam("login_hint", f.users[3])))
+		if form.Selected != f.users[3] {
+			t.Errorf("selected account = %q, want %q", form.Selected, f.users[3])
 		}
 	})
 	t.Run("cancel denies", func(t *testing.T) {
 		t.Parallel()
-		loc := f.authorize(t, cfg.AuthCodeURL("s-cancel"), choice{cancel: true})
+		loc := connectortest.Consent(t, cfg.AuthCodeURL("s-cancel"), connectortest.Answer{Cancel: true})
 		if diff := cmp.Diff(url.Values{"error": {"access_denied"}, "state": {"s-cancel"}}, loc.Query()); diff != "" {
 			t.Errorf("redirect query (-want +got):\n%s", diff)
 		}
 	})
 	t.Run("answered twice", func(t *testing.T) {
 		t.Parallel()
-		form := openConsent(t, cfg.AuthCodeURL("s"))
-		f.submit(t, form, choice{})
-		v := url.Values{"request": form.hidden["request"], "account": {f.users[0]}, "action": {"allow"}}
-		resp, err := noRedirect.PostForm(f.base+form.action, v)
+		form := connectortest.OpenConsent(t, cfg.AuthCodeURL("s"))
+		form.Submit(t, connectortest.Answer{})
+		v := url.Values{"request": form.Hidden["request"], "account": {f.users[0]}, "action": {"allow"}}
+		resp, err := connectortest.Browser.PostForm(f.base+form.Action, v)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -155,7 +156,7 @@ func TestAuthorizationErrorPages(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			resp, err := noRedirect.Get(f.urls.AuthURL + "?" + tc.query.Encode())
+			resp, err := connectortest.Browser.Get(f.urls.AuthURL + "?" + tc.query.Encode())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -186,7 +187,7 @@ func TestPromptNone(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			resp, err := noRedirect.Get(cfg.AuthCodeURL("s", oauth2.SetAuthURLParam("prompt", "none"), oauth2.SetAuthURLParam("login_hint", tc.hint)))
+			resp, err := connectortest.Browser.Get(cfg.AuthCodeURL("s", oauth2.SetAuthURLParam("prompt", "none"), oauth2.SetAuthURLParam("login_hint", tc.hint)))
 			if err != nil {
 				t.Fatal(err)
 			}

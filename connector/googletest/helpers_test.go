@@ -1,18 +1,20 @@
 package googletest_test
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
-	"sync"
 	"testing"
 	"time"
 
 	"golang.org/x/oauth2"
 
+	"github.com/scopetrail/scopetrail/connector/connectortest"
 	"github.com/scopetrail/scopetrail/connector/googletest"
 	"github.com/scopetrail/scopetrail/connector/googletest/workspace"
 	"github.com/scopetrail/scopetrail/scopes"
+	"github.com/scopetrail/scopetrail/scopes/clocktest"
 )
 
 const (
@@ -23,31 +25,14 @@ const (
 	htmlName = "<script>alert(1)</script>"
 )
 
-// clock is a settable clock for the fake.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // fake is a started fake Google with one registered client.
 type fake struct {
 	*googletest.Server
-	base  string
-	urls  googletest.URLs
-	clock *clock
-	ws    *workspace.Workspace
+	google *connectortest.Google
+	base   string
+	urls   googletest.URLs
+	clock  *clocktest.Clock
+	ws     *workspace.Workspace
 	// users are the emails of the first active people of the workspace.
 	users []string
 }
@@ -67,7 +52,7 @@ func newFake(t testing.TB, o fakeOptions) *fake {
 	if o.people == 0 {
 		o.people = 8
 	}
-	clk := &clock{t: time.Now().Truncate(time.Second)}
+	clk := clocktest.New(time.Now().Truncate(time.Second))
 	calendars, meetings := 2, 6
 	if o.noMeetings {
 		calendars, meetings = 1, 0
@@ -80,14 +65,10 @@ func newFake(t testing.TB, o fakeOptions) *fake {
 		t.Fatalf("workspace.Generate: %v", err)
 	}
 	ws.PutPerson(workspace.Person{ID: "html1", Email: "mallory@example.test", GivenName: "Mal", FamilyName: "Lory", DisplayName: htmlName})
-	s, base, err := googletest.Start(googletest.Options{Workspace: ws, Now: clk.Now, Seed: 1})
-	if err != nil {
-		t.Fatalf("googletest.Start: %v", err)
-	}
-	t.Cleanup(func() { s.Close() })
-	s.RegisterClient(googletest.Client{ID: clientID, Secret: clientSecret, RedirectURIs: []string{redirectURI},
-		Name: "ScopeTrail Test", Testing: o.testingClient})
-	f := &fake{Server: s, base: base, urls: googletest.Endpoints(base), clock: clk, ws: ws}
+	g := connectortest.StartGoogle(t, connectortest.Options{Workspace: ws, FakeNow: clk.Now, FaultSeed: 1,
+		Client: googletest.Client{ID: clientID, Secret: clientSecret, RedirectURIs: []string{redirectURI},
+			Name: "ScopeTrail Test", Testing: o.testingClient}})
+	f := &fake{Server: g.Fake, google: g, base: g.Base, urls: g.URLs, clock: clk, ws: ws}
 	for _, p := range ws.People() {
 		if !p.Deleted && p.ID != "html1" {
 			f.users = append(f.users, p.Email)
@@ -97,11 +78,20 @@ func newFake(t testing.TB, o fakeOptions) *fake {
 }
 
 // config is an oauth2 config for the registered client.
-func (f *fake) config(scopeList ...string) *oauth2.Config {
-	return &oauth2.Config{
-		ClientID: clientID, ClientSecret: clientSecret, RedirectURL: redirectURI, Scopes: scopeList,
-		Endpoint: oauth2.Endpoint{AuthURL: f.urls.AuthURL, TokenURL: f.urls.TokenURL, AuthStyle: oauth2.AuthStyleInParams},
+func (f *fake) config(scopeList ...string) *oauth2.Config { return f.google.OAuth2Config(scopeList...) }
+
+// login runs the whole flow for user with every requested scope granted
+// and returns the token.
+func (f *fake) login(t testing.TB, user string, cfg *oauth2.Config, opts ...oauth2.AuthCodeOption) *oauth2.Token {
+	t.Helper()
+	verifier := oauth2.GenerateVerifier()
+	opts = append(opts, oauth2.S256ChallengeOption(verifier))
+	loc := connectortest.Consent(t, cfg.AuthCodeURL("st", opts...), connectortest.Answer{Account: user})
+	tok, err := cfg.Exchange(context.Background(), loc.Query().Get("code"), oauth2.VerifierOption(verifier))
+	if err != nil {
+		t.Fatalf("Exchange: %v", err)
 	}
+	return tok
 }
 
 // allScopes are the scopes ScopeTrail asks for, sign-in included.

@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/oauth2"
 
+	"github.com/scopetrail/scopetrail/connector/connectortest"
 	"github.com/scopetrail/scopetrail/scopes"
 )
 
@@ -19,7 +20,7 @@ func (f *fake) codeFor(t *testing.T, user string, cfg *oauth2.Config, opts ...oa
 	t.Helper()
 	verifier = oauth2.GenerateVerifier()
 	opts = append(opts, oauth2.S256ChallengeOption(verifier))
-	loc := f.authorize(t, cfg.AuthCodeURL("s", opts...), choice{account: user})
+	loc := connectortest.Consent(t, cfg.AuthCodeURL("s", opts...), connectortest.Answer{Account: user})
 	return loc.Query().Get("code"), verifier
 }
 
@@ -123,7 +124,7 @@ func TestPlainPKCE(t *testing.T) {
 	f := newFake(t, fakeOptions{})
 	cfg := f.config(scopes.DriveReadonly)
 	verifier := oauth2.GenerateVerifier()
-	loc := f.authorize(t, cfg.AuthCodeURL("s", oauth2.SetAuthURLParam("code_challenge", verifier)), choice{})
+	loc := connectortest.Consent(t, cfg.AuthCodeURL("s", oauth2.SetAuthURLParam("code_challenge", verifier)), connectortest.Answer{})
 	if _, err := cfg.Exchange(t.Context(), loc.Query().Get("code"), oauth2.VerifierOption(verifier)); err != nil {
 		t.Fatalf("Exchange with a plain challenge: %v", err)
 	}

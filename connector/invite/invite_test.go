@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,6 +13,7 @@ import (
 
 	"github.com/scopetrail/scopetrail/connector/invite"
 	"github.com/scopetrail/scopetrail/scopes/audit"
+	"github.com/scopetrail/scopetrail/scopes/clocktest"
 	"github.com/scopetrail/scopetrail/scopes/identity"
 	"github.com/scopetrail/scopetrail/scopes/sqldb"
 	"github.com/scopetrail/scopetrail/scopes/sqldb/sqldbtest"
@@ -25,35 +25,17 @@ var (
 	zoe   = identity.User{ID: "u-zoe", Email: "Zoe@Example.test", Name: "Zoe", Role: identity.RoleMember}
 )
 
-// clock is a settable clock.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // fixture is a Service on a database, with its trail and clock.
 type fixture struct {
 	db    *sqldb.DB
 	trail *audit.Trail
-	clock *clock
+	clock *clocktest.Clock
 	svc   *invite.Service
 }
 
 func newFixture(t *testing.T, db *sqldb.DB, mailer invite.Mailer) *fixture {
 	t.Helper()
-	f := &fixture{db: db, clock: &clock{t: time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)}}
+	f := &fixture{db: db, clock: clocktest.New(time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC))}
 	f.trail = audit.New(db, audit.Options{Replica: "test", CheckpointEvery: -1})
 	svc, err := invite.New(invite.Options{DB: db, Audit: f.trail, BaseURL: "https://scopetrail.example.test/", Mailer: mailer, Now: f.clock.Now})
 	if err != nil {

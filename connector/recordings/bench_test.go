@@ -34,7 +34,7 @@ func BenchmarkDownload1GiB(b *testing.B) {
 	if _, err := s.Discover(ctx, h.userID); err != nil { // computes the md5 once, before timing
 		b.Fatalf("Discover: %v", err)
 	}
-	tok, err := h.tokens.Load(ctx, h.userID)
+	tok, err := h.Tokens.Load(ctx, h.userID)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -43,7 +43,7 @@ func BenchmarkDownload1GiB(b *testing.B) {
 		b.SetBytes(size)
 		resetPeakRSS(b)
 		for range b.N {
-			req, err := http.NewRequestWithContext(ctx, http.MethodGet, h.urls.DriveBase+"files/"+bigFileID+"?alt=media", nil)
+			req, err := http.NewRequestWithContext(ctx, http.MethodGet, h.URLs.DriveBase+"files/"+bigFileID+"?alt=media", nil)
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -26,13 +26,13 @@ func TestResumeAfterCut(t *testing.T) {
 	h := newHarness(t, options{recordingSize: 2 << 20})
 	s := h.service(nil)
 	rec, _ := firstRecording(t, h, s)
-	h.fake.ResetRequests()
-	h.fake.AddFault(googletest.Fault{Method: "drive.files.get", Kind: googletest.FaultCutBody, Count: 1})
+	h.Fake.ResetRequests()
+	h.Fake.AddFault(googletest.Fault{Method: "drive.files.get", Kind: googletest.FaultCutBody, Count: 1})
 	if err := s.Download(context.Background(), h.userID, rec.FileID); err != nil {
 		t.Fatalf("Download: %v", err)
 	}
 	var statuses []int
-	for _, r := range h.fake.Requests() {
+	for _, r := range h.Fake.Requests() {
 		if r.MethodID == "drive.files.get" {
 			statuses = append(statuses, r.Status)
 		}
@@ -60,10 +60,10 @@ func TestDownloadChecksumMismatch(t *testing.T) {
 	spool := t.TempDir()
 	s := h.service(func(o *recordings.Options) { o.SpoolDir = spool })
 	rec, _ := firstRecording(t, h, s)
-	f, _ := h.ws.File(rec.FileID)
+	f, _ := h.Workspace.File(rec.FileID)
 	bad := *f
 	bad.MD5 = strings.Repeat("0", 32)
-	h.ws.PutFile(&bad)
+	h.Workspace.PutFile(&bad)
 	if _, err := s.Discover(context.Background(), h.userID); err != nil {
 		t.Fatalf("Discover: %v", err)
 	}
@@ -88,7 +88,7 @@ func TestRetryAfterFailure(t *testing.T) {
 	s := h.service(nil)
 	ctx := context.Background()
 	rec, _ := firstRecording(t, h, s)
-	h.fake.AddFault(googletest.Fault{Method: "drive.files.get", Kind: googletest.FaultUnavailable, Count: fastRetry.MaxAttempts})
+	h.Fake.AddFault(googletest.Fault{Method: "drive.files.get", Kind: googletest.FaultUnavailable, Count: fastRetry.MaxAttempts})
 	if err := s.Download(ctx, h.userID, rec.FileID); err == nil {
 		t.Fatal("Download succeeded through a Drive outage")
 	}
@@ -114,7 +114,7 @@ func TestPurgeDuringDownload(t *testing.T) {
 	s := h.service(func(o *recordings.Options) { o.SpoolDir = spool })
 	ctx := context.Background()
 	rec, _ := firstRecording(t, h, s)
-	h.fake.AddFault(googletest.Fault{Method: "drive.files.get", Kind: googletest.FaultLatency, Delay: 300 * time.Millisecond})
+	h.Fake.AddFault(googletest.Fault{Method: "drive.files.get", Kind: googletest.FaultLatency, Delay: 300 * time.Millisecond})
 	done := make(chan error, 1)
 	go func() { done <- s.Download(ctx, h.userID, rec.FileID) }()
 	time.Sleep(100 * time.Millisecond)
@@ -215,10 +215,10 @@ func TestResumeNextRun(t *testing.T) {
 	spool := t.TempDir()
 	stopCtx, cancel := context.WithCancel(context.Background())
 	stopping := h.service(func(o *recordings.Options) {
-		o.SpoolDir, o.Door = spool, stoppingDoor{door: h.door, n: 1 << 20, cancel: cancel}
+		o.SpoolDir, o.Door = spool, stoppingDoor{door: h.Door, n: 1 << 20, cancel: cancel}
 	})
 	rec, _ := firstRecording(t, h, stopping)
-	h.fake.ResetRequests()
+	h.Fake.ResetRequests()
 	if err := stopping.Download(stopCtx, h.userID, rec.FileID); !errors.Is(err, context.Canceled) {
 		t.Fatalf("stopped Download = %v, want context.Canceled", err)
 	}
@@ -234,13 +234,13 @@ func TestResumeNextRun(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	h.fake.ResetRequests()
+	h.Fake.ResetRequests()
 	next := h.service(func(o *recordings.Options) { o.SpoolDir = spool })
 	if err := next.Download(context.Background(), h.userID, rec.FileID); err != nil {
 		t.Fatalf("Download: %v", err)
 	}
 	var sent []googletest.RequestRecord
-	for _, r := range h.fake.Requests() {
+	for _, r := range h.Fake.Requests() {
 		if r.MethodID == "drive.files.get" {
 			sent = append(sent, r)
 		}

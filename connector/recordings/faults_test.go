@@ -67,13 +67,13 @@ func TestSyncUnderFaults(t *testing.T) {
 	// The first fault that fires wins: give each kind an equal share of 20%.
 	share := 0.2 / float64(len(kinds))
 	for i, k := range kinds {
-		h.fake.AddFault(googletest.Fault{Kind: k, Probability: share / (1 - float64(i)*share)})
+		h.Fake.AddFault(googletest.Fault{Kind: k, Probability: share / (1 - float64(i)*share)})
 	}
-	h.fake.ResetRequests()
+	h.Fake.ResetRequests()
 	faulty := run(t, h)
 
 	requests, failed := 0, 0
-	for _, r := range h.fake.Requests() {
+	for _, r := range h.Fake.Requests() {
 		requests++
 		if r.Status >= 400 {
 			failed++

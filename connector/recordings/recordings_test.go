@@ -69,7 +69,7 @@ func TestDiscover(t *testing.T) {
 			t.Parallel()
 			h := newHarness(t, options{})
 			s := h.service(func(o *recordings.Options) {
-				o.Meetings = &wsMeetings{ws: h.ws, email: h.email, noAttachments: tc.noAttachments}
+				o.Meetings = &wsMeetings{ws: h.Workspace, email: h.email, noAttachments: tc.noAttachments}
 			})
 			want := h.expected()
 			if tc.noAttachments {

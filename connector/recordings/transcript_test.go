@@ -20,10 +20,10 @@ func TestExportTooLarge(t *testing.T) {
 	s := h.service(nil)
 	ctx := context.Background()
 	rec, doc := firstRecording(t, h, s)
-	f, _ := h.ws.File(doc.FileID)
+	f, _ := h.Workspace.File(doc.FileID)
 	big := *f
 	big.ExportText = workspace.TranscriptBody(f.ID, fakeapi.ExportSizeLimit+1, nil)
-	h.ws.PutFile(&big)
+	h.Workspace.PutFile(&big)
 
 	if err := s.Process(ctx, h.userID, rec.FileID); err != nil {
 		t.Fatalf("Process: %v", err)

@@ -51,7 +51,7 @@ func TestDoAgainstFake(t *testing.T) {
 			h := newHarness(t)
 			for _, f := range tc.faults {
 				f.Method = method
-				h.fake.AddFault(f)
+				h.Fake.AddFault(f)
 			}
 			svc := h.people(t)
 			rec := &recorder{}
@@ -98,12 +98,12 @@ func TestDoAgainstFake(t *testing.T) {
 func TestDoDeniedByDoor(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	svc, err := calendar.NewService(context.Background(), option.WithHTTPClient(h.door.Client(h.userID)),
-		option.WithEndpoint(h.urls.CalendarBase))
+	svc, err := calendar.NewService(context.Background(), option.WithHTTPClient(h.Door.Client(h.userID)),
+		option.WithEndpoint(h.URLs.CalendarBase))
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.fake.ResetRequests()
+	h.Fake.ResetRequests()
 	calls := 0
 	err = retry.Do(googlehttp.WithPurpose(context.Background(), scopes.PurposeInvite), policy(4, 0, &recorder{}),
 		func(ctx context.Context) error {
@@ -114,7 +114,7 @@ func TestDoDeniedByDoor(t *testing.T) {
 	if calls != 1 || !errors.Is(err, googlehttp.ErrDenied) {
 		t.Fatalf("Do = %v after %d calls, want ErrDenied after 1", err, calls)
 	}
-	if n := len(h.fake.Requests()); n != 0 {
+	if n := len(h.Fake.Requests()); n != 0 {
 		t.Errorf("the fake served %d requests, want 0", n)
 	}
 }
@@ -122,8 +122,8 @@ func TestDoDeniedByDoor(t *testing.T) {
 // people returns a People client that goes through the door as h's user.
 func (h *harness) people(t *testing.T) *people.Service {
 	t.Helper()
-	svc, err := people.NewService(context.Background(), option.WithHTTPClient(h.door.Client(h.userID)),
-		option.WithEndpoint(h.urls.PeopleBase))
+	svc, err := people.NewService(context.Background(), option.WithHTTPClient(h.Door.Client(h.userID)),
+		option.WithEndpoint(h.URLs.PeopleBase))
 	if err != nil {
 		t.Fatal(err)
 	}

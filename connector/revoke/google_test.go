@@ -5,16 +5,14 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"net/url"
-	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"golang.org/x/oauth2"
 
-	"github.com/scopetrail/scopetrail/connector/googletest"
+	"github.com/scopetrail/scopetrail/connector/connectortest"
+	"github.com/scopetrail/scopetrail/connector/googlehttp"
 	"github.com/scopetrail/scopetrail/connector/googletest/workspace"
 )
 
@@ -30,44 +28,17 @@ func (f *failingRevoke) RoundTrip(r *http.Request) (*http.Response, error) {
 	return http.DefaultTransport.RoundTrip(r)
 }
 
-// google is the fake Google and its endpoints.
-type google struct {
-	fake   *googletest.Server
-	urls   googletest.URLs
-	people []string
-}
-
-func startGoogle(t testing.TB) *google {
+// startGoogle starts the fake Google that the replicas of a test share.
+func startGoogle(t testing.TB) *connectortest.Google {
 	t.Helper()
-	ws, err := workspace.Generate(workspace.GenerateOptions{Seed: 11, Domain: "example.test", People: 4,
-		CalendarsPerPerson: 1, MeetingsPerCalendar: 2, RecordingSize: 1 << 10, Now: time.Now()})
-	if err != nil {
-		t.Fatalf("workspace.Generate: %v", err)
-	}
-	fake, base, err := googletest.Start(googletest.Options{Workspace: ws})
-	if err != nil {
-		t.Fatalf("googletest.Start: %v", err)
-	}
-	t.Cleanup(func() { fake.Close() })
-	fake.RegisterClient(googletest.Client{ID: clientID, Secret: clientSecret, RedirectURIs: []string{redirectURI}})
-	g := &google{fake: fake, urls: googletest.Endpoints(base)}
-	for _, p := range ws.People() {
-		if !p.Deleted {
-			g.people = append(g.people, p.Email)
-		}
-	}
-	return g
-}
-
-func (g *google) config() *oauth2.Config {
-	return &oauth2.Config{ClientID: clientID, ClientSecret: clientSecret, RedirectURL: redirectURI,
-		Endpoint: oauth2.Endpoint{AuthURL: g.urls.AuthURL, TokenURL: g.urls.TokenURL, AuthStyle: oauth2.AuthStyleInParams}}
+	return connectortest.StartGoogle(t, connectortest.Options{Generate: workspace.GenerateOptions{Seed: 11, People: 4,
+		CalendarsPerPerson: 1, MeetingsPerCalendar: 2, RecordingSize: 1 << 10}})
 }
 
 // requests returns how many requests the fake served for a user.
-func (g *google) requests(email string) int {
+func requests(g *connectortest.Google, email string) int {
 	n := 0
-	for _, r := range g.fake.Requests() {
+	for _, r := range g.Fake.Requests() {
 		if r.User == email {
 			n++
 		}
@@ -75,46 +46,28 @@ func (g *google) requests(email string) int {
 	return n
 }
 
-var requestField = regexp.MustCompile(`name="request" value="([^"]+)"`)
-
-// consent runs the OAuth flow at the fake for email and returns the token.
-func (r *replica) consent(t testing.TB, email string) *oauth2.Token {
+// assertCut checks that no replica lets a request for u out: each one's
+// door refuses to list u's calendars, and the fake serves nothing more for
+// u. It returns how many requests the fake served for u.
+func assertCut(t *testing.T, g *connectortest.Google, u user, replicas map[string]*replica) int {
 	t.Helper()
-	cfg := r.google.config()
-	cfg.Scopes = featureScopes
-	browser := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := browser.Get(cfg.AuthCodeURL("state", oauth2.AccessTypeOffline))
-	if err != nil {
-		t.Fatalf("opening the consent page: %v", err)
+	served := requests(g, u.Email)
+	for name, r := range replicas {
+		if err := r.listCalendars(t, u.ID); !errors.Is(err, googlehttp.ErrDenied) {
+			t.Errorf("%s listed calendars for the revoked user: %v, want ErrDenied", name, err)
+		}
 	}
-	page, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	m := requestField.FindSubmatch(page)
-	if m == nil {
-		t.Fatalf("no consent request in the page:\n%s", page)
+	if n := requests(g, u.Email); n != served {
+		t.Errorf("the fake served %d requests for the user after the revocation", n-served)
 	}
-	form := url.Values{"request": {string(m[1])}, "account": {email}, "action": {"allow"}, "scope": featureScopes}
-	resp, err = browser.PostForm(r.google.urls.Issuer+"/o/oauth2/consent", form)
-	if err != nil {
-		t.Fatalf("consenting: %v", err)
-	}
-	resp.Body.Close()
-	loc, err := url.Parse(resp.Header.Get("Location"))
-	if err != nil || loc.Query().Get("code") == "" {
-		t.Fatalf("consent redirected to %q", resp.Header.Get("Location"))
-	}
-	tok, err := cfg.Exchange(context.Background(), loc.Query().Get("code"))
-	if err != nil {
-		t.Fatalf("Exchange: %v", err)
-	}
-	return tok
+	return served
 }
 
 // honours reports whether Google still honours a token: its refresh
 // token still refreshes.
-func (g *google) honours(t testing.TB, tok *oauth2.Token) bool {
+func honours(t testing.TB, g *connectortest.Google, tok *oauth2.Token) bool {
 	t.Helper()
-	_, err := g.config().TokenSource(context.Background(), &oauth2.Token{RefreshToken: tok.RefreshToken}).Token()
+	_, err := g.OAuth2Config().TokenSource(context.Background(), &oauth2.Token{RefreshToken: tok.RefreshToken}).Token()
 	var re *oauth2.RetrieveError
 	switch {
 	case err == nil:

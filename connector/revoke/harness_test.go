@@ -10,47 +10,22 @@ import (
 	"google.golang.org/api/calendar/v3"
 	"google.golang.org/api/option"
 
+	"github.com/scopetrail/scopetrail/connector/connectortest"
 	"github.com/scopetrail/scopetrail/connector/googlehttp"
 	"github.com/scopetrail/scopetrail/connector/revoke"
 	"github.com/scopetrail/scopetrail/connector/tokens"
 	"github.com/scopetrail/scopetrail/scopes"
 	"github.com/scopetrail/scopetrail/scopes/audit"
-	"github.com/scopetrail/scopetrail/scopes/grant"
 	"github.com/scopetrail/scopetrail/scopes/identity"
 	"github.com/scopetrail/scopetrail/scopes/sqldb"
 	"github.com/scopetrail/scopetrail/scopes/sqldb/sqldbtest"
 )
 
-const (
-	clientID     = "1234-revoke.apps.googleusercontent.com"
-	clientSecret = "revoke-secret"
-	redirectURI  = "http://127.0.0.1:9/callback"
-)
-
 // featureScopes are what a test user grants.
-var featureScopes = []string{scopes.OpenID, scopes.Email, scopes.DirectoryReadonly, scopes.CalendarReadonly,
-	scopes.CalendarEventsReadonly, scopes.DriveReadonly}
+var featureScopes = connectortest.AllScopes()
 
 // admin is who revokes in the tests.
 var admin = revoke.Actor{ID: "u-admin", Email: "admin@example.test"}
-
-// clock is a settable clock.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // countingPurger removes a fixed number of rows and remembers who it purged.
 type countingPurger struct {
@@ -76,19 +51,16 @@ func (p *countingPurger) calls() []string {
 }
 
 // replica is one ScopeTrail process: its stores, door and service, on a
-// database it may share with other replicas.
+// database it may share with other replicas, and a Google it shares with
+// them. Its clock drives the grants, the door and the service.
 type replica struct {
-	db       *sqldb.DB
-	users    *identity.Store
+	*connectortest.Env
+	users *identity.Store
+	// tokens is the sealed store, the environment's Tokens.
 	tokens   *tokens.Store
-	grants   *grant.Store
-	trail    *audit.Trail
-	door     *googlehttp.Door
 	svc      *revoke.Service
-	google   *google
 	purger   *countingPurger
 	outage   *failingRevoke
-	clock    *clock
 	revokeMu sync.Mutex
 	revoked  []string // what OnRevoked reported
 }
@@ -102,36 +74,31 @@ var keys = func() *tokens.Keyring {
 	return kr
 }()
 
-func newReplica(t testing.TB, db *sqldb.DB, g *google, name string) *replica {
+func newReplica(t testing.TB, db *sqldb.DB, g *connectortest.Google, name string) *replica {
 	t.Helper()
-	r := &replica{db: db, google: g, purger: &countingPurger{rows: 3}, outage: &failingRevoke{}, clock: &clock{t: time.Now()}}
+	r := &replica{purger: &countingPurger{rows: 3}, outage: &failingRevoke{}}
 	r.users = identity.NewStore(db, nil)
 	r.tokens = tokens.NewStore(db, keys, nil)
-	r.grants = grant.NewStore(db, nil)
-	r.trail = audit.New(db, audit.Options{Replica: name})
-	door, err := googlehttp.New(googlehttp.Options{
-		Bases:  map[string]string{"people": g.urls.PeopleBase, "calendar": g.urls.CalendarBase, "drive": g.urls.DriveBase},
-		OAuth2: g.config(), RevokeURL: g.urls.RevokeURL, Grants: r.grants, Tokens: r.tokens, Trail: r.trail, Base: r.outage,
-		ActorEmail: func(ctx context.Context, id string) (string, error) {
-			u, err := r.users.User(ctx, id)
-			return u.Email, err
-		},
-		OnRevoked: func(ctx context.Context, userID, reason string) {
-			r.revokeMu.Lock()
-			r.revoked = append(r.revoked, userID)
-			r.revokeMu.Unlock()
-			if err := r.svc.HandleGoogleRevoked(ctx, userID, reason); err != nil {
-				t.Errorf("HandleGoogleRevoked: %v", err)
+	r.Env = connectortest.New(t, connectortest.Options{Google: g, DB: db, Tokens: r.tokens, Trail: audit.Options{Replica: name},
+		Door: func(o *googlehttp.Options) {
+			o.Base = r.outage
+			o.ActorEmail = func(ctx context.Context, id string) (string, error) {
+				u, err := r.users.User(ctx, id)
+				return u.Email, err
 			}
-		},
-	})
-	if err != nil {
-		t.Fatalf("googlehttp.New: %v", err)
-	}
-	r.door = door
-	r.svc, err = revoke.New(revoke.Options{DB: db, Grants: r.grants, Tokens: r.tokens, Users: r.users, Trail: r.trail,
-		Google: door, Purgers: map[string]revoke.Purger{"calendars": r.purger, "directory": &countingPurger{rows: 2}},
-		ClientID: clientID, Now: r.clock.Now, RetryBase: time.Minute, RetryMax: 10 * time.Minute, GiveUpAfter: time.Hour})
+			o.OnRevoked = func(ctx context.Context, userID, reason string) {
+				r.revokeMu.Lock()
+				r.revoked = append(r.revoked, userID)
+				r.revokeMu.Unlock()
+				if err := r.svc.HandleGoogleRevoked(ctx, userID, reason); err != nil {
+					t.Errorf("HandleGoogleRevoked: %v", err)
+				}
+			}
+		}})
+	var err error
+	r.svc, err = revoke.New(revoke.Options{DB: db, Grants: r.Grants, Tokens: r.tokens, Users: r.users, Trail: r.Trail,
+		Google: r.Door, Purgers: map[string]revoke.Purger{"calendars": r.purger, "directory": &countingPurger{rows: 2}},
+		ClientID: r.Client.ID, Now: r.Clock.Now, RetryBase: time.Minute, RetryMax: 10 * time.Minute, GiveUpAfter: time.Hour})
 	if err != nil {
 		t.Fatalf("revoke.New: %v", err)
 	}
@@ -167,6 +134,15 @@ func backends(t *testing.T, fn func(t *testing.T, open func() *sqldb.DB)) {
 	}
 }
 
+// twoReplicas starts a Google and two replicas, a and b, on the test's one
+// database, and signs up the first person on a.
+func twoReplicas(t *testing.T, open func() *sqldb.DB) (g *connectortest.Google, a, b *replica, u user) {
+	t.Helper()
+	g = startGoogle(t)
+	a, b = newReplica(t, open(), g, "a"), newReplica(t, open(), g, "b")
+	return g, a, b, a.signUp(t, 0)
+}
+
 // user is a signed-in user who linked every feature.
 type user struct {
 	identity.User
@@ -182,7 +158,7 @@ type user struct {
 func (r *replica) signUp(t testing.TB, i int) user {
 	t.Helper()
 	ctx := context.Background()
-	email := r.google.people[i]
+	email := r.People[i]
 	u, err := r.users.SignIn(ctx, "sub-"+email, email, "Person", "", nil)
 	if err != nil {
 		t.Fatalf("SignIn: %v", err)
@@ -191,13 +167,8 @@ func (r *replica) signUp(t testing.TB, i int) user {
 	if err != nil {
 		t.Fatalf("CreateSession: %v", err)
 	}
-	tok := r.consent(t, email)
-	if _, err := r.grants.Record(ctx, u.ID, clientID, scopes.Parse(tok.Extra("scope").(string))); err != nil {
-		t.Fatalf("Record: %v", err)
-	}
-	if err := r.tokens.Save(ctx, u.ID, tok); err != nil {
-		t.Fatalf("Save: %v", err)
-	}
+	tok := r.Token(t, email, featureScopes...)
+	r.Keep(t, u.ID, tok)
 	return user{User: u, token: tok, session: sess.ID}
 }
 
@@ -205,8 +176,8 @@ func (r *replica) signUp(t testing.TB, i int) user {
 // client through the replica's door.
 func (r *replica) listCalendars(t testing.TB, userID string) error {
 	t.Helper()
-	ctx := googlehttp.WithPurpose(context.Background(), scopes.PurposeMeetings)
-	svc, err := calendar.NewService(ctx, option.WithEndpoint(r.google.urls.CalendarBase), option.WithHTTPClient(r.door.Client(userID)))
+	ctx := connectortest.Ctx(scopes.PurposeMeetings)
+	svc, err := calendar.NewService(ctx, option.WithEndpoint(r.URLs.CalendarBase), option.WithHTTPClient(r.Door.Client(userID)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -219,7 +190,7 @@ func (r *replica) listCalendars(t testing.TB, userID string) error {
 func (r *replica) entries(t testing.TB, userID string) []audit.Entry {
 	t.Helper()
 	var out []audit.Entry
-	for e, err := range r.trail.Entries(context.Background(), audit.Filter{}) {
+	for e, err := range r.Trail.Entries(context.Background(), audit.Filter{}) {
 		if err != nil {
 			t.Fatalf("Entries: %v", err)
 		}

@@ -12,7 +12,6 @@ import (
 	"github.com/scopetrail/scopetrail/connector/googlehttp"
 	"github.com/scopetrail/scopetrail/connector/revoke"
 	"github.com/scopetrail/scopetrail/connector/tokens"
-	"github.com/scopetrail/scopetrail/scopes"
 	"github.com/scopetrail/scopetrail/scopes/audit"
 	"github.com/scopetrail/scopetrail/scopes/sqldb"
 	"github.com/scopetrail/scopetrail/scopes/sqldb/sqldbtest"
@@ -40,15 +39,28 @@ func (r *replica) pending(t *testing.T) []revoke.Pending {
 	return p
 }
 
+// revokedInOutage starts a Google and a replica on SQLite, signs up the
+// first person, and revokes them while Google's revoke endpoint is down: the
+// Google revocation is left pending.
+func revokedInOutage(t *testing.T) (*replica, user) {
+	t.Helper()
+	g := startGoogle(t)
+	a := newReplica(t, sqldbtest.SQLite(t), g, "a")
+	u := a.signUp(t, 0)
+	a.outage.on.Store(true)
+	if _, err := a.svc.Revoke(context.Background(), u.ID, admin, ""); err != nil {
+		t.Fatalf("Revoke: %v", err)
+	}
+	return a, u
+}
+
 var ignoreTimes = cmpopts.IgnoreFields(revoke.Pending{}, "RevokedAt", "NextAt", "GiveUpAt")
 
 func TestRevokeWhenGoogleFails(t *testing.T) {
 	t.Parallel()
 	backends(t, func(t *testing.T, open func() *sqldb.DB) {
 		ctx := context.Background()
-		g := startGoogle(t)
-		a, b := newReplica(t, open(), g, "a"), newReplica(t, open(), g, "b")
-		u := a.signUp(t, 0)
+		g, a, b, u := twoReplicas(t, open)
 		a.outage.on.Store(true)
 
 		got, err := a.svc.Revoke(ctx, u.ID, admin, "")
@@ -58,15 +70,7 @@ func TestRevokeWhenGoogleFails(t *testing.T) {
 		if got.Google != revoke.GooglePending || got.GoogleError == "" || got.TokensDeleted || got.SessionsEnded != 1 || got.PurgedRows != 5 {
 			t.Errorf("Report = %+v; want Google pending with its error, tokens kept, 1 session ended, 5 rows purged", got)
 		}
-		served := g.requests(u.Email)
-		for name, r := range map[string]*replica{"this replica": a, "another replica": b} {
-			if err := r.listCalendars(t, u.ID); !errors.Is(err, googlehttp.ErrDenied) {
-				t.Errorf("%s listed calendars while the Google revocation is pending: %v, want ErrDenied", name, err)
-			}
-		}
-		if n := g.requests(u.Email); n != served {
-			t.Errorf("the fake served %d requests for the user after the revocation", n-served)
-		}
+		assertCut(t, g, u, map[string]*replica{"this replica": a, "another replica": b})
 		want := []revoke.Pending{{UserID: u.ID, By: admin, Attempts: 1, LastError: got.GoogleError}}
 		if diff := cmp.Diff(want, b.pending(t), ignoreTimes); diff != "" {
 			t.Errorf("pending (-want +got):\n%s", diff)
@@ -74,7 +78,7 @@ func TestRevokeWhenGoogleFails(t *testing.T) {
 
 		a.retry(t, 0) // not due yet
 		a.outage.on.Store(false)
-		a.clock.Advance(time.Minute)
+		a.Clock.Advance(time.Minute)
 		a.retry(t, 1)
 		if p := a.pending(t); len(p) != 0 {
 			t.Errorf("still pending: %+v", p)
@@ -82,7 +86,7 @@ func TestRevokeWhenGoogleFails(t *testing.T) {
 		if _, err := a.tokens.Load(ctx, u.ID); !errors.Is(err, tokens.ErrNotFound) {
 			t.Errorf("token after Google confirmed: %v, want ErrNotFound", err)
 		}
-		if g.honours(t, u.token) {
+		if honours(t, g, u.token) {
 			t.Error("Google still honours the user's refresh token")
 		}
 		wantSteps := []step{
@@ -100,22 +104,16 @@ func TestRevokeWhenGoogleFails(t *testing.T) {
 func TestPendingRevocationGivesUp(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	g := startGoogle(t)
-	a := newReplica(t, sqldbtest.SQLite(t), g, "a")
-	u := a.signUp(t, 0)
-	a.outage.on.Store(true)
-	if _, err := a.svc.Revoke(ctx, u.ID, admin, ""); err != nil {
-		t.Fatalf("Revoke: %v", err)
-	}
+	a, u := revokedInOutage(t)
 	// The backoff doubles from one minute: attempts at 1 and 3 minutes.
 	for i, wait := range []time.Duration{time.Minute, 2 * time.Minute} {
-		a.clock.Advance(wait)
+		a.Clock.Advance(wait)
 		a.retry(t, 0)
-		if p := a.pending(t); len(p) != 1 || p[0].Attempts != i+2 || !p[0].NextAt.Equal(a.clock.Now().Add(2*wait).UTC().Truncate(time.Microsecond)) {
+		if p := a.pending(t); len(p) != 1 || p[0].Attempts != i+2 || !p[0].NextAt.Equal(a.Clock.Now().Add(2*wait).UTC().Truncate(time.Microsecond)) {
 			t.Fatalf("after attempt %d: pending %+v", i+2, p)
 		}
 	}
-	a.clock.Advance(time.Hour)
+	a.Clock.Advance(time.Hour)
 	a.retry(t, 1)
 	if _, err := a.tokens.Load(ctx, u.ID); !errors.Is(err, tokens.ErrNotFound) {
 		t.Errorf("token after giving up: %v, want ErrNotFound", err)
@@ -134,29 +132,17 @@ func TestPendingRevocationGivesUp(t *testing.T) {
 func TestPendingRevocationSupersededByNewConsent(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	g := startGoogle(t)
-	a := newReplica(t, sqldbtest.SQLite(t), g, "a")
-	u := a.signUp(t, 0)
-	a.outage.on.Store(true)
-	if _, err := a.svc.Revoke(ctx, u.ID, admin, ""); err != nil {
-		t.Fatalf("Revoke: %v", err)
-	}
+	a, u := revokedInOutage(t)
 	// The user links their account again before Google could be told.
-	tok := a.consent(t, u.Email)
-	if _, err := a.grants.Record(ctx, u.ID, clientID, scopes.Parse(tok.Extra("scope").(string))); err != nil {
-		t.Fatal(err)
-	}
-	if err := a.tokens.Save(ctx, u.ID, tok); err != nil {
-		t.Fatal(err)
-	}
+	a.Keep(t, u.ID, a.Token(t, u.Email, featureScopes...))
 	a.outage.on.Store(false)
-	a.clock.Advance(time.Minute)
+	a.Clock.Advance(time.Minute)
 	a.retry(t, 1)
 	stored, err := a.tokens.Load(ctx, u.ID)
 	if err != nil {
 		t.Fatalf("the retry deleted the new token: %v", err)
 	}
-	if !g.honours(t, stored) {
+	if !honours(t, a.Google, stored) {
 		t.Error("the retry revoked the user's new consent at Google")
 	}
 	if err := a.listCalendars(t, u.ID); err != nil {
@@ -178,8 +164,8 @@ func TestRevokeWithoutGoogle(t *testing.T) {
 	server := newReplica(t, db, g, "server")
 	u := server.signUp(t, 0)
 	// A command-line process that cannot reach Google revokes the user.
-	cli, err := revoke.New(revoke.Options{DB: db, Grants: server.grants, Tokens: server.tokens, Users: server.users,
-		Trail: server.trail, Now: server.clock.Now})
+	cli, err := revoke.New(revoke.Options{DB: db, Grants: server.Grants, Tokens: server.tokens, Users: server.users,
+		Trail: server.Trail, Now: server.Clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -193,9 +179,9 @@ func TestRevokeWithoutGoogle(t *testing.T) {
 	if err := server.listCalendars(t, u.ID); !errors.Is(err, googlehttp.ErrDenied) {
 		t.Errorf("listing calendars: %v, want ErrDenied", err)
 	}
-	server.clock.Advance(time.Minute)
+	server.Clock.Advance(time.Minute)
 	server.retry(t, 1)
-	if g.honours(t, u.token) {
+	if honours(t, g, u.token) {
 		t.Error("the server did not revoke at Google")
 	}
 }

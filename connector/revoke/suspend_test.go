@@ -20,9 +20,7 @@ func TestSuspendAndResume(t *testing.T) {
 	t.Parallel()
 	backends(t, func(t *testing.T, open func() *sqldb.DB) {
 		ctx := context.Background()
-		g := startGoogle(t)
-		a, b := newReplica(t, open(), g, "a"), newReplica(t, open(), g, "b")
-		u := a.signUp(t, 0)
+		g, a, b, u := twoReplicas(t, open)
 
 		if err := a.svc.Suspend(ctx, u.ID, "calendar.readonly", admin); err != nil {
 			t.Fatalf("Suspend: %v", err)
@@ -30,12 +28,12 @@ func TestSuspendAndResume(t *testing.T) {
 		if err := a.svc.Suspend(ctx, u.ID, scopes.CalendarReadonly, admin); err != nil {
 			t.Fatalf("Suspend again: %v", err)
 		}
-		served := g.requests(u.Email)
+		served := requests(g, u.Email)
 		var denied *googlehttp.DeniedError
 		if err := b.listCalendars(t, u.ID); !errors.As(err, &denied) || denied.Reason != "suspended" {
 			t.Errorf("another replica listed calendars with calendar.readonly suspended: %v", err)
 		}
-		if n := g.requests(u.Email); n != served {
+		if n := requests(g, u.Email); n != served {
 			t.Errorf("the fake served %d requests that needed a suspended scope", n-served)
 		}
 		if err := a.svc.Resume(ctx, u.ID, "calendar.readonly", admin); err != nil {

@@ -3,41 +3,23 @@ package grant_test
 import (
 	"context"
 	"errors"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/scopetrail/scopetrail/scopes"
+	"github.com/scopetrail/scopetrail/scopes/clocktest"
 	"github.com/scopetrail/scopetrail/scopes/grant"
 	"github.com/scopetrail/scopetrail/scopes/sqldb"
 	"github.com/scopetrail/scopetrail/scopes/sqldb/sqldbtest"
 )
 
-// clock is a settable test clock.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 var t0 = time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
 
-func newStore(t *testing.T, db *sqldb.DB) (*grant.Store, *clock) {
+func newStore(t *testing.T, db *sqldb.DB) (*grant.Store, *clocktest.Clock) {
 	t.Helper()
-	c := &clock{t: t0}
+	c := clocktest.New(t0)
 	return grant.NewStore(db, c.Now), c
 }
 
@@ -46,7 +28,7 @@ func TestStoreConformance(t *testing.T) {
 	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
 		for _, tc := range []struct {
 			name string
-			run  func(t *testing.T, s *grant.Store, c *clock)
+			run  func(t *testing.T, s *grant.Store, c *clocktest.Clock)
 		}{
 			{"record replaces the granted set", testRecordReplaces},
 			{"status changes", testStatus},
@@ -62,7 +44,7 @@ func TestStoreConformance(t *testing.T) {
 	})
 }
 
-func testRecordReplaces(t *testing.T, s *grant.Store, c *clock) {
+func testRecordReplaces(t *testing.T, s *grant.Store, c *clocktest.Clock) {
 	ctx := context.Background()
 	g, err := s.Record(ctx, "u-record", "client-a", []string{scopes.CalendarReadonly, scopes.UserinfoEmail, scopes.OpenID, scopes.OpenID})
 	if err != nil {
@@ -108,7 +90,7 @@ func testRecordReplaces(t *testing.T, s *grant.Store, c *clock) {
 	}
 }
 
-func testStatus(t *testing.T, s *grant.Store, c *clock) {
+func testStatus(t *testing.T, s *grant.Store, c *clocktest.Clock) {
 	ctx := context.Background()
 	if _, err := s.Record(ctx, "u-status", "c", []string{scopes.DirectoryReadonly}); err != nil {
 		t.Fatalf("Record: %v", err)
@@ -142,7 +124,7 @@ func testStatus(t *testing.T, s *grant.Store, c *clock) {
 	}
 }
 
-func testSuspend(t *testing.T, s *grant.Store, _ *clock) {
+func testSuspend(t *testing.T, s *grant.Store, _ *clocktest.Clock) {
 	ctx := context.Background()
 	const u = "u-suspend"
 	if _, err := s.Record(ctx, u, "c", []string{scopes.CalendarReadonly, scopes.CalendarEventsReadonly}); err != nil {
@@ -180,7 +162,7 @@ func testSuspend(t *testing.T, s *grant.Store, _ *clock) {
 	}
 }
 
-func testNotFound(t *testing.T, s *grant.Store, _ *clock) {
+func testNotFound(t *testing.T, s *grant.Store, _ *clocktest.Clock) {
 	ctx := context.Background()
 	for name, err := range map[string]error{
 		"Get":           func() error { _, err := s.Get(ctx, "nobody"); return err }(),
@@ -198,7 +180,7 @@ func testNotFound(t *testing.T, s *grant.Store, _ *clock) {
 	}
 }
 
-func testList(t *testing.T, s *grant.Store, _ *clock) {
+func testList(t *testing.T, s *grant.Store, _ *clocktest.Clock) {
 	ctx := context.Background()
 	for _, u := range []string{"list-b", "list-a"} {
 		if _, err := s.Record(ctx, u, "c", []string{scopes.DriveReadonly}); err != nil {

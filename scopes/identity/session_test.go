@@ -11,26 +11,17 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/scopetrail/scopetrail/scopes/clocktest"
 	"github.com/scopetrail/scopetrail/scopes/identity"
 	"github.com/scopetrail/scopetrail/scopes/sqldb"
-	"github.com/scopetrail/scopetrail/scopes/sqldb/sqldbtest"
 )
 
 func TestSessions(t *testing.T) {
 	t.Parallel()
-	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
-		t.Parallel()
+	eachStore(t, func(t *testing.T, _ *sqldb.DB, s *identity.Store, clk *clocktest.Clock) {
 		ctx := context.Background()
-		clk := newClock()
-		s := identity.NewStore(db, clk.Now)
-		ada, err := s.SignIn(ctx, "1", "ada@example.com", "Ada", "", nil)
-		if err != nil {
-			t.Fatalf("SignIn: %v", err)
-		}
-		bob, err := s.SignIn(ctx, "2", "bob@example.com", "Bob", "", nil)
-		if err != nil {
-			t.Fatalf("SignIn: %v", err)
-		}
+		ada := signIn(t, s, "1", "ada@example.com", "Ada")
+		bob := signIn(t, s, "2", "bob@example.com", "Bob")
 		create := func(u identity.User, ttl time.Duration) identity.Session {
 			t.Helper()
 			sess, err := s.CreateSession(ctx, u.ID, ttl)
@@ -87,14 +78,9 @@ func TestSessions(t *testing.T) {
 
 func TestSessionIDsAreNotStored(t *testing.T) {
 	t.Parallel()
-	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
-		t.Parallel()
+	eachStore(t, func(t *testing.T, db *sqldb.DB, s *identity.Store, _ *clocktest.Clock) {
 		ctx := context.Background()
-		s := identity.NewStore(db, newClock().Now)
-		u, err := s.SignIn(ctx, "1", "ada@example.com", "Ada", "", nil)
-		if err != nil {
-			t.Fatalf("SignIn: %v", err)
-		}
+		u := signIn(t, s, "1", "ada@example.com", "Ada")
 		sess, err := s.CreateSession(ctx, u.ID, time.Hour)
 		if err != nil {
 			t.Fatalf("CreateSession: %v", err)
@@ -119,14 +105,9 @@ func TestSessionIDsAreNotStored(t *testing.T) {
 
 func TestCreateSessionErrors(t *testing.T) {
 	t.Parallel()
-	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
-		t.Parallel()
+	eachStore(t, func(t *testing.T, _ *sqldb.DB, s *identity.Store, _ *clocktest.Clock) {
 		ctx := context.Background()
-		s := identity.NewStore(db, newClock().Now)
-		u, err := s.SignIn(ctx, "1", "ada@example.com", "Ada", "", nil)
-		if err != nil {
-			t.Fatalf("SignIn: %v", err)
-		}
+		u := signIn(t, s, "1", "ada@example.com", "Ada")
 		if _, err := s.CreateSession(ctx, u.ID, 0); err == nil {
 			t.Error("CreateSession with zero lifetime succeeded")
 		}

@@ -11,33 +11,14 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/scopetrail/scopetrail/scopes/clocktest"
 	"github.com/scopetrail/scopetrail/scopes/identity"
 	"github.com/scopetrail/scopetrail/scopes/sqldb"
 	"github.com/scopetrail/scopetrail/scopes/sqldb/sqldbtest"
 )
 
-// clock is a settable test clock.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newClock() *clock { return &clock{now: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
-// signIn is one step of a sign-in scenario.
-type signIn struct {
+// signInStep is one step of a sign-in scenario.
+type signInStep struct {
 	sub, email, name string
 	admins           []string
 	setRole          identity.Role // applied after the sign-in when not empty
@@ -49,36 +30,36 @@ func TestSignIn(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
 		name  string
-		steps []signIn
+		steps []signInStep
 	}{
-		{"first user is admin without admin emails", []signIn{
+		{"first user is admin without admin emails", []signInStep{
 			{sub: "1", email: "ada@example.com", wantRole: identity.RoleAdmin},
 			{sub: "2", email: "bob@example.com", wantRole: identity.RoleMember},
 		}},
-		{"admin emails decide, first user is not special", []signIn{
+		{"admin emails decide, first user is not special", []signInStep{
 			{sub: "1", email: "ada@example.com", admins: []string{"bob@example.com"}, wantRole: identity.RoleMember},
 			{sub: "2", email: "bob@example.com", admins: []string{"bob@example.com"}, wantRole: identity.RoleAdmin},
 		}},
-		{"first user claim is not reused later", []signIn{
+		{"first user claim is not reused later", []signInStep{
 			{sub: "1", email: "ada@example.com", admins: []string{"bob@example.com"}, wantRole: identity.RoleMember},
 			{sub: "2", email: "cy@example.com", wantRole: identity.RoleMember},
 		}},
-		{"admin emails match in any case", []signIn{
+		{"admin emails match in any case", []signInStep{
 			{sub: "1", email: " Ada@Example.COM", admins: []string{"ADA@example.com"}, wantRole: identity.RoleAdmin},
 		}},
-		{"existing users keep their role", []signIn{
+		{"existing users keep their role", []signInStep{
 			{sub: "1", email: "ada@example.com", wantRole: identity.RoleAdmin, setRole: identity.RoleReviewer},
 			{sub: "1", email: "ada@example.com", wantRole: identity.RoleReviewer},
 		}},
-		{"admin emails promote existing users", []signIn{
+		{"admin emails promote existing users", []signInStep{
 			{sub: "1", email: "ada@example.com", admins: []string{"bob@example.com"}, wantRole: identity.RoleMember},
 			{sub: "1", email: "ada@example.com", admins: []string{"ada@example.com"}, wantRole: identity.RoleAdmin},
 		}},
-		{"email change follows the subject", []signIn{
+		{"email change follows the subject", []signInStep{
 			{sub: "1", email: "ada@example.com", wantRole: identity.RoleAdmin},
 			{sub: "1", email: "ada.lovelace@example.com", wantRole: identity.RoleAdmin},
 		}},
-		{"email of another Google account", []signIn{
+		{"email of another Google account", []signInStep{
 			{sub: "1", email: "ada@example.com", wantRole: identity.RoleAdmin},
 			{sub: "2", email: "ada@example.com", wantErr: identity.ErrSubjectMismatch},
 		}},
@@ -88,7 +69,7 @@ func TestSignIn(t *testing.T) {
 			t.Parallel()
 			sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
 				ctx := context.Background()
-				clk := newClock()
+				clk := clocktest.New(t0)
 				s := identity.NewStore(db, clk.Now)
 				ids := map[string]string{} // sub → user id
 				for i, st := range tc.steps {
@@ -131,15 +112,10 @@ func TestSignIn(t *testing.T) {
 
 func TestUsers(t *testing.T) {
 	t.Parallel()
-	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
-		t.Parallel()
+	eachStore(t, func(t *testing.T, _ *sqldb.DB, s *identity.Store, clk *clocktest.Clock) {
 		ctx := context.Background()
-		clk := newClock()
-		s := identity.NewStore(db, clk.Now)
 		for i, email := range []string{"cy@example.com", "Ada@example.com", "bob@example.com"} {
-			if _, err := s.SignIn(ctx, fmt.Sprint(i), email, "Name "+email, "", nil); err != nil {
-				t.Fatalf("SignIn %s: %v", email, err)
-			}
+			signIn(t, s, fmt.Sprint(i), email, "Name "+email)
 		}
 		users, err := s.Users(ctx)
 		if err != nil {
@@ -172,14 +148,9 @@ func TestUsers(t *testing.T) {
 
 func TestSetRole(t *testing.T) {
 	t.Parallel()
-	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
-		t.Parallel()
+	eachStore(t, func(t *testing.T, _ *sqldb.DB, s *identity.Store, _ *clocktest.Clock) {
 		ctx := context.Background()
-		s := identity.NewStore(db, newClock().Now)
-		u, err := s.SignIn(ctx, "1", "ada@example.com", "Ada", "", nil)
-		if err != nil {
-			t.Fatalf("SignIn: %v", err)
-		}
+		u := signIn(t, s, "1", "ada@example.com", "Ada")
 		cases := []struct {
 			id      string
 			role    identity.Role
@@ -209,10 +180,8 @@ func TestSetRole(t *testing.T) {
 
 func TestFirstAdminUnderConcurrency(t *testing.T) {
 	t.Parallel()
-	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
-		t.Parallel()
+	eachStore(t, func(t *testing.T, _ *sqldb.DB, s *identity.Store, _ *clocktest.Clock) {
 		ctx := context.Background()
-		s := identity.NewStore(db, newClock().Now)
 		var wg sync.WaitGroup
 		for i := range 8 {
 			wg.Go(func() {

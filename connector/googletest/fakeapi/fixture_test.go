@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +16,7 @@ import (
 	"github.com/scopetrail/scopetrail/connector/googletest/fakeapi"
 	"github.com/scopetrail/scopetrail/connector/googletest/workspace"
 	"github.com/scopetrail/scopetrail/scopes"
+	"github.com/scopetrail/scopetrail/scopes/clocktest"
 )
 
 // Headers through which the test server learns the caller; the real server
@@ -36,31 +36,11 @@ const (
 // t0 is the test clock's starting time.
 var t0 = time.Date(2025, 3, 10, 12, 0, 0, 0, time.UTC)
 
-// clock is a settable test clock.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-// Now returns the current test time.
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-// Advance moves the clock forward by d.
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 // fixture is a test workspace served by the fake APIs.
 type fixture struct {
 	ws    *workspace.Workspace
 	api   *fakeapi.API
-	clock *clock
+	clock *clocktest.Clock
 	url   string
 }
 
@@ -82,7 +62,7 @@ func newFixture(t testing.TB, ws *workspace.Workspace) *fixture {
 	if ws == nil {
 		ws = testWorkspace()
 	}
-	clk := &clock{now: t0}
+	clk := clocktest.New(t0)
 	api := fakeapi.New(ws, fakeapi.Options{Now: clk.Now})
 	srv := httptest.NewServer(withCaller(api.Handler()))
 	t.Cleanup(func() {
