@@ -31,7 +31,7 @@ func (r *Runner) EnqueueDirectorySync(ctx context.Context, userID string) error 
 }
 
 // EnqueueCalendarSync enqueues a sync of userID's calendars, unless one is
-// already waiting or running. It returns ErrNotWired when
+// already waiting; when one is running, another is queued to follow it. It returns ErrNotWired when
 // Workers.SyncCalendars is nil.
 func (r *Runner) EnqueueCalendarSync(ctx context.Context, userID string) error {
 	return r.enqueue(ctx, r.workers.SyncCalendars != nil, calendarSyncArgs{UserID: userID}, userID)
@@ -70,10 +70,38 @@ func (r *Runner) enqueue(ctx context.Context, wired bool, args river.JobArgs, id
 			return fmt.Errorf("jobs: enqueueing %s: %w", args.Kind(), errNoUser)
 		}
 	}
-	if _, err := r.client.Insert(ctx, args, insertOpts(args)); err != nil {
+	res, err := r.client.Insert(ctx, args, insertOpts(args))
+	if err != nil {
 		return fmt.Errorf("jobs: enqueueing %s: %w", args.Kind(), err)
 	}
+	if !res.UniqueSkippedAsDuplicate || res.Job.State != rivertype.JobStateRunning {
+		return nil
+	}
+	next, ok := followUp(args)
+	if !ok {
+		return nil
+	}
+	if _, err := r.client.Insert(ctx, next, insertOpts(next)); err != nil {
+		return fmt.Errorf("jobs: enqueueing a follow-up %s: %w", args.Kind(), err)
+	}
 	return nil
+}
+
+// followUp returns the follow-up of a sync job, to queue when an equal sync
+// is running; other jobs have none.
+func followUp(args river.JobArgs) (river.JobArgs, bool) {
+	switch a := args.(type) {
+	case directorySyncArgs:
+		a.FollowUp = true
+		return a, true
+	case calendarSyncArgs:
+		a.FollowUp = true
+		return a, true
+	case recordingsSyncArgs:
+		a.FollowUp = true
+		return a, true
+	}
+	return nil, false
 }
 
 // insertOpts are the options of a job: its queue and its uniqueness.

@@ -92,6 +92,10 @@ type Info struct {
 // makes the job unique per kind and user.
 type userArgs struct {
 	UserID string `json:"user_id" river:"unique"`
+	// FollowUp marks a sync queued while an equal one was running: that one
+	// may have read its inputs (the linked calendars, say) before the change
+	// that asked for a sync, so this one runs after it.
+	FollowUp bool `json:"follow_up,omitempty" river:"unique"`
 }
 
 // recordingArgs are the arguments of a per-recording job.
