@@ -3,9 +3,7 @@ package web
 import (
 	"context"
 	"crypto/ed25519"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
@@ -101,16 +99,9 @@ func fillTrail(t *testing.T, trail *audit.Trail, n int) {
 func newReviewHarness(t *testing.T, log AuditLog, rep PrivilegeReport) *harness {
 	t.Helper()
 	h := newHarness(t)
-	cfg := Config{AuthURL: fakeAuthURL, SessionKeys: testSessionKeys(1), AllowedDomains: []string{"example.com"},
-		Logger: slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}
-	srv, err := New(cfg, Deps{Sessions: h.ident, Users: h.ident, Auth: h.auth, Grants: h.grants, Tokens: h.tokens,
-		DB: h.db, Audit: log, Report: rep})
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
-	h.ts.Close()
-	h.ts = httptest.NewServer(srv)
-	t.Cleanup(h.ts.Close)
+	deps := h.deps()
+	deps.Audit, deps.Report = log, rep
+	h.serve(h.config(), deps)
 	return h
 }
 

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
@@ -124,18 +123,14 @@ func newCalendarsHarness(t *testing.T, withRecordings bool) (*harness, *fakeCale
 	t.Helper()
 	h := newHarness(t)
 	f := newFakeCalendars()
-	deps := Deps{Sessions: h.ident, Users: h.ident, Auth: h.auth, Grants: h.grants, Tokens: h.tokens, DB: h.db,
-		Calendars: f, Meetings: f, CalendarSyncs: f}
+	deps := h.deps()
+	deps.Calendars, deps.Meetings, deps.CalendarSyncs = f, f, f
 	if withRecordings {
 		deps.RecordingStatus = f
 	}
-	srv, err := New(Config{AuthURL: fakeAuthURL, SessionKeys: testSessionKeys(1), AllowedDomains: []string{"example.com"},
-		Logger: slog.New(slog.NewTextHandler(h.logs, nil))}, deps)
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
-	h.ts = httptest.NewServer(srv)
-	t.Cleanup(h.ts.Close)
+	cfg := h.config()
+	cfg.Logger = slog.New(slog.NewTextHandler(h.logs, nil))
+	h.serve(cfg, deps)
 	return h, f
 }
 

@@ -2,9 +2,7 @@ package web
 
 import (
 	"context"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
@@ -87,16 +85,9 @@ func newDirectoryHarness(t *testing.T) *directoryHarness {
 	t.Helper()
 	h := newHarness(t)
 	d := &directoryHarness{harness: h, dir: &fakeDirectory{}, syncs: &fakeDirectorySyncs{}, invites: newFakeInvitations()}
-	cfg := Config{AuthURL: fakeAuthURL, SessionKeys: testSessionKeys(1), AllowedDomains: []string{"example.com"},
-		Logger: slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}
-	srv, err := New(cfg, Deps{Sessions: h.ident, Users: h.ident, Auth: h.auth, Grants: h.grants, Tokens: h.tokens, DB: h.db,
-		Directory: d.dir, DirectorySyncs: d.syncs, Invitations: d.invites})
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
-	h.ts.Close()
-	h.ts = httptest.NewServer(srv)
-	t.Cleanup(h.ts.Close)
+	deps := h.deps()
+	deps.Directory, deps.DirectorySyncs, deps.Invitations = d.dir, d.syncs, d.invites
+	h.serve(h.config(), deps)
 	return d
 }
 

@@ -77,21 +77,11 @@ func newHarness(t *testing.T, edit ...func(*Config)) *harness {
 	for _, u := range []identity.User{alice, bob, rita} {
 		h.ident.put(u)
 	}
-	cfg := Config{
-		AuthURL:        fakeAuthURL,
-		SessionKeys:    testSessionKeys(1),
-		AllowedDomains: []string{"example.com"},
-		Logger:         slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-	}
+	cfg := h.config()
 	for _, e := range edit {
 		e(&cfg)
 	}
-	srv, err := New(cfg, Deps{Sessions: h.ident, Users: h.ident, Auth: h.auth, Grants: h.grants, Tokens: h.tokens, DB: h.db})
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
-	h.ts = httptest.NewServer(srv)
-	t.Cleanup(h.ts.Close)
+	h.serve(cfg, h.deps())
 	jar, err := cookiejarNew()
 	if err != nil {
 		t.Fatal(err)
@@ -101,6 +91,37 @@ func newHarness(t *testing.T, edit ...func(*Config)) *harness {
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 	return h
+}
+
+// config is the Config newHarness starts its server with: debug logs go
+// to h.logs.
+func (h *harness) config() Config {
+	return Config{
+		AuthURL:        fakeAuthURL,
+		SessionKeys:    testSessionKeys(1),
+		AllowedDomains: []string{"example.com"},
+		Logger:         slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+	}
+}
+
+// deps is the harness's fakes as Deps, for a test to add to.
+func (h *harness) deps() Deps {
+	return Deps{Sessions: h.ident, Users: h.ident, Auth: h.auth, Grants: h.grants, Tokens: h.tokens, DB: h.db}
+}
+
+// serve (re)starts the harness's server with cfg and deps, closing the one
+// it replaces.
+func (h *harness) serve(cfg Config, deps Deps) {
+	h.t.Helper()
+	srv, err := New(cfg, deps)
+	if err != nil {
+		h.t.Fatalf("New: %v", err)
+	}
+	if h.ts != nil {
+		h.ts.Close()
+	}
+	h.ts = httptest.NewServer(srv)
+	h.t.Cleanup(h.ts.Close)
 }
 
 // cookiejarNew returns an empty cookie jar: a fresh browser.

@@ -3,9 +3,7 @@ package web
 import (
 	"context"
 	"errors"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -37,15 +35,9 @@ func (f *fakeJobs) Recent(_ context.Context, limit int) ([]jobs.Info, error) {
 func newJobsHarness(t *testing.T, fj *fakeJobs) *harness {
 	t.Helper()
 	h := newHarness(t)
-	cfg := Config{AuthURL: fakeAuthURL, SessionKeys: testSessionKeys(1), AllowedDomains: []string{"example.com"},
-		Logger: slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}
-	srv, err := New(cfg, Deps{Sessions: h.ident, Users: h.ident, Auth: h.auth, Grants: h.grants, Tokens: h.tokens, DB: h.db, Jobs: fj})
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
-	h.ts.Close()
-	h.ts = httptest.NewServer(srv)
-	t.Cleanup(h.ts.Close)
+	deps := h.deps()
+	deps.Jobs = fj
+	h.serve(h.config(), deps)
 	return h
 }
 

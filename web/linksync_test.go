@@ -5,7 +5,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
@@ -55,14 +54,11 @@ func newLinkSyncsHarness(t *testing.T) (*harness, *fakeLinkSyncs) {
 	t.Helper()
 	h := newHarness(t)
 	f := &fakeLinkSyncs{}
-	srv, err := New(Config{AuthURL: fakeAuthURL, SessionKeys: testSessionKeys(1), AllowedDomains: []string{"example.com"},
-		Logger: slog.New(slog.NewTextHandler(h.logs, nil))},
-		Deps{Sessions: h.ident, Users: h.ident, Auth: h.auth, Grants: h.grants, Tokens: h.tokens, DB: h.db, LinkSyncs: f})
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
-	h.ts = httptest.NewServer(srv)
-	t.Cleanup(h.ts.Close)
+	cfg := h.config()
+	cfg.Logger = slog.New(slog.NewTextHandler(h.logs, nil))
+	deps := h.deps()
+	deps.LinkSyncs = f
+	h.serve(cfg, deps)
 	return h, f
 }
 

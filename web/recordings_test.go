@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -93,14 +92,11 @@ func newRecordingsHarness(t *testing.T) (*harness, *fakeRecordings) {
 		files:       map[string][]recordings.Recording{bob.ID: {bobRecording, bobTranscript, bobFailed, bobPartial}},
 		transcripts: map[string]string{"1doc": "[00:00:01] Ada: <script>alert(1)</script> & welcome"},
 	}
-	deps := Deps{Sessions: h.ident, Users: h.ident, Auth: h.auth, Grants: h.grants, Tokens: h.tokens, DB: h.db, Recordings: f}
-	srv, err := New(Config{AuthURL: fakeAuthURL, SessionKeys: testSessionKeys(1), AllowedDomains: []string{"example.com"},
-		Logger: slog.New(slog.NewTextHandler(h.logs, nil))}, deps)
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
-	h.ts = httptest.NewServer(srv)
-	t.Cleanup(h.ts.Close)
+	deps := h.deps()
+	deps.Recordings = f
+	cfg := h.config()
+	cfg.Logger = slog.New(slog.NewTextHandler(h.logs, nil))
+	h.serve(cfg, deps)
 	return h, f
 }
 

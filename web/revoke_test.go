@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
@@ -82,15 +81,11 @@ func newRevokeHarness(t *testing.T, google revoke.GoogleResult) (*harness, *fake
 	t.Helper()
 	h := newHarness(t)
 	f := &fakeRevocations{ident: h.ident, google: google}
-	srv, err := New(Config{AuthURL: fakeAuthURL, SessionKeys: testSessionKeys(1), AllowedDomains: []string{"example.com"},
-		Logger: slog.New(slog.NewTextHandler(h.logs, nil))},
-		Deps{Sessions: h.ident, Users: h.ident, Auth: h.auth, Grants: h.grants, Tokens: h.tokens, DB: h.db, Revocations: f})
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
-	h.ts.Close()
-	h.ts = httptest.NewServer(srv)
-	t.Cleanup(h.ts.Close)
+	cfg := h.config()
+	cfg.Logger = slog.New(slog.NewTextHandler(h.logs, nil))
+	deps := h.deps()
+	deps.Revocations = f
+	h.serve(cfg, deps)
 	return h, f
 }
 

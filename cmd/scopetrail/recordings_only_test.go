@@ -42,20 +42,7 @@ func testRecordingsWithoutCalendars(t *testing.T, databaseURL string) {
 	})
 	b.consent(b.postForm(dash, "/link/recordings", nil), scopes.DriveReadonly)
 
-	var list *page
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		list = b.do(http.MethodGet, a.base+"/recordings", nil)
-		rows := list.elements("a", "class", "name")
-		busy := strings.Contains(list.body, ">found<") || strings.Contains(list.body, ">downloading<")
-		if len(rows) > 0 && !busy {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no recordings discovered after 30s:\n%s\nlogs:\n%s", list.body, a.stderr)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
+	list := waitForRecordings(t, a, b, "no recordings discovered")
 	if strings.Contains(list.body, ">failed<") {
 		t.Errorf("a file failed:\n%s", list.body)
 	}

@@ -33,20 +33,7 @@ func TestRecordingsEndToEnd(t *testing.T) {
 	b.postForm(cals, "/calendars", url.Values{"calendar": ids})
 
 	// Wait until every file is transcribed or queued without a transcript.
-	var list *page
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		list = b.do(http.MethodGet, a.base+"/recordings", nil)
-		rows := list.elements("a", "class", "name")
-		busy := strings.Contains(list.body, ">found<") || strings.Contains(list.body, ">downloading<")
-		if len(rows) > 0 && !busy {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("recordings not done after 30s:\n%s\nlogs:\n%s", list.body, a.stderr)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
+	list := waitForRecordings(t, a, b, "recordings not done")
 	if strings.Contains(list.body, ">failed<") {
 		t.Errorf("a file failed:\n%s", list.body)
 	}
@@ -87,5 +74,25 @@ func TestRecordingsDefaults(t *testing.T) {
 	}
 	if cfg.Recordings.SpoolDir != "./data/spool" {
 		t.Errorf("RECORDINGS_SPOOL_DIR defaults to %q", cfg.Recordings.SpoolDir)
+	}
+}
+
+// waitForRecordings polls /recordings until it lists files and none is
+// still found or downloading, and returns that page; after 30 seconds it
+// fails the test with "<failure> after 30s".
+func waitForRecordings(t *testing.T, a *app, b *browser, failure string) *page {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		list := b.do(http.MethodGet, a.base+"/recordings", nil)
+		rows := list.elements("a", "class", "name")
+		busy := strings.Contains(list.body, ">found<") || strings.Contains(list.body, ">downloading<")
+		if len(rows) > 0 && !busy {
+			return list
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s after 30s:\n%s\nlogs:\n%s", failure, list.body, a.stderr)
+		}
+		time.Sleep(200 * time.Millisecond)
 	}
 }

@@ -4,11 +4,16 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/scopetrail/scopetrail/scopes/grant"
 	"github.com/scopetrail/scopetrail/scopes/sqldb"
 )
+
+// deleteChunk bounds the ids one DELETE names, to stay far below both
+// engines' limits on bound parameters.
+const deleteChunk = 200
 
 // syncState is what the last sync of a linked calendar left.
 type syncState struct {
@@ -80,10 +85,16 @@ func (s *Store) apply(ctx context.Context, userID, calendarID string, c changes)
 			if err != nil {
 				return err
 			}
-			for _, id := range gone {
-				if err := del("DELETE FROM meetings WHERE user_id = ? AND id = ?", userID, id); err != nil {
+			for len(gone) > 0 {
+				n := min(len(gone), deleteChunk)
+				args := []any{userID}
+				for _, id := range gone[:n] {
+					args = append(args, id)
+				}
+				if err := del("DELETE FROM meetings WHERE user_id = ? AND id IN (?"+strings.Repeat(", ?", n-1)+")", args...); err != nil {
 					return err
 				}
+				gone = gone[n:]
 			}
 		}
 		for _, id := range c.cancelled {

@@ -191,11 +191,17 @@ func (s *store) apply(ctx context.Context, userID string, from syncState, c chan
 		if err := upsert(ctx, tx, userID, from.generation, c.put); err != nil {
 			return err
 		}
-		for _, rn := range c.removed {
-			if _, err := tx.Exec(ctx, "DELETE FROM directory_people WHERE owner_id = ? AND generation = ? AND resource_name = ?",
-				userID, from.generation, rn); err != nil {
+		for removed := c.removed; len(removed) > 0; {
+			n := min(len(removed), insertChunk)
+			args := []any{userID, from.generation}
+			for _, rn := range removed[:n] {
+				args = append(args, rn)
+			}
+			if _, err := tx.Exec(ctx, "DELETE FROM directory_people WHERE owner_id = ? AND generation = ? AND resource_name IN (?"+
+				strings.Repeat(", ?", n-1)+")", args...); err != nil {
 				return err
 			}
+			removed = removed[n:]
 		}
 		if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM directory_people WHERE owner_id = ? AND generation = ?",
 			userID, from.generation).Scan(&count); err != nil {

@@ -68,9 +68,10 @@ func (s *Server) consent(w http.ResponseWriter, r *http.Request) {
 		renderError(w, invalidRequestPage("The consent form could not be read.", nil))
 		return
 	}
+	id := r.PostForm.Get("request")
 	s.mu.Lock()
-	req, ok := s.pending[r.PostForm.Get("request")]
-	delete(s.pending, r.PostForm.Get("request"))
+	req, ok := s.pending[id]
+	delete(s.pending, id)
 	s.mu.Unlock()
 	if !ok || !s.now().Before(req.expires) {
 		renderError(w, invalidRequestPage("This sign-in request has expired or was already answered. Go back to the app and try again.", nil))

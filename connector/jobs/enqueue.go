@@ -24,22 +24,23 @@ var pendingUnique = river.UniqueOpts{
 var errNoUser = errors.New("jobs: empty user or recording id")
 
 // EnqueueDirectorySync enqueues a sync of the directory copy userID sees,
-// unless one is already waiting or running. It returns ErrNotWired when
-// Workers.SyncDirectory is nil.
+// unless one is already waiting; when one is running, another is queued to
+// follow it. It returns ErrNotWired when Workers.SyncDirectory is nil.
 func (r *Runner) EnqueueDirectorySync(ctx context.Context, userID string) error {
 	return r.enqueue(ctx, r.workers.SyncDirectory != nil, directorySyncArgs{UserID: userID}, userID)
 }
 
 // EnqueueCalendarSync enqueues a sync of userID's calendars, unless one is
-// already waiting; when one is running, another is queued to follow it. It returns ErrNotWired when
-// Workers.SyncCalendars is nil.
+// already waiting; when one is running, another is queued to follow it. It
+// returns ErrNotWired when Workers.SyncCalendars is nil.
 func (r *Runner) EnqueueCalendarSync(ctx context.Context, userID string) error {
 	return r.enqueue(ctx, r.workers.SyncCalendars != nil, calendarSyncArgs{UserID: userID}, userID)
 }
 
 // EnqueueRecordingsSync enqueues a discovery of userID's Meet recordings
-// and transcripts, unless one is already waiting or running. It returns
-// ErrNotWired when Workers.SyncRecordings is nil.
+// and transcripts, unless one is already waiting; when one is running,
+// another is queued to follow it. It returns ErrNotWired when
+// Workers.SyncRecordings is nil.
 func (r *Runner) EnqueueRecordingsSync(ctx context.Context, userID string) error {
 	return r.enqueue(ctx, r.workers.SyncRecordings != nil, recordingsSyncArgs{UserID: userID}, userID)
 }

@@ -109,11 +109,11 @@ func (s *Service) retry(ctx context.Context, p Pending, now time.Time) (bool, er
 	if gerr == nil {
 		return true, s.deleteTokens(ctx, p.UserID)
 	}
+	attempts := p.Attempts + 1
 	if !now.Before(p.GiveUpAt) {
 		return true, errors.Join(s.deleteTokens(ctx, p.UserID),
-			s.abandoned(ctx, p, fmt.Sprintf("gave up after %d attempts; token deleted", p.Attempts+1)))
+			s.abandoned(ctx, p, fmt.Sprintf("gave up after %d attempts; token deleted", attempts)))
 	}
-	attempts := p.Attempts + 1
 	_, err = s.o.DB.Exec(ctx, "UPDATE revocations SET attempts = ?, last_error = ?, next_at = ? WHERE user_id = ?",
 		attempts, truncate(gerr.Error(), maxLastError), now.Add(s.backoff(attempts)).UnixMicro(), p.UserID)
 	return false, err

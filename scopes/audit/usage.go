@@ -1,10 +1,7 @@
 package audit
 
 import (
-	"cmp"
 	"context"
-	"fmt"
-	"slices"
 	"time"
 )
 
@@ -21,28 +18,13 @@ type Usage struct {
 // entries, whatever their outcome) made since a time, sorted by scope, method
 // and user.
 func (t *Trail) Usage(ctx context.Context, since time.Time) ([]Usage, error) {
-	rows, err := t.db.Query(ctx, `SELECT scope, method_name, actor_id, COUNT(*), MAX(time_us) FROM audit_entries
-		WHERE time_us >= ? AND event = ? AND ref_seq = 0 AND scope <> ''
-		GROUP BY scope, method_name, actor_id`, since.UnixMicro(), string(EventActivity))
+	windows, err := t.UsageWindows(ctx, since, since)
 	if err != nil {
-		return nil, fmt.Errorf("counting scope usage: %w", err)
+		return nil, err
 	}
-	defer rows.Close()
 	var out []Usage
-	for rows.Next() {
-		var u Usage
-		var last int64
-		if err := rows.Scan(&u.Scope, &u.Method, &u.UserID, &u.Calls, &last); err != nil {
-			return nil, fmt.Errorf("counting scope usage: %w", err)
-		}
-		u.Last = time.UnixMicro(last).UTC()
-		out = append(out, u)
+	for _, w := range windows {
+		out = append(out, w.Usage)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("counting scope usage: %w", err)
-	}
-	slices.SortFunc(out, func(a, b Usage) int {
-		return cmp.Or(cmp.Compare(a.Scope, b.Scope), cmp.Compare(a.Method, b.Method), cmp.Compare(a.UserID, b.UserID))
-	})
 	return out, nil
 }

@@ -127,9 +127,10 @@ func (a *API) listCalendarList(w http.ResponseWriter, r *http.Request, c Caller)
 		}
 	}
 	const list = "calendarList"
-	cur := cursor{List: list, Bind: bindAllExcept(q, "maxResults")}
+	bind := bindAllExcept(q, "maxResults")
+	cur := cursor{List: list, Bind: bind}
 	if tok := q.Get("pageToken"); tok != "" {
-		if err := a.codec.open(tok, &cur); err != nil || cur.List != list || cur.Bind != bindAllExcept(q, "maxResults") {
+		if err := a.codec.open(tok, &cur); err != nil || cur.List != list || cur.Bind != bind {
 			return invalidParam("pageToken", "Invalid page token.")
 		}
 	} else if st := q.Get("syncToken"); st != "" {

@@ -184,9 +184,10 @@ func (a *API) searchDirectoryPeople(w http.ResponseWriter, r *http.Request, c Ca
 		return badRequest("query is required.")
 	}
 	const list = "people.search"
-	cur := cursor{List: list, Bind: bindAllExcept(q)}
+	bind := bindAllExcept(q)
+	cur := cursor{List: list, Bind: bind}
 	if tok := q.Get("pageToken"); tok != "" {
-		if err := a.codec.open(tok, &cur); err != nil || cur.List != list || cur.Bind != bindAllExcept(q) {
+		if err := a.codec.open(tok, &cur); err != nil || cur.List != list || cur.Bind != bind {
 			return badRequest("Page token is invalid, or the request parameters differ from the call that returned it.")
 		}
 	}
