@@ -42,8 +42,14 @@ var connMessages = []string{
 // (including a body cut short). It is false for nil, for the end of a
 // context, for the door's refusals (googlehttp.ErrDenied,
 // ErrAuditUnavailable, ErrRevoked), for a missing token unless its refresh
-// failed on the connection, and for every other 4xx.
+// failed on the connection, and for every other 4xx. An error that knows
+// whether it is worth another attempt, by a method Retryable() bool in its
+// chain (a transcription engine's answer, say), decides for itself.
 func Retryable(err error) bool {
+	var self interface{ Retryable() bool }
+	if errors.As(err, &self) {
+		return self.Retryable()
+	}
 	switch {
 	case err == nil,
 		errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded),
@@ -115,8 +121,14 @@ func isConnError(err error) bool {
 }
 
 // retryAfter reads the Retry-After header of a Google error, in seconds or
-// as an HTTP date relative to now; ok is false when there is none.
+// as an HTTP date relative to now, or the wait that an error with a method
+// RetryAfter() time.Duration in its chain asks for (a positive one); ok is
+// false when there is none.
 func retryAfter(err error, now time.Time) (time.Duration, bool) {
+	var asks interface{ RetryAfter() time.Duration }
+	if errors.As(err, &asks) && asks.RetryAfter() > 0 {
+		return asks.RetryAfter(), true
+	}
 	var gerr *googleapi.Error
 	if !errors.As(err, &gerr) || gerr.Header == nil {
 		return 0, false

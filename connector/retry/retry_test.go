@@ -230,3 +230,47 @@ func TestDefault(t *testing.T) {
 		t.Errorf("Default = %+v, want %+v", d, want)
 	}
 }
+
+// selfClassified is an error that knows whether it is worth another attempt
+// and how long to wait, as a transcription engine's answer does.
+type selfClassified struct {
+	retry bool
+	after time.Duration
+}
+
+func (e selfClassified) Error() string             { return "engine answered" }
+func (e selfClassified) Retryable() bool           { return e.retry }
+func (e selfClassified) RetryAfter() time.Duration { return e.after }
+
+func TestDoHonoursErrorsThatClassifyThemselves(t *testing.T) {
+	t.Parallel()
+	t.Run("retryable with a wait", func(t *testing.T) {
+		t.Parallel()
+		rec := &recorder{}
+		calls := 0
+		err := retry.Do(context.Background(), policy(3, 0, rec), func(context.Context) error {
+			calls++
+			if calls == 1 {
+				return fmt.Errorf("posting audio: %w", selfClassified{retry: true, after: 7 * time.Second})
+			}
+			return nil
+		})
+		if err != nil || calls != 2 {
+			t.Fatalf("Do = %v after %d calls, want nil after 2", err, calls)
+		}
+		if diff := cmp.Diff([]time.Duration{7 * time.Second}, rec.waits); diff != "" {
+			t.Errorf("waits (-want +got):\n%s", diff)
+		}
+	})
+	t.Run("permanent", func(t *testing.T) {
+		t.Parallel()
+		calls := 0
+		err := retry.Do(context.Background(), policy(3, 0, &recorder{}), func(context.Context) error {
+			calls++
+			return selfClassified{retry: false}
+		})
+		if err == nil || calls != 1 {
+			t.Fatalf("Do = %v after %d calls, want an error after 1", err, calls)
+		}
+	})
+}
