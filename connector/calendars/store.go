@@ -117,10 +117,7 @@ func (s *Store) setLinks(ctx context.Context, userID string, cals []Calendar) er
 		return err
 	}
 	now := s.now().UnixMicro()
-	return s.db.InTx(ctx, func(tx *sqldb.Tx) error {
-		if err := grant.CheckNotRevoked(ctx, tx, userID); err != nil {
-			return err
-		}
+	return grant.WriteFetched(ctx, s.db, userID, func(tx *sqldb.Tx) error {
 		for _, l := range old {
 			if keep[l.ID] {
 				continue

@@ -57,11 +57,8 @@ type changes struct {
 // error wrapping ErrNotFound or grant.ErrRevoked.
 func (s *Store) apply(ctx context.Context, userID, calendarID string, c changes) (stored, removed int, err error) {
 	now := c.at.UnixMicro()
-	err = s.db.InTx(ctx, func(tx *sqldb.Tx) error {
+	err = grant.WriteFetched(ctx, s.db, userID, func(tx *sqldb.Tx) error {
 		stored, removed = 0, 0
-		if err := grant.CheckNotRevoked(ctx, tx, userID); err != nil {
-			return err
-		}
 		res, err := tx.Exec(ctx, `UPDATE calendar_links SET sync_token = ?, synced_at = ?, sync_error = '',
 				full_sync_at = CASE WHEN ? = 1 THEN ? ELSE full_sync_at END
 			WHERE user_id = ? AND calendar_id = ?`, c.token, now, boolInt(c.full), now, userID, calendarID)

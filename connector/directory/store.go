@@ -46,10 +46,7 @@ func (s *store) state(ctx context.Context, userID string) (syncState, error) {
 // beginStaging reserves a new generation for a full sync of a user's copy.
 func (s *store) beginStaging(ctx context.Context, userID string) (int64, error) {
 	var gen int64
-	err := s.db.InTx(ctx, func(tx *sqldb.Tx) error {
-		if err := grant.CheckNotRevoked(ctx, tx, userID); err != nil {
-			return err
-		}
+	err := grant.WriteFetched(ctx, s.db, userID, func(tx *sqldb.Tx) error {
 		if _, err := tx.Exec(ctx, `INSERT INTO directory_syncs (owner_id) VALUES (?) ON CONFLICT (owner_id) DO NOTHING`, userID); err != nil {
 			return err
 		}
@@ -69,10 +66,7 @@ func (s *store) beginStaging(ctx context.Context, userID string) (int64, error) 
 // error wrapping grant.ErrRevoked, writing nothing, once the user's grant is
 // revoked.
 func (s *store) insert(ctx context.Context, userID string, gen int64, people []Person) error {
-	return s.db.InTx(ctx, func(tx *sqldb.Tx) error {
-		if err := grant.CheckNotRevoked(ctx, tx, userID); err != nil {
-			return err
-		}
+	return grant.WriteFetched(ctx, s.db, userID, func(tx *sqldb.Tx) error {
 		return upsert(ctx, tx, userID, gen, people)
 	})
 }
@@ -133,10 +127,7 @@ func (s *store) drop(ctx context.Context, userID string, gen int64) error {
 func (s *store) swap(ctx context.Context, userID string, gen int64, token string) (int64, bool, error) {
 	var count int64
 	swapped := false
-	err := s.db.InTx(ctx, func(tx *sqldb.Tx) error {
-		if err := grant.CheckNotRevoked(ctx, tx, userID); err != nil {
-			return err
-		}
+	err := grant.WriteFetched(ctx, s.db, userID, func(tx *sqldb.Tx) error {
 		var live int64
 		if err := tx.QueryRow(ctx, "SELECT generation FROM directory_syncs WHERE owner_id = ?", userID).Scan(&live); err != nil {
 			return err
@@ -176,10 +167,7 @@ type changes struct {
 func (s *store) apply(ctx context.Context, userID string, from syncState, c changes, token string) (int64, bool, error) {
 	var count int64
 	applied := false
-	err := s.db.InTx(ctx, func(tx *sqldb.Tx) error {
-		if err := grant.CheckNotRevoked(ctx, tx, userID); err != nil {
-			return err
-		}
+	err := grant.WriteFetched(ctx, s.db, userID, func(tx *sqldb.Tx) error {
 		var cur syncState
 		if err := tx.QueryRow(ctx, "SELECT generation, sync_token FROM directory_syncs WHERE owner_id = ?", userID).
 			Scan(&cur.generation, &cur.token); err != nil {
@@ -222,10 +210,7 @@ func (s *store) apply(ctx context.Context, userID string, from syncState, c chan
 // recorded for a user whose grant is revoked: the error wraps
 // grant.ErrRevoked.
 func (s *store) fail(ctx context.Context, userID, reason string) error {
-	err := s.db.InTx(ctx, func(tx *sqldb.Tx) error {
-		if err := grant.CheckNotRevoked(ctx, tx, userID); err != nil {
-			return err
-		}
+	err := grant.WriteFetched(ctx, s.db, userID, func(tx *sqldb.Tx) error {
 		_, err := tx.Exec(ctx, `INSERT INTO directory_syncs (owner_id, last_error, last_error_at) VALUES (?, ?, ?)
 			ON CONFLICT (owner_id) DO UPDATE SET last_error = excluded.last_error, last_error_at = excluded.last_error_at`,
 			userID, reason, s.now().UnixMicro())

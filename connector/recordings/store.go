@@ -105,10 +105,7 @@ func (s *store) byMeetings(ctx context.Context, userID string, meetingIDs []stri
 // an error wrapping grant.ErrRevoked.
 func (s *store) upsert(ctx context.Context, r Recording) (changed bool, err error) {
 	now := micro(s.now())
-	err = s.db.InTx(ctx, func(tx *sqldb.Tx) error {
-		if err := grant.CheckNotRevoked(ctx, tx, r.UserID); err != nil {
-			return err
-		}
+	err = grant.WriteFetched(ctx, s.db, r.UserID, func(tx *sqldb.Tx) error {
 		var md5 string
 		var modified int64
 		err := tx.QueryRow(ctx, `SELECT md5, modified_at FROM recordings WHERE user_id = ? AND file_id = ?`,
@@ -145,10 +142,7 @@ func (s *store) upsert(ctx context.Context, r Recording) (changed bool, err erro
 // returns ErrNotFound when the row is gone, purged meanwhile, and
 // grant.ErrRevoked when the member's grant is revoked.
 func (s *store) setState(ctx context.Context, userID, fileID string, st State, reason string, done int64) error {
-	err := s.db.InTx(ctx, func(tx *sqldb.Tx) error {
-		if err := grant.CheckNotRevoked(ctx, tx, userID); err != nil {
-			return err
-		}
+	err := grant.WriteFetched(ctx, s.db, userID, func(tx *sqldb.Tx) error {
 		res, err := tx.Exec(ctx, `UPDATE recordings SET state = ?, reason = ?, bytes_done = ?, updated_at = ?
 			WHERE user_id = ? AND file_id = ?`, st, reason, done, micro(s.now()), userID, fileID)
 		if err != nil {
@@ -169,10 +163,7 @@ func (s *store) setState(ctx context.Context, userID, fileID string, st State, r
 // returns grant.ErrRevoked, storing nothing, when the member's grant is
 // revoked.
 func (s *store) setTranscript(ctx context.Context, userID, fileID string, t Transcript) error {
-	err := s.db.InTx(ctx, func(tx *sqldb.Tx) error {
-		if err := grant.CheckNotRevoked(ctx, tx, userID); err != nil {
-			return err
-		}
+	err := grant.WriteFetched(ctx, s.db, userID, func(tx *sqldb.Tx) error {
 		_, err := tx.Exec(ctx, `UPDATE recordings SET state = ?, reason = '', transcript = ?, transcript_from = ?,
 			updated_at = ? WHERE user_id = ? AND file_id = ?`,
 			StateTranscribed, t.Text, t.FileID, micro(s.now()), userID, fileID)

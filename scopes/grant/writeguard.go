@@ -14,10 +14,10 @@ import (
 // when a sync that started before the revocation tries to write afterwards.
 var ErrRevoked = errors.New("grant: revoked")
 
-// CheckNotRevoked is the guard a data store runs first in the transaction
-// that writes data fetched from Google for userID. It returns an error
-// wrapping ErrRevoked when the user's grant is revoked, so that the caller
-// rolls back and stores nothing.
+// WriteFetched is the one way to store data fetched from Google for userID:
+// it runs fn in a transaction on db that first checks the user's grant, and
+// returns an error wrapping ErrRevoked, storing nothing, when the grant is
+// revoked.
 //
 // It closes the race between a sync and a revocation, which marks the grant
 // revoked before it purges the user's data. On SQLite the transaction holds
@@ -31,7 +31,18 @@ var ErrRevoked = errors.New("grant: revoked")
 // data can only be fetched through a grant, and no grant is ever deleted.
 // A grant that needs reconnecting is not revoked either; its data stays
 // until the user revokes it.
-func CheckNotRevoked(ctx context.Context, tx *sqldb.Tx, userID string) error {
+func WriteFetched(ctx context.Context, db *sqldb.DB, userID string, fn func(*sqldb.Tx) error) error {
+	return db.InTx(ctx, func(tx *sqldb.Tx) error {
+		if err := checkNotRevoked(ctx, tx, userID); err != nil {
+			return err
+		}
+		return fn(tx)
+	})
+}
+
+// checkNotRevoked returns an error wrapping ErrRevoked when the grant of
+// userID is revoked, locking the grant's row until tx ends on PostgreSQL.
+func checkNotRevoked(ctx context.Context, tx *sqldb.Tx, userID string) error {
 	q := "SELECT status FROM grants WHERE user_id = ?"
 	if tx.Dialect() == sqldb.Postgres {
 		q += " FOR SHARE"

@@ -15,9 +15,9 @@ import (
 	"github.com/scopetrail/scopetrail/scopes/sqldb/sqldbtest"
 )
 
-// TestCheckNotRevoked refuses writes for a revoked grant only, on both
+// TestWriteFetched refuses writes for a revoked grant only, on both
 // databases.
-func TestCheckNotRevoked(t *testing.T) {
+func TestWriteFetched(t *testing.T) {
 	t.Parallel()
 	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
 		ctx := context.Background()
@@ -37,18 +37,18 @@ func TestCheckNotRevoked(t *testing.T) {
 			user string
 			want error
 		}{{"u-active", nil}, {"u-reconnect", nil}, {"u-revoked", grant.ErrRevoked}, {"u-never-granted", nil}} {
-			err := db.InTx(ctx, func(tx *sqldb.Tx) error { return grant.CheckNotRevoked(ctx, tx, tc.user) })
+			err := grant.WriteFetched(ctx, db, tc.user, func(*sqldb.Tx) error { return nil })
 			if !errors.Is(err, tc.want) || tc.want == nil && err != nil {
-				t.Errorf("CheckNotRevoked(%s) = %v, want %v", tc.user, err, tc.want)
+				t.Errorf("WriteFetched(%s) = %v, want %v", tc.user, err, tc.want)
 			}
 		}
 	})
 }
 
-// TestCheckNotRevokedHoldsRevocation checks that a revocation waits for a
+// TestWriteFetchedHoldsRevocation checks that a revocation waits for a
 // write that passed the check to commit, so that the purge that follows it
 // removes what was written, on both databases.
-func TestCheckNotRevokedHoldsRevocation(t *testing.T) {
+func TestWriteFetchedHoldsRevocation(t *testing.T) {
 	t.Parallel()
 	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
 		ctx := context.Background()
@@ -62,10 +62,7 @@ func TestCheckNotRevokedHoldsRevocation(t *testing.T) {
 		defer releaseWrite() // Even when the test fails, so that the database can close.
 		wrote := make(chan error, 1)
 		go func() {
-			wrote <- db.InTx(ctx, func(tx *sqldb.Tx) error {
-				if err := grant.CheckNotRevoked(ctx, tx, "u1"); err != nil {
-					return err
-				}
+			wrote <- grant.WriteFetched(ctx, db, "u1", func(*sqldb.Tx) error {
 				close(checked)
 				<-release
 				return nil
@@ -88,9 +85,9 @@ func TestCheckNotRevokedHoldsRevocation(t *testing.T) {
 		if err := <-revoked; err != nil {
 			t.Fatalf("Revoke: %v", err)
 		}
-		err := db.InTx(ctx, func(tx *sqldb.Tx) error { return grant.CheckNotRevoked(ctx, tx, "u1") })
+		err := grant.WriteFetched(ctx, db, "u1", func(*sqldb.Tx) error { return nil })
 		if !errors.Is(err, grant.ErrRevoked) {
-			t.Errorf("CheckNotRevoked after the revocation = %v, want grant.ErrRevoked", err)
+			t.Errorf("WriteFetched after the revocation = %v, want grant.ErrRevoked", err)
 		}
 	})
 }
