@@ -33,11 +33,15 @@ func SQLite(t testing.TB) *sqldb.DB {
 
 // PostgresURL returns a URL for a new, empty schema in the PostgreSQL server
 // named by TEST_POSTGRES_URL, dropped when the test ends. The test is skipped
-// when the variable is not set.
+// when the variable is not set, and fails instead in CI (CI=true), where
+// PostgreSQL must be tested.
 func PostgresURL(t testing.TB) string {
 	t.Helper()
 	base := os.Getenv(PostgresEnv)
-	if base == "" {
+	switch {
+	case base == "" && os.Getenv("CI") == "true":
+		t.Fatalf("%s is not set, and CI=true requires the PostgreSQL tests to run", PostgresEnv)
+	case base == "":
 		t.Skipf("%s is not set", PostgresEnv)
 	}
 	ctx := context.Background()
@@ -71,7 +75,7 @@ func PostgresURL(t testing.TB) string {
 }
 
 // Postgres returns a migrated database in a new PostgreSQL schema. The test is
-// skipped when TEST_POSTGRES_URL is not set.
+// skipped when TEST_POSTGRES_URL is not set, except in CI (see PostgresURL).
 func Postgres(t testing.TB) *sqldb.DB {
 	t.Helper()
 	db, err := sqldb.Open(context.Background(), PostgresURL(t))
