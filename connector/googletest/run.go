@@ -41,7 +41,7 @@ func Run(ctx context.Context, args []string, stdout io.Writer) error {
 	addr := fs.String("addr", defaultAddr, "`host:port` to listen on")
 	file := fs.String("workspace", "", "serve the workspace in this JSON `file`")
 	gen := fs.String("generate", "", "generate the workspace: `people=N,calendars=N,meetings=N,meet=0.5,recordings=0.3,"+
-		"transcripts=0.3,seed=N,recording-size=BYTES,domain=NAME` (default "+defaultGenerate+")")
+		"transcripts=0.3,seed=N,recording-size=BYTES,domain=NAME`; keys not given keep their defaults ("+defaultGenerate+")")
 	clientID := fs.String("client-id", defaultClientID, "OAuth client `id` to register")
 	secret := fs.String("client-secret", defaultClientSecret, "OAuth client `secret`")
 	testingMode := fs.Bool("testing", false, "register the client in Testing status: refresh tokens expire after 7 days")
@@ -93,7 +93,8 @@ func Run(ctx context.Context, args []string, stdout io.Writer) error {
 	return nil
 }
 
-// openWorkspace loads the workspace file, or generates one from a spec.
+// openWorkspace loads the workspace file, or generates one from a spec laid
+// over defaultGenerate.
 func openWorkspace(file, gen string, now time.Time) (*workspace.Workspace, error) {
 	if file != "" && gen != "" {
 		return nil, errors.New("use either --workspace or --generate, not both")
@@ -101,10 +102,12 @@ func openWorkspace(file, gen string, now time.Time) (*workspace.Workspace, error
 	if file != "" {
 		return workspace.LoadFile(file)
 	}
-	if gen == "" {
-		gen = defaultGenerate
+	// The keys given override the defaults; the others keep theirs.
+	spec := defaultGenerate
+	if gen != "" {
+		spec += "," + gen
 	}
-	o, err := parseGenerate(gen, now)
+	o, err := parseGenerate(spec, now)
 	if err != nil {
 		return nil, err
 	}
