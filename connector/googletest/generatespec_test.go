@@ -8,7 +8,7 @@ import (
 )
 
 // TestGenerateKeepsDefaultsForKeysNotGiven checks that a --generate spec
-// overrides only the keys it names: people=300 still gets the default
+// overrides only the keys it names: people=30 still gets the default
 // meetings, Meet links and recordings.
 func TestGenerateKeepsDefaultsForKeysNotGiven(t *testing.T) {
 	t.Parallel()

@@ -44,18 +44,19 @@ var connMessages = []string{
 // ErrAuditUnavailable, ErrRevoked), for a missing token unless its refresh
 // failed on the connection, and for every other 4xx. An error that knows
 // whether it is worth another attempt, by a method Retryable() bool in its
-// chain (a transcription engine's answer, say), decides for itself.
+// chain (a transcription engine's answer, say), decides for itself, unless
+// the context ended.
 func Retryable(err error) bool {
-	var self interface{ Retryable() bool }
-	if errors.As(err, &self) {
-		return self.Retryable()
-	}
 	switch {
 	case err == nil,
 		errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded),
 		errors.Is(err, googlehttp.ErrDenied), errors.Is(err, googlehttp.ErrAuditUnavailable),
 		errors.Is(err, googlehttp.ErrRevoked):
 		return false
+	}
+	var self interface{ Retryable() bool }
+	if errors.As(err, &self) {
+		return self.Retryable()
 	}
 	var gerr *googleapi.Error
 	if errors.As(err, &gerr) {
