@@ -115,6 +115,18 @@ type Transcript struct {
 	// FileID names an imported Meet transcript (a KindTranscript file of
 	// the same member) whose text is the recording's transcript.
 	FileID string
+	// Segments are the transcript's stretches with their times in the
+	// recording, in order; nil when the engine gives none.
+	Segments []Segment
+}
+
+// Segment is a stretch of a transcript and where it lies in the recording.
+type Segment struct {
+	// Start and End are offsets from the recording's start.
+	Start, End time.Duration
+	// Speaker names who speaks, "" when the engine cannot tell.
+	Speaker string
+	Text    string
 }
 
 // Transcriber turns a queued recording into text. Transcribe returns an
