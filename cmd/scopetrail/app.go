@@ -13,6 +13,7 @@ import (
 	"github.com/scopetrail/scopetrail/connector/jobs"
 	"github.com/scopetrail/scopetrail/connector/revoke"
 	"github.com/scopetrail/scopetrail/connector/tokens"
+	"github.com/scopetrail/scopetrail/connector/transcribe"
 	"github.com/scopetrail/scopetrail/scopes"
 	"github.com/scopetrail/scopetrail/scopes/audit"
 	"github.com/scopetrail/scopetrail/scopes/grant"
@@ -44,8 +45,10 @@ type appOptions struct {
 	log    *slog.Logger
 	// bg receives the job runner newApp opens; serve starts and stops it.
 	bg *background
-	// spoolDir receives the downloaded recordings.
-	spoolDir string
+	// spoolDir receives the downloaded recordings; transcribe configures
+	// their transcription.
+	spoolDir   string
+	transcribe transcribe.Config
 	// baseURL is the app's public URL, which invitation links start with;
 	// mail is the SMTP server that sends them.
 	baseURL string
@@ -87,7 +90,7 @@ func newApp(ctx context.Context, o appOptions) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	rec, err := newRecordings(o.db, door, cal.store, grants, o.bases["drive"], o.spoolDir)
+	rec, err := newRecordings(o.db, door, cal.store, grants, o.bases["drive"], o.spoolDir, trail, o.transcribe)
 	if err != nil {
 		return nil, err
 	}

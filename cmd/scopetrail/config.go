@@ -8,6 +8,8 @@ import (
 
 	"github.com/caarlos0/env/v11"
 	"github.com/joho/godotenv"
+
+	"github.com/scopetrail/scopetrail/connector/transcribe"
 )
 
 // Config is the whole configuration, one struct per area. Every variable is
@@ -23,6 +25,8 @@ type Config struct {
 	Mail     MailConfig
 	// Recordings is defined in recordings.go.
 	Recordings RecordingsConfig
+	// Transcribe is defined in package transcribe.
+	Transcribe transcribe.Config
 }
 
 // ServerConfig is where the app listens and how it is reached.

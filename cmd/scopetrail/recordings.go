@@ -9,7 +9,9 @@ import (
 	"github.com/scopetrail/scopetrail/connector/calendars"
 	"github.com/scopetrail/scopetrail/connector/jobs"
 	"github.com/scopetrail/scopetrail/connector/recordings"
+	"github.com/scopetrail/scopetrail/connector/transcribe"
 	"github.com/scopetrail/scopetrail/scopes"
+	"github.com/scopetrail/scopetrail/scopes/audit"
 	"github.com/scopetrail/scopetrail/scopes/grant"
 	"github.com/scopetrail/scopetrail/scopes/sqldb"
 	"github.com/scopetrail/scopetrail/web"
@@ -40,12 +42,18 @@ type recordingsApp struct {
 
 // newRecordings builds the recordings connector on db. Its Google requests
 // leave through door to the Drive API at endpoint ("" for Google's); it
-// reads the member's meetings from meetings and spools to spoolDir.
+// reads the member's meetings from meetings and spools to spoolDir. The
+// engine tc names transcribes recordings without a Meet transcript,
+// audited on trail.
 func newRecordings(db *sqldb.DB, door recordings.Door, meetings recordings.Meetings, grants *grant.Store,
-	endpoint, spoolDir string) (*recordingsApp, error) {
+	endpoint, spoolDir string, trail *audit.Trail, tc transcribe.Config) (*recordingsApp, error) {
 	a := &recordingsApp{grants: grants}
+	engine, err := tc.NewEngine()
+	if err != nil {
+		return nil, err
+	}
 	svc, err := recordings.New(recordings.Options{DB: db, Door: door, DriveURL: endpoint, SpoolDir: spoolDir,
-		Meetings: meetings, Enqueue: a.enqueue})
+		Meetings: meetings, Enqueue: a.enqueue, Engine: engine, Audit: trail, AllowedHost: tc.Allowed})
 	if err != nil {
 		return nil, err // recordings.New names itself
 	}

@@ -200,7 +200,7 @@ func withRevocations(ctx context.Context, stderr io.Writer,
 	bg := &background{dbURL: cfg.Database.URL, log: log}
 	defer bg.stop()
 	if _, err := newApp(ctx, appOptions{db: db, keys: k, oauth: oauth, bases: bases, secure: true, log: log, bg: bg,
-		baseURL: baseURL, mail: cfg.Mail, spoolDir: cfg.Recordings.SpoolDir, revoke: rv}); err != nil {
+		baseURL: baseURL, mail: cfg.Mail, spoolDir: cfg.Recordings.SpoolDir, transcribe: cfg.Transcribe, revoke: rv}); err != nil {
 		return err
 	}
 	return fn(rv.svc, identity.NewStore(db, time.Now), cliActor())

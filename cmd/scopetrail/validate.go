@@ -64,6 +64,10 @@ func (c *Config) validate() (keys, error) {
 		}
 	}
 
+	for _, err := range c.Transcribe.Validate() {
+		p.addf("%s", err)
+	}
+
 	c.Auth.AllowedDomains = trimAll(c.Auth.AllowedDomains)
 	for _, d := range c.Auth.AllowedDomains {
 		if !strings.Contains(d, ".") || strings.ContainsAny(d, "@/: ") {

@@ -45,6 +45,11 @@ var (
 	// ErrExportTooLarge means Drive refused to export a transcript because
 	// it is larger than its 10 MB export limit (exportSizeLimitExceeded).
 	ErrExportTooLarge = errors.New("recordings: transcript too large for Drive's export")
+	// ErrCannotTranscribe means a Transcriber can never transcribe the
+	// recording as it is (no audio track, a damaged file, an engine's
+	// refusal, a host not allowed); the recording ends failed with the
+	// error as its reason.
+	ErrCannotTranscribe = errors.New("recordings: the recording cannot be transcribed")
 	// ErrVerify means a download did not match the size or md5 that Drive
 	// reports for the file.
 	ErrVerify = errors.New("recordings: download does not match Drive's checksum")
@@ -131,7 +136,9 @@ type Segment struct {
 
 // Transcriber turns a queued recording into text. Transcribe returns an
 // error wrapping ErrNoTranscript when it cannot (the recording then stays
-// queued with the error as its reason); other errors are failures to retry.
+// queued with the error as its reason), or wrapping ErrCannotTranscribe when
+// it never will (the recording then fails with the error as its reason);
+// other errors are failures to retry.
 type Transcriber interface {
 	Transcribe(ctx context.Context, rec Recording) (Transcript, error)
 }

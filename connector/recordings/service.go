@@ -36,8 +36,16 @@ type Options struct {
 	// to match files; nil finds files in the Drive folder only, unmatched.
 	Meetings Meetings
 	// Transcriber transcribes queued recordings; nil means the Meet engine,
-	// which takes Meet's own transcript of the meeting.
+	// which takes Meet's own transcript of the meeting, followed by Engine
+	// when it is set.
 	Transcriber Transcriber
+	// Engine, when set and Transcriber is nil, transcribes the recordings
+	// that have no Meet transcript. Each transcription is audited on Audit
+	// (required with Engine), and audio is sent only to a host AllowedHost
+	// accepts (nil accepts none but "local").
+	Engine      Engine
+	Audit       Auditor
+	AllowedHost func(host string) bool
 	// Retry is the policy for each request; the zero value means
 	// retry.Default.
 	Retry retry.Policy
@@ -62,6 +70,9 @@ func New(o Options) (*Service, error) {
 	if o.DB == nil || o.Door == nil || o.SpoolDir == "" {
 		return nil, errors.New("recordings.New: DB, Door and SpoolDir are required")
 	}
+	if o.Engine != nil && o.Audit == nil {
+		return nil, errors.New("recordings.New: an Engine needs an Audit trail")
+	}
 	if o.DriveURL == "" {
 		o.DriveURL = scopes.DefaultBaseURL("drive")
 	}
@@ -78,6 +89,10 @@ func New(o Options) (*Service, error) {
 	s.trans = o.Transcriber
 	if s.trans == nil {
 		s.trans = meetEngine{s}
+	}
+	if o.Transcriber == nil && o.Engine != nil {
+		allowed := func(host string) bool { return host == "local" || o.AllowedHost != nil && o.AllowedHost(host) }
+		s.trans = &engineTranscriber{meet: meetEngine{s}, engine: o.Engine, audit: o.Audit, allowed: allowed}
 	}
 	return s, nil
 }

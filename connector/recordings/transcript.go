@@ -113,8 +113,9 @@ func hasReason(e *googleapi.Error, reason string) bool {
 // Transcribe hands a queued (or downloaded) recording to the Transcriber
 // and stores the transcript, marking the recording transcribed. When the
 // Transcriber has no transcript, the recording stays queued with its reason
-// and Transcribe returns nil; other failures keep it queued and are
-// returned, for the job to retry.
+// and Transcribe returns nil; when it never will, the recording fails with
+// its reason and Transcribe returns nil; other failures keep it queued and
+// are returned, for the job to retry.
 func (s *Service) Transcribe(ctx context.Context, userID, fileID string) error {
 	r, err := s.store.get(ctx, userID, fileID)
 	if err != nil {
@@ -127,6 +128,9 @@ func (s *Service) Transcribe(ctx context.Context, userID, fileID string) error {
 		return nil
 	}
 	t, err := s.trans.Transcribe(ctx, s.withPath(r))
+	if errors.Is(err, ErrCannotTranscribe) {
+		return s.store.setState(ctx, userID, fileID, StateFailed, reasonFor(err), r.Done)
+	}
 	if err != nil {
 		reason := strings.TrimPrefix(err.Error(), ErrNoTranscript.Error()+": ")
 		if serr := s.store.setState(ctx, userID, fileID, StateQueued, reason, r.Done); serr != nil || errors.Is(err, ErrNoTranscript) {

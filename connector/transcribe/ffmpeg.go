@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -43,15 +44,15 @@ func Probe(ctx context.Context, path string) (Media, error) {
 	cmd.Stdout, cmd.Stderr = &out, &tail{max: 4 << 10, buf: &stderr}
 	if err := cmd.Run(); err != nil {
 		if ctx.Err() != nil {
-			return Media{}, ctxError(ctx, "probing "+path)
+			return Media{}, ctxError(ctx, "probing the file")
 		}
 		if errors.Is(err, exec.ErrNotFound) {
 			return Media{}, fmt.Errorf("probing %s: %w (install ffmpeg)", path, err)
 		}
 		if !looks {
-			return Media{}, withDetail(ErrNotMedia, lastLine(stderr.String()))
+			return Media{}, withDetail(ErrNotMedia, toolDetail(stderr.String(), path))
 		}
-		return Media{}, withDetail(ErrCorrupt, lastLine(stderr.String()))
+		return Media{}, withDetail(ErrCorrupt, toolDetail(stderr.String(), path))
 	}
 	var p struct {
 		Streams []struct {
@@ -117,6 +118,7 @@ func sniffMedia(head []byte) bool {
 // s16le PCM, read as it comes through a pipe.
 type Decoder struct {
 	ctx    context.Context
+	path   string
 	cmd    *exec.Cmd
 	out    io.ReadCloser
 	stderr bytes.Buffer
@@ -126,13 +128,8 @@ type Decoder struct {
 // Decode starts ffmpeg on a file. Read the PCM from the Decoder, then call
 // Close, which reports a file that could not be decoded to its end.
 func Decode(ctx context.Context, path string) (*Decoder, error) {
-	return decodeArgs(ctx, "-i", path)
-}
-
-// decodeArgs starts ffmpeg with the given input arguments.
-func decodeArgs(ctx context.Context, input ...string) (*Decoder, error) {
-	d := &Decoder{ctx: ctx}
-	args := append([]string{"-nostdin", "-hide_banner", "-v", "error"}, input...)
+	d := &Decoder{ctx: ctx, path: path}
+	args := []string{"-nostdin", "-hide_banner", "-v", "error", "-i", path}
 	args = append(args, "-map", "0:a:0", "-vn", "-ac", "1", "-ar", strconv.Itoa(SampleRate), "-f", "s16le", "-")
 	d.cmd = exec.CommandContext(ctx, "ffmpeg", args...)
 	d.cmd.Stderr = &tail{max: 4 << 10, buf: &d.stderr}
@@ -170,7 +167,7 @@ func (d *Decoder) Close() error {
 		if err != nil {
 			msg += "\n" + err.Error()
 		}
-		return withDetail(ErrCorrupt, lastLine(msg))
+		return withDetail(ErrCorrupt, toolDetail(msg, d.path))
 	}
 	return nil
 }
@@ -207,6 +204,12 @@ func (t *tail) Write(p []byte) (int, error) {
 		t.buf.Next(over)
 	}
 	return len(p), nil
+}
+
+// toolDetail is the last line a tool wrote about the file at path, with
+// the path shortened to the file's name.
+func toolDetail(out, path string) string {
+	return strings.ReplaceAll(lastLine(out), path, filepath.Base(path))
 }
 
 // lastLine is the last non-empty line of a tool's output, trimmed.

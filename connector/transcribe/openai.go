@@ -86,7 +86,7 @@ func (o *OpenAI) Transcribe(ctx context.Context, path string, progress Progress)
 	}
 	res, err := o.transcribe(ctx, path, m.Duration, progress)
 	if ctx.Err() != nil {
-		return res, ctxError(ctx, "transcribing "+path)
+		return res, ctxError(ctx, "transcribing")
 	}
 	return res, err
 }

@@ -63,7 +63,7 @@ func encodePiece(ctx context.Context, src, dst string, p piece) error {
 		if err != nil {
 			msg += "\n" + err.Error()
 		}
-		return withDetail(ErrCorrupt, lastLine(msg))
+		return withDetail(ErrCorrupt, toolDetail(msg, src))
 	}
 	return nil
 }

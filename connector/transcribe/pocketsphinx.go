@@ -58,7 +58,7 @@ func (p *PocketSphinx) Transcribe(ctx context.Context, path string, progress Pro
 	cerr := dec.Close()
 	switch {
 	case ctx.Err() != nil:
-		return Result{}, ctxError(ctx, "transcribing "+path)
+		return Result{}, ctxError(ctx, "transcribing")
 	case err != nil:
 		return Result{}, err
 	case cerr != nil:
