@@ -97,18 +97,42 @@ func TestEngineTranscribesWhenMeetHasNoTranscript(t *testing.T) {
 	}
 }
 
+// served is a recording processed with an OpenAI-compatible engine whose
+// server transcribes with PocketSphinx.
+type served struct {
+	h   *harness
+	s   *recordings.Service
+	rec recordings.Recording
+	srv *transcribetest.Server
+	e   *transcribe.OpenAI
+}
+
+// processServed processes a recording holding clip, with the server's host
+// in the allow-list when allow is true (else only api.openai.com is).
+func processServed(t *testing.T, clip transcribetest.Clip, tooLarge, allow bool) served {
+	t.Helper()
+	var v served
+	v.srv = transcribetest.NewServer(t, &transcribe.PocketSphinx{}, "k", transcribe.DefaultMaxUpload)
+	v.e = &transcribe.OpenAI{URL: v.srv.URL, Key: "k"}
+	host := "api.openai.com"
+	if allow {
+		host = v.e.Host()
+	}
+	v.h, v.s, v.rec = speakingHarness(t, clip.MP4, tooLarge, v.e, host)
+	if err := v.s.Process(context.Background(), v.h.userID, v.rec.FileID); err != nil {
+		t.Fatalf("Process: %v", err)
+	}
+	return v
+}
+
 // TestMeetTranscriptWins: with an engine configured, a recording whose
 // meeting has Meet's transcript takes it, and no audio goes anywhere.
 func TestMeetTranscriptWins(t *testing.T) {
 	t.Parallel()
 	clip := transcribetest.LibriVox(t)[1]
-	srv := transcribetest.NewServer(t, &transcribe.PocketSphinx{}, "k", transcribe.DefaultMaxUpload)
-	e := &transcribe.OpenAI{URL: srv.URL, Key: "k"}
-	h, s, rec := speakingHarness(t, clip.MP4, false, e, e.Host())
+	v := processServed(t, clip, false, true)
+	h, s, rec, srv := v.h, v.s, v.rec, v.srv
 	ctx := context.Background()
-	if err := s.Process(ctx, h.userID, rec.FileID); err != nil {
-		t.Fatalf("Process: %v", err)
-	}
 	got, _ := s.Recording(ctx, h.userID, rec.FileID)
 	if got.State != recordings.StateTranscribed || got.TranscriptFrom == "" {
 		t.Errorf("recording is %s from %q; want transcribed from Meet's transcript", got.State, got.TranscriptFrom)
@@ -124,13 +148,9 @@ func TestMeetTranscriptWins(t *testing.T) {
 func TestEgressToHostNotAllowedIsRefused(t *testing.T) {
 	t.Parallel()
 	clip := transcribetest.LibriVox(t)[1]
-	srv := transcribetest.NewServer(t, &transcribe.PocketSphinx{}, "k", transcribe.DefaultMaxUpload)
-	e := &transcribe.OpenAI{URL: srv.URL, Key: "k"}
-	h, s, rec := speakingHarness(t, clip.MP4, true, e, "api.openai.com")
+	v := processServed(t, clip, true, false)
+	h, s, rec, srv, e := v.h, v.s, v.rec, v.srv, v.e
 	ctx := context.Background()
-	if err := s.Process(ctx, h.userID, rec.FileID); err != nil {
-		t.Fatalf("Process: %v", err)
-	}
 	got, _ := s.Recording(ctx, h.userID, rec.FileID)
 	if got.State != recordings.StateFailed || !strings.Contains(got.Reason, "TRANSCRIBE_ALLOWED_HOSTS") || !strings.Contains(got.Reason, e.Host()) {
 		t.Errorf("recording is %s (%q); want failed, naming the host and TRANSCRIBE_ALLOWED_HOSTS", got.State, got.Reason)
@@ -151,13 +171,9 @@ func TestEgressToHostNotAllowedIsRefused(t *testing.T) {
 func TestEgressToAllowedHost(t *testing.T) {
 	t.Parallel()
 	clip := transcribetest.LibriVox(t)[3]
-	srv := transcribetest.NewServer(t, &transcribe.PocketSphinx{}, "k", transcribe.DefaultMaxUpload)
-	e := &transcribe.OpenAI{URL: srv.URL, Key: "k"}
-	h, s, rec := speakingHarness(t, clip.MP4, true, e, e.Host())
+	v := processServed(t, clip, true, true)
+	h, s, rec, srv, e := v.h, v.s, v.rec, v.srv, v.e
 	ctx := context.Background()
-	if err := s.Process(ctx, h.userID, rec.FileID); err != nil {
-		t.Fatalf("Process: %v", err)
-	}
 	got, _ := s.Recording(ctx, h.userID, rec.FileID)
 	text, _ := s.Transcript(ctx, h.userID, rec.FileID)
 	if got.State != recordings.StateTranscribed || transcribetest.WER(clip.Reference, text) > 0.6 {

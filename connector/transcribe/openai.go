@@ -75,11 +75,8 @@ func (o *OpenAI) Host() string {
 // Transcribe encodes the file's audio and uploads it, in pieces when it is
 // larger than MaxUpload.
 func (o *OpenAI) Transcribe(ctx context.Context, path string, progress Progress) (Result, error) {
-	if o.Timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, o.Timeout)
-		defer cancel()
-	}
+	ctx, cancel := withTimeout(ctx, o.Timeout)
+	defer cancel()
 	m, err := Probe(ctx, path)
 	if err != nil {
 		return Result{}, err

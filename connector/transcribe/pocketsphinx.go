@@ -41,11 +41,8 @@ func (p *PocketSphinx) Host() string { return "local" }
 
 // Transcribe decodes the file with ffmpeg and transcribes it piece by piece.
 func (p *PocketSphinx) Transcribe(ctx context.Context, path string, progress Progress) (Result, error) {
-	if p.Timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, p.Timeout)
-		defer cancel()
-	}
+	ctx, cancel := withTimeout(ctx, p.Timeout)
+	defer cancel()
 	m, err := Probe(ctx, path)
 	if err != nil {
 		return Result{}, err

@@ -58,6 +58,14 @@ func (r Result) Text() string {
 	return string(b)
 }
 
+// withTimeout bounds ctx by d, when d is positive.
+func withTimeout(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	if d <= 0 {
+		return context.WithCancel(ctx)
+	}
+	return context.WithTimeout(ctx, d)
+}
+
 // Progress is told, as transcription goes, how much of the audio is done
 // out of its total duration.
 type Progress func(done, total time.Duration)
