@@ -122,7 +122,6 @@ type Decoder struct {
 	cmd    *exec.Cmd
 	out    io.ReadCloser
 	stderr bytes.Buffer
-	read   int64
 }
 
 // Decode starts ffmpeg on a file. Read the PCM from the Decoder, then call
@@ -146,13 +145,8 @@ func Decode(ctx context.Context, path string) (*Decoder, error) {
 
 // Read reads decoded PCM.
 func (d *Decoder) Read(p []byte) (int, error) {
-	n, err := d.out.Read(p)
-	d.read += int64(n)
-	return n, err
+	return d.out.Read(p)
 }
-
-// Decoded is the duration of the PCM read so far.
-func (d *Decoder) Decoded() time.Duration { return pcmDuration(d.read) }
 
 // Close stops ffmpeg if it still runs and reports how decoding ended:
 // ErrCorrupt when the file could not be read to its end, ErrTimeout when
