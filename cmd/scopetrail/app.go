@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/scopetrail/scopetrail/connector/googleauth"
+	"github.com/scopetrail/scopetrail/connector/googlehttp"
 	"github.com/scopetrail/scopetrail/connector/jobs"
 	"github.com/scopetrail/scopetrail/connector/revoke"
 	"github.com/scopetrail/scopetrail/scopes"
@@ -23,8 +24,8 @@ type appOptions struct {
 	db    *sqldb.DB
 	keys  keys
 	oauth googleauth.Config
-	// bases maps API names ("people", "calendar", "drive") to base URLs.
-	bases  map[string]string
+	// bases are the Google APIs' base URLs.
+	bases  googlehttp.Bases
 	secure bool
 	log    *slog.Logger
 	// bg owns the job runner; newApp opens it before the services that

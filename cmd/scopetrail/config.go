@@ -8,6 +8,8 @@ import (
 
 	"github.com/caarlos0/env/v11"
 	"github.com/joho/godotenv"
+
+	"github.com/scopetrail/scopetrail/connector/googlehttp"
 )
 
 // Config is the whole configuration, one struct per area. Every variable is
@@ -50,9 +52,8 @@ type GoogleConfig struct {
 	UserinfoURL  string `env:"GOOGLE_USERINFO_URL" envDefault:"https://openidconnect.googleapis.com/v1/userinfo"`
 	Issuer       string `env:"GOOGLE_ISSUER" envDefault:"https://accounts.google.com"`
 	JWKSURL      string `env:"GOOGLE_JWKS_URL" envDefault:"https://www.googleapis.com/oauth2/v3/certs"`
-	PeopleURL    string `env:"GOOGLE_PEOPLE_URL" envDefault:"https://people.googleapis.com/"`
-	CalendarURL  string `env:"GOOGLE_CALENDAR_URL" envDefault:"https://www.googleapis.com/calendar/v3/"`
-	DriveURL     string `env:"GOOGLE_DRIVE_URL" envDefault:"https://www.googleapis.com/drive/v3/"`
+	// APIs are the base URLs of the People, Calendar and Drive APIs.
+	APIs googlehttp.Bases
 }
 
 // AuthConfig decides who may sign in and who is an admin.

@@ -67,12 +67,12 @@ func newFeatures(o appOptions, c *core, runner *jobs.Runner) (*features, error) 
 	cal := &calendarsApp{store: calendars.NewStore(o.db, time.Now)}
 	var err error
 	cal.syncer, err = calendars.NewSyncer(calendars.Options{Store: cal.store, Clients: c.door, Grants: c.grants,
-		Endpoint: o.bases["calendar"]})
+		Endpoint: o.bases.Calendar})
 	if err != nil {
 		return nil, fmt.Errorf("calendars.NewSyncer: %w", err)
 	}
 	dir := &directoryApp{}
-	if dir.syncer, err = directory.New(directory.Options{DB: o.db, Door: c.door, Endpoint: o.bases["people"]}); err != nil {
+	if dir.syncer, err = directory.New(directory.Options{DB: o.db, Door: c.door, Endpoint: o.bases.People}); err != nil {
 		return nil, err // names itself
 	}
 	mailer, err := o.mail.mailer()
@@ -84,7 +84,7 @@ func newFeatures(o appOptions, c *core, runner *jobs.Runner) (*features, error) 
 		return nil, err // names itself
 	}
 	rec := &recordingsApp{}
-	ro := recordings.Options{DB: o.db, Door: c.door, DriveURL: o.bases["drive"], SpoolDir: o.spoolDir, Meetings: cal.store}
+	ro := recordings.Options{DB: o.db, Door: c.door, DriveURL: o.bases.Drive, SpoolDir: o.spoolDir, Meetings: cal.store}
 	if runner == nil {
 		rec.svc, err = recordings.New(ro)
 		return &features{cal: cal, dir: dir, rec: rec}, err // recordings.New names itself

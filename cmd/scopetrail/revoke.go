@@ -39,7 +39,7 @@ const reasonCLI = "revoked from the command line"
 // googleSettings maps the configuration to the OAuth flows' settings, with
 // redirectURL as the callback, and to the API base URLs; serve and the
 // revoke subcommands share it.
-func googleSettings(cfg *Config, redirectURL string) (googleauth.Config, map[string]string) {
+func googleSettings(cfg *Config, redirectURL string) (googleauth.Config, googlehttp.Bases) {
 	return googleauth.Config{
 		ClientID:     cfg.Google.ClientID,
 		ClientSecret: cfg.Google.ClientSecret,
@@ -54,7 +54,7 @@ func googleSettings(cfg *Config, redirectURL string) (googleauth.Config, map[str
 		},
 		AllowedDomains: cfg.Auth.AllowedDomains,
 		AdminEmails:    cfg.Auth.AdminEmails,
-	}, map[string]string{"people": cfg.Google.PeopleURL, "calendar": cfg.Google.CalendarURL, "drive": cfg.Google.DriveURL}
+	}, cfg.Google.APIs
 }
 
 // revocations is the revocation service as newApp wires it. The door is

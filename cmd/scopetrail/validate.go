@@ -55,8 +55,8 @@ func (c *Config) validate() (keys, error) {
 			{"GOOGLE_AUTH_URL", c.Google.AuthURL}, {"GOOGLE_TOKEN_URL", c.Google.TokenURL},
 			{"GOOGLE_REVOKE_URL", c.Google.RevokeURL}, {"GOOGLE_USERINFO_URL", c.Google.UserinfoURL},
 			{"GOOGLE_ISSUER", c.Google.Issuer}, {"GOOGLE_JWKS_URL", c.Google.JWKSURL},
-			{"GOOGLE_PEOPLE_URL", c.Google.PeopleURL}, {"GOOGLE_CALENDAR_URL", c.Google.CalendarURL},
-			{"GOOGLE_DRIVE_URL", c.Google.DriveURL},
+			{"GOOGLE_PEOPLE_URL", c.Google.APIs.People}, {"GOOGLE_CALENDAR_URL", c.Google.APIs.Calendar},
+			{"GOOGLE_DRIVE_URL", c.Google.APIs.Drive},
 		} {
 			if u, err := url.Parse(v.value); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 				p.addf("%s: %q is not an absolute http(s) URL; unset it to use Google's own", v.name, v.value)
