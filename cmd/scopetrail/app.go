@@ -66,11 +66,17 @@ func newApp(ctx context.Context, o appOptions) (http.Handler, error) {
 		SecureCookies:  o.secure,
 		AllowedDomains: o.oauth.AllowedDomains,
 		Logger:         o.log,
-	}, web.Deps{Sessions: c.users, Users: c.users, Auth: c.flow, Grants: c.grants, Tokens: c.tokens, DB: o.db, Jobs: runner,
-		Calendars: f.cal.syncer, Meetings: f.cal.store, CalendarSyncs: f.cal.jobs,
-		Directory: f.dir.syncer, DirectorySyncs: f.dir.jobs, Invitations: f.dir.invites,
-		RecordingStatus: f.rec.svc, Recordings: f.rec.svc, Revocations: revoker, LinkSyncs: f.linkSyncs(),
-		Audit: c.trail, Report: report.Builder{Grants: c.grants, Usage: c.trail, Registry: scopes.All()}})
+	}, web.Deps{
+		Core: web.Core{Sessions: c.users, Users: c.users, Auth: c.flow, Grants: c.grants, Tokens: c.tokens, DB: o.db},
+		Jobs: runner,
+		Calendars: &web.CalendarPages{Calendars: f.cal.syncer, Meetings: f.cal.store, Syncs: f.cal.jobs,
+			Recordings: f.rec.svc},
+		Directory:   &web.DirectoryPages{Directory: f.dir.syncer, Syncs: f.dir.jobs, Invitations: f.dir.invites},
+		Recordings:  &web.RecordingPages{Recordings: f.rec.svc},
+		Review:      &web.ReviewPages{Audit: c.trail, Report: report.Builder{Grants: c.grants, Usage: c.trail, Registry: scopes.All()}},
+		Revocations: revoker,
+		LinkSyncs:   f.linkSyncs(),
+	})
 	if err != nil {
 		return nil, fmt.Errorf("web.New: %w", err)
 	}
