@@ -29,15 +29,7 @@ func TestRevokeCommandsNeedNoRiver(t *testing.T) {
 }
 
 func testRevokeCommandsNeedNoRiver(t *testing.T, databaseURL string) {
-	dir := t.TempDir()
-	for k, v := range map[string]string{
-		"ADDR": "127.0.0.1:0", "BASE_URL": "", "GOOGLE_CLIENT_ID": "", "GOOGLE_CLIENT_SECRET": "",
-		"DATABASE_URL": databaseURL, "DEMO_KEYS_FILE": filepath.Join(dir, "demo-keys.env"), "RECORDINGS_SPOOL_DIR": filepath.Join(dir, "spool"),
-		"SESSION_KEYS": "", "TOKEN_KEYS": "", "AUDIT_SIGNING_KEY": "", "ALLOWED_DOMAINS": "", "ADMIN_EMAILS": "",
-		"LOG_FORMAT": "json", "LOG_LEVEL": "info",
-	} {
-		t.Setenv(k, v)
-	}
+	demoEnv(t, databaseURL)
 	ctx := context.Background()
 	db, err := sqldb.Open(ctx, databaseURL)
 	if err != nil {
