@@ -8,6 +8,7 @@ import (
 
 	"github.com/scopetrail/scopetrail/connector/googleauth"
 	"github.com/scopetrail/scopetrail/connector/googlehttp"
+	"github.com/scopetrail/scopetrail/connector/invite"
 	"github.com/scopetrail/scopetrail/connector/jobs"
 	"github.com/scopetrail/scopetrail/connector/revoke"
 	"github.com/scopetrail/scopetrail/scopes"
@@ -36,7 +37,7 @@ type appOptions struct {
 	// baseURL is the app's public URL, which invitation links start with;
 	// mail is the SMTP server that sends them.
 	baseURL string
-	mail    MailConfig
+	mail    invite.Config
 	// revoke receives the revocation service newApp builds.
 	revoke *revocations
 }

@@ -26,12 +26,6 @@ var (
 	_ web.LinkSyncs       = linkSyncs{}
 )
 
-// RecordingsConfig is where Meet recordings are downloaded.
-type RecordingsConfig struct {
-	// SpoolDir receives the downloaded recordings, one folder per member.
-	SpoolDir string `env:"RECORDINGS_SPOOL_DIR" envDefault:"./data/spool"`
-}
-
 // features are the connectors as the app wires them. Their jobs are nil
 // when built without a job runner, as the revoke commands do.
 type features struct {
@@ -75,7 +69,7 @@ func newFeatures(o appOptions, c *core, runner *jobs.Runner) (*features, error) 
 	if dir.syncer, err = directory.New(directory.Options{DB: o.db, Door: c.door, Endpoint: o.bases.People}); err != nil {
 		return nil, err // names itself
 	}
-	mailer, err := o.mail.mailer()
+	mailer, err := o.mail.Mailer()
 	if err != nil {
 		return nil, err
 	}

@@ -41,17 +41,10 @@ const reasonCLI = "revoked from the command line"
 // revoke subcommands share it.
 func googleSettings(cfg *Config, redirectURL string) (googleauth.Config, googlehttp.Bases) {
 	return googleauth.Config{
-		ClientID:     cfg.Google.ClientID,
-		ClientSecret: cfg.Google.ClientSecret,
-		RedirectURL:  redirectURL,
-		Endpoints: googleauth.Endpoints{
-			AuthURL:     cfg.Google.AuthURL,
-			TokenURL:    cfg.Google.TokenURL,
-			RevokeURL:   cfg.Google.RevokeURL,
-			UserinfoURL: cfg.Google.UserinfoURL,
-			Issuer:      cfg.Google.Issuer,
-			JWKSURL:     cfg.Google.JWKSURL,
-		},
+		ClientID:       cfg.Google.ClientID,
+		ClientSecret:   cfg.Google.ClientSecret,
+		RedirectURL:    redirectURL,
+		Endpoints:      cfg.Google.Endpoints,
 		AllowedDomains: cfg.Auth.AllowedDomains,
 		AdminEmails:    cfg.Auth.AdminEmails,
 	}, cfg.Google.APIs
