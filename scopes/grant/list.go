@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/scopetrail/scopetrail/scopes/sqldb"
 )
 
 // listAll returns every grant, ordered by user id, with three queries
 // whatever the number of users: the grants, then all their scopes, then all
 // the suspensions.
-func listAll(ctx context.Context, q queryer) ([]Grant, error) {
+func listAll(ctx context.Context, q sqldb.Querier) ([]Grant, error) {
 	rows, err := q.Query(ctx, "SELECT user_id, client_id, status, reason, granted_at, updated_at FROM grants")
 	if err != nil {
 		return nil, fmt.Errorf("listing grants: %w", err)
@@ -56,7 +58,7 @@ func listAll(ctx context.Context, q queryer) ([]Grant, error) {
 
 // listScopes adds every granted scope to its grant in byUser. Scopes of a
 // grant recorded after the grants were read are left out.
-func listScopes(ctx context.Context, q queryer, byUser map[string]*Grant) error {
+func listScopes(ctx context.Context, q sqldb.Querier, byUser map[string]*Grant) error {
 	rows, err := q.Query(ctx, "SELECT user_id, scope, client_id, granted_at FROM grant_scopes")
 	if err != nil {
 		return fmt.Errorf("listing granted scopes: %w", err)
@@ -81,7 +83,7 @@ func listScopes(ctx context.Context, q queryer, byUser map[string]*Grant) error 
 }
 
 // listSuspensions adds every suspended scope to its grant in byUser.
-func listSuspensions(ctx context.Context, q queryer, byUser map[string]*Grant) error {
+func listSuspensions(ctx context.Context, q sqldb.Querier, byUser map[string]*Grant) error {
 	rows, err := q.Query(ctx, "SELECT user_id, scope FROM grant_suspensions")
 	if err != nil {
 		return fmt.Errorf("listing suspensions: %w", err)

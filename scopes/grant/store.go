@@ -27,12 +27,6 @@ func NewStore(db *sqldb.DB, now func() time.Time) *Store {
 	return &Store{db: db, now: now}
 }
 
-// queryer is what both *sqldb.DB and *sqldb.Tx offer for reading.
-type queryer interface {
-	Query(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRow(ctx context.Context, query string, args ...any) *sql.Row
-}
-
 // Record stores the scopes of a token response for userID: the granted set
 // is replaced by granted, and the grant becomes active again. Scopes that
 // stay granted keep their first grant time and client. Suspensions stay.
@@ -159,7 +153,7 @@ func (s *Store) Resume(ctx context.Context, userID, scope string) error {
 	return nil
 }
 
-func get(ctx context.Context, q queryer, userID string) (Grant, error) {
+func get(ctx context.Context, q sqldb.Querier, userID string) (Grant, error) {
 	g := Grant{UserID: userID}
 	var granted, updated int64
 	err := q.QueryRow(ctx, "SELECT client_id, status, reason, granted_at, updated_at FROM grants WHERE user_id = ?", userID).
@@ -201,7 +195,7 @@ func get(ctx context.Context, q queryer, userID string) (Grant, error) {
 	return g, nil
 }
 
-func scopeList(ctx context.Context, q queryer, userID string) ([]string, error) {
+func scopeList(ctx context.Context, q sqldb.Querier, userID string) ([]string, error) {
 	out, err := column(ctx, q, "SELECT scope FROM grant_scopes WHERE user_id = ?", userID)
 	if err != nil {
 		return nil, fmt.Errorf("loading scopes: %w", err)
@@ -210,7 +204,7 @@ func scopeList(ctx context.Context, q queryer, userID string) ([]string, error) 
 }
 
 // column runs a query that returns one text column.
-func column(ctx context.Context, q queryer, query string, args ...any) ([]string, error) {
+func column(ctx context.Context, q sqldb.Querier, query string, args ...any) ([]string, error) {
 	rows, err := q.Query(ctx, query, args...)
 	if err != nil {
 		return nil, err
