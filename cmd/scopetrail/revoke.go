@@ -14,7 +14,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/scopetrail/scopetrail/connector/googleauth"
 	"github.com/scopetrail/scopetrail/connector/googlehttp"
 	"github.com/scopetrail/scopetrail/connector/revoke"
 	"github.com/scopetrail/scopetrail/connector/tokens"
@@ -35,20 +34,6 @@ const revokeRetryEvery = time.Minute
 // reasonCLI is the reason recorded for revocations made from the command
 // line.
 const reasonCLI = "revoked from the command line"
-
-// googleSettings maps the configuration to the OAuth flows' settings, with
-// redirectURL as the callback, and to the API base URLs; serve and the
-// revoke subcommands share it.
-func googleSettings(cfg *Config, redirectURL string) (googleauth.Config, googlehttp.Bases) {
-	return googleauth.Config{
-		ClientID:       cfg.Google.ClientID,
-		ClientSecret:   cfg.Google.ClientSecret,
-		RedirectURL:    redirectURL,
-		Endpoints:      cfg.Google.Endpoints,
-		AllowedDomains: cfg.Auth.AllowedDomains,
-		AdminEmails:    cfg.Auth.AdminEmails,
-	}, cfg.Google.APIs
-}
 
 // revocations is the revocation service as newApp wires it. The door is
 // built before the service, which revokes through it, so the door reports
