@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -60,26 +61,30 @@ type SyncQueue[T userSync] struct{ q *Queue[T] }
 // RegisterSync registers with r the per-user sync T and, when s says so,
 // its periodic re-sync R, which enqueues T for each of s.Users.
 func RegisterSync[T userSync, R river.JobArgs](r *Runner, s Sync) (*SyncQueue[T], error) {
+	if s.Work == nil {
+		var zero T
+		return nil, fmt.Errorf("jobs.RegisterSync %s: Work is required", zero.Kind())
+	}
 	if s.Timeout == 0 {
 		s.Timeout = SyncTimeout
 	}
-	work := s.Work
 	q, err := Register(r, Kind[T]{Label: s.Label, Timeout: s.Timeout,
 		IDs:      func(a T) []string { return []string{UserArgs(a).UserID} },
 		FollowUp: func(a T) T { u := UserArgs(a); u.FollowUp = true; return T(u) },
-		Work: func(ctx context.Context, a T) error {
-			if work == nil {
-				return ErrNotWired
-			}
-			return work(ctx, UserArgs(a).UserID)
-		},
+		Work:     func(ctx context.Context, a T) error { return s.Work(ctx, UserArgs(a).UserID) },
 	})
-	if err != nil || s.Users == nil || s.Every <= 0 {
-		return &SyncQueue[T]{q: q}, err
+	if err != nil {
+		return nil, err
+	}
+	if s.Users == nil || s.Every <= 0 {
+		return &SyncQueue[T]{q: q}, nil
 	}
 	_, err = Register(r, Kind[R]{Label: s.ResyncLabel, Timeout: ResyncTimeout, Every: s.Every,
 		Work: Resync[R](s.Users, q, func(u string) T { return T(UserArgs{UserID: u}) })})
-	return &SyncQueue[T]{q: q}, err
+	if err != nil {
+		return nil, err
+	}
+	return &SyncQueue[T]{q: q}, nil
 }
 
 // Enqueue enqueues a sync of userID.

@@ -11,8 +11,7 @@ import (
 	"github.com/scopetrail/scopetrail/scopes/grant"
 )
 
-// worker works jobs with arguments T by calling run; a nil run cancels them
-// with ErrNotWired.
+// worker works jobs with arguments T by calling run.
 type worker[T river.JobArgs] struct {
 	river.WorkerDefaults[T]
 	timeout time.Duration
@@ -24,9 +23,6 @@ func (w *worker[T]) Timeout(*river.Job[T]) time.Duration { return w.timeout }
 
 // Work runs the job and turns its error into River's outcome.
 func (w *worker[T]) Work(ctx context.Context, job *river.Job[T]) error {
-	if w.run == nil {
-		return river.JobCancel(ErrNotWired)
-	}
 	return outcome(w.run(ctx, job.Args))
 }
 
