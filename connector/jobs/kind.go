@@ -71,6 +71,7 @@ func Register[T river.JobArgs](r *Runner, k Kind[T]) (*Queue[T], error) {
 		return nil, fmt.Errorf("jobs.Register %s: registered twice", name)
 	}
 	r.kinds[name] = k.Label
+	r.longest = max(r.longest, k.Timeout)
 	q := &Queue[T]{r: r, kind: k}
 	river.AddWorker(r.workers, &worker[T]{timeout: k.Timeout, run: k.Work})
 	if k.Every > 0 {

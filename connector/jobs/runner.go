@@ -67,6 +67,7 @@ type Runner struct {
 	mu       sync.Mutex
 	workers  *river.Workers
 	kinds    map[string]string // label by kind
+	longest  time.Duration     // the longest timeout of a kind
 	periodic []*river.PeriodicJob
 	working  riverClient // nil until Start
 }
@@ -132,9 +133,9 @@ func (r *Runner) config() *river.Config {
 		},
 		Workers:      r.workers,
 		PeriodicJobs: r.periodic,
-		// A download may run for 90 minutes; only then is a job whose
-		// replica died taken up again.
-		RescueStuckJobsAfter: 2 * time.Hour,
+		// A job may run for the longest timeout registered; only then is a
+		// job whose replica died taken up again.
+		RescueStuckJobsAfter: r.longest + 30*time.Minute,
 	}
 	if r.o.PollInterval > 0 {
 		cfg.FetchPollInterval = r.o.PollInterval

@@ -21,12 +21,14 @@ const (
 	JobResync     = "resync_recordings"
 )
 
-// How long a job may run, and how often the periodic re-sync runs.
+// How long a job on one file may run.
 const (
-	downloadTimeout    = 90 * time.Minute
-	transcriptTimeout  = 15 * time.Minute
-	DefaultResyncEvery = time.Hour
+	downloadTimeout   = 90 * time.Minute
+	transcriptTimeout = 15 * time.Minute
 )
+
+// DefaultResyncEvery spaces the periodic re-syncs of the recordings.
+const DefaultResyncEvery = time.Hour
 
 // syncArgs are the arguments of a discovery of a member's files.
 type syncArgs jobs.UserArgs
