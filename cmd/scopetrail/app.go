@@ -42,14 +42,15 @@ type appOptions struct {
 	revoke *revocations
 }
 
-// newApp builds the stores, the job runner, the features that enqueue on
-// it, and the web server, in that order.
+// newApp builds, in this order, the job runner (which enqueues at once),
+// the core, the features that register their kinds on the runner, the
+// revocation service and the web server. serve starts the runner.
 func newApp(ctx context.Context, o appOptions) (http.Handler, error) {
-	c, err := newCore(ctx, o)
+	runner, err := o.bg.open(ctx, o.db)
 	if err != nil {
 		return nil, err
 	}
-	runner, err := o.bg.open(ctx, o.db)
+	c, err := newCore(ctx, o)
 	if err != nil {
 		return nil, err
 	}
