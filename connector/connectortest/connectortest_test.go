@@ -14,6 +14,7 @@ import (
 	"google.golang.org/api/people/v1"
 
 	"github.com/scopetrail/scopetrail/connector/connectortest"
+	"github.com/scopetrail/scopetrail/connector/connectortest/browser"
 	"github.com/scopetrail/scopetrail/scopes"
 )
 
@@ -95,11 +96,11 @@ func TestConsent(t *testing.T) {
 	t.Parallel()
 	g := connectortest.StartGoogle(t, connectortest.Options{})
 	cfg := g.OAuth2Config(scopes.OpenID, scopes.DriveReadonly, scopes.DirectoryReadonly)
-	page := connectortest.OpenConsent(t, cfg.AuthCodeURL("s1"))
+	page := browser.OpenConsent(t, cfg.AuthCodeURL("s1"))
 	if diff := cmp.Diff([]string{scopes.DriveReadonly, scopes.DirectoryReadonly}, page.Scopes); diff != "" {
 		t.Errorf("ticked scopes (-want +got):\n%s", diff)
 	}
-	loc := page.Submit(t, connectortest.Answer{Account: g.People[1], Untick: []string{scopes.DriveReadonly}})
+	loc := page.Submit(browser.Answer{Account: g.People[1], Untick: []string{scopes.DriveReadonly}})
 	tok, err := cfg.Exchange(context.Background(), loc.Query().Get("code"))
 	if err != nil {
 		t.Fatalf("Exchange: %v", err)
@@ -107,7 +108,7 @@ func TestConsent(t *testing.T) {
 	if got := scopes.Parse(tok.Extra("scope").(string)); !cmp.Equal(got, scopes.Parse(scopes.DirectoryReadonly+" "+scopes.OpenID)) {
 		t.Errorf("granted %v, want openid and directory.readonly", got)
 	}
-	loc = connectortest.Consent(t, cfg.AuthCodeURL("s2"), connectortest.Answer{Cancel: true})
+	loc = browser.Consent(t, cfg.AuthCodeURL("s2"), browser.Answer{Cancel: true})
 	if got := loc.Query().Get("error"); got != "access_denied" {
 		t.Errorf("cancelled: error = %q, want access_denied", got)
 	}
