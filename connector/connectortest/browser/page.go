@@ -24,21 +24,33 @@ type Page struct {
 // Location is the redirect target of a redirect the browser stopped at.
 func (p *Page) Location() string { return p.Header.Get("Location") }
 
-// FindAll returns the elements matching a CSS selector, in document order.
-// A selector that does not parse is a mistake in the test: it panics.
+// FindAll returns the elements of the page matching a CSS selector, in
+// document order. A selector that does not parse is a mistake in the test:
+// it panics.
 func (p *Page) FindAll(sel string) []*html.Node {
 	if p.Doc == nil {
 		return nil
 	}
-	return cascadia.QueryAll(p.Doc, cascadia.MustCompile(sel))
+	return FindAllIn(p.Doc, sel)
 }
 
-// Find returns the first element matching a CSS selector, or nil.
+// Find returns the first element of the page matching a CSS selector, or nil.
 func (p *Page) Find(sel string) *html.Node {
 	if p.Doc == nil {
 		return nil
 	}
-	return cascadia.Query(p.Doc, cascadia.MustCompile(sel))
+	return FindIn(p.Doc, sel)
+}
+
+// FindAllIn returns the elements below n matching a CSS selector, in
+// document order.
+func FindAllIn(n *html.Node, sel string) []*html.Node {
+	return cascadia.QueryAll(n, cascadia.MustCompile(sel))
+}
+
+// FindIn returns the first element below n matching a CSS selector, or nil.
+func FindIn(n *html.Node, sel string) *html.Node {
+	return cascadia.Query(n, cascadia.MustCompile(sel))
 }
 
 // TextOf returns the text of the first element matching sel, failing the
