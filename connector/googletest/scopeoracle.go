@@ -2,6 +2,7 @@ package googletest
 
 import (
 	"net/http"
+	"slices"
 	"sync"
 
 	"github.com/scopetrail/scopetrail/connector/googletest/fakeapi"
@@ -140,6 +141,11 @@ var oracleByPattern = sync.OnceValue(func() map[string]oracleMethod {
 	}
 	return out
 })
+
+// servesMethod reports whether id names a method of the oracle.
+func servesMethod(id string) bool {
+	return slices.ContainsFunc(scopeOracle, func(m oracleMethod) bool { return m.ID == id })
+}
 
 // oracleMatch returns the oracle entry of the method r calls.
 func oracleMatch(r *http.Request) (oracleMethod, bool) {
