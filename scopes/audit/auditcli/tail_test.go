@@ -1,4 +1,4 @@
-package main
+package auditcli
 
 import (
 	"context"
@@ -25,11 +25,11 @@ func seqsOf(out string) []string {
 }
 
 func TestAuditTail(t *testing.T) {
-	url := setAuditConfig(t, "")
-	db := openConfigured(t, url)
+	url := newDatabaseURL(t, "")
+	db := openMigrated(t, url)
 	bob, _ := writeTrail(t, db, 10)
 
-	out, err := runCLI(t, "audit", "tail", "-n", "3")
+	out, err := runCLI(t, url, "tail", "-n", "3")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +40,7 @@ func TestAuditTail(t *testing.T) {
 	if line := strings.Split(out, "\n")[1]; line != want {
 		t.Errorf("line:\n got %s\nwant %s", line, want)
 	}
-	if out, err := runCLI(t, "audit", "tail", "--user", bob.ID, "-n", "2"); err != nil || cmp.Diff([]string{"7", "9"}, seqsOf(out)) != "" {
+	if out, err := runCLI(t, url, "tail", "--user", bob.ID, "-n", "2"); err != nil || cmp.Diff([]string{"7", "9"}, seqsOf(out)) != "" {
 		t.Errorf("tail --user: %v, %q", err, out)
 	}
 
@@ -51,7 +51,7 @@ func TestAuditTail(t *testing.T) {
 	stdout := &syncBuffer{}
 	done := make(chan error, 1)
 	go func() {
-		done <- realMain(ctx, []string{"audit", "tail", "-n", "1", "-f", "--interval", "20ms", "--scope", "drive.readonly"}, stdout, &syncBuffer{})
+		done <- Run(ctx, []string{"tail", "-n", "1", "-f", "--interval", "20ms", "--scope", "drive.readonly"}, stdout, &syncBuffer{}, opener(url))
 	}()
 	waitFor := func(want []string) {
 		t.Helper()
@@ -79,25 +79,26 @@ func TestAuditTail(t *testing.T) {
 
 // TestAuditCommandErrors checks the usage errors of the audit commands.
 func TestAuditCommandErrors(t *testing.T) {
-	setAuditConfig(t, "")
+	url := newDatabaseURL(t, "")
+	openMigrated(t, url)
 	for _, tt := range []struct {
 		args    []string
 		wantErr string
 	}{
-		{[]string{"audit"}, "want a command"},
-		{[]string{"audit", "shred"}, `unknown command "shred"`},
-		{[]string{"audit", "tail", "-n", "5000"}, "-n must be 0 to 1000"},
-		{[]string{"audit", "verify", "--pubkey", "/nonexistent.pem"}, "reading the public key"},
-		{[]string{"audit", "pubkey", "now"}, `unexpected argument "now"`},
-		{[]string{"audit", "verify", "--bogus"}, "flag provided but not defined"},
+		{nil, "want a command"},
+		{[]string{"shred"}, `unknown command "shred"`},
+		{[]string{"tail", "-n", "5000"}, "-n must be 0 to 1000"},
+		{[]string{"verify", "--pubkey", "/nonexistent.pem"}, "reading the public key"},
+		{[]string{"pubkey", "now"}, `unexpected argument "now"`},
+		{[]string{"verify", "--bogus"}, "flag provided but not defined"},
 	} {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
-			if _, err := runCLI(t, tt.args...); err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+			if _, err := runCLI(t, url, tt.args...); err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Errorf("error %v, want %q", err, tt.wantErr)
 			}
 		})
 	}
-	if out, err := runCLI(t, "audit", "verify"); err != nil || out != "the audit trail is empty: nothing to verify\n" {
+	if out, err := runCLI(t, url, "verify"); err != nil || out != "the audit trail is empty: nothing to verify\n" {
 		t.Errorf("verify on an empty trail: %v, %q", err, out)
 	}
 }
