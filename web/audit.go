@@ -80,7 +80,7 @@ type auditPage struct {
 func (s *Server) auditLog(c echo.Context) error {
 	ctx := c.Request().Context()
 	form := readAuditForm(c)
-	f, err := form.filter()
+	f, err := s.filter(ctx, form)
 	if err != nil {
 		return err
 	}
@@ -98,7 +98,7 @@ func (s *Server) auditLog(c echo.Context) error {
 	if err != nil {
 		return fmt.Errorf("listing users: %w", err)
 	}
-	page := auditPage{Form: form, Users: users, Purposes: auditPurposes, Events: auditEvents, Outcomes: auditOutcomes,
+	page := auditPage{Form: form, Users: users, Purposes: auditPurposes, Events: auditEvents, Outcomes: audit.Outcomes,
 		Entries: make([]auditRow, len(entries))}
 	for _, sc := range scopes.All() {
 		if !slices.Contains(sc.Purposes, scopes.PurposeSignIn) {
@@ -177,7 +177,7 @@ func (s *Server) auditEntries(ctx context.Context, f audit.Filter, older, newer 
 // an error page; a failure after them cuts the connection.
 func (s *Server) auditExport(format audit.Format) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		f, err := readAuditForm(c).filter()
+		f, err := s.filter(c.Request().Context(), readAuditForm(c))
 		if err != nil {
 			return err
 		}

@@ -29,7 +29,8 @@ commands:
   pubkey                   print the public key that verifies the checkpoints, in PEM
 
 filters: --user ID|EMAIL --scope SCOPE --method ID --purpose P --event E --outcome O
-         --since T --until T (RFC 3339, a date, or a duration back from now such as 24h)
+         --since T --until T (RFC 3339, a date and time in UTC as 2026-03-01T09:00, a date,
+         or a duration back from now such as 24h); the same filters as the web page's
 `
 
 // brokenChain is verify's failure: the first bad entry and how far the
