@@ -5,6 +5,7 @@ import (
 	"crypto/ed25519"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -164,6 +165,9 @@ func shownSeqs(r *response) []string {
 	}
 	return out
 }
+
+// seqString is an entry's seq as the log shows it in a row's id.
+func seqString(e audit.Entry) string { return strconv.FormatInt(e.Seq, 10) }
 
 // matching returns, newest first, the seqs of the entries of trail that
 // keep says to show.

@@ -2,10 +2,8 @@ package auditcli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
-	"slices"
 	"time"
 
 	"github.com/scopetrail/scopetrail/scopes/audit"
@@ -70,44 +68,18 @@ func auditTail(ctx context.Context, e *auditEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	f.Raw, f.Desc, f.Limit = true, true, max(*n, 1)
-	last, err := e.trail.Query(ctx, f)
-	if err != nil {
-		return err
+	f.Raw = true
+	interval := time.Duration(0)
+	if *follow {
+		interval = *every
 	}
-	f.Desc, f.Limit = false, audit.MaxLimit
-	if len(last.Entries) > 0 {
-		f.Cursor = strconvSeq(last.Entries[0])
-	}
-	shown := last.Entries[:min(*n, len(last.Entries))]
-	slices.Reverse(shown)
-	for _, x := range shown {
+	for x, err := range e.trail.Tail(ctx, f, *n, interval) {
+		if err != nil {
+			return err
+		}
 		if _, err := fmt.Fprintln(e.stdout, tailLine(x)); err != nil {
 			return err
 		}
 	}
-	if !*follow {
-		return nil
-	}
-	tick := time.NewTicker(*every)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-tick.C:
-		}
-		for x, err := range e.trail.Entries(ctx, f) {
-			if errors.Is(err, context.Canceled) {
-				return nil
-			}
-			if err != nil {
-				return err
-			}
-			if _, err := fmt.Fprintln(e.stdout, tailLine(x)); err != nil {
-				return err
-			}
-			f.Cursor = strconvSeq(x)
-		}
-	}
+	return nil
 }

@@ -13,9 +13,6 @@ import (
 // stamp writes a time for people, in UTC.
 func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
-// strconvSeq is an entry's seq as a cursor.
-func strconvSeq(e audit.Entry) string { return strconv.FormatInt(e.Seq, 10) }
-
 // tailLine writes one stored entry on one line: what always is, then
 // key=value for what is set.
 func tailLine(e audit.Entry) string {
