@@ -11,27 +11,6 @@ import (
 	"github.com/scopetrail/scopetrail/scopes/sqldb/sqldbtest"
 )
 
-// backendURLs are a fresh database of each backend, by URL: a SQLite file
-// path not yet created, and an empty PostgreSQL schema.
-func backendURLs(t *testing.T, fn func(t *testing.T, url string)) {
-	t.Run("sqlite", func(t *testing.T) { fn(t, filepath.Join(t.TempDir(), "st.db")) })
-	t.Run("postgres", func(t *testing.T) { fn(t, sqldbtest.PostgresURL(t)) })
-}
-
-// openMigrated opens url read-write and migrates it.
-func openMigrated(t *testing.T, url string) *sqldb.DB {
-	t.Helper()
-	db, err := sqldb.Open(context.Background(), url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	return db
-}
-
 // hasGooseTable reports whether goose's version table exists in url's
 // database, asked through a read-write handle.
 func hasGooseTable(t *testing.T, url string) bool {
@@ -55,9 +34,9 @@ func hasGooseTable(t *testing.T, url string) bool {
 // TestOpenReadOnlyReadsAndRefusesWrites opens a migrated database
 // read-only: it reads what was written, and refuses every write.
 func TestOpenReadOnlyReadsAndRefusesWrites(t *testing.T) {
-	backendURLs(t, func(t *testing.T, url string) {
+	sqldbtest.EachURL(t, func(t *testing.T, url string) {
 		ctx := context.Background()
-		rw := openMigrated(t, url)
+		rw := sqldbtest.Migrated(t, url)
 		if _, err := rw.Exec(ctx, "INSERT INTO settings (name, value) VALUES (?, ?)", "k", "v1"); err != nil {
 			t.Fatal(err)
 		}
@@ -87,7 +66,7 @@ func TestOpenReadOnlyReadsAndRefusesWrites(t *testing.T) {
 		if err == nil {
 			t.Error("DELETE in a transaction: no error on a read-only handle")
 		}
-		if err := openMigrated(t, url).QueryRow(ctx, "SELECT value FROM settings WHERE name = ?", "k").Scan(&got); err != nil || got != "v1" {
+		if err := sqldbtest.Migrated(t, url).QueryRow(ctx, "SELECT value FROM settings WHERE name = ?", "k").Scan(&got); err != nil || got != "v1" {
 			t.Errorf("after the refused writes: %q, %v; want v1", got, err)
 		}
 	})
@@ -97,7 +76,7 @@ func TestOpenReadOnlyReadsAndRefusesWrites(t *testing.T) {
 // migrated: it is refused with ErrNotMigrated and stays unmigrated, with no
 // goose table created.
 func TestOpenReadOnlyRefusesUnmigrated(t *testing.T) {
-	backendURLs(t, func(t *testing.T, url string) {
+	sqldbtest.EachURL(t, func(t *testing.T, url string) {
 		ctx := context.Background()
 		rw, err := sqldb.Open(ctx, url) // creates the SQLite file, empty
 		if err != nil {

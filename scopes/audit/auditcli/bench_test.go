@@ -15,6 +15,7 @@ import (
 	"github.com/scopetrail/scopetrail/scopes"
 	"github.com/scopetrail/scopetrail/scopes/audit"
 	"github.com/scopetrail/scopetrail/scopes/sqldb"
+	"github.com/scopetrail/scopetrail/scopes/sqldb/sqldbtest"
 )
 
 // BenchmarkAuditCommands runs `audit verify` and `audit export` end to end
@@ -24,8 +25,8 @@ import (
 //	go test -run '^$' -bench AuditCommands -benchtime 3x ./scopes/audit/auditcli
 func BenchmarkAuditCommands(b *testing.B) {
 	for _, n := range []int{20_000, 100_000} {
-		url := newDatabaseURL(b, "")
-		appendMany(b, openMigrated(b, url), n)
+		url := sqliteURL(b)
+		appendMany(b, sqldbtest.Migrated(b, url), n)
 		for _, args := range [][]string{{"verify"}, {"export", "--format", "csv"}, {"export", "--format", "jsonl"}} {
 			name := args[0] + strings.TrimPrefix(strings.Join(args[1:], ""), "--format")
 			b.Run(fmt.Sprintf("%s/entries=%d", name, n), func(b *testing.B) {

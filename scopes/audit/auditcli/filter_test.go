@@ -1,11 +1,12 @@
 package auditcli
 
 import (
-	"encoding/csv"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/scopetrail/scopetrail/scopes/sqldb/sqldbtest"
 )
 
 // TestExportFiltersAsTheWebPage checks the filters the command line read
@@ -14,8 +15,8 @@ import (
 // list, a malformed method or a time range that ends before it starts
 // silently matched nothing.
 func TestExportFiltersAsTheWebPage(t *testing.T) {
-	url := newDatabaseURL(t, "")
-	writeTrail(t, openMigrated(t, url), 10)
+	url := sqliteURL(t)
+	writeTrail(t, sqldbtest.Migrated(t, url), 10)
 	for _, tt := range []struct {
 		name     string
 		args     []string
@@ -38,15 +39,7 @@ func TestExportFiltersAsTheWebPage(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
-			if err != nil || len(rows) == 0 {
-				t.Fatalf("not CSV (%v):\n%s", err, out)
-			}
-			var seqs []string
-			for _, r := range rows[1:] {
-				seqs = append(seqs, r[0])
-			}
-			if diff := cmp.Diff(tt.wantSeqs, seqs); diff != "" {
+			if diff := cmp.Diff(tt.wantSeqs, csvSeqs(t, out)); diff != "" {
 				t.Errorf("exported (-want +got):\n%s", diff)
 			}
 		})

@@ -5,34 +5,15 @@ import (
 	"context"
 	"crypto/ed25519"
 	"path/filepath"
-	"sync"
 	"testing"
 
 	"github.com/scopetrail/scopetrail/scopes/sqldb"
 )
 
-// newDatabaseURL returns databaseURL, or the path of a new SQLite file
-// when it is empty.
-func newDatabaseURL(t testing.TB, databaseURL string) string {
+// sqliteURL returns the path of a new SQLite file, not yet created.
+func sqliteURL(t testing.TB) string {
 	t.Helper()
-	if databaseURL == "" {
-		databaseURL = filepath.Join(t.TempDir(), "scopetrail.db")
-	}
-	return databaseURL
-}
-
-// openMigrated opens url read-write and migrates it, as serve does.
-func openMigrated(t testing.TB, url string) *sqldb.DB {
-	t.Helper()
-	db, err := sqldb.Open(context.Background(), url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	return db
+	return filepath.Join(t.TempDir(), "scopetrail.db")
 }
 
 // opener opens url read-only with the fixtures' signing key, as
@@ -51,22 +32,4 @@ func runCLI(t *testing.T, url string, args ...string) (string, error) {
 	var out, errOut bytes.Buffer
 	err := Run(t.Context(), args, &out, &errOut, opener(url))
 	return out.String(), err
-}
-
-// syncBuffer is a bytes.Buffer safe for one writer and one reader.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

@@ -1,8 +1,10 @@
 package auditcli
 
 import (
+	"bufio"
 	"context"
 	"crypto/ed25519"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +13,7 @@ import (
 
 	"github.com/scopetrail/scopetrail/scopes"
 	"github.com/scopetrail/scopetrail/scopes/audit"
+	"github.com/scopetrail/scopetrail/scopes/sqldb/sqldbtest"
 )
 
 // seqsOf returns the first field, the seq, of each line.
@@ -25,8 +28,8 @@ func seqsOf(out string) []string {
 }
 
 func TestAuditTail(t *testing.T) {
-	url := newDatabaseURL(t, "")
-	db := openMigrated(t, url)
+	url := sqliteURL(t)
+	db := sqldbtest.Migrated(t, url)
 	bob, _ := writeTrail(t, db, 10)
 
 	out, err := runCLI(t, url, "tail", "-n", "3")
@@ -48,39 +51,56 @@ func TestAuditTail(t *testing.T) {
 	// ends the command cleanly.
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	stdout := &syncBuffer{}
+	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		done <- Run(ctx, []string{"tail", "-n", "1", "-f", "--interval", "20ms", "--scope", "drive.readonly"}, stdout, &syncBuffer{}, opener(url))
+		err := Run(ctx, []string{"tail", "-n", "1", "-f", "--interval", "20ms", "--scope", "drive.readonly"}, pw, io.Discard, opener(url))
+		pw.Close()
+		done <- err
 	}()
-	waitFor := func(want []string) {
+	lines := make(chan string)
+	go func() {
+		defer close(lines)
+		for sc := bufio.NewScanner(pr); sc.Scan(); {
+			lines <- sc.Text()
+		}
+	}()
+	var followed []string
+	waitFor := func(n int) {
 		t.Helper()
-		deadline := time.Now().Add(10 * time.Second)
-		for cmp.Diff(want, seqsOf(stdout.String())) != "" && time.Now().Before(deadline) {
-			time.Sleep(10 * time.Millisecond)
+		for len(followed) < n {
+			select {
+			case line := <-lines:
+				followed = append(followed, seqsOf(line)...)
+			case <-time.After(10 * time.Second):
+				t.Fatalf("tail -f printed %v, waiting for %d entries", followed, n)
+			}
 		}
 	}
-	waitFor([]string{"9"})
+	waitFor(1)
 	trail := audit.New(db, audit.Options{Signer: ed25519.NewKeyFromSeed(fixtureSeed)})
 	for _, scope := range []string{scopes.CalendarReadonly, scopes.DriveReadonly, scopes.DriveReadonly} {
 		if _, err := trail.Append(context.Background(), audit.Entry{ActorID: bob.ID, Event: audit.EventActivity, Scope: scope}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	waitFor([]string{"9", "12", "13"})
+	waitFor(3)
 	cancel()
+	for line := range lines {
+		followed = append(followed, seqsOf(line)...)
+	}
 	if err := <-done; err != nil {
 		t.Errorf("tail -f: %v", err)
 	}
-	if diff := cmp.Diff([]string{"9", "12", "13"}, seqsOf(stdout.String())); diff != "" {
+	if diff := cmp.Diff([]string{"9", "12", "13"}, followed); diff != "" {
 		t.Errorf("tail -f (-want +got):\n%s", diff)
 	}
 }
 
 // TestAuditCommandErrors checks the usage errors of the audit commands.
 func TestAuditCommandErrors(t *testing.T) {
-	url := newDatabaseURL(t, "")
-	openMigrated(t, url)
+	url := sqliteURL(t)
+	sqldbtest.Migrated(t, url)
 	for _, tt := range []struct {
 		args    []string
 		wantErr string

@@ -25,33 +25,23 @@ import (
 // testdata/audit, on SQLite and on PostgreSQL: the intact one verifies, each
 // tampered one fails naming its first bad entry.
 func TestAuditVerifyFixtures(t *testing.T) {
-	fixtures := readFixtures(t)
-	for _, backend := range []struct {
-		name string
-		url  func(t *testing.T) string
-	}{
-		{"sqlite", func(*testing.T) string { return "" }},
-		{"postgres", func(t *testing.T) string { return sqldbtest.PostgresURL(t) }},
-	} {
-		t.Run(backend.name, func(t *testing.T) {
-			for _, fx := range fixtures {
-				t.Run(fx.name, func(t *testing.T) {
-					url := newDatabaseURL(t, backend.url(t))
-					execAll(t, openMigrated(t, url), fx.stmts...)
-					out, err := runCLI(t, url, "verify")
-					if fx.name == "intact" {
-						if err != nil || !strings.HasPrefix(out, fx.want) {
-							t.Fatalf("verify: %v, output %q; want %q", err, out, fx.want)
-						}
-						return
+	for _, fx := range readFixtures(t) {
+		t.Run(fx.name, func(t *testing.T) {
+			sqldbtest.EachURL(t, func(t *testing.T, url string) {
+				execAll(t, sqldbtest.Migrated(t, url), fx.stmts...)
+				out, err := runCLI(t, url, "verify")
+				if fx.name == "intact" {
+					if err != nil || !strings.HasPrefix(out, fx.want) {
+						t.Fatalf("verify: %v, output %q; want %q", err, out, fx.want)
 					}
-					var broken *brokenChain
-					if !errors.As(err, &broken) || !strings.Contains(err.Error(), fx.want) {
-						t.Fatalf("verify: %v (output %q); want an error naming %q", err, out, fx.want)
-					}
-					t.Logf("%s: %v", fx.name, err)
-				})
-			}
+					return
+				}
+				var broken *brokenChain
+				if !errors.As(err, &broken) || !strings.Contains(err.Error(), fx.want) {
+					t.Fatalf("verify: %v (output %q); want an error naming %q", err, out, fx.want)
+				}
+				t.Logf("%s: %v", fx.name, err)
+			})
 		})
 	}
 }
@@ -59,10 +49,10 @@ func TestAuditVerifyFixtures(t *testing.T) {
 // TestAuditVerifyPublicKey checks verify and pubkey with the public key
 // alone, as a reviewer holds it, and with a key that did not sign.
 func TestAuditVerifyPublicKey(t *testing.T) {
-	url := newDatabaseURL(t, "")
+	url := sqliteURL(t)
 	for _, fx := range readFixtures(t) {
 		if fx.name == "intact" {
-			execAll(t, openMigrated(t, url), fx.stmts...)
+			execAll(t, sqldbtest.Migrated(t, url), fx.stmts...)
 		}
 	}
 	pem, err := runCLI(t, url, "pubkey")
@@ -118,9 +108,23 @@ func writeTrail(t *testing.T, db *sqldb.DB, n int) (bob, ana identity.User) {
 	return bob, ana
 }
 
+// csvSeqs returns the seq column of a CSV export, checking its header.
+func csvSeqs(t *testing.T, out string) []string {
+	t.Helper()
+	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil || len(rows) == 0 || rows[0][0] != "seq" {
+		t.Fatalf("not CSV with a header (%v):\n%s", err, out)
+	}
+	var seqs []string
+	for _, r := range rows[1:] {
+		seqs = append(seqs, r[0])
+	}
+	return seqs
+}
+
 func TestAuditExportCommand(t *testing.T) {
-	url := newDatabaseURL(t, "")
-	bob, ana := writeTrail(t, openMigrated(t, url), 10)
+	url := sqliteURL(t)
+	bob, ana := writeTrail(t, sqldbtest.Migrated(t, url), 10)
 	tests := []struct {
 		name     string
 		args     []string
@@ -139,15 +143,7 @@ func TestAuditExportCommand(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
-			if err != nil || len(rows) == 0 || rows[0][0] != "seq" {
-				t.Fatalf("not CSV with a header (%v):\n%s", err, out)
-			}
-			var seqs []string
-			for _, r := range rows[1:] {
-				seqs = append(seqs, r[0])
-			}
-			if diff := cmp.Diff(tt.wantSeqs, seqs); diff != "" {
+			if diff := cmp.Diff(tt.wantSeqs, csvSeqs(t, out)); diff != "" {
 				t.Errorf("exported (-want +got):\n%s", diff)
 			}
 		})
