@@ -81,7 +81,7 @@ type auditPage struct {
 func (s *Server) auditLog(c echo.Context) error {
 	ctx := c.Request().Context()
 	form := readAuditForm(c)
-	f, err := s.filter(ctx, form)
+	f, err := s.auditFilter(ctx, form)
 	if err != nil {
 		return err
 	}
@@ -134,7 +134,7 @@ func (s *Server) auditLog(c echo.Context) error {
 // an error page; a failure after them cuts the connection.
 func (s *Server) auditExport(format audit.Format) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		f, err := s.filter(c.Request().Context(), readAuditForm(c))
+		f, err := s.auditFilter(c.Request().Context(), readAuditForm(c))
 		if err != nil {
 			return err
 		}

@@ -44,9 +44,9 @@ var auditEvents = []audit.Event{audit.EventActivity, audit.EventDeny, audit.Even
 // auditPurposes are the purposes the filter form offers.
 var auditPurposes = []scopes.Purpose{scopes.PurposeSignIn, scopes.PurposeInvite, scopes.PurposeMeetings, scopes.PurposeRecordings}
 
-// filter reads the form with audit.ParseFilter, or says which field to
+// auditFilter reads the form with audit.ParseFilter, or says which field to
 // correct. A user given by email is looked up among the users.
-func (s *Server) filter(ctx context.Context, form auditForm) (audit.Filter, error) {
+func (s *Server) auditFilter(ctx context.Context, form auditForm) (audit.Filter, error) {
 	f, err := audit.ParseFilter(form.query(), time.Now())
 	if err == nil {
 		err = f.ResolveUser(ctx, s.userIDByEmail)
