@@ -26,7 +26,10 @@ type fakeTranscripts struct {
 	queries []string
 }
 
-var _ Transcripts = (*fakeTranscripts)(nil)
+var (
+	_ Transcripts = (*fakeTranscripts)(nil)
+	_ Transcripts = (*recordings.Service)(nil)
+)
 
 func (f *fakeTranscripts) TimedTranscript(_ context.Context, userID, fileID string) (recordings.Transcript, error) {
 	f.mu.Lock()
