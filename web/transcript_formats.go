@@ -79,8 +79,8 @@ func hms(d time.Duration) string {
 	return fmt.Sprintf("%02d:%02d:%02d", s/3600, s/60%60, s%60)
 }
 
-// clock writes an offset for people: m:ss, or h:mm:ss from an hour on.
-func clock(d time.Duration) string {
+// offsetClock writes an offset for people: m:ss, or h:mm:ss from an hour on.
+func offsetClock(d time.Duration) string {
 	s := int64(max(d, 0) / time.Second)
 	if s >= 3600 {
 		return fmt.Sprintf("%d:%02d:%02d", s/3600, s/60%60, s%60)

@@ -68,9 +68,9 @@ func (s *Server) transcriptsRoutes(app *echo.Group, member echo.MiddlewareFunc) 
 	app.GET("/transcripts/:file", s.transcriptDownload, member)
 }
 
-// anchor is the id of the moment start in a file's transcript on its
+// momentID is the id of the moment start in a file's transcript on its
 // meeting page, the target of search results.
-func anchor(fileID string, start time.Duration) string {
+func momentID(fileID string, start time.Duration) string {
 	return fileID + "-t" + strconv.FormatInt(int64(start/time.Second), 10)
 }
 
@@ -105,7 +105,7 @@ func (s *Server) meetingTranscripts(ctx context.Context, userID string, files []
 		}
 		second := time.Duration(-1)
 		for _, seg := range t.Segments {
-			sv := segmentView{Moment: anchor(t.FileID, seg.Start), Clock: clock(seg.Start), Speaker: seg.Speaker, Text: seg.Text}
+			sv := segmentView{Moment: momentID(t.FileID, seg.Start), Clock: offsetClock(seg.Start), Speaker: seg.Speaker, Text: seg.Text}
 			if at := seg.Start.Truncate(time.Second); at != second {
 				sv.Anchor, second = sv.Moment, at
 			}
@@ -144,9 +144,9 @@ func (s *Server) transcriptSearch(c echo.Context) error {
 		for _, h := range hits {
 			link := "/recordings/" + url.PathEscape(h.FileID)
 			if h.MeetingID != "" {
-				link = "/meetings/" + url.PathEscape(h.MeetingID) + "#" + url.PathEscape(anchor(h.FileID, h.Start))
+				link = "/meetings/" + url.PathEscape(h.MeetingID) + "#" + url.PathEscape(momentID(h.FileID, h.Start))
 			}
-			page.Hits = append(page.Hits, hitView{Hit: h, Link: link, Clock: clock(h.Start)})
+			page.Hits = append(page.Hits, hitView{Hit: h, Link: link, Clock: offsetClock(h.Start)})
 		}
 	}
 	return s.render(c, http.StatusOK, "transcripts", page)

@@ -209,3 +209,21 @@ func FuzzSearch(f *testing.F) {
 		}
 	})
 }
+
+// TestSnippet: a long segment is cut to snippetWords words around its
+// first match, with ellipses; matched words are marked without the
+// punctuation around them, whatever their case.
+func TestSnippet(t *testing.T) {
+	t.Parallel()
+	words := strings.Fields(strings.Repeat("filler ", 60))
+	words[20] = "(Roadmap),"
+	got := snippet(strings.Join(words, " "), map[string]bool{"roadmap": true})
+	want := []SnippetPart{
+		{Text: "… " + strings.Repeat("filler ", 10) + "("},
+		{Text: "Roadmap", Match: true},
+		{Text: ")," + strings.Repeat(" filler", 19) + " …"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("snippet (-want +got):\n%s", diff)
+	}
+}
