@@ -66,7 +66,7 @@ type replica struct {
 	*connectortest.Env
 	users *identity.Store
 	// tokens is the sealed store, the environment's Tokens.
-	tokens   *tokens.Store
+	tokens *tokens.Store
 	svc    *revoke.Service
 	purger *countingPurger
 	outage *failingRevoke
