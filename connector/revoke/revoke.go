@@ -105,7 +105,7 @@ const (
 // Options configure a Service. DB, Grants, Tokens, Users and Trail are
 // required.
 type Options struct {
-	// DB holds the pending Google revocations.
+	// DB holds the revocations not completed yet.
 	DB     *sqldb.DB
 	Grants Grants
 	Tokens Tokens
@@ -120,10 +120,10 @@ type Options struct {
 	Purgers []Purger
 	// ClientID is the OAuth client named in audit entries.
 	ClientID string
-	// RetryBase and RetryMax bound the backoff between attempts of a pending
-	// Google revocation; GiveUpAfter is how long after the revocation the
-	// token is deleted even if Google never confirmed. GoogleTimeout bounds
-	// one call to Google.
+	// RetryBase and RetryMax bound the backoff between attempts at a
+	// revocation not completed; GiveUpAfter is how long after the
+	// revocation the token is deleted even if Google never confirmed.
+	// GoogleTimeout bounds one call to Google.
 	RetryBase, RetryMax, GiveUpAfter, GoogleTimeout time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
@@ -131,8 +131,8 @@ type Options struct {
 	Logger *slog.Logger
 }
 
-// Service revokes users, suspends and resumes scopes, and settles pending
-// Google revocations. It is safe for concurrent use, and several replicas
+// Service revokes users, suspends and resumes scopes, and completes the
+// revocations left unfinished. It is safe for concurrent use, and several replicas
 // may share one database.
 type Service struct {
 	o       Options

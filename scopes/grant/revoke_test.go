@@ -68,19 +68,33 @@ func TestRevokeRecordsTheRevocation(t *testing.T) {
 			t.Errorf("revocation (-want +got):\n%s", diff)
 		}
 
-		// A revocation already recorded, waiting for Google with backoff,
-		// keeps its time and its Google step, and is due now.
-		if _, err := db.Exec(ctx, "UPDATE revocations SET google_pending = 1, local_pending = 0, next_at = ?", now+int64(time.Hour/time.Microsecond)); err != nil {
+		// A revocation already recorded keeps its time and steps; waiting
+		// only for local steps, it is due now.
+		hour := int64(time.Hour / time.Microsecond)
+		if _, err := db.Exec(ctx, "UPDATE revocations SET local_pending = 0, next_at = ?", now+hour); err != nil {
 			t.Fatal(err)
 		}
 		clock.Advance(time.Minute)
+		later := clock.Now().UnixMicro()
 		if err := s.Revoke(ctx, "u1", "again"); err != nil {
 			t.Fatalf("second Revoke: %v", err)
 		}
-		later := clock.Now().UnixMicro()
 		r, _ = revocationOf(t, db, "u1")
-		if diff := cmp.Diff(recorded{Reason: "again", RevokedAt: now, Google: 1, Local: 1, NextAt: later}, r); diff != "" {
+		if diff := cmp.Diff(recorded{Reason: "again", RevokedAt: now, Local: 1, NextAt: later}, r); diff != "" {
 			t.Errorf("revocation after the second Revoke (-want +got):\n%s", diff)
+		}
+
+		// Waiting for Google, it keeps its schedule: the attempt that holds
+		// it, or the next one, does the local steps too.
+		if _, err := db.Exec(ctx, "UPDATE revocations SET google_pending = 1, local_pending = 0, next_at = ?", now+hour); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Revoke(ctx, "u1", "third"); err != nil {
+			t.Fatalf("third Revoke: %v", err)
+		}
+		r, _ = revocationOf(t, db, "u1")
+		if diff := cmp.Diff(recorded{Reason: "third", RevokedAt: now, Google: 1, Local: 1, NextAt: now + hour}, r); diff != "" {
+			t.Errorf("revocation after the third Revoke (-want +got):\n%s", diff)
 		}
 	})
 }

@@ -119,10 +119,13 @@ func (s *Store) Revoke(ctx context.Context, userID, reason string) error {
 			_, gerr := get(ctx, tx, userID)
 			return cmp.Or(err, gerr)
 		}
-		// A revocation already recorded keeps its steps, and is due now.
+		// A revocation already recorded keeps its time and its steps. One
+		// waiting for Google keeps its schedule too: it is claimed by the
+		// revoke.Service.Revoke that recorded it, or in backoff, and its next
+		// attempt does the local steps as well. Any other is due now.
 		_, err = tx.Exec(ctx, `INSERT INTO revocations (user_id, reason, revoked_at, next_at) VALUES (?, ?, ?, ?)
 			ON CONFLICT (user_id) DO UPDATE SET local_pending = 1, reason = excluded.reason,
-				next_at = CASE WHEN revocations.next_at > excluded.next_at THEN excluded.next_at ELSE revocations.next_at END`,
+				next_at = CASE WHEN revocations.google_pending = 1 THEN revocations.next_at ELSE excluded.next_at END`,
 			userID, reason, now, now)
 		return err
 	})
