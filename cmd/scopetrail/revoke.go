@@ -28,8 +28,8 @@ import (
 
 var _ web.Revocations = (*revoke.Service)(nil)
 
-// revokeRetryEvery is how often serve retries the revocations Google has not
-// confirmed yet.
+// revokeRetryEvery is how often serve completes the revocations not
+// completed yet.
 const revokeRetryEvery = time.Minute
 
 // reasonCLI is the reason recorded for revocations made from the command
@@ -61,7 +61,7 @@ func googleSettings(cfg *Config, redirectURL string) (googleauth.Config, map[str
 // marks the grants Google reports revoked; the service's retry loop
 // completes those revocations.
 type revocations struct {
-	// retryEvery, when positive, makes build start retrying pending Google
+	// retryEvery, when positive, makes build start completing unfinished
 	// revocations in the background until ctx ends.
 	retryEvery time.Duration
 	// noGoogle leaves every revocation at Google to a server: the demo's
