@@ -16,7 +16,6 @@ import (
 	"github.com/scopetrail/scopetrail/scopes/grant"
 	"github.com/scopetrail/scopetrail/scopes/identity"
 	"github.com/scopetrail/scopetrail/scopes/sqldb"
-	"github.com/scopetrail/scopetrail/scopes/sqldb/sqldbtest"
 )
 
 // TestGoogleSideRevocation: a sync meets invalid_grant because the user
@@ -96,8 +95,8 @@ func TestGoogleSideRevocation(t *testing.T) {
 func TestFailedPurgeIsRetried(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	g := startGoogle(t)
-	a := newReplica(t, sqldbtest.SQLite(t), g, "a")
+	a := soloReplica(t)
+	g := a.Google
 	a.purger.err, a.purger.fails = errors.New("disk full"), 1
 	u := a.signUp(t, 0)
 

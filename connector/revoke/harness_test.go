@@ -133,6 +133,13 @@ func backends(t *testing.T, fn func(t *testing.T, open func() *sqldb.DB)) {
 	}
 }
 
+// soloReplica starts a Google and one replica, a, on a fresh SQLite
+// database.
+func soloReplica(t *testing.T) *replica {
+	t.Helper()
+	return newReplica(t, sqldbtest.SQLite(t), startGoogle(t), "a")
+}
+
 // twoReplicas starts a Google and two replicas, a and b, on the test's one
 // database, and signs up the first person on a.
 func twoReplicas(t *testing.T, open func() *sqldb.DB) (g *connectortest.Google, a, b *replica, u user) {

@@ -16,7 +16,6 @@ import (
 	"github.com/scopetrail/scopetrail/scopes/grant"
 	"github.com/scopetrail/scopetrail/scopes/identity"
 	"github.com/scopetrail/scopetrail/scopes/sqldb"
-	"github.com/scopetrail/scopetrail/scopes/sqldb/sqldbtest"
 )
 
 // step is an audit entry reduced to what these tests check.
@@ -116,8 +115,7 @@ func TestRevokeStopsEveryReplica(t *testing.T) {
 func TestRevokeEdges(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	g := startGoogle(t)
-	a := newReplica(t, sqldbtest.SQLite(t), g, "a")
+	a := soloReplica(t)
 
 	t.Run("unknown user", func(t *testing.T) {
 		if _, err := a.svc.Revoke(ctx, "u-nobody", admin, ""); !errors.Is(err, identity.ErrNotFound) {
