@@ -108,29 +108,10 @@ func newReplica(t testing.TB, db *sqldb.DB, g *connectortest.Google, name string
 // the test's one database each time, as another replica would open it.
 func backends(t *testing.T, fn func(t *testing.T, open func() *sqldb.DB)) {
 	t.Helper()
-	for _, b := range []struct {
-		name string
-		url  func(t *testing.T) string
-	}{
-		{"sqlite", func(t *testing.T) string { return t.TempDir() + "/test.db" }},
-		{"postgres", func(t *testing.T) string { return sqldbtest.PostgresURL(t) }},
-	} {
-		t.Run(b.name, func(t *testing.T) {
-			t.Parallel()
-			u := b.url(t)
-			fn(t, func() *sqldb.DB {
-				db, err := sqldb.Open(context.Background(), u)
-				if err != nil {
-					t.Fatalf("sqldb.Open: %v", err)
-				}
-				t.Cleanup(func() { db.Close() })
-				if err := db.Migrate(context.Background()); err != nil {
-					t.Fatalf("Migrate: %v", err)
-				}
-				return db
-			})
-		})
-	}
+	sqldbtest.EachURL(t, func(t *testing.T, url string) {
+		t.Parallel()
+		fn(t, func() *sqldb.DB { return sqldbtest.Migrated(t, url) })
+	})
 }
 
 // soloReplica starts a Google and one replica, a, on a fresh SQLite
