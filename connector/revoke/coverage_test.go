@@ -24,7 +24,10 @@ import (
 // The rule: a table holds per-user data when one of its columns holds a
 // user id, that is a column named user_id, owner_id or actor_id, or ending
 // in _user_id or _by (invited_by, accepted_by). Every such table must be
-// purged by revocation, or be listed in kept with the reason it stays.
+// purged by revocation, or be listed in kept with the reason it stays. The
+// users table itself is not one (its id column is named id): the identity
+// row stays, so that the revoked user can sign in and see they were
+// revoked, and the audit trail can name them.
 
 // kept are the per-user tables a revocation leaves, each with why.
 var kept = map[string]string{
