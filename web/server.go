@@ -137,6 +137,7 @@ func (s *Server) routes() {
 		app.GET("/recordings/:id", s.recordingShow, member)
 		app.POST("/recordings/:id/retry", s.recordingRetry, member)
 	}
+	s.transcriptsRoutes(app, member)
 	if s.deps.Audit != nil {
 		s.reviewRoutes(app, member)
 	}

@@ -27,6 +27,9 @@ type Deps struct {
 	// Revocations serves revoking access (dashboard, users page) and the
 	// admin's access page that suspends and resumes scopes.
 	Revocations Revocations
+	// Transcripts, when set, shows timed transcripts on the meeting page,
+	// and serves their search (/transcripts) and downloads.
+	Transcripts Transcripts
 	// LinkSyncs, when set, queues the first sync of a feature right after
 	// a user links it.
 	LinkSyncs LinkSyncs
@@ -83,6 +86,7 @@ type services struct {
 	DirectorySyncs  DirectorySyncs
 	Invitations     Invitations
 	Recordings      Recordings
+	Transcripts     Transcripts
 	Audit           AuditLog
 	Report          PrivilegeReport
 	Revocations     Revocations
@@ -105,7 +109,7 @@ func (d Deps) services() (services, error) {
 	need("Core.Grants", c.Grants != nil)
 	need("Core.Tokens", c.Tokens != nil)
 	need("Core.DB", c.DB != nil)
-	s := services{Core: c, Jobs: d.Jobs, Revocations: d.Revocations, LinkSyncs: d.LinkSyncs}
+	s := services{Core: c, Jobs: d.Jobs, Transcripts: d.Transcripts, Revocations: d.Revocations, LinkSyncs: d.LinkSyncs}
 	if g := d.Calendars; g != nil {
 		need("Calendars.Calendars", g.Calendars != nil)
 		need("Calendars.Meetings", g.Meetings != nil)

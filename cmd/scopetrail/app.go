@@ -90,8 +90,7 @@ func newApp(ctx context.Context, o appOptions) (http.Handler, error) {
 func buildRevoker(ctx context.Context, o appOptions, c *core, f *features) (*revoke.Service, error) {
 	cal, dir, rec := f.cal, f.dir, f.rec
 	return o.revoke.build(ctx, revokeStores{db: o.db, users: c.users, tokens: c.tokens, grants: c.grants, trail: c.trail, door: c.door,
-		clientID: o.oauth.ClientID, log: o.log, purgers: map[string]revoke.Purger{"calendars": cal.store, "directory": dir.syncer,
-			"invitations": dir.invites, "recordings": rec.svc}})
+		clientID: o.oauth.ClientID, log: o.log, purgers: []revoke.Purger{cal.store, dir.syncer, dir.invites, rec.svc}})
 }
 
 // The job runner lists the jobs for the admin Jobs page.

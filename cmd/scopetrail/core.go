@@ -60,7 +60,6 @@ func newCore(ctx context.Context, o appOptions) (*core, error) {
 			u, err := users.User(ctx, userID)
 			return u.Email, err
 		},
-		OnRevoked: o.revoke.onRevoked,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("googlehttp.New: %w", err)
