@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"time"
 
 	"github.com/scopetrail/scopetrail/scopes/sqldb"
 )
@@ -26,7 +25,7 @@ func listAll(ctx context.Context, q sqldb.Querier) ([]Grant, error) {
 		if err := rows.Scan(&g.UserID, &g.ClientID, &g.Status, &g.Reason, &granted, &updated); err != nil {
 			return nil, fmt.Errorf("listing grants: %w", err)
 		}
-		g.GrantedAt, g.UpdatedAt = time.UnixMicro(granted).UTC(), time.UnixMicro(updated).UTC()
+		g.GrantedAt, g.UpdatedAt = sqldb.FromMicros(granted), sqldb.FromMicros(updated)
 		out = append(out, g)
 	}
 	if err := rows.Err(); err != nil {
@@ -72,7 +71,7 @@ func listScopes(ctx context.Context, q sqldb.Querier, byUser map[string]*Grant) 
 			return fmt.Errorf("listing granted scopes: %w", err)
 		}
 		if g, ok := byUser[userID]; ok {
-			sg.GrantedAt = time.UnixMicro(at).UTC()
+			sg.GrantedAt = sqldb.FromMicros(at)
 			g.Granted = append(g.Granted, sg)
 		}
 	}

@@ -194,7 +194,7 @@ func get(ctx context.Context, q sqldb.Querier, userID string) (Grant, error) {
 	if err != nil {
 		return Grant{}, err
 	}
-	g.GrantedAt, g.UpdatedAt = time.UnixMicro(granted).UTC(), time.UnixMicro(updated).UTC()
+	g.GrantedAt, g.UpdatedAt = sqldb.FromMicros(granted), sqldb.FromMicros(updated)
 	rows, err := q.Query(ctx, "SELECT scope, client_id, granted_at FROM grant_scopes WHERE user_id = ?", userID)
 	if err != nil {
 		return Grant{}, fmt.Errorf("loading scopes: %w", err)
@@ -206,7 +206,7 @@ func get(ctx context.Context, q sqldb.Querier, userID string) (Grant, error) {
 		if err := rows.Scan(&sg.Scope, &sg.ClientID, &at); err != nil {
 			return Grant{}, fmt.Errorf("loading scopes: %w", err)
 		}
-		sg.GrantedAt = time.UnixMicro(at).UTC()
+		sg.GrantedAt = sqldb.FromMicros(at)
 		g.Granted = append(g.Granted, sg)
 	}
 	if err := rows.Err(); err != nil {
