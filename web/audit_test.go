@@ -5,6 +5,7 @@ import (
 	"crypto/ed25519"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/scopetrail/scopetrail/connector/connectortest/browser"
 	"github.com/scopetrail/scopetrail/scopes"
 	"github.com/scopetrail/scopetrail/scopes/audit"
 	"github.com/scopetrail/scopetrail/scopes/grant"
@@ -95,12 +97,17 @@ func fillTrail(t *testing.T, trail *audit.Trail, n int) {
 }
 
 // newReviewHarness starts a harness whose server reads log and builds its
-// reports with rep.
+// reports with rep; a nil rep is a real report over an empty database, for
+// the tests that do not read it.
 func newReviewHarness(t *testing.T, log AuditLog, rep PrivilegeReport) *harness {
 	t.Helper()
+	if rep == nil {
+		db := sqldbtest.SQLite(t)
+		rep = report.Builder{Grants: grant.NewStore(db, nil), Usage: audit.New(db, audit.Options{}), Registry: scopes.All()}
+	}
 	h := newHarness(t)
 	deps := h.deps()
-	deps.Audit, deps.Report = log, rep
+	deps.Review = &ReviewPages{Audit: log, Report: rep}
 	h.serve(h.config(), deps)
 	return h
 }
@@ -148,7 +155,7 @@ func TestReviewAccess(t *testing.T) {
 			}
 			dash := h.get("/dashboard")
 			for _, link := range []string{`nav a[href="/audit"]`, `nav a[href="/report"]`} {
-				if got := dash.find(link) != nil; got != tt.navLink {
+				if got := dash.Find(link) != nil; got != tt.navLink {
 					t.Errorf("dashboard has %s: %v, want %v", link, got, tt.navLink)
 				}
 			}
@@ -157,13 +164,16 @@ func TestReviewAccess(t *testing.T) {
 }
 
 // shownSeqs returns the seqs of the entries an audit log page lists.
-func shownSeqs(r *response) []string {
+func shownSeqs(r *browser.Page) []string {
 	var out []string
-	for _, tr := range r.findAll("table.audit tbody tr") {
-		out = append(out, strings.TrimPrefix(attr(tr, "id"), "entry-"))
+	for _, tr := range r.FindAll("table.audit tbody tr") {
+		out = append(out, strings.TrimPrefix(browser.Attr(tr, "id"), "entry-"))
 	}
 	return out
 }
+
+// seqString is an entry's seq as the log shows it in a row's id.
+func seqString(e audit.Entry) string { return strconv.FormatInt(e.Seq, 10) }
 
 // matching returns, newest first, the seqs of the entries of trail that
 // keep says to show.
@@ -200,8 +210,14 @@ func TestAuditLogFilters(t *testing.T) {
 		{"event", url.Values{"event": {"deny"}}, false, func(e audit.Entry) bool { return e.Event == audit.EventDeny }},
 		{"outcome error", url.Values{"outcome": {"error"}}, false, func(e audit.Entry) bool { return e.Outcome == audit.OutcomeError }},
 		{"outcome unknown", url.Values{"outcome": {"unknown"}}, false, func(e audit.Entry) bool { return e.Outcome == audit.OutcomeUnknown }},
-		{"time range", url.Values{"from": {from.Format("2006-01-02T15:04")}, "before": {before.Format("2006-01-02T15:04")}}, false,
+		{"time range", url.Values{"since": {from.Format("2006-01-02T15:04")}, "until": {before.Format("2006-01-02T15:04")}}, false,
 			func(e audit.Entry) bool { return !e.Time.Before(from) && e.Time.Before(before) }},
+		// The command line's rules, which the page did not follow before
+		// both read filters with audit.ParseFilter: a user by email, a
+		// time as a duration back from now.
+		{"user by email", url.Values{"user": {bob.Email}}, false, func(e audit.Entry) bool { return e.ActorID == bob.ID }},
+		{"since RFC 3339, until a duration back from now", url.Values{"since": {from.Format(time.RFC3339)}, "until": {"1h"}}, false,
+			func(e audit.Entry) bool { return !e.Time.Before(from) }},
 		{"several", url.Values{"user": {alice.ID}, "outcome": {"ok"}, "purpose": {"meetings"}}, false, func(e audit.Entry) bool {
 			return e.ActorID == alice.ID && e.Outcome == audit.OutcomeOK && e.Purpose == "meetings"
 		}},
@@ -220,7 +236,7 @@ func TestAuditLogFilters(t *testing.T) {
 				t.Errorf("entries shown (-want +got):\n%s", diff)
 			}
 			for _, sel := range []string{"a#export-csv", "a#export-jsonl"} {
-				u, _ := url.Parse(attr(r.find(sel), "href"))
+				u, _ := url.Parse(browser.Attr(r.Find(sel), "href"))
 				if diff := cmp.Diff(tt.query, u.Query()); diff != "" {
 					t.Errorf("%s keeps the filters (-want +got):\n%s", sel, diff)
 				}
@@ -235,28 +251,28 @@ func TestAuditLogFilters(t *testing.T) {
 			`select[name=scope] option[selected]`:   "drive.readonly",
 			`select[name=outcome] option[selected]`: "ok",
 		} {
-			if got := r.textOf(t, sel); got != want {
+			if got := r.TextOf(t, sel); got != want {
 				t.Errorf("%s: %q, want %q", sel, got, want)
 			}
 		}
-		if got := attr(r.find(`input[name=method]`), "value"); got != "drive.files.get" {
+		if got := browser.Attr(r.Find(`input[name=method]`), "value"); got != "drive.files.get" {
 			t.Errorf("method field %q", got)
 		}
-		row := r.find("table.audit tbody tr")
+		row := r.Find("table.audit tbody tr")
 		for sel, want := range map[string]string{"td.actor": bob.Email, "td.scope": "drive.readonly", "td.status": "200", "td.latency": "40ms"} {
-			if got := text(compile(sel).matchAll(row)[0]); got != want {
+			if got := browser.Text(browser.FindAllIn(row, sel)[0]); got != want {
 				t.Errorf("row %s: %q, want %q", sel, got, want)
 			}
 		}
 	})
-	for _, q := range []string{"scope=drive", "purpose=ads", "outcome=maybe", "from=yesterday", "from=2026-03-02&before=2026-03-01",
-		"user=%3Cscript%3E", "older=abc", "newer=-1"} {
+	for _, q := range []string{"scope=drive", "purpose=%3Cb%3E", "outcome=maybe", "since=yesterday", "since=2026-03-02&until=2026-03-01",
+		"user=%3Cscript%3E", "user=nobody@example.com", "older=abc", "newer=-1"} {
 		t.Run("invalid "+q, func(t *testing.T) {
 			t.Parallel()
 			r := h.get("/audit?" + q)
 			h.expectStatus(r, http.StatusBadRequest)
-			if r.find("main p") == nil {
-				t.Errorf("no message:\n%s", r.body)
+			if r.Find("main p") == nil {
+				t.Errorf("no message:\n%s", r.Content)
 			}
 		})
 	}

@@ -14,7 +14,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/scopetrail/scopetrail/connector/googleauth"
 	"github.com/scopetrail/scopetrail/connector/googlehttp"
 	"github.com/scopetrail/scopetrail/connector/revoke"
 	"github.com/scopetrail/scopetrail/connector/tokens"
@@ -28,47 +27,25 @@ import (
 
 var _ web.Revocations = (*revoke.Service)(nil)
 
-// revokeRetryEvery is how often serve retries the revocations Google has not
-// confirmed yet.
+// revokeRetryEvery is how often serve completes the revocations not
+// completed yet.
 const revokeRetryEvery = time.Minute
 
 // reasonCLI is the reason recorded for revocations made from the command
 // line.
 const reasonCLI = "revoked from the command line"
 
-// googleSettings maps the configuration to the OAuth flows' settings, with
-// redirectURL as the callback, and to the API base URLs; serve and the
-// revoke subcommands share it.
-func googleSettings(cfg *Config, redirectURL string) (googleauth.Config, map[string]string) {
-	return googleauth.Config{
-		ClientID:     cfg.Google.ClientID,
-		ClientSecret: cfg.Google.ClientSecret,
-		RedirectURL:  redirectURL,
-		Endpoints: googleauth.Endpoints{
-			AuthURL:     cfg.Google.AuthURL,
-			TokenURL:    cfg.Google.TokenURL,
-			RevokeURL:   cfg.Google.RevokeURL,
-			UserinfoURL: cfg.Google.UserinfoURL,
-			Issuer:      cfg.Google.Issuer,
-			JWKSURL:     cfg.Google.JWKSURL,
-		},
-		AllowedDomains: cfg.Auth.AllowedDomains,
-		AdminEmails:    cfg.Auth.AdminEmails,
-	}, map[string]string{"people": cfg.Google.PeopleURL, "calendar": cfg.Google.CalendarURL, "drive": cfg.Google.DriveURL}
-}
-
-// revocations is the revocation service as newApp wires it. The door is
-// built before the service, which revokes through it, so the door reports
-// the revocations Google sees to onRevoked, which passes them on.
+// revocations is the revocation service as newApp wires it. The door only
+// marks the grants Google reports revoked; the service's retry loop
+// completes those revocations.
 type revocations struct {
-	// retryEvery, when positive, makes build start retrying pending Google
+	// retryEvery, when positive, makes build start completing unfinished
 	// revocations in the background until ctx ends.
 	retryEvery time.Duration
 	// noGoogle leaves every revocation at Google to a server: the demo's
 	// Google runs inside `scopetrail serve`, out of the CLI's reach.
 	noGoogle bool
 	svc      *revoke.Service
-	log      *slog.Logger
 }
 
 // revokeStores are what the revocation service revokes in: the app's
@@ -82,10 +59,10 @@ type revokeStores struct {
 	door     *googlehttp.Door
 	clientID string
 	log      *slog.Logger
-	purgers  map[string]revoke.Purger
+	purgers  []revoke.Purger
 }
 
-// build builds the service and keeps it for onRevoked.
+// build builds the service and keeps it.
 func (r *revocations) build(ctx context.Context, s revokeStores) (*revoke.Service, error) {
 	o := revoke.Options{DB: s.db, Grants: s.grants, Tokens: s.tokens, Users: s.users, Trail: s.trail, Google: s.door,
 		Purgers: s.purgers, ClientID: s.clientID, Logger: s.log}
@@ -96,22 +73,11 @@ func (r *revocations) build(ctx context.Context, s revokeStores) (*revoke.Servic
 	if err != nil {
 		return nil, err // revoke.New names itself
 	}
-	r.svc, r.log = svc, s.log
+	r.svc = svc
 	if r.retryEvery > 0 {
 		go svc.Run(ctx, r.retryEvery)
 	}
 	return svc, nil
-}
-
-// onRevoked is the door's OnRevoked: it completes a revocation Google
-// reported.
-func (r *revocations) onRevoked(ctx context.Context, userID, reason string) {
-	if r == nil || r.svc == nil {
-		return
-	}
-	if err := r.svc.HandleGoogleRevoked(ctx, userID, reason); err != nil {
-		r.log.Error("completing a revocation reported by Google", "user", userID, "err", err)
-	}
 }
 
 // runRevoke is `scopetrail revoke --user EMAIL [--reason TEXT]`.
@@ -175,8 +141,10 @@ func runScopeChange(ctx context.Context, verb string, args []string, stdout, std
 	})
 }
 
-// withRevocations builds the app as serve does, without serving it, and
-// runs fn with its revocation service, the users, and the actor to record.
+// withRevocations builds only what revoking needs (the database, the
+// stores, the trail, the door, the features' stores to purge and the
+// revocation service; no job runner, no web server) and runs fn with the
+// service, the users, and the actor to record.
 func withRevocations(ctx context.Context, stderr io.Writer,
 	fn func(svc *revoke.Service, users *identity.Store, by revoke.Actor) error) error {
 	cfg, k, err := loadConfig()
@@ -197,13 +165,21 @@ func withRevocations(ctx context.Context, stderr io.Writer,
 		// never go to the real Google this configuration names.
 		oauth.ClientID, oauth.ClientSecret, rv.noGoogle = demoClientID, "unused", true
 	}
-	bg := &background{dbURL: cfg.Database.URL, log: log}
-	defer bg.stop()
-	if _, err := newApp(ctx, appOptions{db: db, keys: k, oauth: oauth, bases: bases, secure: true, log: log, bg: bg,
-		baseURL: baseURL, mail: cfg.Mail, spoolDir: cfg.Recordings.SpoolDir, transcribe: cfg.Transcribe, revoke: rv}); err != nil {
+	o := appOptions{db: db, keys: k, oauth: oauth, bases: bases, secure: true, log: log,
+		baseURL: baseURL, mail: cfg.Mail, spoolDir: cfg.Recordings.SpoolDir, transcribe: cfg.Transcribe, revoke: rv}
+	c, err := newCore(ctx, o)
+	if err != nil {
 		return err
 	}
-	return fn(rv.svc, identity.NewStore(db, time.Now), cliActor())
+	f, err := newFeatures(o, c, nil)
+	if err != nil {
+		return err
+	}
+	svc, err := buildRevoker(ctx, o, c, f)
+	if err != nil {
+		return err
+	}
+	return fn(svc, c.users, cliActor())
 }
 
 // findByEmail returns the user with an email address.

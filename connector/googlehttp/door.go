@@ -10,7 +10,6 @@ import (
 
 	"golang.org/x/oauth2"
 
-	"github.com/scopetrail/scopetrail/scopes"
 	"github.com/scopetrail/scopetrail/scopes/audit"
 	"github.com/scopetrail/scopetrail/scopes/grant"
 )
@@ -28,20 +27,27 @@ type GrantSource interface {
 }
 
 // TokenStore keeps the users' tokens. The door is the only reader of token
-// values that sends them anywhere.
+// values that sends them anywhere. Implementations are safe for concurrent
+// use, keep each user's token apart, and pass the contract suite in
+// googlehttp/tokenstoretest.
 type TokenStore interface {
-	// Load returns the user's token.
+	// Load returns the user's token, with the granted scopes as its "scope"
+	// extra when they are known. The caller may change the token it gets.
+	// Load returns an error wrapping ErrNoToken if no token is stored for
+	// the user, and another error if the stored token cannot be read.
 	Load(ctx context.Context, userID string) (*oauth2.Token, error)
-	// Save stores a refreshed token; a token without a refresh token keeps
-	// the stored one.
+	// Save stores a copy of tok, replacing the user's token: a token
+	// without a refresh token keeps the stored refresh token, and one
+	// without a "scope" extra keeps the stored scopes (RFC 6749 §5.1: an
+	// omitted scope is unchanged). It returns an error if the token cannot
+	// be stored.
 	Save(ctx context.Context, userID string, tok *oauth2.Token) error
 }
 
 // Options configure a Door.
 type Options struct {
-	// Bases maps API names ("people", "calendar", "drive") to base URLs;
-	// nil means Google's.
-	Bases map[string]string
+	// Bases are the APIs' base URLs; an empty one means Google's.
+	Bases Bases
 	// OAuth2 holds the client credentials and the token endpoint used to
 	// refresh tokens. Required.
 	OAuth2 *oauth2.Config
@@ -59,9 +65,6 @@ type Options struct {
 	// ActorEmail, when set, names the user in audit entries. It is asked
 	// once per user and cached.
 	ActorEmail func(ctx context.Context, userID string) (string, error)
-	// OnRevoked, when set, is told when Google reports that a user's grant
-	// was revoked, after the grant was marked.
-	OnRevoked func(ctx context.Context, userID, reason string)
 }
 
 // Door is the audited door to Google. It is safe for concurrent use.
@@ -76,7 +79,6 @@ type Door struct {
 	now        func() time.Time
 	emails     func(ctx context.Context, userID string) (string, error)
 	emailCache sync.Map
-	onRevoked  func(ctx context.Context, userID, reason string)
 
 	// refreshing holds one mutex per user, so that one refresh at a time
 	// runs for a user in this process.
@@ -94,14 +96,8 @@ func New(o Options) (*Door, error) {
 	if err := errors.Join(missing...); err != nil {
 		return nil, err
 	}
-	d := &Door{bases: o.Bases, oauth: o.OAuth2, revokeURL: o.RevokeURL, grants: o.Grants, tokens: o.Tokens, trail: o.Trail,
-		base: o.Base, now: o.Now, emails: o.ActorEmail, onRevoked: o.OnRevoked}
-	if d.bases == nil {
-		d.bases = map[string]string{}
-		for _, api := range scopes.APIs() {
-			d.bases[api] = scopes.DefaultBaseURL(api)
-		}
-	}
+	d := &Door{bases: o.Bases.byAPI(), oauth: o.OAuth2, revokeURL: o.RevokeURL, grants: o.Grants, tokens: o.Tokens, trail: o.Trail,
+		base: o.Base, now: o.Now, emails: o.ActorEmail}
 	if d.base == nil {
 		d.base = http.DefaultTransport
 	}

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/scopetrail/scopetrail/scopes/sqldb"
 )
 
 // Retention is how long a recording's audio stays in the spool after it was
@@ -55,7 +57,7 @@ func (s *Service) ExpireAudio(ctx context.Context, keep Retention) (int, error) 
 		return 0, nil
 	}
 	rows, err := s.o.DB.Query(ctx, `SELECT user_id, file_id FROM recordings WHERE kind = ? AND state = ? AND updated_at <= ?`,
-		KindRecording, StateTranscribed, micro(s.o.Now().Add(-keep.Keep)))
+		KindRecording, StateTranscribed, sqldb.Micros(s.o.Now().Add(-keep.Keep)))
 	if err != nil {
 		return 0, fmt.Errorf("listing transcribed recordings: %w", err)
 	}

@@ -29,25 +29,9 @@ func scan(row interface{ Scan(...any) error }) (Recording, error) {
 	var created, modified, found, updated int64
 	err := row.Scan(&r.UserID, &r.FileID, &r.Kind, &r.Name, &r.MimeType, &r.Size, &r.MD5, &created, &modified,
 		&r.MeetingID, &r.MeetCode, &r.State, &r.Reason, &r.Done, &r.TranscriptFrom, &found, &updated)
-	r.Created, r.Modified = fromMicro(created), fromMicro(modified)
-	r.FoundAt, r.UpdatedAt = fromMicro(found), fromMicro(updated)
+	r.Created, r.Modified = sqldb.FromMicros(created), sqldb.FromMicros(modified)
+	r.FoundAt, r.UpdatedAt = sqldb.FromMicros(found), sqldb.FromMicros(updated)
 	return r, err
-}
-
-// fromMicro turns unix microseconds into a UTC time; 0 is the zero time.
-func fromMicro(us int64) time.Time {
-	if us == 0 {
-		return time.Time{}
-	}
-	return time.UnixMicro(us).UTC()
-}
-
-// micro turns a time into unix microseconds; the zero time is 0.
-func micro(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.UnixMicro()
 }
 
 // get returns one row, or ErrNotFound.
@@ -104,7 +88,7 @@ func (s *store) byMeetings(ctx context.Context, userID string, meetingIDs []stri
 // store, it writes nothing once the member's grant is revoked and returns
 // an error wrapping grant.ErrRevoked.
 func (s *store) upsert(ctx context.Context, r Recording) (changed bool, err error) {
-	now := micro(s.now())
+	now := sqldb.Micros(s.now())
 	err = grant.WriteFetched(ctx, s.db, r.UserID, func(tx *sqldb.Tx) error {
 		var md5 string
 		var modified int64
@@ -115,20 +99,24 @@ func (s *store) upsert(ctx context.Context, r Recording) (changed bool, err erro
 			_, err = tx.Exec(ctx, `INSERT INTO recordings (user_id, file_id, kind, name, mime_type, size, md5,
 				created_at, modified_at, meeting_id, meet_code, state, found_at, updated_at)
 				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-				r.UserID, r.FileID, r.Kind, r.Name, r.MimeType, r.Size, r.MD5, micro(r.Created), micro(r.Modified),
+				r.UserID, r.FileID, r.Kind, r.Name, r.MimeType, r.Size, r.MD5, sqldb.Micros(r.Created), sqldb.Micros(r.Modified),
 				r.MeetingID, r.MeetCode, StateFound, now, now)
 			return err
 		case err != nil:
 			return err
 		}
-		changed = md5 != r.MD5 || r.Kind == KindTranscript && modified != micro(r.Modified)
+		changed = md5 != r.MD5 || r.Kind == KindTranscript && modified != sqldb.Micros(r.Modified)
 		_, err = tx.Exec(ctx, `UPDATE recordings SET name = ?, mime_type = ?, size = ?, md5 = ?, created_at = ?,
 			modified_at = ?, meeting_id = ?, meet_code = ?, updated_at = ? WHERE user_id = ? AND file_id = ?`,
-			r.Name, r.MimeType, r.Size, r.MD5, micro(r.Created), micro(r.Modified), r.MeetingID, r.MeetCode, now,
+			r.Name, r.MimeType, r.Size, r.MD5, sqldb.Micros(r.Created), sqldb.Micros(r.Modified), r.MeetingID, r.MeetCode, now,
 			r.UserID, r.FileID)
 		if err == nil && changed {
 			_, err = tx.Exec(ctx, `UPDATE recordings SET state = ?, reason = ?, bytes_done = 0, transcript = '',
-				transcript_from = '' WHERE user_id = ? AND file_id = ?`, StateFound, "changed in Drive", r.UserID, r.FileID)
+				transcript_from = '', transcript_engine = '' WHERE user_id = ? AND file_id = ?`,
+				StateFound, "changed in Drive", r.UserID, r.FileID)
+		}
+		if err == nil && changed {
+			err = writeSegments(ctx, tx, r.UserID, r.FileID, "", nil)
 		}
 		return err
 	})
@@ -144,7 +132,7 @@ func (s *store) upsert(ctx context.Context, r Recording) (changed bool, err erro
 func (s *store) setState(ctx context.Context, userID, fileID string, st State, reason string, done int64) error {
 	err := grant.WriteFetched(ctx, s.db, userID, func(tx *sqldb.Tx) error {
 		res, err := tx.Exec(ctx, `UPDATE recordings SET state = ?, reason = ?, bytes_done = ?, updated_at = ?
-			WHERE user_id = ? AND file_id = ?`, st, reason, done, micro(s.now()), userID, fileID)
+			WHERE user_id = ? AND file_id = ?`, st, reason, done, sqldb.Micros(s.now()), userID, fileID)
 		if err != nil {
 			return err
 		}
@@ -159,20 +147,43 @@ func (s *store) setState(ctx context.Context, userID, fileID string, st State, r
 	return nil
 }
 
-// setTranscript stores a transcript and marks the row transcribed. It
-// returns grant.ErrRevoked, storing nothing, when the member's grant is
-// revoked.
+// setTranscript stores a transcript with its segments, and marks the row
+// transcribed. A transcript that refers to another file (FileID) keeps no
+// text or segments of its own; one with segments and no text gets their
+// text. It returns grant.ErrRevoked, storing nothing, when the member's
+// grant is revoked.
 func (s *store) setTranscript(ctx context.Context, userID, fileID string, t Transcript) error {
+	if t.FileID != "" {
+		t.Text, t.Segments = "", nil
+	} else if t.Text == "" {
+		t.Text = joinSegments(t.Segments)
+	}
 	err := grant.WriteFetched(ctx, s.db, userID, func(tx *sqldb.Tx) error {
 		_, err := tx.Exec(ctx, `UPDATE recordings SET state = ?, reason = '', transcript = ?, transcript_from = ?,
-			updated_at = ? WHERE user_id = ? AND file_id = ?`,
-			StateTranscribed, t.Text, t.FileID, micro(s.now()), userID, fileID)
-		return err
+			transcript_engine = ?, updated_at = ? WHERE user_id = ? AND file_id = ?`,
+			StateTranscribed, t.Text, t.FileID, t.Engine, sqldb.Micros(s.now()), userID, fileID)
+		if err != nil {
+			return err
+		}
+		return writeSegments(ctx, tx, userID, fileID, t.Engine, t.Segments)
 	})
 	if err != nil {
 		return fmt.Errorf("storing the transcript of %s: %w", fileID, err)
 	}
 	return nil
+}
+
+// transcriptOf returns the engine and the text stored in a row.
+func (s *store) transcriptOf(ctx context.Context, userID, fileID string) (engine, text string, err error) {
+	err = s.db.QueryRow(ctx, `SELECT transcript_engine, transcript FROM recordings WHERE user_id = ? AND file_id = ?`,
+		userID, fileID).Scan(&engine, &text)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", "", fmt.Errorf("transcript %s: %w", fileID, ErrNotFound)
+	}
+	if err != nil {
+		return "", "", fmt.Errorf("reading the transcript of %s: %w", fileID, err)
+	}
+	return engine, text, nil
 }
 
 // transcript returns the text stored in a row.
@@ -188,11 +199,22 @@ func (s *store) transcript(ctx context.Context, userID, fileID string) (string, 
 	return text, nil
 }
 
-// purge deletes every row of a member.
-func (s *store) purge(ctx context.Context, userID string) (int64, error) {
-	res, err := s.db.Exec(ctx, `DELETE FROM recordings WHERE user_id = ?`, userID)
+// purge deletes every row of a member, with their transcript segments and
+// so their search index, and returns the number of recordings rows.
+func (s *store) purge(ctx context.Context, userID string) (n int64, err error) {
+	err = s.db.InTx(ctx, func(tx *sqldb.Tx) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM transcript_segments WHERE user_id = ?`, userID); err != nil {
+			return err
+		}
+		res, err := tx.Exec(ctx, `DELETE FROM recordings WHERE user_id = ?`, userID)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
 	if err != nil {
 		return 0, fmt.Errorf("purging recordings of %s: %w", userID, err)
 	}
-	return res.RowsAffected()
+	return n, nil
 }

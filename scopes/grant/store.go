@@ -27,12 +27,6 @@ func NewStore(db *sqldb.DB, now func() time.Time) *Store {
 	return &Store{db: db, now: now}
 }
 
-// queryer is what both *sqldb.DB and *sqldb.Tx offer for reading.
-type queryer interface {
-	Query(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRow(ctx context.Context, query string, args ...any) *sql.Row
-}
-
 // Record stores the scopes of a token response for userID: the granted set
 // is replaced by granted, and the grant becomes active again. Scopes that
 // stay granted keep their first grant time and client. Suspensions stay.
@@ -99,10 +93,40 @@ func (s *Store) MarkReconnect(ctx context.Context, userID, reason string) error 
 	return s.setStatus(ctx, userID, StatusReconnectNeeded, reason, "status <> 'revoked'")
 }
 
-// Revoke marks the grant of userID revoked, with a reason. It is idempotent;
-// it returns ErrNotFound if the user has no grant.
+// Revoke marks the grant of userID revoked, with a reason, and in the same
+// transaction records the revocation as one to complete: a row of the
+// revocations table whose local steps (deleting the tokens, ending the
+// sessions, purging the data) are pending, which revoke.Service completes
+// even if this process stops right after. A revocation at Google is not
+// added here: revoke.Service.Revoke records that step itself, and a
+// revocation the door saw at Google needs none. Revoke is idempotent; it
+// returns ErrNotFound if the user has no grant.
 func (s *Store) Revoke(ctx context.Context, userID, reason string) error {
-	return s.setStatus(ctx, userID, StatusRevoked, reason, "1 = 1")
+	now := s.now().UnixMicro()
+	err := s.db.InTx(ctx, func(tx *sqldb.Tx) error {
+		res, err := tx.Exec(ctx, "UPDATE grants SET status = ?, reason = ?, updated_at = ? WHERE user_id = ?",
+			StatusRevoked, reason, now, userID)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			_, gerr := get(ctx, tx, userID)
+			return cmp.Or(err, gerr)
+		}
+		// A revocation already recorded keeps its time and its steps. One
+		// waiting for Google keeps its schedule too: it is claimed by the
+		// revoke.Service.Revoke that recorded it, or in backoff, and its next
+		// attempt does the local steps as well. Any other is due now.
+		_, err = tx.Exec(ctx, `INSERT INTO revocations (user_id, reason, revoked_at, next_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT (user_id) DO UPDATE SET local_pending = 1, reason = excluded.reason,
+				next_at = CASE WHEN revocations.google_pending = 1 THEN revocations.next_at ELSE excluded.next_at END`,
+			userID, reason, now, now)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("marking grant of %s %s: %w", userID, StatusRevoked, err)
+	}
+	return nil
 }
 
 func (s *Store) setStatus(ctx context.Context, userID string, st Status, reason, cond string) error {
@@ -159,7 +183,7 @@ func (s *Store) Resume(ctx context.Context, userID, scope string) error {
 	return nil
 }
 
-func get(ctx context.Context, q queryer, userID string) (Grant, error) {
+func get(ctx context.Context, q sqldb.Querier, userID string) (Grant, error) {
 	g := Grant{UserID: userID}
 	var granted, updated int64
 	err := q.QueryRow(ctx, "SELECT client_id, status, reason, granted_at, updated_at FROM grants WHERE user_id = ?", userID).
@@ -170,7 +194,7 @@ func get(ctx context.Context, q queryer, userID string) (Grant, error) {
 	if err != nil {
 		return Grant{}, err
 	}
-	g.GrantedAt, g.UpdatedAt = time.UnixMicro(granted).UTC(), time.UnixMicro(updated).UTC()
+	g.GrantedAt, g.UpdatedAt = sqldb.FromMicros(granted), sqldb.FromMicros(updated)
 	rows, err := q.Query(ctx, "SELECT scope, client_id, granted_at FROM grant_scopes WHERE user_id = ?", userID)
 	if err != nil {
 		return Grant{}, fmt.Errorf("loading scopes: %w", err)
@@ -182,7 +206,7 @@ func get(ctx context.Context, q queryer, userID string) (Grant, error) {
 		if err := rows.Scan(&sg.Scope, &sg.ClientID, &at); err != nil {
 			return Grant{}, fmt.Errorf("loading scopes: %w", err)
 		}
-		sg.GrantedAt = time.UnixMicro(at).UTC()
+		sg.GrantedAt = sqldb.FromMicros(at)
 		g.Granted = append(g.Granted, sg)
 	}
 	if err := rows.Err(); err != nil {
@@ -201,7 +225,7 @@ func get(ctx context.Context, q queryer, userID string) (Grant, error) {
 	return g, nil
 }
 
-func scopeList(ctx context.Context, q queryer, userID string) ([]string, error) {
+func scopeList(ctx context.Context, q sqldb.Querier, userID string) ([]string, error) {
 	out, err := column(ctx, q, "SELECT scope FROM grant_scopes WHERE user_id = ?", userID)
 	if err != nil {
 		return nil, fmt.Errorf("loading scopes: %w", err)
@@ -210,7 +234,7 @@ func scopeList(ctx context.Context, q queryer, userID string) ([]string, error) 
 }
 
 // column runs a query that returns one text column.
-func column(ctx context.Context, q queryer, query string, args ...any) ([]string, error) {
+func column(ctx context.Context, q sqldb.Querier, query string, args ...any) ([]string, error) {
 	rows, err := q.Query(ctx, query, args...)
 	if err != nil {
 		return nil, err
