@@ -82,6 +82,15 @@ func TestEngineTranscribesWhenMeetHasNoTranscript(t *testing.T) {
 	if wer := transcribetest.WER(clip.Reference, text); wer > 0.6 {
 		t.Errorf("transcript %q has WER %.2f; want at most 0.6", text, wer)
 	}
+	timed, err := s.TimedTranscript(ctx, h.userID, rec.FileID)
+	if err != nil || timed.Engine != "pocketsphinx" || len(timed.Segments) == 0 {
+		t.Fatalf("TimedTranscript = %+v, %v; want pocketsphinx's segments", timed, err)
+	}
+	for i, sg := range timed.Segments {
+		if sg.Text == "" || sg.End < sg.Start || sg.End > 7200*time.Millisecond || i > 0 && sg.Start < timed.Segments[i-1].End {
+			t.Errorf("segment %d %+v out of order or outside the 7.1 s clip", i, sg)
+		}
+	}
 	ents := transcribeEntries(t, h)
 	if len(ents) != 2 {
 		t.Fatalf("transcribe entries %+v; want a begin and an outcome", ents)
