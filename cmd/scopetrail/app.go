@@ -78,7 +78,9 @@ func newApp(ctx context.Context, o appOptions) (http.Handler, error) {
 			Recordings: f.rec.svc},
 		Directory:   &web.DirectoryPages{Directory: f.dir.syncer, Syncs: f.dir.jobs, Invitations: f.dir.invites},
 		Recordings:  &web.RecordingPages{Recordings: f.rec.svc},
-		Review:      &web.ReviewPages{Audit: c.trail, Report: report.Builder{Grants: c.grants, Usage: c.trail, Registry: scopes.All()}},
+		Transcripts: f.rec.svc,
+		Review: &web.ReviewPages{Audit: c.trail, Report: report.Builder{Grants: c.grants, Usage: c.trail, Registry: scopes.All(),
+			Egress: c.trail}},
 		Revocations: revoker,
 		LinkSyncs:   f.linkSyncs(),
 	})

@@ -10,7 +10,8 @@ import (
 
 // TestReviewerPagesWired boots the demo, signs in its first user (an
 // admin), and reads the reviewer's pages: the audit log holds the sign-in,
-// the chain verifies, the key downloads and the report renders.
+// the chain verifies, the key downloads, the report renders with its
+// transcription egress, and the member's transcript search answers.
 func TestReviewerPagesWired(t *testing.T) {
 	a := startApp(t, "")
 	b := browser.New(t)
@@ -24,6 +25,8 @@ func TestReviewerPagesWired(t *testing.T) {
 		"/audit/chain":      "Verified up to entry",
 		"/audit/pubkey.pem": "-----BEGIN PUBLIC KEY-----",
 		"/report":           `id="scope-drive-readonly"`,
+		"/report#egress":    `id="no-egress"`,
+		"/transcripts?q=x":  `id="no-hits"`,
 	} {
 		p := b.Get(a.base + path)
 		if p.StatusCode != http.StatusOK || !strings.Contains(p.Content, want) {

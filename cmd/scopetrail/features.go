@@ -23,6 +23,7 @@ var (
 	_ web.Invitations     = (*invite.Service)(nil)
 	_ web.Recordings      = (*recordings.Service)(nil)
 	_ web.RecordingStatus = (*recordings.Service)(nil)
+	_ web.Transcripts     = (*recordings.Service)(nil)
 	_ web.LinkSyncs       = linkSyncs{}
 )
 
