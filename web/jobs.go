@@ -2,12 +2,14 @@ package web
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/scopetrail/scopetrail/connector/jobs"
+	"github.com/scopetrail/scopetrail/connector/recordings"
 )
 
 // Jobs lists the background jobs. *jobs.Runner satisfies it.
@@ -24,8 +26,8 @@ const jobsShown = 100
 type jobRow struct {
 	jobs.Info
 	// Label names the kind; Who is the user's email, or their id when the
-	// user is gone.
-	Label, Who string
+	// user is gone; Progress says how far a running transcription has come.
+	Label, Who, Progress string
 }
 
 // jobsPage is what the admin's Jobs page shows.
@@ -59,7 +61,35 @@ func (s *Server) jobsList(c echo.Context) error {
 		if row.Who == "" {
 			row.Who = j.UserID
 		}
+		if row.Progress, err = s.jobProgress(ctx, j); err != nil {
+			return err
+		}
 		page.Jobs[i] = row
 	}
 	return s.render(c, http.StatusOK, "jobs", page)
+}
+
+// jobProgress says how far a running transcription job has come, "" for
+// any other job or when the recordings are not wired.
+func (s *Server) jobProgress(ctx context.Context, j jobs.Info) (string, error) {
+	if j.Kind != recordings.JobTranscribe || j.State != "running" || s.deps.Recordings == nil {
+		return "", nil
+	}
+	r, err := s.deps.Recordings.Recording(ctx, j.UserID, j.RecordingID)
+	if errors.Is(err, recordings.ErrNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("reading the progress of job %d: %w", j.ID, err)
+	}
+	return transcribingText(r), nil
+}
+
+// transcribingText says how far a recording's running transcription has
+// come, such as "1:05 of 4:00 of audio (27%)"; "" when none runs.
+func transcribingText(r recordings.Recording) string {
+	if r.State != recordings.StateQueued || r.Audio <= 0 {
+		return ""
+	}
+	return fmt.Sprintf("%s of %s of audio (%d%%)", offsetClock(r.Progress), offsetClock(r.Audio), r.Progress*100/r.Audio)
 }

@@ -32,6 +32,9 @@ type recordingRow struct {
 	// StateText says where it stands; Size and Progress give its bytes in
 	// words ("" for transcripts).
 	StateText, Size, Progress string
+	// Transcribing says how far a running transcription has come, "" when
+	// none runs.
+	Transcribing string
 	// Failed and Waiting pick the state's style.
 	Failed, Waiting bool
 	// Action labels the button that downloads or retries it, "" when there
@@ -63,6 +66,7 @@ func newRecordingRow(r recordings.Recording) recordingRow {
 		if r.State == recordings.StateDownloading || r.State == recordings.StateFound && r.Done > 0 {
 			row.Progress = byteSize(r.Done) + " of " + row.Size
 		}
+		row.Transcribing = transcribingText(r)
 	}
 	switch {
 	case r.State == recordings.StateFailed:

@@ -76,11 +76,14 @@ type Jobs struct {
 	sync       *jobs.SyncQueue[syncArgs]
 	download   *jobs.Queue[downloadArgs]
 	transcript *jobs.Queue[transcriptArgs]
+	transcribe *jobs.Queue[transcribeArgs]
 }
 
 // NewWithJobs returns a Service whose steps run as jobs of r: it registers
 // the discovery, the download, the transcript import and the periodic
-// re-sync, and schedules each file's next step (Options.Enqueue) with them.
+// re-sync and the transcription, and schedules each file's next step
+// (Options.Enqueue) with them: a downloaded recording is transcribed by a
+// job of its own, whose progress is stored as it runs.
 //
 // Scheduling: a member who granted meetings too has their files discovered
 // right after each calendar sync (give Jobs.DiscoverIfGranted to
@@ -119,8 +122,11 @@ func (j *Jobs) register(r *jobs.Runner, jo JobOptions) error {
 	ids := func(a fileArgs) []string { return []string{a.UserID, a.RecordingID} }
 	j.download, err = jobs.Register(r, jobs.Kind[downloadArgs]{Label: "Recording download", Timeout: downloadTimeout, Queue: jobs.QueueDownloads,
 		IDs:  func(a downloadArgs) []string { return ids(fileArgs(a)) },
-		Work: func(ctx context.Context, a downloadArgs) error { return j.svc.Process(ctx, a.UserID, a.RecordingID) }})
+		Work: j.downloadThenQueue})
 	if err != nil {
+		return err
+	}
+	if err := j.registerTranscribe(r); err != nil {
 		return err
 	}
 	j.transcript, err = jobs.Register(r, jobs.Kind[transcriptArgs]{Label: "Transcript import", Timeout: transcriptTimeout,
@@ -129,11 +135,14 @@ func (j *Jobs) register(r *jobs.Runner, jo JobOptions) error {
 	return err
 }
 
-// next schedules the next step of a file as a job: a recording download,
-// or a transcript import.
+// next schedules the next step of a file as a job: a transcript import, a
+// recording's transcription once it is downloaded, or its download.
 func (j *Jobs) next(ctx context.Context, r Recording) error {
-	if r.Kind == KindTranscript {
+	switch {
+	case r.Kind == KindTranscript:
 		return j.transcript.Enqueue(ctx, transcriptArgs{UserID: r.UserID, RecordingID: r.FileID})
+	case r.State == StateDownloaded || r.State == StateQueued:
+		return j.transcribe.Enqueue(ctx, transcribeArgs{UserID: r.UserID, RecordingID: r.FileID})
 	}
 	return j.download.Enqueue(ctx, downloadArgs{UserID: r.UserID, RecordingID: r.FileID})
 }

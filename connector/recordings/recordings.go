@@ -104,6 +104,10 @@ type Recording struct {
 	// TranscriptFrom is the Drive id of the Meet transcript whose text is a
 	// recording's transcript, "" when the text is the row's own.
 	TranscriptFrom string
+	// Progress is how much of the recording's Audio the running
+	// transcription has done, as its engine reports it; both are zero
+	// before it starts.
+	Progress, Audio time.Duration
 	// Path is the spooled file of a downloaded recording, "" before.
 	Path string
 	// FoundAt is when discovery first saw the file; UpdatedAt when its row

@@ -21,14 +21,15 @@ type store struct {
 
 // columns are the columns scan reads, in its order.
 const columns = `user_id, file_id, kind, name, mime_type, size, md5, created_at, modified_at, meeting_id,
-	meet_code, state, reason, bytes_done, transcript_from, found_at, updated_at`
+	meet_code, state, reason, bytes_done, transcript_from, found_at, updated_at, progress_ms, audio_ms`
 
 // scan reads one row selected with columns.
 func scan(row interface{ Scan(...any) error }) (Recording, error) {
 	var r Recording
-	var created, modified, found, updated int64
+	var created, modified, found, updated, progress, audio int64
 	err := row.Scan(&r.UserID, &r.FileID, &r.Kind, &r.Name, &r.MimeType, &r.Size, &r.MD5, &created, &modified,
-		&r.MeetingID, &r.MeetCode, &r.State, &r.Reason, &r.Done, &r.TranscriptFrom, &found, &updated)
+		&r.MeetingID, &r.MeetCode, &r.State, &r.Reason, &r.Done, &r.TranscriptFrom, &found, &updated, &progress, &audio)
+	r.Progress, r.Audio = time.Duration(progress)*time.Millisecond, time.Duration(audio)*time.Millisecond
 	r.Created, r.Modified = sqldb.FromMicros(created), sqldb.FromMicros(modified)
 	r.FoundAt, r.UpdatedAt = sqldb.FromMicros(found), sqldb.FromMicros(updated)
 	return r, err

@@ -131,6 +131,11 @@ func (s *Service) Transcribe(ctx context.Context, userID, fileID string) error {
 	if errors.Is(err, ErrCannotTranscribe) {
 		return s.store.setState(ctx, userID, fileID, StateFailed, reasonFor(err), r.Done)
 	}
+	if err != nil && ctx.Err() != nil {
+		// Stopped, not failed: the recording stays queued for the next run.
+		serr := s.store.setState(context.WithoutCancel(ctx), userID, fileID, StateQueued, reasonInterrupted, r.Done)
+		return errors.Join(fmt.Errorf("transcribing %s: %w", fileID, err), serr)
+	}
 	if err != nil {
 		reason := strings.TrimPrefix(err.Error(), ErrNoTranscript.Error()+": ")
 		if serr := s.store.setState(ctx, userID, fileID, StateQueued, reason, r.Done); serr != nil || errors.Is(err, ErrNoTranscript) {
@@ -140,6 +145,10 @@ func (s *Service) Transcribe(ctx context.Context, userID, fileID string) error {
 	}
 	return s.store.setTranscript(ctx, userID, fileID, t)
 }
+
+// reasonInterrupted is the reason a recording waits after its
+// transcription was stopped, at shutdown or by its time limit.
+const reasonInterrupted = "transcription interrupted: it starts again when its job is retried"
 
 // engineMeet names the Meet engine.
 const engineMeet = "meet"
