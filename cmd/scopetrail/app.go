@@ -10,6 +10,7 @@ import (
 	"github.com/scopetrail/scopetrail/connector/googlehttp"
 	"github.com/scopetrail/scopetrail/connector/invite"
 	"github.com/scopetrail/scopetrail/connector/jobs"
+	"github.com/scopetrail/scopetrail/connector/recordings"
 	"github.com/scopetrail/scopetrail/connector/revoke"
 	"github.com/scopetrail/scopetrail/connector/transcribe"
 	"github.com/scopetrail/scopetrail/scopes"
@@ -37,6 +38,8 @@ type appOptions struct {
 	// their transcription.
 	spoolDir   string
 	transcribe transcribe.Config
+	// retention is how long transcribed audio stays in the spool.
+	retention recordings.Retention
 	// baseURL is the app's public URL, which invitation links start with;
 	// mail is the SMTP server that sends them.
 	baseURL string

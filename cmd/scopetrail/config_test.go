@@ -39,6 +39,7 @@ func TestValidateListsEveryProblem(t *testing.T) {
 		"LOG_FORMAT":           "xml",
 		"LOG_LEVEL":            "loud",
 		"GOOGLE_CLIENT_SECRET": "",
+		"RECORDING_RETENTION":  "a week",
 	}
 	ce := configProblems(t, vars)
 	want := []string{
@@ -46,6 +47,7 @@ func TestValidateListsEveryProblem(t *testing.T) {
 		"BASE_URL: Google redirects only to https URLs, except on localhost; use https://scopetrail.example.com",
 		"GOOGLE_CLIENT_SECRET: empty; copy the secret of the OAuth client GOOGLE_CLIENT_ID names (Google Cloud console, APIs & Services, Credentials), or unset GOOGLE_CLIENT_ID to run the demo",
 		`GOOGLE_TOKEN_URL: "/token" is not an absolute http(s) URL; unset it to use Google's own`,
+		`RECORDING_RETENTION: "a week" is not a retention; write 0 (delete once transcribed), a number of days such as 7d, or forever`,
 		`ALLOWED_DOMAINS: "@acme.test" is not a domain name; write domains like example.com, separated by commas`,
 		`ADMIN_EMAILS: "bob" is not an email address; write addresses like ana@example.com, separated by commas`,
 		"SESSION_KEYS: pair 1: the block key is 12 bytes, want 32 (base64 of 32 random bytes)",
@@ -58,7 +60,7 @@ func TestValidateListsEveryProblem(t *testing.T) {
 		t.Errorf("problems (-want +got):\n%s", diff)
 	}
 	msg := ce.Error()
-	if !strings.HasPrefix(msg, "the configuration has 11 problem(s)") {
+	if !strings.HasPrefix(msg, "the configuration has 12 problem(s)") {
 		t.Errorf("message starts %q", msg[:min(len(msg), 60)])
 	}
 	for _, secret := range []string{shortKey, "not-a-key", strings.Split(vars["TOKEN_KEYS"], ",")[0][3:]} {

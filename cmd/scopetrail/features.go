@@ -89,7 +89,7 @@ func newFeatures(o appOptions, c *core, runner *jobs.Runner) (*features, error) 
 		rec.svc, err = recordings.New(ro)
 		return &features{cal: cal, dir: dir, rec: rec}, err // recordings.New names itself
 	}
-	if rec.svc, rec.jobs, err = recordings.NewWithJobs(runner, ro, recordings.JobOptions{Grants: c.grants}); err != nil {
+	if rec.svc, rec.jobs, err = recordings.NewWithJobs(runner, ro, recordings.JobOptions{Grants: c.grants, Retention: o.retention}); err != nil {
 		return nil, err
 	}
 	cal.jobs, err = calendars.RegisterJobs(runner, cal.syncer, calendars.JobOptions{Grants: c.grants, Then: rec.jobs.DiscoverIfGranted})

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/scopetrail/scopetrail/connector/connectortest/browser"
+	"github.com/scopetrail/scopetrail/connector/recordings"
 )
 
 // TestRecordingsEndToEnd boots the demo, grants calendars and Drive,
@@ -65,7 +66,8 @@ func TestRecordingsEndToEnd(t *testing.T) {
 	}
 }
 
-// TestRecordingsDefaults checks the spool folder's documented default.
+// TestRecordingsDefaults checks the spool folder's and the retention's
+// documented defaults: audio is deleted once transcribed.
 func TestRecordingsDefaults(t *testing.T) {
 	t.Parallel()
 	cfg, err := parseConfig(map[string]string{})
@@ -74,6 +76,9 @@ func TestRecordingsDefaults(t *testing.T) {
 	}
 	if cfg.Recordings.SpoolDir != "./data/spool" {
 		t.Errorf("RECORDINGS_SPOOL_DIR defaults to %q", cfg.Recordings.SpoolDir)
+	}
+	if keep, err := cfg.Recordings.KeepAudio(); err != nil || keep != (recordings.Retention{}) {
+		t.Errorf("RECORDING_RETENTION defaults to %+v, %v; want 0", keep, err)
 	}
 }
 

@@ -50,10 +50,15 @@ func serve(ctx context.Context, stdout, stderr io.Writer) error {
 		secure = !plainLocalHTTP(baseURL)
 	}
 
+	keep, err := cfg.Recordings.KeepAudio()
+	if err != nil {
+		return err // validated already
+	}
 	bg := &background{dbURL: cfg.Database.URL, log: log}
 	defer bg.stop()
 	handler, err := newApp(ctx, appOptions{db: db, keys: k, oauth: oauth, bases: bases, secure: secure, log: log, bg: bg,
-		baseURL: baseURL, mail: cfg.Mail, spoolDir: cfg.Recordings.SpoolDir, transcribe: cfg.Transcribe, revoke: &revocations{retryEvery: revokeRetryEvery}})
+		baseURL: baseURL, mail: cfg.Mail, spoolDir: cfg.Recordings.SpoolDir, transcribe: cfg.Transcribe, retention: keep,
+		revoke: &revocations{retryEvery: revokeRetryEvery}})
 	if err != nil {
 		return err
 	}

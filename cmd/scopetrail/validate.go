@@ -67,6 +67,9 @@ func (c *Config) validate() (keys, error) {
 	for _, err := range c.Transcribe.Validate() {
 		p.addf("%s", err)
 	}
+	if _, err := c.Recordings.KeepAudio(); err != nil {
+		p.addf("%s", err)
+	}
 
 	c.Auth.AllowedDomains = trimAll(c.Auth.AllowedDomains)
 	for _, d := range c.Auth.AllowedDomains {

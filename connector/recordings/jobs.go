@@ -66,6 +66,11 @@ type JobOptions struct {
 	// Every spaces the periodic re-syncs: zero means DefaultResyncEvery, a
 	// negative value turns them off.
 	Every time.Duration
+	// Retention is how long the audio of transcribed recordings is kept
+	// (RECORDING_RETENTION); a periodic job deletes it after that, every
+	// ExpireEvery (zero means DefaultExpireEvery).
+	Retention   Retention
+	ExpireEvery time.Duration
 }
 
 // Jobs queues the recordings' work as durable jobs: the discovery of a
@@ -77,11 +82,13 @@ type Jobs struct {
 	download   *jobs.Queue[downloadArgs]
 	transcript *jobs.Queue[transcriptArgs]
 	transcribe *jobs.Queue[transcribeArgs]
+	retention  Retention
 }
 
 // NewWithJobs returns a Service whose steps run as jobs of r: it registers
 // the discovery, the download, the transcript import and the periodic
-// re-sync and the transcription, and schedules each file's next step
+// re-sync, the transcription and the periodic deletion of expired audio,
+// and schedules each file's next step
 // (Options.Enqueue) with them: a downloaded recording is transcribed by a
 // job of its own, whose progress is stored as it runs.
 //
@@ -97,7 +104,7 @@ func NewWithJobs(r *jobs.Runner, o Options, jo JobOptions) (*Service, *Jobs, err
 	if jo.Every == 0 {
 		jo.Every = DefaultResyncEvery
 	}
-	j := &Jobs{grants: jo.Grants}
+	j := &Jobs{grants: jo.Grants, retention: jo.Retention}
 	o.Enqueue = j.next
 	svc, err := New(o)
 	if err != nil {
@@ -127,6 +134,9 @@ func (j *Jobs) register(r *jobs.Runner, jo JobOptions) error {
 		return err
 	}
 	if err := j.registerTranscribe(r); err != nil {
+		return err
+	}
+	if err := j.registerExpire(r, jo); err != nil {
 		return err
 	}
 	j.transcript, err = jobs.Register(r, jobs.Kind[transcriptArgs]{Label: "Transcript import", Timeout: transcriptTimeout,

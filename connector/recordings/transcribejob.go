@@ -34,9 +34,7 @@ func (j *Jobs) registerTranscribe(r *jobs.Runner) error {
 	j.transcribe, err = jobs.Register(r, jobs.Kind[transcribeArgs]{Label: "Recording transcription", Timeout: transcribeTimeout,
 		Queue: jobs.QueueDownloads,
 		IDs:   func(a transcribeArgs) []string { return []string{a.UserID, a.RecordingID} },
-		Work: func(ctx context.Context, a transcribeArgs) error {
-			return j.svc.TranscribeTracked(ctx, a.UserID, a.RecordingID)
-		}})
+		Work:  j.transcribeThenExpire})
 	return err
 }
 
