@@ -12,6 +12,8 @@
 //	                          revoke a user's access at Google and locally
 //	scopetrail suspend|resume --user EMAIL --scope SCOPE
 //	                          suspend or resume one scope of a user
+//	scopetrail transcribe --user EMAIL [--file ID]
+//	                          transcribe a member's recordings again
 //
 // Configuration comes from the environment and from .env; .env.example
 // describes every variable.
@@ -53,6 +55,9 @@ commands:
   suspend --user EMAIL --scope SCOPE
   resume --user EMAIL --scope SCOPE
                  suspend or resume one scope of a user, such as drive.readonly
+  transcribe --user EMAIL [--file ID]
+                 transcribe a member's recordings (or one) again, with a
+                 progress bar on a terminal
   help           print this text
 
 Configuration comes from the environment and from .env; see .env.example.
@@ -79,6 +84,8 @@ func realMain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return runRevoke(ctx, rest, stdout, stderr)
 	case "suspend", "resume":
 		return runScopeChange(ctx, cmd, rest, stdout, stderr)
+	case "transcribe":
+		return runTranscribe(ctx, rest, stdout, stderr)
 	case "audit":
 		return auditcli.Run(ctx, rest, stdout, stderr, openAuditReadOnly)
 	case "help", "-h", "-help", "--help":

@@ -1,0 +1,75 @@
+package main
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"flag"
+	"io"
+	"os"
+	"strings"
+
+	"golang.org/x/term"
+
+	"github.com/scopetrail/scopetrail/connector/recordings"
+	"github.com/scopetrail/scopetrail/connector/recordings/transcribecli"
+)
+
+// demoDriveUnreachable is the Drive the transcribe command reaches in the
+// demo: none. The demo's fake Google lives inside `scopetrail serve`, so
+// the command transcribes the audio still spooled and a recording whose
+// audio is gone fails with a refused connection, never a request to
+// Google with the demo's tokens.
+const demoDriveUnreachable = "http://127.0.0.1:1/"
+
+// runTranscribe is `scopetrail transcribe --user EMAIL [--file ID]`: it
+// builds only what transcription needs (the database, the core's stores,
+// trail and door, and the recordings service with its engine; no job
+// runner, no other feature, no web server) and transcribes the member's
+// recordings again.
+func runTranscribe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("transcribe", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	email := fs.String("user", "", "the email of the member whose recordings to transcribe (required)")
+	file := fs.String("file", "", "the Drive id of the one recording to transcribe; all of the member's when empty")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *email == "" || fs.NArg() > 0 {
+		return errors.New("usage: scopetrail transcribe --user EMAIL [--file ID]")
+	}
+	cfg, k, err := loadConfig()
+	if err != nil {
+		return err
+	}
+	db, err := openDatabase(ctx, cfg.Database.URL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	baseURL := strings.TrimRight(cmp.Or(cfg.Server.BaseURL, "http://"+cfg.Server.Addr), "/")
+	oauth, bases := googleSettings(cfg, baseURL+"/auth/callback")
+	if cfg.DemoMode() {
+		oauth.ClientID, oauth.ClientSecret, bases.Drive = demoClientID, "unused", demoDriveUnreachable
+	}
+	c, err := newCore(ctx, appOptions{db: db, keys: k, oauth: oauth, bases: bases, secure: true, log: newLogger(cfg.Log, stderr)})
+	if err != nil {
+		return err
+	}
+	u, err := findByEmail(ctx, c.users, *email)
+	if err != nil {
+		return err
+	}
+	engine, err := cfg.Transcribe.NewEngine()
+	if err != nil {
+		return err
+	}
+	svc, err := recordings.New(recordings.Options{DB: db, Door: c.door, DriveURL: bases.Drive, SpoolDir: cfg.Recordings.SpoolDir,
+		Engine: engine, Audit: c.trail, AllowedHost: cfg.Transcribe.Allowed})
+	if err != nil {
+		return err // recordings.New names itself
+	}
+	out, isFile := stdout.(*os.File)
+	return transcribecli.Run(ctx, svc, transcribecli.Options{UserID: u.ID, FileID: *file, Out: stdout,
+		Terminal: isFile && term.IsTerminal(int(out.Fd()))})
+}
