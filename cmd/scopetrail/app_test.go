@@ -50,10 +50,7 @@ func demoEnv(t *testing.T, databaseURL string) {
 		"ADDR": "127.0.0.1:0", "BASE_URL": "", "GOOGLE_CLIENT_ID": "", "GOOGLE_CLIENT_SECRET": "",
 		"DATABASE_URL": databaseURL, "DEMO_KEYS_FILE": filepath.Join(dir, "demo-keys.env"), "RECORDINGS_SPOOL_DIR": filepath.Join(dir, "spool"),
 		"SESSION_KEYS": "", "TOKEN_KEYS": "", "AUDIT_SIGNING_KEY": "", "ALLOWED_DOMAINS": "", "ADMIN_EMAILS": "",
-		"LOG_FORMAT": "json", "LOG_LEVEL": "info",
-		// The fake's generated recordings are random bytes, not media, which
-		// an engine rightly fails; they wait for one instead.
-		"TRANSCRIBE_ENGINE": "none",
+		"LOG_FORMAT": "json", "LOG_LEVEL": "info", "RECORDING_RETENTION": "0",
 	} {
 		t.Setenv(k, v)
 	}
@@ -64,7 +61,16 @@ func demoEnv(t *testing.T, databaseURL string) {
 // to print where it listens. The app stops when the test ends.
 func startApp(t *testing.T, databaseURL string) *app {
 	t.Helper()
+	return startAppWith(t, databaseURL, nil)
+}
+
+// startAppWith is startApp with the variables of env set over the demo's.
+func startAppWith(t *testing.T, databaseURL string, env map[string]string) *app {
+	t.Helper()
 	demoEnv(t, databaseURL)
+	for k, v := range env {
+		t.Setenv(k, v)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	a := &app{stdout: &syncBuffer{}, stderr: &syncBuffer{}}

@@ -80,13 +80,15 @@ type demo struct {
 	accounts []string
 }
 
-// startDemo starts the fake Google with the demo workspace and registers
-// the app's OAuth client, whose callback is redirectURL.
+// startDemo starts the fake Google with the demo workspace, its Meet
+// recordings speaking LibriVox clips when they are installed, and
+// registers the app's OAuth client, whose callback is redirectURL.
 func startDemo(redirectURL string, now time.Time) (*demo, error) {
 	ws, err := demoWorkspace(now)
 	if err != nil {
 		return nil, err
 	}
+	speakDemoRecordings(ws, demoSpeech())
 	fake, base, err := googletest.Start(googletest.Options{Workspace: ws})
 	if err != nil {
 		return nil, fmt.Errorf("googletest.Start: %w", err)

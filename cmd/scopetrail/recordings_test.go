@@ -17,9 +17,10 @@ import (
 // TestRecordingsEndToEnd boots the demo, grants calendars and Drive,
 // links the calendars and waits for the jobs: the calendar sync discovers
 // the member's Meet files, and their download and import jobs spool the
-// recordings and show the transcripts.
+// recordings and show the transcripts. The audio is kept, so that the
+// spool can be checked whenever the transcriptions end.
 func TestRecordingsEndToEnd(t *testing.T) {
-	a := startApp(t, "")
+	a := startAppWith(t, "", map[string]string{"RECORDING_RETENTION": "forever"})
 	spool := os.Getenv("RECORDINGS_SPOOL_DIR")
 	b := browser.New(t)
 	home := b.Get(a.base + "/")
