@@ -15,12 +15,12 @@ import (
 	"github.com/scopetrail/scopetrail/connector/recordings/transcribecli"
 )
 
-// demoDriveUnreachable is the Drive the transcribe command reaches in the
-// demo: none. The demo's fake Google lives inside `scopetrail serve`, so
-// the command transcribes the audio still spooled and a recording whose
-// audio is gone fails with a refused connection, never a request to
-// Google with the demo's tokens.
-const demoDriveUnreachable = "http://127.0.0.1:1/"
+// demoGoogleUnreachable is the Google the transcribe command reaches in
+// the demo: none. The demo's fake Google lives inside `scopetrail serve`,
+// so the command transcribes the audio still spooled, and a recording whose
+// audio is gone fails with a refused connection, never a request to the
+// real Google with the demo's tokens.
+const demoGoogleUnreachable = "http://127.0.0.1:1"
 
 // runTranscribe is `scopetrail transcribe --user EMAIL [--file ID]`: it
 // builds only what transcription needs (the database, the core's stores,
@@ -50,7 +50,11 @@ func runTranscribe(ctx context.Context, args []string, stdout, stderr io.Writer)
 	baseURL := strings.TrimRight(cmp.Or(cfg.Server.BaseURL, "http://"+cfg.Server.Addr), "/")
 	oauth, bases := googleSettings(cfg, baseURL+"/auth/callback")
 	if cfg.DemoMode() {
-		oauth.ClientID, oauth.ClientSecret, bases.Drive = demoClientID, "unused", demoDriveUnreachable
+		oauth.ClientID, oauth.ClientSecret = demoClientID, "unused"
+		e := &oauth.Endpoints
+		for _, u := range []*string{&e.AuthURL, &e.TokenURL, &e.RevokeURL, &e.UserinfoURL, &e.JWKSURL, &bases.People, &bases.Calendar, &bases.Drive} {
+			*u = demoGoogleUnreachable
+		}
 	}
 	c, err := newCore(ctx, appOptions{db: db, keys: k, oauth: oauth, bases: bases, secure: true, log: newLogger(cfg.Log, stderr)})
 	if err != nil {

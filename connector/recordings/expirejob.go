@@ -25,11 +25,8 @@ func (expireArgs) Kind() string { return JobExpireAudio }
 
 // registerExpire registers the periodic deletion of expired audio, which
 // runs when the leader starts and then every jo.ExpireEvery (zero means
-// DefaultExpireEvery); a Retention of forever registers nothing.
+// DefaultExpireEvery); with a Retention of forever it deletes nothing.
 func (j *Jobs) registerExpire(r *jobs.Runner, jo JobOptions) error {
-	if jo.Retention.Forever {
-		return nil
-	}
 	if jo.ExpireEvery <= 0 {
 		jo.ExpireEvery = DefaultExpireEvery
 	}

@@ -2,6 +2,7 @@ package recordings
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -56,8 +57,9 @@ func (j *Jobs) downloadThenQueue(ctx context.Context, a downloadArgs) error {
 
 // TranscribeTracked transcribes a recording as Transcribe does, storing
 // the engine's progress on the recording's row as it goes (at most once a
-// second), where its page and the Jobs page read it. A progress callback
-// already on ctx (WithProgress) is called too.
+// second), where its page and the Jobs page read it, and clearing it when
+// the transcription stops short. A progress callback already on ctx
+// (WithProgress) is called too.
 func (s *Service) TranscribeTracked(ctx context.Context, userID, fileID string) error {
 	if err := s.store.setProgress(ctx, userID, fileID, 0, 0); err != nil {
 		return err
@@ -65,7 +67,7 @@ func (s *Service) TranscribeTracked(ctx context.Context, userID, fileID string) 
 	outer, _ := ctx.Value(progressKey{}).(func(done, total time.Duration))
 	var mu sync.Mutex
 	var last time.Time
-	return s.Transcribe(WithProgress(ctx, func(done, total time.Duration) {
+	err := s.Transcribe(WithProgress(ctx, func(done, total time.Duration) {
 		if outer != nil {
 			outer(done, total)
 		}
@@ -80,6 +82,11 @@ func (s *Service) TranscribeTracked(ctx context.Context, userID, fileID string) 
 			_ = s.store.setProgress(ctx, userID, fileID, done, total)
 		}
 	}), userID, fileID)
+	if err != nil {
+		// No transcription runs any more: the pages show no progress.
+		err = errors.Join(err, s.store.setProgress(context.WithoutCancel(ctx), userID, fileID, 0, 0))
+	}
+	return err
 }
 
 // setProgress stores how much of a recording's audio its transcription

@@ -4,6 +4,8 @@ import (
 	"context"
 	"log/slog"
 	"os"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -15,11 +17,16 @@ import (
 	"github.com/scopetrail/scopetrail/connector/transcribe/transcribetest"
 )
 
-// jobsHarness is a harness whose Meet recordings hold a LibriVox clip, a
-// job runner on its database with the recordings' kinds registered (not
-// started), and a downloaded recording whose Meet transcript is too large
-// to export, so that PocketSphinx transcribes it.
-func jobsHarness(t *testing.T) (*harness, *jobs.Runner, *recordings.Service, recordings.Recording) {
+// jobsEnv is a harness whose Meet recordings hold a LibriVox clip, a
+// spool, and a downloaded recording whose Meet transcript is too large to
+// export, so that an engine transcribes it.
+type jobsEnv struct {
+	h     *harness
+	spool string
+	rec   recordings.Recording
+}
+
+func newJobsEnv(t *testing.T) *jobsEnv {
 	t.Helper()
 	clip := transcribetest.LibriVox(t)[0]
 	h := newHarness(t, options{})
@@ -34,8 +41,26 @@ func jobsHarness(t *testing.T) (*harness, *jobs.Runner, *recordings.Service, rec
 			h.Workspace.PutFile(&nf)
 		}
 	}
-	ctx := context.Background()
-	r, err := jobs.Open(ctx, jobs.Options{DB: h.DB, PollInterval: 50 * time.Millisecond, Logger: slog.New(slog.DiscardHandler)})
+	e := &jobsEnv{h: h, spool: t.TempDir()}
+	s := h.service(func(o *recordings.Options) { o.SpoolDir = e.spool })
+	rec, doc := firstRecording(t, h, s)
+	f, _ := h.Workspace.File(doc.FileID)
+	big := *f
+	big.ExportText = workspace.TranscriptBody(f.ID, fakeapi.ExportSizeLimit+1, nil)
+	h.Workspace.PutFile(&big)
+	if err := s.Download(context.Background(), h.userID, rec.FileID); err != nil {
+		t.Fatalf("Download: %v", err)
+	}
+	e.rec = rec
+	return e
+}
+
+// open opens a job runner on the harness's database, as a process would,
+// with the recordings' kinds registered on it for a Service with engine;
+// the runner is not started, and stops when the test ends.
+func (e *jobsEnv) open(t *testing.T, engine recordings.Engine) (*jobs.Runner, *recordings.Service) {
+	t.Helper()
+	r, err := jobs.Open(context.Background(), jobs.Options{DB: e.h.DB, PollInterval: 50 * time.Millisecond, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatalf("jobs.Open: %v", err)
 	}
@@ -44,22 +69,30 @@ func jobsHarness(t *testing.T) (*harness, *jobs.Runner, *recordings.Service, rec
 		defer cancel()
 		r.Stop(ctx)
 	})
-	o := recordings.Options{DB: h.DB, Door: h.Door, DriveURL: h.URLs.DriveBase, SpoolDir: t.TempDir(),
-		Meetings: &wsMeetings{ws: h.Workspace, email: h.email}, Retry: fastRetry,
-		Engine: &transcribe.PocketSphinx{}, Audit: h.Trail}
-	s, _, err := recordings.NewWithJobs(r, o, recordings.JobOptions{Grants: h.Grants, Every: -1})
+	o := recordings.Options{DB: e.h.DB, Door: e.h.Door, DriveURL: e.h.URLs.DriveBase, SpoolDir: e.spool,
+		Meetings: &wsMeetings{ws: e.h.Workspace, email: e.h.email}, Retry: fastRetry, Engine: engine, Audit: e.h.Trail}
+	s, _, err := recordings.NewWithJobs(r, o, recordings.JobOptions{Grants: e.h.Grants, Every: -1, Retention: recordings.Retention{Forever: true}})
 	if err != nil {
 		t.Fatalf("NewWithJobs: %v", err)
 	}
-	rec, doc := firstRecording(t, h, s)
-	f, _ := h.Workspace.File(doc.FileID)
-	big := *f
-	big.ExportText = workspace.TranscriptBody(f.ID, fakeapi.ExportSizeLimit+1, nil)
-	h.Workspace.PutFile(&big)
-	if err := s.Download(ctx, h.userID, rec.FileID); err != nil {
-		t.Fatalf("Download: %v", err)
+	return r, s
+}
+
+// waitTranscribed polls the recording until it is transcribed or failed,
+// for up to two minutes, and returns it.
+func (e *jobsEnv) waitTranscribed(t *testing.T, s *recordings.Service) recordings.Recording {
+	t.Helper()
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		got, err := s.Recording(context.Background(), e.h.userID, e.rec.FileID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.State == recordings.StateTranscribed || got.State == recordings.StateFailed || time.Now().After(deadline) {
+			return got
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
-	return h, r, s, rec
 }
 
 // TestTranscriptionJob: a downloaded recording asked for twice gets one
@@ -68,7 +101,9 @@ func jobsHarness(t *testing.T) (*harness, *jobs.Runner, *recordings.Service, rec
 // recording.
 func TestTranscriptionJob(t *testing.T) {
 	t.Parallel()
-	h, r, s, rec := jobsHarness(t)
+	e := newJobsEnv(t)
+	h, rec := e.h, e.rec
+	r, s := e.open(t, &transcribe.PocketSphinx{})
 	ctx := context.Background()
 	for range 2 {
 		if err := s.Retry(ctx, h.userID, rec.FileID); err != nil {
@@ -85,17 +120,7 @@ func TestTranscriptionJob(t *testing.T) {
 	if err := r.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(2 * time.Minute)
-	var got recordings.Recording
-	for {
-		if got, err = s.Recording(ctx, h.userID, rec.FileID); err != nil {
-			t.Fatal(err)
-		}
-		if got.State == recordings.StateTranscribed || got.State == recordings.StateFailed || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	got := e.waitTranscribed(t, s)
 	text, _ := s.Transcript(ctx, h.userID, rec.FileID)
 	if got.State != recordings.StateTranscribed || got.TranscriptFrom != "" || len(transcribetest.Words(text)) < 5 {
 		t.Fatalf("recording is %s (%q), transcript %q; want transcribed by PocketSphinx", got.State, got.Reason, text)
@@ -105,25 +130,55 @@ func TestTranscriptionJob(t *testing.T) {
 	}
 }
 
-// TestInterruptedTranscriptionResumes: a transcription stopped midway, as
-// at shutdown, leaves the recording queued, and the next run transcribes
-// it.
-func TestInterruptedTranscriptionResumes(t *testing.T) {
+// stuckEngine is an engine that transcribes nothing until its context
+// ends; started is closed once it runs.
+type stuckEngine struct {
+	once    sync.Once
+	started chan struct{}
+}
+
+func (e *stuckEngine) Name() string { return "pocketsphinx" }
+func (e *stuckEngine) Host() string { return "local" }
+func (e *stuckEngine) Transcribe(ctx context.Context, _ string, _ transcribe.Progress) (transcribe.Result, error) {
+	e.once.Do(func() { close(e.started) })
+	<-ctx.Done()
+	return transcribe.Result{}, ctx.Err()
+}
+
+// TestTranscriptionResumesAfterRestart: a process stopped while its
+// transcription job runs cancels it, leaving the recording queued; the
+// next process retries the job and transcribes the recording.
+func TestTranscriptionResumesAfterRestart(t *testing.T) {
 	t.Parallel()
-	h, _, s, rec := jobsHarness(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	err := s.TranscribeTracked(recordings.WithProgress(ctx, func(time.Duration, time.Duration) { cancel() }), h.userID, rec.FileID)
-	if err == nil {
-		t.Fatal("an interrupted transcription returned no error, for its job to retry")
+	e := newJobsEnv(t)
+	stuck := &stuckEngine{started: make(chan struct{})}
+	r1, s1 := e.open(t, stuck)
+	ctx := context.Background()
+	if err := s1.Retry(ctx, e.h.userID, e.rec.FileID); err != nil {
+		t.Fatal(err)
 	}
-	got, _ := s.Recording(context.Background(), h.userID, rec.FileID)
-	if got.State != recordings.StateQueued {
-		t.Fatalf("after the interruption the recording is %s (%q), want queued", got.State, got.Reason)
+	if err := r1.Start(ctx); err != nil {
+		t.Fatal(err)
 	}
-	if err := s.TranscribeTracked(context.Background(), h.userID, rec.FileID); err != nil {
-		t.Fatalf("the second run: %v", err)
+	select {
+	case <-stuck.started:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the transcription job did not start")
 	}
-	if got, _ = s.Recording(context.Background(), h.userID, rec.FileID); got.State != recordings.StateTranscribed {
-		t.Errorf("after the second run the recording is %s (%q), want transcribed", got.State, got.Reason)
+	stop, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+	defer cancel()
+	if err := r1.Stop(stop); err != nil {
+		t.Fatalf("Stop: %v", err)
+	}
+	got, _ := s1.Recording(ctx, e.h.userID, e.rec.FileID)
+	if got.State != recordings.StateQueued || !strings.Contains(got.Reason, "interrupted") {
+		t.Fatalf("after the shutdown the recording is %s (%q), want queued as interrupted", got.State, got.Reason)
+	}
+	r2, s2 := e.open(t, &transcribe.PocketSphinx{})
+	if err := r2.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got = e.waitTranscribed(t, s2); got.State != recordings.StateTranscribed {
+		t.Errorf("after the restart the recording is %s (%q), want transcribed", got.State, got.Reason)
 	}
 }
