@@ -23,6 +23,23 @@ import (
 func speakingHarness(t *testing.T, content string, tooLarge bool, e recordings.Engine, allowed ...string) (*harness, *recordings.Service, recordings.Recording) {
 	t.Helper()
 	h := newHarness(t, options{})
+	speakAll(t, h, content)
+	cfg := transcribe.Config{AllowedHosts: allowed}
+	s := h.service(func(o *recordings.Options) { o.Engine, o.Audit, o.AllowedHost = e, h.Trail, cfg.Allowed })
+	rec, doc := firstRecording(t, h, s)
+	if tooLarge {
+		f, _ := h.Workspace.File(doc.FileID)
+		big := *f
+		big.ExportText = workspace.TranscriptBody(f.ID, fakeapi.ExportSizeLimit+1, nil)
+		h.Workspace.PutFile(&big)
+	}
+	return h, s, rec
+}
+
+// speakAll makes every Meet recording of the harness's workspace hold the
+// given file.
+func speakAll(t *testing.T, h *harness, content string) {
+	t.Helper()
 	b, err := os.ReadFile(content)
 	if err != nil {
 		t.Fatal(err)
@@ -34,16 +51,6 @@ func speakingHarness(t *testing.T, content string, tooLarge bool, e recordings.E
 			h.Workspace.PutFile(&nf)
 		}
 	}
-	cfg := transcribe.Config{AllowedHosts: allowed}
-	s := h.service(func(o *recordings.Options) { o.Engine, o.Audit, o.AllowedHost = e, h.Trail, cfg.Allowed })
-	rec, doc := firstRecording(t, h, s)
-	if tooLarge {
-		f, _ := h.Workspace.File(doc.FileID)
-		big := *f
-		big.ExportText = workspace.TranscriptBody(f.ID, fakeapi.ExportSizeLimit+1, nil)
-		h.Workspace.PutFile(&big)
-	}
-	return h, s, rec
 }
 
 // transcribeEntries returns the member's audit entries about audio egress,

@@ -4,13 +4,10 @@ import (
 	"context"
 	"errors"
 	"io/fs"
-	"log/slog"
 	"os"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/scopetrail/scopetrail/connector/jobs"
 	"github.com/scopetrail/scopetrail/connector/recordings"
 )
 
@@ -20,21 +17,10 @@ import (
 func TestExpireJob(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, options{})
-	var mu sync.Mutex
-	now := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
-	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 	ctx := context.Background()
-	r, err := jobs.Open(ctx, jobs.Options{DB: h.DB, PollInterval: 50 * time.Millisecond, Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatalf("jobs.Open: %v", err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		r.Stop(ctx)
-	})
+	r := openRunner(t, h.DB)
 	o := recordings.Options{DB: h.DB, Door: h.Door, DriveURL: h.URLs.DriveBase, SpoolDir: t.TempDir(),
-		Meetings: &wsMeetings{ws: h.Workspace, email: h.email}, Retry: fastRetry, Transcriber: engine{text: "hello"}, Now: clock}
+		Meetings: &wsMeetings{ws: h.Workspace, email: h.email}, Retry: fastRetry, Transcriber: engine{text: "hello"}, Now: h.Clock.Now}
 	s, _, err := recordings.NewWithJobs(r, o, recordings.JobOptions{Grants: h.Grants, Every: -1,
 		Retention: recordings.Retention{Keep: 7 * 24 * time.Hour}, ExpireEvery: 100 * time.Millisecond})
 	if err != nil {
@@ -68,9 +54,7 @@ func TestExpireJob(t *testing.T) {
 	if _, err := os.Stat(got.Path); err != nil {
 		t.Fatalf("the audio is gone within its week: %v", err)
 	}
-	mu.Lock()
-	now = now.Add(8 * 24 * time.Hour)
-	mu.Unlock()
+	h.Clock.Advance(8 * 24 * time.Hour)
 	waitUntil(t, "the audio deleted", func() bool {
 		_, err := os.Stat(got.Path)
 		return errors.Is(err, fs.ErrNotExist)

@@ -3,7 +3,6 @@ package recordings_test
 import (
 	"context"
 	"log/slog"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -15,6 +14,7 @@ import (
 	"github.com/scopetrail/scopetrail/connector/recordings"
 	"github.com/scopetrail/scopetrail/connector/transcribe"
 	"github.com/scopetrail/scopetrail/connector/transcribe/transcribetest"
+	"github.com/scopetrail/scopetrail/scopes/sqldb"
 )
 
 // jobsEnv is a harness whose Meet recordings hold a LibriVox clip, a
@@ -28,19 +28,8 @@ type jobsEnv struct {
 
 func newJobsEnv(t *testing.T) *jobsEnv {
 	t.Helper()
-	clip := transcribetest.LibriVox(t)[0]
 	h := newHarness(t, options{})
-	b, err := os.ReadFile(clip.MP4)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range h.meetFiles() {
-		if f.MimeType == "video/mp4" {
-			nf := *f
-			nf.Body, nf.Size, nf.MD5 = workspace.BytesBody(b), int64(len(b)), ""
-			h.Workspace.PutFile(&nf)
-		}
-	}
+	speakAll(t, h, transcribetest.LibriVox(t)[0].MP4)
 	e := &jobsEnv{h: h, spool: t.TempDir()}
 	s := h.service(func(o *recordings.Options) { o.SpoolDir = e.spool })
 	rec, doc := firstRecording(t, h, s)
@@ -60,7 +49,21 @@ func newJobsEnv(t *testing.T) *jobsEnv {
 // the runner is not started, and stops when the test ends.
 func (e *jobsEnv) open(t *testing.T, engine recordings.Engine) (*jobs.Runner, *recordings.Service) {
 	t.Helper()
-	r, err := jobs.Open(context.Background(), jobs.Options{DB: e.h.DB, PollInterval: 50 * time.Millisecond, Logger: slog.New(slog.DiscardHandler)})
+	r := openRunner(t, e.h.DB)
+	o := recordings.Options{DB: e.h.DB, Door: e.h.Door, DriveURL: e.h.URLs.DriveBase, SpoolDir: e.spool,
+		Meetings: &wsMeetings{ws: e.h.Workspace, email: e.h.email}, Retry: fastRetry, Engine: engine, Audit: e.h.Trail}
+	s, _, err := recordings.NewWithJobs(r, o, recordings.JobOptions{Grants: e.h.Grants, Every: -1, Retention: recordings.Retention{Forever: true}})
+	if err != nil {
+		t.Fatalf("NewWithJobs: %v", err)
+	}
+	return r, s
+}
+
+// openRunner opens a job runner on db that polls often; it is not
+// started, and stops when the test ends.
+func openRunner(t *testing.T, db *sqldb.DB) *jobs.Runner {
+	t.Helper()
+	r, err := jobs.Open(context.Background(), jobs.Options{DB: db, PollInterval: 50 * time.Millisecond, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatalf("jobs.Open: %v", err)
 	}
@@ -69,13 +72,7 @@ func (e *jobsEnv) open(t *testing.T, engine recordings.Engine) (*jobs.Runner, *r
 		defer cancel()
 		r.Stop(ctx)
 	})
-	o := recordings.Options{DB: e.h.DB, Door: e.h.Door, DriveURL: e.h.URLs.DriveBase, SpoolDir: e.spool,
-		Meetings: &wsMeetings{ws: e.h.Workspace, email: e.h.email}, Retry: fastRetry, Engine: engine, Audit: e.h.Trail}
-	s, _, err := recordings.NewWithJobs(r, o, recordings.JobOptions{Grants: e.h.Grants, Every: -1, Retention: recordings.Retention{Forever: true}})
-	if err != nil {
-		t.Fatalf("NewWithJobs: %v", err)
-	}
-	return r, s
+	return r
 }
 
 // waitTranscribed polls the recording until it is transcribed or failed,
