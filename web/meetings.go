@@ -152,8 +152,12 @@ func (s *Server) meetingRows(ctx context.Context, userID string, list []calendar
 	for i, m := range list {
 		rows[i] = meetingRow{Meeting: m, When: when(m), Past: !m.End.After(now)}
 		for _, f := range files[m.ID] {
-			rows[i].Files = append(rows[i].Files, fileRow{FileID: f.FileID, Kind: string(f.Kind), Name: f.Name,
-				State: stateWords[f.State], Reason: f.Reason, Failed: f.State == recordings.StateFailed})
+			row := fileRow{FileID: f.FileID, Kind: string(f.Kind), Name: f.Name,
+				State: stateWords[f.State], Reason: f.Reason, Failed: f.State == recordings.StateFailed}
+			if row.Failed {
+				row.Reason = failureText(f.Reason, "")
+			}
+			rows[i].Files = append(rows[i].Files, row)
 		}
 	}
 	return rows, nil

@@ -39,7 +39,7 @@ func withBobsMeetings(f *fakeCalendars) {
 	f.files[standup.ID] = []recordings.Recording{
 		{FileID: "rec1", Kind: recordings.KindRecording, Name: "Standup - Recording", State: recordings.StateDownloaded},
 		{FileID: "tr1", Kind: recordings.KindTranscript, Name: "Standup - Transcript", State: recordings.StateFailed,
-			Reason: "export too large"}}
+			Reason: recordings.CodeExportTooLarge}}
 }
 
 func TestMeetingsPages(t *testing.T) {
@@ -74,7 +74,7 @@ func TestMeetingsPages(t *testing.T) {
 				"tr#meeting-m-standup .meet":                                "Meet",
 				"tr#meeting-m-standup .attendees":                           "Alice Admin, bob@example.com",
 				"tr#meeting-m-standup .files .file":                         "recording: downloaded",
-				"tr#meeting-m-standup .files .failed":                       "transcript: failed (export too large)",
+				"tr#meeting-m-standup .files .failed":                       "transcript: failed (Drive cannot export this transcript: it is larger than 10 MB.)",
 				"tr#meeting-m-review .files":                                "none found",
 				"tr#meeting-m-planning":                                     "tentative",
 				"tr#meeting-m-offsite .when":                                "Thu 3 Dec 2026 – Fri 4 Dec 2026, all day",
@@ -100,7 +100,7 @@ func TestMeetingsPages(t *testing.T) {
 				"#attendees": "Alice Admin alice@example.com accepted organizer",
 				`#attachments a[href="https://drive.google.com/open?id=rec1"]`: "Standup - Recording",
 				"#files .file":   "recording Standup - Recording: downloaded",
-				"#files .failed": "transcript Standup - Transcript: failed (export too large)",
+				"#files .failed": "transcript Standup - Transcript: failed (Drive cannot export this transcript: it is larger than 10 MB.)",
 			},
 			absent: []string{"script", "#no-attendees"},
 		},

@@ -123,7 +123,7 @@ func classify(err error, now time.Time) Failure {
 	case errors.Is(err, context.DeadlineExceeded):
 		return Failure{Class: ClassCanceled, Code: CodeDeadline}
 	case errors.As(err, &denied):
-		return Failure{Class: ClassDenied, Code: string(ClassDenied) + "." + string(denied.Reason), Detail: denied.Method}
+		return Failure{Class: ClassDenied, Code: string(ClassDenied) + "." + string(denied.Reason)}
 	case errors.Is(err, ErrRevoked):
 		return Failure{Class: ClassRevoked, Code: string(ClassRevoked)}
 	case errors.Is(err, grant.ErrRevoked):

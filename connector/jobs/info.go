@@ -5,17 +5,17 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
+
+	"github.com/scopetrail/scopetrail/connector/googlehttp"
 )
 
 // MaxRecent bounds the limit of Recent.
 const MaxRecent = 500
-
-// maxErrorLen bounds the length of an error message shown.
-const maxErrorLen = 500
 
 // Recent returns the most recent jobs, newest first, at most limit of them
 // (at most MaxRecent; 50 when limit is not positive).
@@ -47,7 +47,8 @@ func info(j *rivertype.JobRow) Info {
 	}
 	if n := len(j.Errors); n > 0 {
 		last := j.Errors[n-1]
-		in.LastError, in.LastErrorAt = redact(last.Error), last.At
+		in.LastErrorCode, in.LastErrorDetail = failure(last.Error)
+		in.LastErrorAt = last.At
 	}
 	return in
 }
@@ -59,32 +60,36 @@ func deref(t *time.Time) time.Time {
 	return *t
 }
 
-// secretPatterns match what must not be shown: the query string of a URL
-// (page and sync tokens, and any credential a client put there) and the
-// value of an Authorization header.
-var secretPatterns = []struct {
-	re   *regexp.Regexp
-	repl string
-}{
-	{regexp.MustCompile(`(https?://[^\s"'?#]*)[?#][^\s"']*`), "$1?…"},
-	{regexp.MustCompile(`(?i)(bearer|basic)\s+[A-Za-z0-9._~+/=-]+`), "$1 …"},
-	{regexp.MustCompile(`(?i)((?:access|refresh|id)_token|code|client_secret)(["']?\s*[:=]\s*["']?)[^\s"'&,}]+`), "$1$2…"},
+// Codes of failures that are not googlehttp's.
+const (
+	// CodeNotWired: the kind of job has no worker in this process.
+	CodeNotWired = "not_wired"
+	// CodeUnknown: River recorded the failure itself (a panic, say), or an
+	// older version recorded it as text, which is not shown.
+	CodeUnknown = "unknown"
+)
+
+// failedError is a failed attempt: its message, which River stores, is the
+// failure's code and redacted detail; it unwraps to the original error.
+type failedError struct {
+	code, detail string
+	err          error
 }
 
-// redact removes secrets from an error message and bounds its length.
-func redact(msg string) string {
-	for _, p := range secretPatterns {
-		msg = p.re.ReplaceAllString(msg, p.repl)
+func (e *failedError) Error() string { return strings.TrimSpace("[" + e.code + "] " + e.detail) }
+func (e *failedError) Unwrap() error { return e.err }
+
+// storedFailure reads a message River stored: the code and detail of a
+// failedError, which River may have prefixed with the name of its own error
+// type ("JobCancelError: "). Any other message is CodeUnknown, without its
+// text.
+var storedFailure = regexp.MustCompile(`^(?:[A-Za-z]+Error: )?\[([A-Za-z0-9_.]+)\] ?(.*)$`)
+
+// failure returns the code and detail of a stored message.
+func failure(msg string) (code, detail string) {
+	m := storedFailure.FindStringSubmatch(msg)
+	if m == nil {
+		return CodeUnknown, ""
 	}
-	if r := []rune(msg); len(r) > maxErrorLen {
-		msg = string(r[:maxErrorLen]) + "…"
-	}
-	return msg
+	return m[1], googlehttp.Redact(m[2])
 }
-
-// redactedError is an error whose message is redacted; it unwraps to the
-// original error.
-type redactedError struct{ err error }
-
-func (e *redactedError) Error() string { return redact(e.err.Error()) }
-func (e *redactedError) Unwrap() error { return e.err }

@@ -65,8 +65,8 @@ type Workers struct {
 	RecordingsUsers func(ctx context.Context) ([]string, error)
 }
 
-// Info describes a job for the admin Jobs page. It holds no secret: the
-// error message has its URLs' query strings removed.
+// Info describes a job for the admin Jobs page. It holds no secret and no
+// error text: the last failure is a code and a redacted detail.
 type Info struct {
 	ID          int64
 	Kind        string
@@ -77,11 +77,15 @@ type Info struct {
 	State       string
 	Attempt     int
 	MaxAttempts int
-	// LastError is the message of the last failed attempt, "" when none.
-	LastError   string
-	LastErrorAt time.Time
-	CreatedAt   time.Time
-	ScheduledAt time.Time
+	// LastErrorCode is the googlehttp.Failure code of the last failed
+	// attempt ("" when none), CodeNotWired, or CodeUnknown for a failure
+	// recorded by River itself or by an older version; LastErrorDetail says
+	// more, redacted; LastErrorAt is when it failed.
+	LastErrorCode   string
+	LastErrorDetail string
+	LastErrorAt     time.Time
+	CreatedAt       time.Time
+	ScheduledAt     time.Time
 	// AttemptedAt is when the last attempt started, FinishedAt when the job
 	// completed, was cancelled or was discarded; zero when it did not.
 	AttemptedAt time.Time

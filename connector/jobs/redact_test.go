@@ -3,34 +3,53 @@ package jobs
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
+	"net/url"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/riverqueue/river"
+	"google.golang.org/api/googleapi"
+
+	"github.com/scopetrail/scopetrail/connector/googlehttp"
 
 	"github.com/scopetrail/scopetrail/scopes/sqldb"
 )
 
-func TestRedact(t *testing.T) {
+func TestStoredFailure(t *testing.T) {
 	t.Parallel()
-	for _, tc := range []struct{ name, in, want string }{
-		{"plain", "googleapi: Error 503: backendError", "googleapi: Error 503: backendError"},
-		{"query string", `Get "https://people.googleapis.com/v1/people:listDirectoryPeople?syncToken=abc&pageToken=def": EOF`,
-			`Get "https://people.googleapis.com/v1/people:listDirectoryPeople?…": EOF`},
-		{"fragment", "see http://x.test/a#access_token=t", "see http://x.test/a?…"},
-		{"bearer", "Authorization: Bearer ya29.secret-value", "Authorization: Bearer …"},
-		{"token fields", `{"access_token": "ya29.a", "refresh_token":"1//r"} code=4/abc`, `{"access_token": "…", "refresh_token":"…"} code=…`},
-		{"long", strings.Repeat("é", 600), strings.Repeat("é", 500) + "…"},
+	for _, tc := range []struct{ name, in, code, detail string }{
+		{"cancelled", "JobCancelError: [denied.revoked]", "denied.revoked", ""},
+		{"with detail", "[transient.backendError] Google answered 503 backendError (after 6 attempts)",
+			"transient.backendError", "Google answered 503 backendError (after 6 attempts)"},
+		{"detail redacted again", `[permanent.invalid] see "https://x.test/a?pageToken=S"`, "permanent.invalid", `see "https://x.test/a?…"`},
+		{"text of an older version", `JobCancelError: listing: Get "http://x.test/?pageToken=S": googlehttp: request refused`, CodeUnknown, ""},
+		{"River's own", "PanicError: runtime error: index out of range", CodeUnknown, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			if got := redact(tc.in); got != tc.want {
-				t.Errorf("redact(%q) = %q, want %q", tc.in, got, tc.want)
+			if code, detail := failure(tc.in); code != tc.code || detail != tc.detail {
+				t.Errorf("failure(%q) = %q, %q; want %q, %q", tc.in, code, detail, tc.code, tc.detail)
 			}
 		})
+	}
+}
+
+func TestOutcomeStoresCodeAndDetail(t *testing.T) {
+	t.Parallel()
+	refused := &url.Error{Op: "Get", URL: "https://x.test/?pageToken=S", Err: &googlehttp.DeniedError{Reason: "suspended"}}
+	var cancel *river.JobCancelError
+	if err := outcome(fmt.Errorf("syncing: %w", refused)); !errors.As(err, &cancel) || err.Error() != "JobCancelError: [denied.suspended]" {
+		t.Errorf("outcome of a refusal = %q, want a cancellation with its code only", err)
+	}
+	if err := outcome(ErrNotWired); !errors.As(err, &cancel) || err.Error() != "JobCancelError: [not_wired]" {
+		t.Errorf("outcome of ErrNotWired = %q, want a cancellation", err)
+	}
+	busy := &googleapi.Error{Code: 503, Errors: []googleapi.ErrorItem{{Reason: "backendError"}}}
+	if err := outcome(busy); errors.As(err, &cancel) || err.Error() != "[transient.backendError] Google answered 503 backendError" {
+		t.Errorf("outcome of a 503 = %q, want it retried, with its code and detail", err)
 	}
 }
 
