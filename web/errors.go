@@ -118,7 +118,7 @@ var failureWords = map[string]string{
 	recordings.CodeExportTooLarge:                       "Drive cannot export this transcript: it is larger than 10 MB.",
 	recordings.CodeChecksum:                             "The download did not match Drive's size and md5 checksum.",
 	jobs.CodeNotWired:                                   "This kind of job is not set up in this process.",
-	jobs.CodeUnknown:                                    "The attempt failed.",
+	googlehttp.CodeUnknown:                              "The attempt failed.",
 }
 
 // failureText says in words what a stored failure code means, followed by
@@ -131,7 +131,7 @@ func failureText(code, detail string) string {
 	if !ok {
 		class, _, _ := strings.Cut(code, ".")
 		if words, ok = failureWords[class]; !ok {
-			words = failureWords[jobs.CodeUnknown]
+			words = failureWords[googlehttp.CodeUnknown]
 		}
 	}
 	if detail != "" {

@@ -34,7 +34,8 @@ var (
 func withBobsMeetings(f *fakeCalendars) {
 	f.links[bob.ID] = []calendars.Link{
 		{Calendar: calendars.Calendar{ID: calendars.PrimaryID, Summary: "bob@example.com", Primary: true}, SyncedAt: meetingsNow},
-		{Calendar: teamCalendar, SyncError: "Google answered 503 backendError (after 6 attempts)."}}
+		{Calendar: teamCalendar, SyncError: "transient.backendError",
+			SyncErrorDetail: "Google answered 503 backendError (after 6 attempts)"}}
 	f.meetings[bob.ID] = []calendars.Meeting{review, standup, planning, offsite}
 	f.files[standup.ID] = []recordings.Recording{
 		{FileID: "rec1", Kind: recordings.KindRecording, Name: "Standup - Recording", State: recordings.StateDownloaded},
@@ -67,7 +68,7 @@ func TestMeetingsPages(t *testing.T) {
 			want: map[string]string{
 				"#queued":     "sync of your calendars is queued",
 				"#synced":     "bob@example.com (synced Sun 22 Nov 2026 12:00 UTC); Team <b>cal</b> (synced not yet)",
-				".sync-error": "Team <b>cal</b>: the last sync failed. Google answered 503",
+				".sync-error": "Team <b>cal</b>: the last sync failed. Google did not answer properly; it tries again later. Google answered 503",
 				`form#sync[action="/meetings/sync"] input[name=csrf_token]`: "",
 				"tr#meeting-m-standup .when":                                "Sat 21 Nov 2026, 10:00–11:00 UTC",
 				`tr#meeting-m-standup a.title[href="/meetings/m-standup"]`:  "Standup <script>x</script>",

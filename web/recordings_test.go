@@ -78,7 +78,7 @@ var (
 		State: recordings.StateTranscribed}
 	bobFailed = recordings.Recording{UserID: bob.ID, FileID: "1bad", Kind: recordings.KindRecording, Name: "Retro - Recording",
 		Size: 2048, Created: recCreated, State: recordings.StateFailed,
-		Reason: "transient.backendError"}
+		Reason: "transient.backendError", ReasonDetail: "Google answered 503 backendError: The service is currently unavailable. (after 6 attempts)"}
 	bobPartial = recordings.Recording{UserID: bob.ID, FileID: "1part", Kind: recordings.KindRecording, Name: "Demo - Recording",
 		Size: 10 << 20, Done: 5 << 20, Created: recCreated, State: recordings.StateDownloading}
 )
@@ -142,7 +142,7 @@ func TestRecordingPages(t *testing.T) {
 			name: "failed recording", path: "/recordings/1bad", status: http.StatusOK,
 			want: map[string]string{
 				"#state.failed": "failed",
-				"#reason":       "Google did not answer properly; it tries again later.",
+				"#reason":       "Google did not answer properly; it tries again later. Google answered 503 backendError: The service is currently unavailable. (after 6 attempts)",
 				"#size":         "2.0 KiB",
 				`form#retry[method=post][action="/recordings/1bad/retry"] input[name=csrf_token]`: "",
 				"form#retry button": "Retry",

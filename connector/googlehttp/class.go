@@ -75,6 +75,10 @@ const (
 	CodeTimeout = "transient.timeout"
 	// CodeDeadline: the caller's deadline passed.
 	CodeDeadline = "canceled.deadline"
+	// CodeUnknown is never returned by Classify: it stands for a failure
+	// kept as text before codes were kept, or recorded by something else
+	// (River, say), whose text is not shown.
+	CodeUnknown = "unknown"
 )
 
 // Failure is what Classify makes of an error: safe to store and to show.

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -186,3 +187,44 @@ func FuzzClassifyDetail(f *testing.F) {
 		}
 	})
 }
+
+// TestClassifyRevokeAnswers checks that Google's answers to a revocation
+// are classified: a 503 is transient, a 400 other than invalid_token
+// permanent, and no token is no token.
+func TestClassifyRevokeAnswers(t *testing.T) {
+	t.Parallel()
+	var status atomic.Int32
+	status.Store(http.StatusServiceUnavailable)
+	env := connectortest.New(t, connectortest.Options{Door: func(o *googlehttp.Options) {
+		revokeURL := o.RevokeURL
+		o.Base = roundTrip(func(r *http.Request) (*http.Response, error) {
+			if r.URL.String() != revokeURL {
+				return http.DefaultTransport.RoundTrip(r)
+			}
+			body := `{"error":"backend_error"}`
+			if status.Load() == http.StatusBadRequest {
+				body = `{"error":"invalid_request"}`
+			}
+			return &http.Response{StatusCode: int(status.Load()), Header: http.Header{"Retry-After": {"7"}},
+				Body: io.NopCloser(strings.NewReader(body)), Request: r}, nil
+		})
+	}})
+	user := env.Authorize(t, env.People[0], scopes.DriveReadonly)
+	ctx := context.Background()
+	f := googlehttp.Classify(env.Door.Revoke(ctx, user))
+	if f.Class != googlehttp.ClassTransient || f.Code != "transient.backend_error" || f.RetryAfter != 7*time.Second {
+		t.Errorf("Revoke answered 503: %+v, want transient.backend_error after 7s", f)
+	}
+	status.Store(http.StatusBadRequest)
+	if f := googlehttp.Classify(env.Door.Revoke(ctx, user)); f.Class != googlehttp.ClassPermanent || f.Code != "permanent.invalid_request" {
+		t.Errorf("Revoke answered 400 invalid_request: %+v, want permanent.invalid_request", f)
+	}
+	if f := googlehttp.Classify(env.Door.Revoke(ctx, "u-nobody")); f.Class != googlehttp.ClassNoToken {
+		t.Errorf("Revoke without a token: %+v, want no_token", f)
+	}
+}
+
+// roundTrip is a RoundTripper made of a function.
+type roundTrip func(*http.Request) (*http.Response, error)
+
+func (f roundTrip) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

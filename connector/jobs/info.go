@@ -60,14 +60,10 @@ func deref(t *time.Time) time.Time {
 	return *t
 }
 
-// Codes of failures that are not googlehttp's.
-const (
-	// CodeNotWired: the kind of job has no worker in this process.
-	CodeNotWired = "not_wired"
-	// CodeUnknown: River recorded the failure itself (a panic, say), or an
-	// older version recorded it as text, which is not shown.
-	CodeUnknown = "unknown"
-)
+// CodeNotWired is the failure code of a job whose kind has no worker in
+// this process. A failure that River recorded itself (a panic, say), or an
+// older version recorded as text, has googlehttp.CodeUnknown.
+const CodeNotWired = "not_wired"
 
 // failedError is a failed attempt: its message, which River stores, is the
 // failure's code and redacted detail; it unwraps to the original error.
@@ -81,15 +77,15 @@ func (e *failedError) Unwrap() error { return e.err }
 
 // storedFailure reads a message River stored: the code and detail of a
 // failedError, which River may have prefixed with the name of its own error
-// type ("JobCancelError: "). Any other message is CodeUnknown, without its
-// text.
+// type ("JobCancelError: "). Any other message is googlehttp.CodeUnknown,
+// without its text.
 var storedFailure = regexp.MustCompile(`^(?:[A-Za-z]+Error: )?\[([A-Za-z0-9_.]+)\] ?(.*)$`)
 
 // failure returns the code and detail of a stored message.
 func failure(msg string) (code, detail string) {
 	m := storedFailure.FindStringSubmatch(msg)
 	if m == nil {
-		return CodeUnknown, ""
+		return googlehttp.CodeUnknown, ""
 	}
 	return m[1], googlehttp.Redact(m[2])
 }

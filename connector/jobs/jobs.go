@@ -78,9 +78,9 @@ type Info struct {
 	Attempt     int
 	MaxAttempts int
 	// LastErrorCode is the googlehttp.Failure code of the last failed
-	// attempt ("" when none), CodeNotWired, or CodeUnknown for a failure
-	// recorded by River itself or by an older version; LastErrorDetail says
-	// more, redacted; LastErrorAt is when it failed.
+	// attempt ("" when none), CodeNotWired, or googlehttp.CodeUnknown for
+	// a failure recorded by River itself or by an older version;
+	// LastErrorDetail says more, redacted; LastErrorAt is when it failed.
 	LastErrorCode   string
 	LastErrorDetail string
 	LastErrorAt     time.Time

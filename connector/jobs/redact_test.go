@@ -25,8 +25,8 @@ func TestStoredFailure(t *testing.T) {
 		{"with detail", "[transient.backendError] Google answered 503 backendError (after 6 attempts)",
 			"transient.backendError", "Google answered 503 backendError (after 6 attempts)"},
 		{"detail redacted again", `[permanent.invalid] see "https://x.test/a?pageToken=S"`, "permanent.invalid", `see "https://x.test/a?…"`},
-		{"text of an older version", `JobCancelError: listing: Get "http://x.test/?pageToken=S": googlehttp: request refused`, CodeUnknown, ""},
-		{"River's own", "PanicError: runtime error: index out of range", CodeUnknown, ""},
+		{"text of an older version", `JobCancelError: listing: Get "http://x.test/?pageToken=S": googlehttp: request refused`, googlehttp.CodeUnknown, ""},
+		{"River's own", "PanicError: runtime error: index out of range", googlehttp.CodeUnknown, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

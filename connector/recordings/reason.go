@@ -17,16 +17,23 @@ const (
 	CodeChecksum = string(googlehttp.ClassInternal) + ".md5_mismatch"
 )
 
-// reasonFor returns the code kept as the reason of a failed step:
-// recordings' own for a transcript too large to export or a download that
-// did not match, googlehttp.Classify's otherwise. It never holds a token, a
-// URL or an error's text.
-func reasonFor(err error) string {
+// failureOf returns the code kept as the reason of a failed step, and its
+// detail: recordings' own code for a transcript too large to export or a
+// download that did not match, googlehttp.Classify's otherwise. Neither
+// holds a token, a URL or an error's text.
+func failureOf(err error) (code, detail string) {
 	switch {
 	case errors.Is(err, ErrExportTooLarge):
-		return CodeExportTooLarge
+		return CodeExportTooLarge, ""
 	case errors.Is(err, ErrVerify):
-		return CodeChecksum
+		return CodeChecksum, ""
 	}
-	return googlehttp.Classify(err).Code
+	f := googlehttp.Classify(err)
+	return f.Code, f.Detail
+}
+
+// reasonFor returns the code of failureOf alone.
+func reasonFor(err error) string {
+	code, _ := failureOf(err)
+	return code
 }

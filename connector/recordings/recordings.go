@@ -95,7 +95,8 @@ type Recording struct {
 	// Reason is, for a failed file, the code of its failure (a
 	// googlehttp.Failure code, or CodeExportTooLarge or CodeChecksum), for
 	// the pages to put into words; for a waiting one, why it waits.
-	Reason string
+	// ReasonDetail says more of a failure, redacted; it may be empty.
+	Reason, ReasonDetail string
 	// Done counts the bytes of a recording spooled so far.
 	Done int64
 	// TranscriptFrom is the Drive id of the Meet transcript whose text is a
