@@ -92,33 +92,33 @@ var errorTable = []struct {
 // failureWords turns the failure codes that stores keep (googlehttp's, and
 // the few of jobs and recordings) into what people read. A code missing
 // here is looked up by its class, the part before the first dot, and then
-// falls back to codeUnknown's words. This is the one place such words are
+// falls back to the words of googlehttp.CodeUnknown. This is the one place such words are
 // chosen; the code's detail, redacted, may follow them.
 var failureWords = map[string]string{
-	string(googlehttp.ClassCanceled):                    "The work was interrupted before it finished.",
-	googlehttp.CodeDeadline:                             "The work took too long and was stopped.",
-	string(googlehttp.ClassDenied):                      "ScopeTrail's access policy refused the request.",
-	"denied." + string(policy.ReasonSuspended):          "An administrator suspended the Google permission this needs.",
-	"denied." + string(policy.ReasonRevoked):            "Google access was revoked: turn the feature on again on the dashboard.",
-	"denied." + string(policy.ReasonNoGrant):            "Google access was never granted: turn the feature on on the dashboard.",
-	"denied." + string(policy.ReasonReconnectNeeded):    "Google no longer accepts ScopeTrail's access: reconnect on the dashboard.",
-	"denied." + string(policy.ReasonScopeNotGranted):    "The Google permission this needs was not granted: turn the feature on on the dashboard.",
-	"denied." + string(policy.ReasonPurposeNotDeclared): "ScopeTrail's access policy does not allow this use of the permission granted.",
-	"denied." + string(policy.ReasonUnknownMethod):      "ScopeTrail's access policy does not know this Google request.",
-	string(googlehttp.ClassRevoked):                     "Google access was revoked: turn the feature on again on the dashboard.",
-	googlehttp.CodeRevokedMeanwhile:                     "Access was revoked while this ran: nothing it fetched was kept.",
-	string(googlehttp.ClassNoToken):                     "No usable Google token: turn the feature on again on the dashboard.",
-	string(googlehttp.ClassAuditUnavailable):            "The audit trail could not record the request, so it was not sent.",
-	string(googlehttp.ClassRateLimited):                 "Google asked ScopeTrail to slow down; it tries again later.",
-	string(googlehttp.ClassTransient):                   "Google did not answer properly; it tries again later.",
-	googlehttp.CodeNetwork:                              "Google could not be reached; it tries again later.",
-	googlehttp.CodeTimeout:                              "Google did not answer in time; it tries again later.",
-	string(googlehttp.ClassPermanent):                   "Google refused the request.",
-	string(googlehttp.ClassInternal):                    "Something went wrong on ScopeTrail's side; it tries again later.",
-	recordings.CodeExportTooLarge:                       "Drive cannot export this transcript: it is larger than 10 MB.",
-	recordings.CodeChecksum:                             "The download did not match Drive's size and md5 checksum.",
-	jobs.CodeNotWired:                                   "This kind of job is not set up in this process.",
-	googlehttp.CodeUnknown:                              "The attempt failed.",
+	string(googlehttp.ClassCanceled):                       "The work was interrupted before it finished.",
+	googlehttp.CodeDeadline:                                "The work took too long and was stopped.",
+	string(googlehttp.ClassDenied):                         "ScopeTrail's access policy refused the request.",
+	googlehttp.DeniedCode(policy.ReasonSuspended):          "An administrator suspended the Google permission this needs.",
+	googlehttp.DeniedCode(policy.ReasonRevoked):            "Google access was revoked: turn the feature on again on the dashboard.",
+	googlehttp.DeniedCode(policy.ReasonNoGrant):            "Google access was never granted: turn the feature on on the dashboard.",
+	googlehttp.DeniedCode(policy.ReasonReconnectNeeded):    "Google no longer accepts ScopeTrail's access: reconnect on the dashboard.",
+	googlehttp.DeniedCode(policy.ReasonScopeNotGranted):    "The Google permission this needs was not granted: turn the feature on on the dashboard.",
+	googlehttp.DeniedCode(policy.ReasonPurposeNotDeclared): "ScopeTrail's access policy does not allow this use of the permission granted.",
+	googlehttp.DeniedCode(policy.ReasonUnknownMethod):      "ScopeTrail's access policy does not know this Google request.",
+	string(googlehttp.ClassRevoked):                        "Google access was revoked: turn the feature on again on the dashboard.",
+	googlehttp.CodeRevokedMeanwhile:                        "Access was revoked while this ran: nothing it fetched was kept.",
+	string(googlehttp.ClassNoToken):                        "No usable Google token: turn the feature on again on the dashboard.",
+	string(googlehttp.ClassAuditUnavailable):               "The audit trail could not record the request, so it was not sent.",
+	string(googlehttp.ClassRateLimited):                    "Google asked ScopeTrail to slow down; it tries again later.",
+	string(googlehttp.ClassTransient):                      "Google did not answer properly; it tries again later.",
+	googlehttp.CodeNetwork:                                 "Google could not be reached; it tries again later.",
+	googlehttp.CodeTimeout:                                 "Google did not answer in time; it tries again later.",
+	string(googlehttp.ClassPermanent):                      "Google refused the request.",
+	string(googlehttp.ClassInternal):                       "Something went wrong on ScopeTrail's side; it tries again later.",
+	recordings.CodeExportTooLarge:                          "Drive cannot export this transcript: it is larger than 10 MB.",
+	recordings.CodeChecksum:                                "The download did not match Drive's size and md5 checksum.",
+	jobs.CodeNotWired:                                      "This kind of job is not set up in this process.",
+	googlehttp.CodeUnknown:                                 "The attempt failed.",
 }
 
 // failureText says in words what a stored failure code means, followed by

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/scopetrail/scopetrail/scopes/grant"
+	"github.com/scopetrail/scopetrail/scopes/policy"
 )
 
 // Class is what a failed Google call through the door means for whoever
@@ -81,6 +82,10 @@ const (
 	CodeUnknown = "unknown"
 )
 
+// DeniedCode is the code of a refusal by the policy for reason:
+// "denied.suspended".
+func DeniedCode(reason policy.Reason) string { return string(ClassDenied) + "." + string(reason) }
+
 // Failure is what Classify makes of an error: safe to store and to show.
 type Failure struct {
 	// Class is what the failure means.
@@ -127,7 +132,7 @@ func classify(err error, now time.Time) Failure {
 	case errors.Is(err, context.DeadlineExceeded):
 		return Failure{Class: ClassCanceled, Code: CodeDeadline}
 	case errors.As(err, &denied):
-		return Failure{Class: ClassDenied, Code: string(ClassDenied) + "." + string(denied.Reason)}
+		return Failure{Class: ClassDenied, Code: DeniedCode(denied.Reason)}
 	case errors.Is(err, ErrRevoked):
 		return Failure{Class: ClassRevoked, Code: string(ClassRevoked)}
 	case errors.Is(err, grant.ErrRevoked):

@@ -12,8 +12,9 @@
 // audited door (revoked, suspended, no token), or whose results a store
 // refused to keep because the grant was revoked meanwhile
 // (grant.ErrRevoked), is cancelled at once, not retried; other failures are
-// retried by River with backoff, up to a bound, and the last error shows on
-// the admin Jobs page, stripped of query strings.
+// retried by River with backoff, up to a bound. googlehttp.Classify decides
+// which is which, and River keeps the failure's code and redacted detail,
+// never the error's text, for the admin Jobs page.
 package jobs
 
 import (

@@ -27,6 +27,7 @@ func TestStoredFailure(t *testing.T) {
 		{"detail redacted again", `[permanent.invalid] see "https://x.test/a?pageToken=S"`, "permanent.invalid", `see "https://x.test/a?…"`},
 		{"text of an older version", `JobCancelError: listing: Get "http://x.test/?pageToken=S": googlehttp: request refused`, googlehttp.CodeUnknown, ""},
 		{"River's own", "PanicError: runtime error: index out of range", googlehttp.CodeUnknown, ""},
+		{"detail of two lines", "[permanent.invalid] Google answered 400 invalid: one\ntwo", "permanent.invalid", "Google answered 400 invalid: one\ntwo"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
