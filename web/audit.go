@@ -3,12 +3,12 @@ package web
 import (
 	"context"
 	"crypto/ed25519"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
 	"net/http"
 	"slices"
-	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -20,8 +20,9 @@ import (
 // AuditLog is the audit trail as reviewers read it. *audit.Trail satisfies
 // it.
 type AuditLog interface {
-	// Query returns one page of the entries that match a filter; its errors
-	// wrap audit.ErrBadCursor for a cursor it cannot read.
+	// Query returns one page of the entries that match a filter, with the
+	// cursors of the pages before and after it; its errors wrap
+	// audit.ErrBadCursor for a cursor it cannot read.
 	Query(ctx context.Context, f audit.Filter) (audit.Page, error)
 	// Export streams every entry that matches a filter, in constant memory.
 	Export(ctx context.Context, w io.Writer, format audit.Format, f audit.Filter) error
@@ -75,30 +76,29 @@ type auditPage struct {
 }
 
 // auditLog shows the audit log, newest first, a page at a time, with
-// filters. Pages are keyset cursors: older=SEQ shows the entries before
-// SEQ, newer=SEQ those after it.
+// filters. older and newer hold the cursors of the pages around the one
+// shown, as audit.Query returns them.
 func (s *Server) auditLog(c echo.Context) error {
 	ctx := c.Request().Context()
 	form := readAuditForm(c)
-	f, err := form.filter()
+	f, err := s.auditFilter(ctx, form)
 	if err != nil {
 		return err
 	}
-	older, newer := c.QueryParam("older"), c.QueryParam("newer")
-	for _, cur := range []string{older, newer} {
-		if n, err := strconv.ParseInt(cur, 10, 64); cur != "" && (err != nil || n < 0) {
-			return invalidf("That page link is not valid. Start again from the first page.")
-		}
+	f.Desc, f.Limit, f.Cursor, f.Prev = true, auditPageSize, c.QueryParam("older"), c.QueryParam("newer")
+	p, err := s.deps.Audit.Query(ctx, f)
+	if errors.Is(err, audit.ErrBadCursor) {
+		return invalidf("That page link is not valid. Start again from the first page.")
 	}
-	entries, olderCur, newerCur, err := s.auditEntries(ctx, f, older, newer)
 	if err != nil {
-		return err
+		return fmt.Errorf("reading the audit log: %w", err)
 	}
+	entries := p.Entries
 	users, err := s.deps.Users.Users(ctx)
 	if err != nil {
 		return fmt.Errorf("listing users: %w", err)
 	}
-	page := auditPage{Form: form, Users: users, Purposes: auditPurposes, Events: auditEvents, Outcomes: auditOutcomes,
+	page := auditPage{Form: form, Users: users, Purposes: auditPurposes, Events: auditEvents, Outcomes: audit.Outcomes,
 		Entries: make([]auditRow, len(entries))}
 	for _, sc := range scopes.All() {
 		if !slices.Contains(sc.Purposes, scopes.PurposeSignIn) {
@@ -124,52 +124,9 @@ func (s *Server) auditLog(c echo.Context) error {
 		l.Set(key, cursor)
 		return "/audit?" + l.Encode()
 	}
-	page.Older, page.Newer = link("older", olderCur), link("newer", newerCur)
+	page.Older, page.Newer = link("older", p.Next), link("newer", p.Prev)
 	page.ExportCSV, page.ExportJSONL = "/audit/export.csv?"+q.Encode(), "/audit/export.jsonl?"+q.Encode()
 	return s.render(c, http.StatusOK, "audit", page)
-}
-
-// auditEntries reads one page of the log, newest first, and the cursors of
-// the pages before and after it ("" when there is none). It asks for one
-// entry more than it shows, to know whether another page follows.
-func (s *Server) auditEntries(ctx context.Context, f audit.Filter, older, newer string) (entries []audit.Entry, olderCur, newerCur string, err error) {
-	f.Limit = auditPageSize + 1
-	if newer != "" {
-		f.Cursor = newer
-		p, err := s.deps.Audit.Query(ctx, f)
-		if err != nil {
-			return nil, "", "", fmt.Errorf("reading the audit log: %w", err)
-		}
-		entries = p.Entries
-		if len(entries) > auditPageSize {
-			entries = entries[:auditPageSize]
-			newerCur = seqString(entries[len(entries)-1])
-		}
-		slices.Reverse(entries)
-		return entries, newer, newerCur, nil
-	}
-	f.Desc, f.Cursor = true, older
-	p, err := s.deps.Audit.Query(ctx, f)
-	if err != nil {
-		return nil, "", "", fmt.Errorf("reading the audit log: %w", err)
-	}
-	entries = p.Entries
-	if len(entries) > auditPageSize {
-		entries = entries[:auditPageSize]
-		olderCur = seqString(entries[len(entries)-1])
-	}
-	if older != "" && len(entries) > 0 {
-		// Entries newer than this page exist unless they were all removed.
-		f.Desc, f.Cursor, f.Limit = false, seqString(entries[0]), 1
-		p, err := s.deps.Audit.Query(ctx, f)
-		if err != nil {
-			return nil, "", "", fmt.Errorf("reading the audit log: %w", err)
-		}
-		if len(p.Entries) > 0 {
-			newerCur = f.Cursor
-		}
-	}
-	return entries, olderCur, newerCur, nil
 }
 
 // auditExport streams every entry the filters match as an attachment, in
@@ -177,7 +134,7 @@ func (s *Server) auditEntries(ctx context.Context, f audit.Filter, older, newer 
 // an error page; a failure after them cuts the connection.
 func (s *Server) auditExport(format audit.Format) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		f, err := readAuditForm(c).filter()
+		f, err := s.auditFilter(c.Request().Context(), readAuditForm(c))
 		if err != nil {
 			return err
 		}
@@ -203,6 +160,3 @@ func (s *Server) auditExport(format audit.Format) echo.HandlerFunc {
 		return nil
 	}
 }
-
-// seqString is an entry's seq as a cursor.
-func seqString(e audit.Entry) string { return strconv.FormatInt(e.Seq, 10) }

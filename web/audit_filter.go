@@ -1,9 +1,10 @@
 package web
 
 import (
+	"context"
+	"errors"
 	"net/url"
-	"regexp"
-	"slices"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -12,12 +13,14 @@ import (
 	"github.com/scopetrail/scopetrail/scopes/audit"
 )
 
-// auditForm is the audit log's filter form as the browser sent it. The same
-// fields filter the log page and its exports.
+// auditForm is the audit log's filter form as the browser sent it, kept to
+// show it again and to keep it in links. The same fields filter the log
+// page and its exports; audit.ParseFilter reads them, as it reads the
+// flags of `scopetrail audit`.
 type auditForm struct {
 	User, Scope, Method, Purpose, Event, Outcome string
-	// From and Before bound the entries' time, in UTC: From <= time < Before.
-	From, Before string
+	// Since and Until bound the entries' time: Since <= time < Until.
+	Since, Until string
 	// Raw shows every stored entry, a request's pending entry and its
 	// outcome entry apart.
 	Raw bool
@@ -28,15 +31,9 @@ func readAuditForm(c echo.Context) auditForm {
 	return auditForm{
 		User: c.QueryParam("user"), Scope: c.QueryParam("scope"), Method: c.QueryParam("method"),
 		Purpose: c.QueryParam("purpose"), Event: c.QueryParam("event"), Outcome: c.QueryParam("outcome"),
-		From: c.QueryParam("from"), Before: c.QueryParam("before"), Raw: c.QueryParam("raw") == "1",
+		Since: c.QueryParam("since"), Until: c.QueryParam("until"), Raw: c.QueryParam("raw") == "1",
 	}
 }
-
-// filterWord matches the ids of users, methods and events a filter may name.
-var filterWord = regexp.MustCompile(`^[A-Za-z0-9._:@-]{1,200}$`)
-
-// auditOutcomes are the outcomes a filter may name.
-var auditOutcomes = []audit.Outcome{audit.OutcomeOK, audit.OutcomeError, audit.OutcomeDenied, audit.OutcomeUnknown, audit.OutcomePending}
 
 // auditEvents are the events the filter form suggests; others may be typed.
 var auditEvents = []audit.Event{audit.EventActivity, audit.EventDeny, audit.EventAuthorize, audit.EventRefresh,
@@ -44,42 +41,34 @@ var auditEvents = []audit.Event{audit.EventActivity, audit.EventDeny, audit.Even
 	audit.EventSignIn, audit.EventInvite, audit.EventInviteRenew, audit.EventInviteSent, audit.EventInviteAccept,
 	audit.EventInviteWithdraw}
 
-// auditPurposes are the purposes a filter may name.
+// auditPurposes are the purposes the filter form offers.
 var auditPurposes = []scopes.Purpose{scopes.PurposeSignIn, scopes.PurposeInvite, scopes.PurposeMeetings, scopes.PurposeRecordings}
 
-// filter turns the form into a Filter, or says which field to correct.
-func (f auditForm) filter() (audit.Filter, error) {
-	out := audit.Filter{UserID: f.User, Method: f.Method, Purpose: f.Purpose, Event: audit.Event(f.Event),
-		Outcome: audit.Outcome(f.Outcome), Raw: f.Raw}
-	for _, v := range []struct{ name, value string }{{"user", f.User}, {"method", f.Method}, {"event", f.Event}} {
-		if v.value != "" && !filterWord.MatchString(v.value) {
-			return audit.Filter{}, invalidf("The %s filter is not a valid %s name.", v.name, v.name)
+// auditFilter reads the form with audit.ParseFilter, or says which field to
+// correct. A user given by email is looked up among the users.
+func (s *Server) auditFilter(ctx context.Context, form auditForm) (audit.Filter, error) {
+	f, err := audit.ParseFilter(form.query(), time.Now())
+	if err == nil {
+		err = f.ResolveUser(ctx, s.userIDByEmail)
+	}
+	if fe := (*audit.FilterError)(nil); errors.As(err, &fe) {
+		return audit.Filter{}, invalidf("The %s filter %q is not valid: %s.", fe.Field, fe.Value, fe.Want)
+	}
+	return f, err
+}
+
+// userIDByEmail returns the id of the user with this email.
+func (s *Server) userIDByEmail(ctx context.Context, email string) (string, error) {
+	users, err := s.deps.Users.Users(ctx)
+	if err != nil {
+		return "", err
+	}
+	for _, u := range users {
+		if strings.EqualFold(u.Email, email) {
+			return u.ID, nil
 		}
 	}
-	if f.Scope != "" {
-		s, ok := scopeByName(f.Scope)
-		if !ok {
-			return audit.Filter{}, invalidf("Choose a scope from the list; %q is not one ScopeTrail knows.", f.Scope)
-		}
-		out.Scope = s.Name
-	}
-	if f.Purpose != "" && !slices.Contains(auditPurposes, scopes.Purpose(f.Purpose)) {
-		return audit.Filter{}, invalidf("Choose a purpose from the list.")
-	}
-	if f.Outcome != "" && !slices.Contains(auditOutcomes, audit.Outcome(f.Outcome)) {
-		return audit.Filter{}, invalidf("Choose an outcome from the list.")
-	}
-	var err error
-	if out.Since, err = parseFormTime(f.From); err != nil {
-		return audit.Filter{}, invalidf("The From time is not a date and time such as 2026-03-01T09:00 (UTC).")
-	}
-	if out.Until, err = parseFormTime(f.Before); err != nil {
-		return audit.Filter{}, invalidf("The Before time is not a date and time such as 2026-03-01T09:00 (UTC).")
-	}
-	if !out.Since.IsZero() && !out.Until.IsZero() && !out.Since.Before(out.Until) {
-		return audit.Filter{}, invalidf("The From time must come before the Before time.")
-	}
-	return out, nil
+	return "", errors.New("no such user")
 }
 
 // query returns the form's non-empty fields as URL query values, for links
@@ -88,7 +77,7 @@ func (f auditForm) query() url.Values {
 	q := url.Values{}
 	for _, v := range []struct{ name, value string }{
 		{"user", f.User}, {"scope", f.Scope}, {"method", f.Method}, {"purpose", f.Purpose}, {"event", f.Event},
-		{"outcome", f.Outcome}, {"from", f.From}, {"before", f.Before},
+		{"outcome", f.Outcome}, {"since", f.Since}, {"until", f.Until},
 	} {
 		if v.value != "" {
 			q.Set(v.name, v.value)
@@ -98,34 +87,4 @@ func (f auditForm) query() url.Values {
 		q.Set("raw", "1")
 	}
 	return q
-}
-
-// formTimeLayouts are the time forms a filter accepts, all read as UTC
-// unless they carry a zone: what a datetime-local input sends, a date, and
-// RFC 3339.
-var formTimeLayouts = []string{"2006-01-02T15:04", "2006-01-02T15:04:05", "2006-01-02", time.RFC3339Nano}
-
-// parseFormTime reads a time from a filter field; "" is the zero time.
-func parseFormTime(s string) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	var err error
-	for _, layout := range formTimeLayouts {
-		var t time.Time
-		if t, err = time.ParseInLocation(layout, s, time.UTC); err == nil {
-			return t.UTC(), nil
-		}
-	}
-	return time.Time{}, err
-}
-
-// scopeByName finds a registry scope by its full or short name.
-func scopeByName(name string) (scopes.Scope, bool) {
-	for _, s := range scopes.All() {
-		if s.Name == name || s.Short == name {
-			return s, true
-		}
-	}
-	return scopes.Scope{}, false
 }

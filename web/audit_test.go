@@ -5,6 +5,7 @@ import (
 	"crypto/ed25519"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -165,6 +166,9 @@ func shownSeqs(r *response) []string {
 	return out
 }
 
+// seqString is an entry's seq as the log shows it in a row's id.
+func seqString(e audit.Entry) string { return strconv.FormatInt(e.Seq, 10) }
+
 // matching returns, newest first, the seqs of the entries of trail that
 // keep says to show.
 func matching(t *testing.T, trail *audit.Trail, raw bool, keep func(audit.Entry) bool) []string {
@@ -200,8 +204,14 @@ func TestAuditLogFilters(t *testing.T) {
 		{"event", url.Values{"event": {"deny"}}, false, func(e audit.Entry) bool { return e.Event == audit.EventDeny }},
 		{"outcome error", url.Values{"outcome": {"error"}}, false, func(e audit.Entry) bool { return e.Outcome == audit.OutcomeError }},
 		{"outcome unknown", url.Values{"outcome": {"unknown"}}, false, func(e audit.Entry) bool { return e.Outcome == audit.OutcomeUnknown }},
-		{"time range", url.Values{"from": {from.Format("2006-01-02T15:04")}, "before": {before.Format("2006-01-02T15:04")}}, false,
+		{"time range", url.Values{"since": {from.Format("2006-01-02T15:04")}, "until": {before.Format("2006-01-02T15:04")}}, false,
 			func(e audit.Entry) bool { return !e.Time.Before(from) && e.Time.Before(before) }},
+		// The command line's rules, which the page did not follow before
+		// both read filters with audit.ParseFilter: a user by email, a
+		// time as a duration back from now.
+		{"user by email", url.Values{"user": {bob.Email}}, false, func(e audit.Entry) bool { return e.ActorID == bob.ID }},
+		{"since RFC 3339, until a duration back from now", url.Values{"since": {from.Format(time.RFC3339)}, "until": {"1h"}}, false,
+			func(e audit.Entry) bool { return !e.Time.Before(from) }},
 		{"several", url.Values{"user": {alice.ID}, "outcome": {"ok"}, "purpose": {"meetings"}}, false, func(e audit.Entry) bool {
 			return e.ActorID == alice.ID && e.Outcome == audit.OutcomeOK && e.Purpose == "meetings"
 		}},
@@ -249,8 +259,8 @@ func TestAuditLogFilters(t *testing.T) {
 			}
 		}
 	})
-	for _, q := range []string{"scope=drive", "purpose=ads", "outcome=maybe", "from=yesterday", "from=2026-03-02&before=2026-03-01",
-		"user=%3Cscript%3E", "older=abc", "newer=-1"} {
+	for _, q := range []string{"scope=drive", "purpose=%3Cb%3E", "outcome=maybe", "since=yesterday", "since=2026-03-02&until=2026-03-01",
+		"user=%3Cscript%3E", "user=nobody@example.com", "older=abc", "newer=-1"} {
 		t.Run("invalid "+q, func(t *testing.T) {
 			t.Parallel()
 			r := h.get("/audit?" + q)

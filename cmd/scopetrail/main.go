@@ -26,6 +26,7 @@ import (
 	"syscall"
 
 	"github.com/scopetrail/scopetrail/connector/googletest"
+	"github.com/scopetrail/scopetrail/scopes/audit/auditcli"
 )
 
 func main() {
@@ -79,7 +80,7 @@ func realMain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	case "suspend", "resume":
 		return runScopeChange(ctx, cmd, rest, stdout, stderr)
 	case "audit":
-		return runAudit(ctx, rest, stdout, stderr)
+		return auditcli.Run(ctx, rest, stdout, stderr, openAuditReadOnly)
 	case "help", "-h", "-help", "--help":
 		_, err := io.WriteString(stdout, usage)
 		return err

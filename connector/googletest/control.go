@@ -7,8 +7,6 @@ import (
 	"net/http"
 	"slices"
 	"time"
-
-	"github.com/scopetrail/scopetrail/scopes"
 )
 
 // faultKinds lists every FaultKind, for validation.
@@ -111,8 +109,8 @@ func (in faultJSON) fault() (Fault, error) {
 	if !slices.Contains(faultKinds, in.Kind) {
 		errs = append(errs, fmt.Errorf("kind %q is not one of %v", in.Kind, faultKinds))
 	}
-	if _, ok := scopes.MethodByID(in.Method); !ok && in.Method != "" && in.Method != MethodToken {
-		errs = append(errs, fmt.Errorf("method %q is neither a Google method id, %q, nor empty", in.Method, MethodToken))
+	if !servesMethod(in.Method) && in.Method != "" && in.Method != MethodToken {
+		errs = append(errs, fmt.Errorf("method %q is neither the id of a method the fake serves, %q, nor empty", in.Method, MethodToken))
 	}
 	if in.Count < 0 {
 		errs = append(errs, errors.New("count must not be negative"))

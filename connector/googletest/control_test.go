@@ -38,6 +38,7 @@ func TestFaultsOverHTTP(t *testing.T) {
 	for _, bad := range []struct{ body, says string }{
 		{`{"kind":"meteor"}`, `kind "meteor"`},
 		{`{"kind":"latency","method":"drive.files.fly"}`, `method "drive.files.fly"`},
+		{`{"kind":"latency","method":"drive.files.download"}`, `method "drive.files.download"`}, // real, but not served
 		{`{"kind":"latency","delay":"soon"}`, `delay "soon"`},
 		{`{"kind":"latency","probability":2}`, "probability"},
 		{`{"kind":"latency","colour":"red"}`, "unknown field"},

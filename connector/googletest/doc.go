@@ -23,9 +23,10 @@
 //
 // The APIs themselves are served by package fakeapi from the data in
 // package workspace. In front of them this package authenticates every
-// request with an access token it issued, finds the method in the table
-// generated from Google's discovery documents (package scopes), enforces
-// the method's scopes, injects faults, and passes the caller on with
+// request with an access token it issued, finds the method in its scope
+// oracle, a table written by hand from Google's API reference pages (on
+// purpose not package scopes' table generated from the discovery documents,
+// which the door uses), enforces the method's scopes, injects faults, and passes the caller on with
 // fakeapi.WithCaller. Every request served, OAuth included, is logged
 // without its tokens.
 //

@@ -54,8 +54,8 @@ const MethodToken = "token"
 // Fault describes a fault to inject.
 type Fault struct {
 	// Method is the Google method id the fault targets, such as
-	// "drive.files.list", MethodToken for refresh_token grants, or "" for
-	// every API method.
+	// "drive.files.list" (one the fake serves, see scopeOracle),
+	// MethodToken for refresh_token grants, or "" for every API method.
 	Method string
 	// User is the email address the fault targets, "" for everyone.
 	User string

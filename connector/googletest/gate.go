@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"math"
 	"net/http"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -13,15 +14,8 @@ import (
 	"github.com/scopetrail/scopetrail/scopes"
 )
 
-// apiPrefix is where an API is mounted: requests below path belong to api,
-// and base is the API's base path, which Match sees stripped.
-type apiPrefix struct{ path, api, base string }
-
-var apiPrefixes = []apiPrefix{
-	{path: "/v1/", api: fakeapi.APIPeople, base: "/"},
-	{path: "/calendar/v3/", api: fakeapi.APICalendar, base: "/calendar/v3/"},
-	{path: "/drive/v3/", api: fakeapi.APIDrive, base: "/drive/v3/"},
-}
+// apiPrefixes are the paths the APIs are mounted below.
+var apiPrefixes = []string{"/v1/", "/calendar/v3/", "/drive/v3/"}
 
 // Google's messages for authentication and scope errors (spec §2.2).
 const (
@@ -33,19 +27,19 @@ const (
 	realm                 = `Bearer realm="https://accounts.google.com/"`
 )
 
-// gate authenticates an API request, finds its method in the discovery
-// table, enforces the method's scopes, injects faults, and passes the
-// request on to next with the fakeapi.Caller in its context.
+// gate authenticates an API request, finds its method in the scope oracle
+// (never in package scopes' table, which the door uses), enforces the
+// method's scopes, injects faults, and passes the request on to next with
+// the fakeapi.Caller in its context.
 func (s *Server) gate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		api, rel := apiOf(r.URL.EscapedPath())
-		m, ok := scopes.Match(api, r.Method, rel)
+		m, ok := oracleMatch(r)
 		if !ok {
 			writeNotFoundPage(w, r)
 			return
 		}
 		annotate(r, func(rec *RequestRecord) { rec.MethodID = m.ID })
-		rpc := rpcName(m)
+		api, rpc := m.API, rpcName(m)
 		v := bearerToken(r)
 		if v == "" {
 			w.Header().Set("WWW-Authenticate", realm)
@@ -60,7 +54,7 @@ func (s *Server) gate(next http.Handler) http.Handler {
 		}
 		email := tok.grant.email
 		annotate(r, func(rec *RequestRecord) { rec.User, rec.ClientID = email, tok.grant.clientID })
-		scope, ok := narrowestScope(m, tok.scopes)
+		scope, ok := narrowestScope(m.Scopes, tok.scopes)
 		if !ok {
 			w.Header().Set("WWW-Authenticate", fmt.Sprintf(`%s, error="insufficient_scope", scope="%s"`, realm, strings.Join(m.Scopes, " ")))
 			fakeapi.Error{Code: http.StatusForbidden, Reason: "ACCESS_TOKEN_SCOPE_INSUFFICIENT", Message: msgInsufficientScopes, Method: rpc}.Write(w, api)
@@ -76,16 +70,6 @@ func (s *Server) gate(next http.Handler) http.Handler {
 	})
 }
 
-// apiOf returns the API a path belongs to and the path below its base.
-func apiOf(path string) (api, rel string) {
-	for _, p := range apiPrefixes {
-		if strings.HasPrefix(path, p.path) {
-			return p.api, strings.TrimPrefix(path, p.base)
-		}
-	}
-	return "", ""
-}
-
 // bearerToken returns the access token of a request: the Authorization
 // header's Bearer token, or the access_token query parameter.
 func bearerToken(r *http.Request) string {
@@ -99,13 +83,13 @@ func bearerToken(r *http.Request) string {
 	return r.URL.Query().Get("access_token")
 }
 
-// narrowestScope picks, among the granted scopes that allow m, the
+// narrowestScope picks, among the granted scopes that are accepted, the
 // narrowest by the registry's Breadth (scopes the registry does not know
 // count as broadest), then the shortest name.
-func narrowestScope(m scopes.Method, granted []string) (string, bool) {
+func narrowestScope(accepted, granted []string) (string, bool) {
 	best, bestBreadth := "", math.MaxInt
 	for _, sc := range granted {
-		if !m.Allows(sc) {
+		if !slices.Contains(accepted, sc) {
 			continue
 		}
 		breadth := math.MaxInt - 1
@@ -122,7 +106,7 @@ func narrowestScope(m scopes.Method, granted []string) (string, bool) {
 // rpcName is the method's gRPC name as Google puts it in ErrorInfo
 // metadata, such as "calendar.v3.Events.List" (the Drive and People forms
 // are unconfirmed).
-func rpcName(m scopes.Method) string {
+func rpcName(m oracleMethod) string {
 	parts := strings.Split(m.ID, ".")
 	resource, method := title(parts[len(parts)-2]), title(parts[len(parts)-1])
 	switch m.API {

@@ -184,7 +184,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("/oauth2/v3/userinfo", s.userinfo)
 	gate := s.gate(s.api.Handler())
 	for _, prefix := range apiPrefixes {
-		mux.Handle(prefix.path, gate)
+		mux.Handle(prefix, gate)
 	}
 	s.controlRoutes(mux)
 	return mux

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -29,16 +30,24 @@ type Filter struct {
 	Raw bool
 	// Desc orders newest first.
 	Desc bool
-	// Cursor continues from a previous Page's Next.
+	// Cursor continues from a previous Page's Next: the page after it.
 	Cursor string
+	// Prev goes back, instead, from a previous Page's Prev: the page
+	// before it, still in the filter's order. At most one of Cursor and
+	// Prev is set.
+	Prev string
 	// Limit is the page size: 0 means DefaultLimit; at most MaxLimit.
 	Limit int
 }
 
-// Page is one page of entries.
+// Page is one page of entries, in the filter's order.
 type Page struct {
 	Entries []Entry
-	// Next is the cursor for the following page, "" after the last.
+	// Prev is the cursor for the page before this one (Filter.Prev), ""
+	// when no entry that matches comes before it.
+	Prev string
+	// Next is the cursor for the page after this one (Filter.Cursor), ""
+	// when no entry that matches follows it yet.
 	Next string
 }
 
@@ -46,43 +55,93 @@ type Page struct {
 // outcome, or "unknown" if none was recorded.
 const pendingAsUnknown = "COALESCE(r.outcome, CASE WHEN b.outcome = 'pending' THEN 'unknown' ELSE b.outcome END)"
 
-// Query returns one page of the entries that match f, ordered by seq.
-// Pagination is by keyset, so pages stay fast and stable while entries are
-// appended.
+// Query returns one page of the entries that match f, ordered by seq, with
+// the cursors of the pages before and after it. Pagination is by keyset, so
+// pages stay fast and stable while entries are appended.
 func (t *Trail) Query(ctx context.Context, f Filter) (Page, error) {
 	limit := f.Limit
 	if limit <= 0 {
 		limit = DefaultLimit
 	}
 	limit = min(limit, MaxLimit)
-	q, args, err := buildQuery(f, limit)
+	back := f.Prev != ""
+	if back && f.Cursor != "" {
+		return Page{}, fmt.Errorf("querying the audit trail: both a next and a previous cursor: %w", ErrBadCursor)
+	}
+	w := window{desc: f.Desc != back}
+	if c := f.Cursor + f.Prev; c != "" {
+		seq, err := strconv.ParseInt(c, 10, 64)
+		if err != nil || seq < 0 {
+			return Page{}, fmt.Errorf("querying the audit trail: cursor %q: %w", c, ErrBadCursor)
+		}
+		w.past, w.bounded = seq, true
+	}
+	// One entry more than the page tells whether another page lies beyond
+	// it; one entry on the other side of its nearest entry tells whether
+	// one lies behind it, the way the cursor came.
+	entries, err := t.read(ctx, f, w, limit+1)
 	if err != nil {
 		return Page{}, err
 	}
+	beyond := len(entries) > limit
+	entries = entries[:min(len(entries), limit)]
+	behind := false
+	if w.bounded && len(entries) > 0 {
+		other, err := t.read(ctx, f, window{desc: !w.desc, past: entries[0].Seq, bounded: true}, 1)
+		if err != nil {
+			return Page{}, err
+		}
+		behind = len(other) > 0
+	}
+	p := Page{Entries: entries}
+	if len(entries) == 0 {
+		return p, nil
+	}
+	if back {
+		slices.Reverse(p.Entries)
+		beyond, behind = behind, beyond
+	}
+	if beyond {
+		p.Next = strconv.FormatInt(p.Entries[len(p.Entries)-1].Seq, 10)
+	}
+	if behind {
+		p.Prev = strconv.FormatInt(p.Entries[0].Seq, 10)
+	}
+	return p, nil
+}
+
+// window is where a query reads: in which order and, when bounded, from
+// past which seq.
+type window struct {
+	desc    bool
+	past    int64
+	bounded bool
+}
+
+// read returns up to limit entries that match f in w.
+func (t *Trail) read(ctx context.Context, f Filter, w window, limit int) ([]Entry, error) {
+	q, args := buildQuery(f, w, limit)
 	rows, err := t.db.Query(ctx, q, args...)
 	if err != nil {
-		return Page{}, fmt.Errorf("querying the audit trail: %w", err)
+		return nil, fmt.Errorf("querying the audit trail: %w", err)
 	}
 	defer rows.Close()
-	p := Page{Entries: make([]Entry, 0, limit)}
+	entries := make([]Entry, 0, limit)
 	for rows.Next() {
 		var e Entry
 		var at, latency int64
 		if err := rows.Scan(&e.Seq, &e.ID, &at, &e.ActorID, &e.ActorEmail, &e.ClientID, &e.Event, &e.APIName,
 			&e.MethodName, &e.Scope, &e.Purpose, &e.Resource, &e.HTTPStatus, &e.ErrorReason, &e.Outcome,
 			&e.NumResponseBytes, &e.Items, &latency, &e.RequestID, &e.Replica, &e.RefSeq, &e.PrevHash, &e.Hash); err != nil {
-			return Page{}, fmt.Errorf("querying the audit trail: %w", err)
+			return nil, fmt.Errorf("querying the audit trail: %w", err)
 		}
 		e.Time, e.Latency = time.UnixMicro(at).UTC(), time.Duration(latency)*time.Microsecond
-		p.Entries = append(p.Entries, e)
+		entries = append(entries, e)
 	}
 	if err := rows.Err(); err != nil {
-		return Page{}, fmt.Errorf("querying the audit trail: %w", err)
+		return nil, fmt.Errorf("querying the audit trail: %w", err)
 	}
-	if len(p.Entries) == limit {
-		p.Next = strconv.FormatInt(p.Entries[limit-1].Seq, 10)
-	}
-	return p, nil
+	return entries, nil
 }
 
 // Entries returns every entry that matches f, from f.Cursor on, reading a
@@ -109,8 +168,8 @@ func (t *Trail) Entries(ctx context.Context, f Filter) iter.Seq2[Entry, error] {
 	}
 }
 
-// buildQuery writes the SQL for a page of f.
-func buildQuery(f Filter, limit int) (string, []any, error) {
+// buildQuery writes the SQL for up to limit entries that match f in w.
+func buildQuery(f Filter, w window, limit int) (string, []any) {
 	var b strings.Builder
 	event, outcome := "COALESCE(r.event, b.event)", pendingAsUnknown
 	if f.Raw {
@@ -151,21 +210,15 @@ func buildQuery(f Filter, limit int) (string, []any, error) {
 		where("b.time_us < ?", f.Until.UnixMicro())
 	}
 	order := "ASC"
-	if f.Desc {
+	if w.desc {
 		order = "DESC"
 	}
-	if f.Cursor != "" {
-		after, err := strconv.ParseInt(f.Cursor, 10, 64)
-		if err != nil || after < 0 {
-			return "", nil, fmt.Errorf("querying the audit trail: cursor %q: %w", f.Cursor, ErrBadCursor)
-		}
-		if f.Desc {
-			where("b.seq < ?", after)
-		} else {
-			where("b.seq > ?", after)
-		}
+	if w.bounded && w.desc {
+		where("b.seq < ?", w.past)
+	} else if w.bounded {
+		where("b.seq > ?", w.past)
 	}
 	b.WriteString(" ORDER BY b.seq " + order + " LIMIT ?")
 	args = append(args, limit)
-	return b.String(), args, nil
+	return b.String(), args
 }

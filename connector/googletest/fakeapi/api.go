@@ -15,6 +15,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -42,6 +43,8 @@ type API struct {
 	syncs   *syncTokens
 	handler http.Handler
 	push    *pusher
+	// patterns are the ServeMux patterns of every method served.
+	patterns []string
 
 	dirMu sync.Mutex
 	dir   *directory
@@ -64,6 +67,10 @@ func New(ws *workspace.Workspace, o Options) *API {
 
 // Handler returns the handler of every API path.
 func (a *API) Handler() http.Handler { return a.handler }
+
+// Patterns returns the http.ServeMux pattern, such as
+// "GET /drive/v3/files/{fileId}", of every method the API serves.
+func (a *API) Patterns() []string { return slices.Clone(a.patterns) }
 
 // ExpireSyncTokens makes every sync token issued so far to email, or to
 // everyone when email is "", expired: People answers 400
@@ -101,6 +108,7 @@ func (a *API) routes() http.Handler {
 // handle registers h for pattern; the error h returns is written in api's
 // error envelope.
 func (a *API) handle(mux *http.ServeMux, pattern, api string, h func(http.ResponseWriter, *http.Request, Caller) error) {
+	a.patterns = append(a.patterns, pattern)
 	mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		c, ok := CallerFrom(r.Context())
 		if !ok || c.Email == "" {

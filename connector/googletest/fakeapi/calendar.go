@@ -18,11 +18,11 @@ var accessRoles = []string{"freeBusyReader", "reader", "writerWithoutPrivateAcce
 // CalendarListEntry, EventReminder and ConferenceProperties.
 type (
 	calendarListJSON struct {
-		Kind          string                  `json:"kind"`
-		Etag          string                  `json:"etag"`
-		NextPageToken string                  `json:"nextPageToken,omitempty"`
-		NextSyncToken string                  `json:"nextSyncToken,omitempty"`
-		Items         []calendarListEntryJSON `json:"items"`
+		Kind          string `json:"kind"`
+		Etag          string `json:"etag"`
+		NextPageToken string `json:"nextPageToken,omitempty"`
+		NextSyncToken string `json:"nextSyncToken,omitempty"`
+		Items         []any  `json:"items"`
 	}
 
 	// calendarListEntryJSON is the CalendarListEntry schema.
@@ -108,8 +108,9 @@ func (a *API) view(cal workspace.Calendar, tz string) (eventView, error) {
 }
 
 // listCalendarList serves calendarList.list: the calendars the caller owns
-// or reads, in ID order. A sync token is honoured by returning every entry
-// again, since calendars carry no change sequence here.
+// or reads, in ID order. With a sync token it lists only the entries
+// changed since, and the calendars the caller lost as deleted entries, which
+// a full listing shows too when showDeleted is set.
 func (a *API) listCalendarList(w http.ResponseWriter, r *http.Request, c Caller) error {
 	q := r.URL.Query()
 	size, err := intParam(q, "maxResults", 100)
@@ -126,9 +127,13 @@ func (a *API) listCalendarList(w http.ResponseWriter, r *http.Request, c Caller)
 			return invalidParam("minAccessRole", "Invalid value for minAccessRole: "+s)
 		}
 	}
+	showDeleted, err := boolParam(q, "showDeleted")
+	if err != nil {
+		return err
+	}
 	const list = "calendarList"
 	bind := bindAllExcept(q, "maxResults")
-	cur := cursor{List: list, Bind: bind}
+	cur := cursor{List: list, Bind: bind, Upto: a.ws.Seq()}
 	if tok := q.Get("pageToken"); tok != "" {
 		if err := a.codec.open(tok, &cur); err != nil || cur.List != list || cur.Bind != bind {
 			return invalidParam("pageToken", "Invalid page token.")
@@ -139,29 +144,72 @@ func (a *API) listCalendarList(w http.ResponseWriter, r *http.Request, c Caller)
 				return badRequest("The syncToken parameter cannot be used together with " + p + ".")
 			}
 		}
-		if _, err := a.syncs.check(st, list, c.Email, 0, 0); err != nil {
+		if q.Has("showDeleted") && !showDeleted {
+			return badRequest("The syncToken parameter cannot be combined with showDeleted=false.")
+		}
+		t, err := a.syncs.check(st, list, c.Email, 0, 0)
+		if err != nil {
 			return fullSyncRequired
 		}
+		cur.Incr, cur.Since = true, t.Seq
 	}
-	var entries []workspace.Calendar
-	for _, cal := range a.ws.CalendarsFor(c.Email) {
-		if slices.Index(accessRoles, accessRole(cal, c.Email)) >= minRole {
-			entries = append(entries, cal)
-		}
-	}
+	entries := a.calendarListEntries(c, minRole, showDeleted, cur)
 	from, to := window(cur.Off, size, len(entries))
-	resp := calendarListJSON{Kind: "calendar#calendarList", Etag: `"p` + strconv.FormatInt(a.ws.Seq(), 10) + `"`,
-		Items: make([]calendarListEntryJSON, 0, to-from)}
-	for _, cal := range entries[from:to] {
-		resp.Items = append(resp.Items, calendarEntry(cal, accessRole(cal, c.Email)))
-	}
+	resp := calendarListJSON{Kind: "calendar#calendarList", Etag: `"p` + strconv.FormatInt(cur.Upto, 10) + `"`,
+		Items: entries[from:to]}
 	if to < len(entries) {
 		cur.Off = to
 		resp.NextPageToken = a.codec.seal(cur)
 	} else {
-		resp.NextSyncToken = a.syncs.issue(list, c.Email, 0, a.ws.Seq())
+		resp.NextSyncToken = a.syncs.issue(list, c.Email, 0, cur.Upto)
 	}
 	return writeSelected(w, q, resp, calendarListSchema)
+}
+
+// calendarListEntries returns the entries of the caller's calendar list
+// at or below minRole, in ID order: all of them, or in an incremental sync
+// those changed after cur.Since; with the calendars lost (after cur.Since)
+// as deleted entries when showDeleted is set or the sync is incremental.
+// Changes after cur.Upto are left to the next sync.
+func (a *API) calendarListEntries(c Caller, minRole int, showDeleted bool, cur cursor) []any {
+	changed := func(seq int64) bool { return !cur.Incr || (seq > cur.Since && seq <= cur.Upto) }
+	type keyed struct {
+		id    string
+		entry any
+	}
+	var found []keyed
+	for _, cal := range a.ws.CalendarsFor(c.Email) {
+		role := accessRole(cal, c.Email)
+		if slices.Index(accessRoles, role) >= minRole && changed(cal.Seq) {
+			found = append(found, keyed{cal.ID, calendarEntry(cal, role)})
+		}
+	}
+	if showDeleted || cur.Incr {
+		for _, u := range a.ws.CalendarsUnshared(c.Email) {
+			if changed(u.Seq) {
+				found = append(found, keyed{u.ID, deletedEntry(u)})
+			}
+		}
+	}
+	slices.SortStableFunc(found, func(x, y keyed) int { return strings.Compare(x.id, y.id) })
+	entries := make([]any, 0, len(found))
+	for _, k := range found {
+		entries = append(entries, k.entry)
+	}
+	return entries
+}
+
+// deletedEntryJSON is a CalendarListEntry removed from the caller's list.
+type deletedEntryJSON struct {
+	Kind    string `json:"kind"`
+	Etag    string `json:"etag"`
+	ID      string `json:"id"`
+	Deleted bool   `json:"deleted"`
+}
+
+// deletedEntry renders the entry of a calendar the caller lost.
+func deletedEntry(u workspace.Unshared) deletedEntryJSON {
+	return deletedEntryJSON{Kind: "calendar#calendarListEntry", Etag: `"` + strconv.FormatInt(u.Seq, 10) + `"`, ID: u.ID, Deleted: true}
 }
 
 // calendarEntry renders cal as seen by a user with role.

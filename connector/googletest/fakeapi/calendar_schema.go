@@ -1,12 +1,5 @@
 package fakeapi
 
-import (
-	"bytes"
-	"encoding/json"
-	"net/http"
-	"net/url"
-)
-
 // Field schemas of the Calendar responses, from the discovery document
 // calendar/v3/calendar-api.json, for validating `fields` selectors. Nested
 // objects accept any sub-selection.
@@ -31,28 +24,3 @@ var (
 	calendarListSchema = objectSchema(map[string]*schema{"items": openObject},
 		"etag", "kind", "nextPageToken", "nextSyncToken")
 )
-
-// writeSelected writes v with status 200, trimmed to the request's `fields`
-// selector (checked against s) when there is one.
-func writeSelected(w http.ResponseWriter, q url.Values, v any, s *schema) error {
-	if q.Get("fields") == "" {
-		writeJSON(w, http.StatusOK, v)
-		return nil
-	}
-	m, err := fieldsParam(q, "", s)
-	if err != nil {
-		return err
-	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	var generic any
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	if err := dec.Decode(&generic); err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, m.apply(generic))
-	return nil
-}

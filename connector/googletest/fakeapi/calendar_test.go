@@ -58,8 +58,8 @@ func TestCalendarList(t *testing.T) {
 			t.Fatal(err)
 		}
 		again, err := svc.CalendarList.List().SyncToken(resp.NextSyncToken).Do()
-		if err != nil || len(again.Items) != 2 {
-			t.Fatalf("incremental list = %v, %v", again, err)
+		if err != nil || len(again.Items) != 0 || again.NextSyncToken == "" {
+			t.Fatalf("incremental list with nothing changed = %v, %v; want no entries and a sync token", again, err)
 		}
 		_, err = svc.CalendarList.List().SyncToken(resp.NextSyncToken).MinAccessRole("owner").Do()
 		if ge := apiError(t, err); ge.Code != 400 {

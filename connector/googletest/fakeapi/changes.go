@@ -27,7 +27,8 @@ func (a *API) getStartPageToken(w http.ResponseWriter, r *http.Request, _ Caller
 
 // listChanges serves changes.list: the latest change of every file the
 // caller can see whose sequence is at or after pageToken, oldest first.
-// Deleted files are reported as removed; trashed ones carry trashed=true.
+// Deleted files, and files no longer shared with the caller, are reported
+// as removed; trashed ones carry trashed=true.
 // Under drive.meet.readonly alone, changes to other files are not listed.
 func (a *API) listChanges(w http.ResponseWriter, r *http.Request, c Caller) error {
 	q := r.URL.Query()
@@ -66,16 +67,27 @@ func (a *API) listChanges(w http.ResponseWriter, r *http.Request, c Caller) erro
 	}
 	seq := a.ws.Seq() // Read before the files, so that no change is missed.
 	me := c.email()
-	var changed []*workspace.File
 	hideNonMeet := meetOnly(c)
+	var changed []fileChange
 	for _, f := range a.ws.FilesFor(me) {
 		if f.Seq < from || f.Seq > seq || (f.Deleted && !includeRemoved) || (hideNonMeet && !f.CreatedByMeet) ||
 			(myDrive && !strings.EqualFold(f.Owner, me)) {
 			continue
 		}
-		changed = append(changed, f)
+		changed = append(changed, fileChange{seq: f.Seq, file: f})
 	}
-	slices.SortFunc(changed, func(x, y *workspace.File) int { return cmp.Compare(x.Seq, y.Seq) })
+	if includeRemoved && !myDrive { // a file shared with me and taken away was never in My Drive
+		for _, u := range a.ws.FilesUnshared(me) {
+			if u.Seq < from || u.Seq > seq {
+				continue
+			}
+			if f, ok := a.ws.File(u.ID); hideNonMeet && (!ok || !f.CreatedByMeet) {
+				continue
+			}
+			changed = append(changed, fileChange{seq: u.Seq, lost: u})
+		}
+	}
+	slices.SortFunc(changed, func(x, y fileChange) int { return cmp.Compare(x.seq, y.seq) })
 	more := len(changed) > size
 	changed = changed[:min(size, len(changed))]
 	resp := map[string]any{}
@@ -84,20 +96,43 @@ func (a *API) listChanges(w http.ResponseWriter, r *http.Request, c Caller) erro
 	}
 	switch {
 	case more && mask.has("nextPageToken"):
-		resp["nextPageToken"] = strconv.FormatInt(changed[len(changed)-1].Seq+1, 10)
+		resp["nextPageToken"] = strconv.FormatInt(changed[len(changed)-1].seq+1, 10)
 	case !more && mask.has("newStartPageToken"):
 		resp["newStartPageToken"] = strconv.FormatInt(seq+1, 10)
 	}
 	if cm := mask.child("changes"); cm != nil {
 		v := fileView{ws: a.ws, me: me}
 		out := make([]any, 0, len(changed))
-		for _, f := range changed {
-			out = append(out, v.change(f, cm))
+		for _, ch := range changed {
+			if ch.file != nil {
+				out = append(out, v.change(ch.file, cm))
+			} else {
+				out = append(out, removal(ch.lost, cm))
+			}
 		}
 		resp["changes"] = out
 	}
 	writeJSON(w, http.StatusOK, resp)
 	return nil
+}
+
+// fileChange is one entry of the changes feed: a file's latest state, or
+// the caller's loss of access to one.
+type fileChange struct {
+	seq  int64
+	file *workspace.File // nil for a loss
+	lost workspace.Unshared
+}
+
+// removal renders, selected by m, the Change that tells the caller a file
+// is no longer shared with it: removed, without the file.
+func removal(u workspace.Unshared, m *fieldMask) map[string]any {
+	all := map[string]any{"kind": "drive#change", "changeType": "file", "type": "file", "time": utcMillis(u.Time),
+		"removed": true, "fileId": u.ID}
+	if u.Time.IsZero() {
+		delete(all, "time")
+	}
+	return m.apply(all).(map[string]any)
 }
 
 // change renders the Change of f selected by m.

@@ -29,6 +29,17 @@ type eventsJSON struct {
 // expanded when the request sets no timeMax.
 const recurrenceHorizon = 2 * 365 * 24 * time.Hour
 
+// updatedMinWindow is how far back events.list accepts updatedMin: Google
+// keeps deletions for a limited time and answers 410 updatedMinTooLongAgo
+// beyond it. Google documents no window; 20 days is what clients have
+// observed (google-api-dotnet-client issue 239), and a careful client must
+// survive any.
+const updatedMinWindow = 20 * 24 * time.Hour
+
+// updatedMinTooLongAgo is Calendar's 410 for an updatedMin before the window.
+var updatedMinTooLongAgo = Error{Code: http.StatusGone, Reason: "updatedMinTooLongAgo",
+	Message: "The requested minimum modification time lies too far in the past."}
+
 // syncForbidden are the events.list parameters a syncToken excludes.
 var syncForbidden = []string{"iCalUID", "orderBy", "privateExtendedProperty", "q", "sharedExtendedProperty",
 	"timeMin", "timeMax", "updatedMin"}
@@ -110,6 +121,9 @@ func (a *API) listEvents(w http.ResponseWriter, r *http.Request, c Caller) error
 	eq, err := parseEventsQuery(q)
 	if err != nil {
 		return err
+	}
+	if !eq.updatedMin.IsZero() && a.now().Sub(eq.updatedMin) > updatedMinWindow {
+		return updatedMinTooLongAgo
 	}
 	list, bind, syncBind := "events:"+cal.ID, bindAllExcept(q, "maxResults"), bindParams(q, "singleEvents")
 	seq := a.ws.Seq() // Read before the events, so that no change is missed.

@@ -216,3 +216,27 @@ func TestCalendarFields(t *testing.T) {
 		}
 	}
 }
+
+func TestEventsListUpdatedMinTooLongAgo(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, nil)
+	svc := f.calendar(t, ada)
+	const window = 20 * 24 * time.Hour // how far back the fake keeps deletions, as observed at Google
+	f.clock.Advance(30 * 24 * time.Hour)
+	now := f.clock.Now()
+	within := now.Add(-window + time.Hour).Format(time.RFC3339)
+	resp, err := svc.Events.List(ada).UpdatedMin(within).Do()
+	if err != nil {
+		t.Fatalf("updatedMin %s, inside the window: %v", within, err)
+	}
+	if resp.NextSyncToken == "" {
+		t.Errorf("updatedMin inside the window: no nextSyncToken")
+	}
+	before := now.Add(-window - time.Hour).Format(time.RFC3339)
+	_, err = svc.Events.List(ada).UpdatedMin(before).Do()
+	ge := apiError(t, err)
+	if ge.Code != 410 || len(ge.Errors) == 0 || ge.Errors[0].Reason != "updatedMinTooLongAgo" ||
+		!strings.Contains(string(ge.Body), `"location":"updatedMin"`) || ge.Message != "The requested minimum modification time lies too far in the past." {
+		t.Errorf("updatedMin %s, before the window: %d %q %+v, want 410 updatedMinTooLongAgo", before, ge.Code, ge.Message, ge.Errors)
+	}
+}

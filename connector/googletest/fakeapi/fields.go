@@ -1,7 +1,10 @@
 package fakeapi
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
 )
@@ -231,4 +234,29 @@ func fieldsParam(q url.Values, def string, s *schema) (*fieldMask, error) {
 		return nil, invalidParam("fields", "Invalid field selection "+sel+": "+err.Error())
 	}
 	return m, nil
+}
+
+// writeSelected writes v with status 200, trimmed to the request's `fields`
+// selector (checked against s) when there is one.
+func writeSelected(w http.ResponseWriter, q url.Values, v any, s *schema) error {
+	if q.Get("fields") == "" {
+		writeJSON(w, http.StatusOK, v)
+		return nil
+	}
+	m, err := fieldsParam(q, "", s)
+	if err != nil {
+		return err
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	var generic any
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	if err := dec.Decode(&generic); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, m.apply(generic))
+	return nil
 }

@@ -138,8 +138,7 @@ func (a *API) listDirectoryPeople(w http.ResponseWriter, r *http.Request, c Call
 	case requestSync || cur.Incr:
 		resp.NextSyncToken = a.syncs.issue(list, c.Email, syncBind, cur.Upto)
 	}
-	writeJSON(w, http.StatusOK, resp)
-	return nil
+	return writeSelected(w, q, resp, listDirectoryPeopleSchema)
 }
 
 // page returns the next page of at most n people after cur, advances cur
@@ -206,8 +205,7 @@ func (a *API) searchDirectoryPeople(w http.ResponseWriter, r *http.Request, c Ca
 		cur.Off = to
 		resp.NextPageToken = a.codec.seal(cur)
 	}
-	writeJSON(w, http.StatusOK, resp)
-	return nil
+	return writeSelected(w, q, resp, searchDirectoryPeopleSchema)
 }
 
 // getPerson serves people.get for "people/me" and for directory profiles.
@@ -236,6 +234,5 @@ func (a *API) getPerson(w http.ResponseWriter, r *http.Request, c Caller) error 
 	}
 	pr := newPersonRenderer(mask, a.ws.Domain, 1)
 	pr.add(&p)
-	writeJSON(w, http.StatusOK, pr.out[0])
-	return nil
+	return writeSelected(w, q, pr.out[0], personSchema)
 }

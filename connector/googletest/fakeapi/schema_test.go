@@ -6,9 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/scopetrail/scopetrail/connector/googletest/internal/discoverydoc"
 	"github.com/scopetrail/scopetrail/scopes"
 )
 
@@ -31,77 +29,48 @@ type jsonSchema struct {
 	AdditionalProperties *jsonSchema            `json:"additionalProperties"`
 }
 
-// discoveryMethod is a method of a discovery document.
-type discoveryMethod struct {
-	ID       string `json:"id"`
-	Response *struct {
-		Ref string `json:"$ref"`
-	} `json:"response"`
-}
-
-// discoveryResource is a resource of a discovery document.
-type discoveryResource struct {
-	Methods   map[string]discoveryMethod   `json:"methods"`
-	Resources map[string]discoveryResource `json:"resources"`
-}
-
 // discoveryDoc is the part of a discovery document the checks use.
 type discoveryDoc struct {
-	Schemas   map[string]*jsonSchema       `json:"schemas"`
-	Resources map[string]discoveryResource `json:"resources"`
-	responses map[string]string            // method id to response schema
+	Schemas   map[string]*jsonSchema `json:"schemas"`
+	responses map[string]string      // method id to response schema
 }
-
-var (
-	discoveryOnce sync.Once
-	discoveryDocs map[string]*discoveryDoc
-	discoveryErr  error
-)
 
 // discovery returns the discovery documents shipped in google.golang.org/api,
 // by API name.
+var discoveryDocs = sync.OnceValues(func() (map[string]*discoveryDoc, error) {
+	docs := map[string]*discoveryDoc{}
+	for _, api := range discoverydoc.APIs() {
+		b, err := discoverydoc.Read(api)
+		if err != nil {
+			return nil, err
+		}
+		d := &discoveryDoc{responses: map[string]string{}}
+		if err := json.Unmarshal(b, d); err != nil {
+			return nil, fmt.Errorf("%s: %w", api, err)
+		}
+		_, methods, err := discoverydoc.Methods(api)
+		if err != nil {
+			return nil, err
+		}
+		for id, m := range methods {
+			if m.Response != nil {
+				d.responses[id] = m.Response.Ref
+			}
+		}
+		docs[api] = d
+	}
+	return docs, nil
+})
+
+// discovery returns the discovery documents by API name, failing t when
+// they cannot be read.
 func discovery(t testing.TB) map[string]*discoveryDoc {
 	t.Helper()
-	discoveryOnce.Do(func() {
-		out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "google.golang.org/api").Output()
-		if err != nil {
-			discoveryErr = fmt.Errorf("go list -m google.golang.org/api: %w", err)
-			return
-		}
-		dir := strings.TrimSpace(string(out))
-		discoveryDocs = map[string]*discoveryDoc{}
-		for api, file := range map[string]string{"people": "people/v1/people-api.json",
-			"calendar": "calendar/v3/calendar-api.json", "drive": "drive/v3/drive-api.json"} {
-			b, err := os.ReadFile(filepath.Join(dir, file))
-			if err != nil {
-				discoveryErr = err
-				return
-			}
-			d := &discoveryDoc{responses: map[string]string{}}
-			if err := json.Unmarshal(b, d); err != nil {
-				discoveryErr = fmt.Errorf("%s: %w", file, err)
-				return
-			}
-			d.index(d.Resources)
-			discoveryDocs[api] = d
-		}
-	})
-	if discoveryErr != nil {
-		t.Fatal(discoveryErr)
+	docs, err := discoveryDocs()
+	if err != nil {
+		t.Fatal(err)
 	}
-	return discoveryDocs
-}
-
-// index records the response schema of every method under rs.
-func (d *discoveryDoc) index(rs map[string]discoveryResource) {
-	for _, r := range rs {
-		for _, m := range r.Methods {
-			if m.Response != nil {
-				d.responses[m.ID] = m.Response.Ref
-			}
-		}
-		d.index(r.Resources)
-	}
+	return docs
 }
 
 // check validates v against s and appends problems to errs. partial

@@ -114,13 +114,15 @@ func (w *Workspace) DeletePerson(id string) error {
 	return nil
 }
 
-// PutCalendar adds c or replaces the calendar with the same ID.
+// PutCalendar adds c or replaces the calendar with the same ID. People
+// left out of the new owner and readers lose the calendar (see
+// CalendarsUnshared).
 func (w *Workspace) PutCalendar(c Calendar) {
 	c = cloneCalendar(c)
 	w.mu.Lock()
-	seq := w.next()
+	c.Seq = w.next()
 	w.insertCalendar(c)
-	w.commit(Change{Seq: seq, Kind: KindCalendar, ID: c.ID})
+	w.commit(Change{Seq: c.Seq, Kind: KindCalendar, ID: c.ID})
 }
 
 // PutEvent adds e or replaces the event with the same calendar and ID.
@@ -155,7 +157,8 @@ func (w *Workspace) CancelEvent(calendarID, eventID string) error {
 }
 
 // PutFile adds a copy of f or replaces the file with the same ID. When f has
-// a Body, Size is taken from it.
+// a Body, Size is taken from it. People left out of the new owner and
+// SharedWith lose the file (see FilesUnshared).
 func (w *Workspace) PutFile(f *File) {
 	f = cloneFile(f)
 	if f.Body != nil {

@@ -197,6 +197,7 @@ func (g *generator) calendars(i int) error {
 			}
 		}
 		g.w.seq++
+		c.Seq = g.w.seq
 		g.w.insertCalendar(c)
 		loc, err := g.zone(zone)
 		if err != nil {

@@ -1,8 +1,10 @@
 package workspace
 
 import (
+	"cmp"
 	"slices"
 	"strings"
+	"time"
 )
 
 // The insert methods update the maps and indexes; callers hold w.mu for
@@ -29,11 +31,16 @@ func (w *Workspace) insertCalendar(c Calendar) {
 		w.calendars = make(map[string]Calendar)
 		w.access = make(map[string]map[string]struct{})
 	}
+	var before []string
 	if old, ok := w.calendars[c.ID]; ok {
 		unindex(w.access, old.ID, old.Owner, old.ReaderEmails)
+		before = append([]string{old.Owner}, old.ReaderEmails...)
 	}
 	w.calendars[c.ID] = c
 	index(w.access, c.ID, c.Owner, c.ReaderEmails)
+	if before != nil || len(w.calendarsLost) > 0 { // nothing to record for a new item nobody lost
+		w.calendarsLost.update(c.ID, before, append([]string{c.Owner}, c.ReaderEmails...), c.Seq, w.now())
+	}
 	w.calendarsSorted = nil
 }
 
@@ -56,12 +63,59 @@ func (w *Workspace) insertFile(f *File) {
 		w.files = make(map[string]*File)
 		w.fileAccess = make(map[string]map[string]struct{})
 	}
+	var before []string
 	if old, ok := w.files[f.ID]; ok {
 		unindex(w.fileAccess, old.ID, old.Owner, old.SharedWith)
+		before = append([]string{old.Owner}, old.SharedWith...)
 	}
 	w.files[f.ID] = f
 	index(w.fileAccess, f.ID, f.Owner, f.SharedWith)
+	if before != nil || len(w.filesLost) > 0 { // nothing to record for a new item nobody lost
+		w.filesLost.update(f.ID, before, append([]string{f.Owner}, f.SharedWith...), f.Seq, w.now())
+	}
 	w.filesSorted = nil
+}
+
+// lostAccess maps a lower-case email to the items it lost, by ID.
+type lostAccess map[string]map[string]Unshared
+
+// update records that the item id, reached by before until the change seq
+// at time now, is reached by after from then on: who is in before and not
+// in after lost it, and who is in after has it (again).
+func (l *lostAccess) update(id string, before, after []string, seq int64, now time.Time) {
+	if *l == nil {
+		*l = make(lostAccess)
+	}
+	keep := make(map[string]bool, len(after))
+	for _, email := range after {
+		key := strings.ToLower(email)
+		keep[key] = true
+		delete((*l)[key], id)
+		if len((*l)[key]) == 0 {
+			delete(*l, key)
+		}
+	}
+	for _, email := range before {
+		key := strings.ToLower(email)
+		if keep[key] {
+			continue
+		}
+		if (*l)[key] == nil {
+			(*l)[key] = make(map[string]Unshared)
+		}
+		(*l)[key][id] = Unshared{ID: id, Seq: seq, Time: now}
+	}
+}
+
+// list returns what email lost, oldest loss first.
+func (l lostAccess) list(email string) []Unshared {
+	ids := l[strings.ToLower(email)]
+	out := make([]Unshared, 0, len(ids))
+	for _, u := range ids {
+		out = append(out, u)
+	}
+	slices.SortFunc(out, func(a, b Unshared) int { return cmp.Or(cmp.Compare(a.Seq, b.Seq), strings.Compare(a.ID, b.ID)) })
+	return out
 }
 
 // index records that owner and readers can reach the item id.

@@ -253,13 +253,12 @@ func (l *loader) calendars(docs []calendarDoc) {
 		if c.Summary == "" {
 			c.Summary = c.ID
 		}
-		l.seq()
+		c.Seq = l.seq()
 		l.w.insertCalendar(c)
 	}
 	for _, p := range l.w.People() {
 		if _, ok := l.w.calendars[p.Email]; !ok && !p.Deleted {
-			l.seq()
-			l.w.insertCalendar(Calendar{ID: p.Email, Owner: p.Email, Summary: p.Email, TimeZone: "UTC", Primary: true})
+			l.w.insertCalendar(Calendar{ID: p.Email, Owner: p.Email, Summary: p.Email, TimeZone: "UTC", Primary: true, Seq: l.seq()})
 		}
 	}
 }

@@ -60,6 +60,19 @@ type Calendar struct {
 	// ReaderEmails lists the other people who can see the calendar; it
 	// appears in their calendarList with accessRole "reader".
 	ReaderEmails []string
+	// Seq is the workspace change sequence of the last change.
+	Seq int64
+}
+
+// Unshared records that a person lost sight of a calendar or file: a
+// reader taken off, or the owner changed. Sync reports it as a deletion.
+type Unshared struct {
+	// ID is the calendar's or file's ID.
+	ID string
+	// Seq is the change that took the access away.
+	Seq int64
+	// Time is when that happened.
+	Time time.Time
 }
 
 // Event is a calendar event, a recurring master, or an exception instance.

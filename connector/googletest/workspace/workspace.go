@@ -30,13 +30,15 @@ type Workspace struct {
 	people  map[string]Person // by ID
 	byEmail map[string]string // lower-case email to person ID
 
-	calendars map[string]Calendar            // by ID
-	access    map[string]map[string]struct{} // lower-case email to IDs of calendars it owns or reads
+	calendars     map[string]Calendar            // by ID
+	access        map[string]map[string]struct{} // lower-case email to IDs of calendars it owns or reads
+	calendarsLost lostAccess                     // calendars people could see and no longer can
 
 	events map[string]map[string]Event // calendar ID to event ID to event
 
 	files      map[string]*File               // by ID
 	fileAccess map[string]map[string]struct{} // lower-case email to IDs of files it owns or reads
+	filesLost  lostAccess                     // files people could see and no longer can
 
 	// Sorted snapshots, nil when stale; shared with callers, never modified.
 	peopleSorted    []Person
@@ -148,6 +150,14 @@ func (w *Workspace) CalendarsFor(email string) []Calendar {
 	return out
 }
 
+// CalendarsUnshared returns the calendars email could see and no longer
+// can, oldest loss first: the entries a calendarList sync reports deleted.
+func (w *Workspace) CalendarsUnshared(email string) []Unshared {
+	w.mu.RLock()
+	defer w.mu.RUnlock()
+	return w.calendarsLost.list(email)
+}
+
 // Events returns the events of a calendar sorted by ID, cancelled ones and
 // recurring exceptions included.
 func (w *Workspace) Events(calendarID string) []Event {
@@ -199,6 +209,14 @@ func (w *Workspace) File(id string) (*File, bool) {
 	defer w.mu.RUnlock()
 	f, ok := w.files[id]
 	return f, ok
+}
+
+// FilesUnshared returns the files email could see and no longer can,
+// oldest loss first: the changes feed reports them removed.
+func (w *Workspace) FilesUnshared(email string) []Unshared {
+	w.mu.RLock()
+	defer w.mu.RUnlock()
+	return w.filesLost.list(email)
 }
 
 // FilesFor returns the files that email owns or that are shared with it,

@@ -201,3 +201,35 @@ func TestMeetRecordingsFolderID(t *testing.T) {
 		t.Errorf("folder ids %q, %q: want equal, 33 characters, distinct per person", a, b)
 	}
 }
+
+func TestUnshared(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
+	w := workspace.New("acme.test", "C01")
+	w.Now = func() time.Time { return at }
+	w.PutFile(&workspace.File{ID: "f1", Owner: "ada@acme.test", SharedWith: []string{"Bob@acme.test", "cy@acme.test"}})
+	w.PutCalendar(workspace.Calendar{ID: "team", Owner: "ada@acme.test", ReaderEmails: []string{"bob@acme.test"}})
+	if got := w.FilesUnshared("bob@acme.test"); len(got) != 0 {
+		t.Fatalf("before any unsharing: %v", got)
+	}
+	w.PutFile(&workspace.File{ID: "f1", Owner: "ada@acme.test", SharedWith: []string{"cy@acme.test"}})
+	fileSeq := w.Seq()
+	w.PutCalendar(workspace.Calendar{ID: "team", Owner: "ada@acme.test"})
+	calSeq := w.Seq()
+	if diff := cmp.Diff([]workspace.Unshared{{ID: "f1", Seq: fileSeq, Time: at}}, w.FilesUnshared("BOB@acme.test")); diff != "" {
+		t.Errorf("files bob lost (-want +got):\n%s", diff)
+	}
+	if got := w.FilesUnshared("cy@acme.test"); len(got) != 0 {
+		t.Errorf("cy, still a reader, lost %v", got)
+	}
+	if diff := cmp.Diff([]workspace.Unshared{{ID: "team", Seq: calSeq, Time: at}}, w.CalendarsUnshared("bob@acme.test")); diff != "" {
+		t.Errorf("calendars bob lost (-want +got):\n%s", diff)
+	}
+	w.PutFile(&workspace.File{ID: "f1", Owner: "ada@acme.test", SharedWith: []string{"bob@acme.test"}})
+	if got := w.FilesUnshared("bob@acme.test"); len(got) != 0 {
+		t.Errorf("bob, shared again, still has lost %v", got)
+	}
+	if got := w.FilesUnshared("cy@acme.test"); len(got) != 1 || got[0].ID != "f1" {
+		t.Errorf("cy, taken off now, lost %v", got)
+	}
+}

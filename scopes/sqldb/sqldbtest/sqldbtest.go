@@ -20,7 +20,14 @@ const PostgresEnv = "TEST_POSTGRES_URL"
 // SQLite returns a migrated SQLite database in t's temporary directory.
 func SQLite(t testing.TB) *sqldb.DB {
 	t.Helper()
-	db, err := sqldb.Open(context.Background(), t.TempDir()+"/test.db")
+	return Migrated(t, t.TempDir()+"/test.db")
+}
+
+// Migrated opens the database at url, closed when the test ends, and
+// migrates it.
+func Migrated(t testing.TB, url string) *sqldb.DB {
+	t.Helper()
+	db, err := sqldb.Open(context.Background(), url)
 	if err != nil {
 		t.Fatalf("sqldb.Open: %v", err)
 	}
@@ -78,15 +85,7 @@ func PostgresURL(t testing.TB) string {
 // skipped when TEST_POSTGRES_URL is not set, except in CI (see PostgresURL).
 func Postgres(t testing.TB) *sqldb.DB {
 	t.Helper()
-	db, err := sqldb.Open(context.Background(), PostgresURL(t))
-	if err != nil {
-		t.Fatalf("sqldb.Open: %v", err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(context.Background()); err != nil {
-		t.Fatalf("Migrate: %v", err)
-	}
-	return db
+	return Migrated(t, PostgresURL(t))
 }
 
 // Each runs fn once per backend, as subtests named "sqlite" and "postgres".
@@ -94,4 +93,13 @@ func Each(t *testing.T, fn func(t *testing.T, db *sqldb.DB)) {
 	t.Helper()
 	t.Run("sqlite", func(t *testing.T) { fn(t, SQLite(t)) })
 	t.Run("postgres", func(t *testing.T) { fn(t, Postgres(t)) })
+}
+
+// EachURL runs fn once per backend, as subtests named "sqlite" and
+// "postgres", with the URL of a database not yet created or migrated: a
+// SQLite path in a temporary directory, a new PostgreSQL schema.
+func EachURL(t *testing.T, fn func(t *testing.T, url string)) {
+	t.Helper()
+	t.Run("sqlite", func(t *testing.T) { fn(t, t.TempDir()+"/test.db") })
+	t.Run("postgres", func(t *testing.T) { fn(t, PostgresURL(t)) })
 }

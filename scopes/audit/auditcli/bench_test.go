@@ -1,4 +1,4 @@
-package main
+package auditcli
 
 import (
 	"context"
@@ -15,23 +15,24 @@ import (
 	"github.com/scopetrail/scopetrail/scopes"
 	"github.com/scopetrail/scopetrail/scopes/audit"
 	"github.com/scopetrail/scopetrail/scopes/sqldb"
+	"github.com/scopetrail/scopetrail/scopes/sqldb/sqldbtest"
 )
 
 // BenchmarkAuditCommands runs `audit verify` and `audit export` end to end
 // on SQLite trails of two sizes, reporting entries/s and the peak heap,
 // which stays flat as the trail grows:
 //
-//	go test -run '^$' -bench AuditCommands -benchtime 3x ./cmd/scopetrail
+//	go test -run '^$' -bench AuditCommands -benchtime 3x ./scopes/audit/auditcli
 func BenchmarkAuditCommands(b *testing.B) {
 	for _, n := range []int{20_000, 100_000} {
-		url := setAuditConfig(b, "")
-		appendMany(b, openConfigured(b, url), n)
+		url := sqliteURL(b)
+		appendMany(b, sqldbtest.Migrated(b, url), n)
 		for _, args := range [][]string{{"verify"}, {"export", "--format", "csv"}, {"export", "--format", "jsonl"}} {
 			name := args[0] + strings.TrimPrefix(strings.Join(args[1:], ""), "--format")
 			b.Run(fmt.Sprintf("%s/entries=%d", name, n), func(b *testing.B) {
 				stop := sampleHeap()
 				for b.Loop() {
-					if err := realMain(context.Background(), append([]string{"audit"}, args...), io.Discard, io.Discard); err != nil {
+					if err := Run(context.Background(), args, io.Discard, io.Discard, opener(url)); err != nil {
 						b.Fatal(err)
 					}
 				}

@@ -1,7 +1,6 @@
-package main
+package auditcli
 
 import (
-	"bytes"
 	"context"
 	"crypto/ed25519"
 	"encoding/csv"
@@ -22,74 +21,27 @@ import (
 	"github.com/scopetrail/scopetrail/scopes/sqldb/sqldbtest"
 )
 
-// setAuditConfig configures the demo over databaseURL (a new SQLite file
-// when empty), with the fixtures' signing key, and returns the URL.
-func setAuditConfig(t testing.TB, databaseURL string) string {
-	t.Helper()
-	dir := t.TempDir()
-	if databaseURL == "" {
-		databaseURL = filepath.Join(dir, "scopetrail.db")
-	}
-	for k, v := range map[string]string{
-		"GOOGLE_CLIENT_ID": "", "DATABASE_URL": databaseURL, "DEMO_KEYS_FILE": filepath.Join(dir, "keys.env"),
-		"SESSION_KEYS": "", "TOKEN_KEYS": "", "AUDIT_SIGNING_KEY": fixtureKey, "ADDR": "127.0.0.1:0", "BASE_URL": "",
-		"ALLOWED_DOMAINS": "", "ADMIN_EMAILS": "", "LOG_FORMAT": "json", "LOG_LEVEL": "info",
-	} {
-		t.Setenv(k, v)
-	}
-	return databaseURL
-}
-
-// openConfigured opens the database the configuration names.
-func openConfigured(t testing.TB, url string) *sqldb.DB {
-	t.Helper()
-	db, err := openDatabase(context.Background(), url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
-
-// runCLI runs realMain with args and returns its stdout and error.
-func runCLI(t *testing.T, args ...string) (string, error) {
-	t.Helper()
-	var out, errOut bytes.Buffer
-	err := realMain(t.Context(), args, &out, &errOut)
-	return out.String(), err
-}
-
 // TestAuditVerifyFixtures runs `audit verify` on every chain of
 // testdata/audit, on SQLite and on PostgreSQL: the intact one verifies, each
 // tampered one fails naming its first bad entry.
 func TestAuditVerifyFixtures(t *testing.T) {
-	fixtures := readFixtures(t)
-	for _, backend := range []struct {
-		name string
-		url  func(t *testing.T) string
-	}{
-		{"sqlite", func(*testing.T) string { return "" }},
-		{"postgres", func(t *testing.T) string { return sqldbtest.PostgresURL(t) }},
-	} {
-		t.Run(backend.name, func(t *testing.T) {
-			for _, fx := range fixtures {
-				t.Run(fx.name, func(t *testing.T) {
-					url := setAuditConfig(t, backend.url(t))
-					execAll(t, openConfigured(t, url), fx.stmts...)
-					out, err := runCLI(t, "audit", "verify")
-					if fx.name == "intact" {
-						if err != nil || !strings.HasPrefix(out, fx.want) {
-							t.Fatalf("verify: %v, output %q; want %q", err, out, fx.want)
-						}
-						return
+	for _, fx := range readFixtures(t) {
+		t.Run(fx.name, func(t *testing.T) {
+			sqldbtest.EachURL(t, func(t *testing.T, url string) {
+				execAll(t, sqldbtest.Migrated(t, url), fx.stmts...)
+				out, err := runCLI(t, url, "verify")
+				if fx.name == "intact" {
+					if err != nil || !strings.HasPrefix(out, fx.want) {
+						t.Fatalf("verify: %v, output %q; want %q", err, out, fx.want)
 					}
-					var broken *brokenChain
-					if !errors.As(err, &broken) || !strings.Contains(err.Error(), fx.want) {
-						t.Fatalf("verify: %v (output %q); want an error naming %q", err, out, fx.want)
-					}
-					t.Logf("%s: %v", fx.name, err)
-				})
-			}
+					return
+				}
+				var broken *brokenChain
+				if !errors.As(err, &broken) || !strings.Contains(err.Error(), fx.want) {
+					t.Fatalf("verify: %v (output %q); want an error naming %q", err, out, fx.want)
+				}
+				t.Logf("%s: %v", fx.name, err)
+			})
 		})
 	}
 }
@@ -97,13 +49,13 @@ func TestAuditVerifyFixtures(t *testing.T) {
 // TestAuditVerifyPublicKey checks verify and pubkey with the public key
 // alone, as a reviewer holds it, and with a key that did not sign.
 func TestAuditVerifyPublicKey(t *testing.T) {
-	url := setAuditConfig(t, "")
+	url := sqliteURL(t)
 	for _, fx := range readFixtures(t) {
 		if fx.name == "intact" {
-			execAll(t, openConfigured(t, url), fx.stmts...)
+			execAll(t, sqldbtest.Migrated(t, url), fx.stmts...)
 		}
 	}
-	pem, err := runCLI(t, "audit", "pubkey")
+	pem, err := runCLI(t, url, "pubkey")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,10 +71,10 @@ func TestAuditVerifyPublicKey(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if out, err := runCLI(t, "audit", "verify", "--pubkey", good); err != nil || !strings.HasPrefix(out, "verified up to entry 12 at 2026-03-02T10:00:") {
+	if out, err := runCLI(t, url, "verify", "--pubkey", good); err != nil || !strings.HasPrefix(out, "verified up to entry 12 at 2026-03-02T10:00:") {
 		t.Errorf("verify --pubkey: %v, %q", err, out)
 	}
-	if _, err := runCLI(t, "audit", "verify", "--pubkey", other); err == nil || !strings.Contains(err.Error(), "entry 5: bad_signature (") {
+	if _, err := runCLI(t, url, "verify", "--pubkey", other); err == nil || !strings.Contains(err.Error(), "entry 5: bad_signature (") {
 		t.Errorf("verify with another key: %v", err)
 	}
 }
@@ -156,9 +108,23 @@ func writeTrail(t *testing.T, db *sqldb.DB, n int) (bob, ana identity.User) {
 	return bob, ana
 }
 
+// csvSeqs returns the seq column of a CSV export, checking its header.
+func csvSeqs(t *testing.T, out string) []string {
+	t.Helper()
+	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil || len(rows) == 0 || rows[0][0] != "seq" {
+		t.Fatalf("not CSV with a header (%v):\n%s", err, out)
+	}
+	var seqs []string
+	for _, r := range rows[1:] {
+		seqs = append(seqs, r[0])
+	}
+	return seqs
+}
+
 func TestAuditExportCommand(t *testing.T) {
-	url := setAuditConfig(t, "")
-	bob, ana := writeTrail(t, openConfigured(t, url), 10)
+	url := sqliteURL(t)
+	bob, ana := writeTrail(t, sqldbtest.Migrated(t, url), 10)
 	tests := []struct {
 		name     string
 		args     []string
@@ -173,26 +139,18 @@ func TestAuditExportCommand(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			out, err := runCLI(t, append([]string{"audit", "export", "--format", "csv"}, tt.args...)...)
+			out, err := runCLI(t, url, append([]string{"export", "--format", "csv"}, tt.args...)...)
 			if err != nil {
 				t.Fatal(err)
 			}
-			rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
-			if err != nil || len(rows) == 0 || rows[0][0] != "seq" {
-				t.Fatalf("not CSV with a header (%v):\n%s", err, out)
-			}
-			var seqs []string
-			for _, r := range rows[1:] {
-				seqs = append(seqs, r[0])
-			}
-			if diff := cmp.Diff(tt.wantSeqs, seqs); diff != "" {
+			if diff := cmp.Diff(tt.wantSeqs, csvSeqs(t, out)); diff != "" {
 				t.Errorf("exported (-want +got):\n%s", diff)
 			}
 		})
 	}
 	t.Run("jsonl to a file", func(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "audit.jsonl")
-		if out, err := runCLI(t, "audit", "export", "--format", "jsonl", "--user", "ana@example.com", "-o", path); err != nil || out != "" {
+		if out, err := runCLI(t, url, "export", "--format", "jsonl", "--user", "ana@example.com", "-o", path); err != nil || out != "" {
 			t.Fatalf("export: %v, stdout %q", err, out)
 		}
 		text, err := os.ReadFile(path)
@@ -208,7 +166,7 @@ func TestAuditExportCommand(t *testing.T) {
 		if err := json.Unmarshal([]byte(lines[0]), &first); err != nil || len(lines) != 5 || first.Seq != 2 || first.ActorEmail != ana.Email || first.Hash == "" {
 			t.Errorf("%d lines, first %+v (%v)", len(lines), first, err)
 		}
-		if _, err := runCLI(t, "audit", "export", "--format", "jsonl", "-o", path); err == nil {
+		if _, err := runCLI(t, url, "export", "--format", "jsonl", "-o", path); err == nil {
 			t.Error("export overwrote an existing file")
 		}
 	})
@@ -217,7 +175,7 @@ func TestAuditExportCommand(t *testing.T) {
 		{"--format", "csv", "--user", "nobody@example.com"}, {"--format", "csv", "extra"},
 	} {
 		t.Run("refuses "+strings.Join(args, " "), func(t *testing.T) {
-			if _, err := runCLI(t, append([]string{"audit", "export"}, args...)...); err == nil {
+			if _, err := runCLI(t, url, append([]string{"export"}, args...)...); err == nil {
 				t.Error("no error")
 			}
 		})

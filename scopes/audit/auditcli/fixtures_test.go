@@ -1,4 +1,4 @@
-package main
+package auditcli
 
 import (
 	"bufio"
@@ -25,7 +25,7 @@ var update = flag.Bool("update", false, "rewrite the tampered audit chains in te
 
 // fixtureDir holds the audit chains, intact and tampered, that `audit
 // verify` is tested on.
-const fixtureDir = "../../testdata/audit"
+const fixtureDir = "../../../testdata/audit"
 
 // fixtureSeed is the Ed25519 seed that signed the fixtures' checkpoints.
 var fixtureSeed = []byte("scopetrail-audit-fixture-seed-32")
@@ -73,7 +73,7 @@ var fixtureCases = []struct {
 }
 
 // TestAuditFixtures rewrites testdata/audit when run with -update:
-// `go test ./cmd/scopetrail -run TestAuditFixtures -update`.
+// `go test ./scopes/audit/auditcli -run TestAuditFixtures -update`.
 func TestAuditFixtures(t *testing.T) {
 	if !*update {
 		t.Skip("run with -update to rewrite testdata/audit")
@@ -191,7 +191,7 @@ func readFixtures(t *testing.T) []fixture {
 	t.Helper()
 	paths, err := filepath.Glob(filepath.Join(fixtureDir, "*.sql"))
 	if err != nil || len(paths) == 0 {
-		t.Fatalf("no fixtures in %s (%v); run go test ./cmd/scopetrail -run TestAuditFixtures -update", fixtureDir, err)
+		t.Fatalf("no fixtures in %s (%v); run go test ./scopes/audit/auditcli -run TestAuditFixtures -update", fixtureDir, err)
 	}
 	var out []fixture
 	for _, p := range paths {

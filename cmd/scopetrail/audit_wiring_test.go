@@ -1,0 +1,64 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"encoding/base64"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/scopetrail/scopetrail/scopes/audit"
+	"github.com/scopetrail/scopetrail/scopes/sqldb"
+)
+
+// TestAuditCommandWired runs `scopetrail audit` on the configured
+// database: it verifies a migrated one and prints the configured key, and
+// it refuses one that was never migrated, leaving it so.
+func TestAuditCommandWired(t *testing.T) {
+	dir := t.TempDir()
+	seed := bytes.Repeat([]byte{7}, ed25519.SeedSize)
+	dbPath := filepath.Join(dir, "scopetrail.db")
+	for k, v := range map[string]string{
+		"GOOGLE_CLIENT_ID": "", "DATABASE_URL": dbPath, "DEMO_KEYS_FILE": filepath.Join(dir, "keys.env"),
+		"SESSION_KEYS": "", "TOKEN_KEYS": "", "AUDIT_SIGNING_KEY": base64.StdEncoding.EncodeToString(seed),
+		"ADDR": "127.0.0.1:0", "BASE_URL": "", "ALLOWED_DOMAINS": "", "ADMIN_EMAILS": "", "LOG_FORMAT": "json", "LOG_LEVEL": "info",
+	} {
+		t.Setenv(k, v)
+	}
+	run := func(args ...string) (string, error) {
+		var out, errOut bytes.Buffer
+		err := realMain(t.Context(), append([]string{"audit"}, args...), &out, &errOut)
+		return out.String(), err
+	}
+
+	empty, err := sqldb.Open(context.Background(), dbPath) // an empty file, never migrated
+	if err != nil {
+		t.Fatal(err)
+	}
+	empty.Close()
+	if _, err := run("verify"); err == nil || !strings.Contains(err.Error(), "not migrated") {
+		t.Errorf("verify on an unmigrated database: %v; want it refused as not migrated", err)
+	}
+	db, err := sqldb.Open(context.Background(), dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var tables int
+	if err := db.QueryRow(context.Background(), "SELECT COUNT(*) FROM sqlite_master").Scan(&tables); err != nil || tables != 0 {
+		t.Fatalf("after verify the database holds %d tables (%v); want none", tables, err)
+	}
+
+	if err := db.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := run("verify"); err != nil || out != "the audit trail is empty: nothing to verify\n" {
+		t.Errorf("verify: %v, %q", err, out)
+	}
+	pem, err := run("pubkey")
+	if pub, perr := audit.ParsePublicKey(pem); err != nil || perr != nil || !pub.Equal(ed25519.NewKeyFromSeed(seed).Public()) {
+		t.Errorf("pubkey printed %q (%v, %v), not AUDIT_SIGNING_KEY's", pem, err, perr)
+	}
+}

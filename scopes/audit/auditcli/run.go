@@ -1,0 +1,125 @@
+// Package auditcli is `scopetrail audit`: the commands that verify the
+// audit trail, export it, follow its tail and print the public key that
+// verifies its checkpoints. They only read: the database comes from an
+// Opener, which opens it read-only and never migrates it.
+package auditcli
+
+import (
+	"context"
+	"crypto/ed25519"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/scopetrail/scopetrail/scopes/audit"
+	"github.com/scopetrail/scopetrail/scopes/sqldb"
+)
+
+// auditUsage lists the audit subcommands.
+const auditUsage = `usage: scopetrail audit <command> [flags]
+
+commands:
+  verify [--pubkey FILE]   check the hash chain and the signed checkpoints; exit 1 naming the first bad entry
+  export --format csv|jsonl [filters] [-o FILE]
+                           stream the entries that match the filters, to stdout or FILE
+  tail [-n 20] [-f] [filters]
+                           print the latest stored entries; -f keeps printing new ones
+  pubkey                   print the public key that verifies the checkpoints, in PEM
+
+filters: --user ID|EMAIL --scope SCOPE --method ID --purpose P --event E --outcome O
+         --since T --until T (RFC 3339, a date and time in UTC as 2026-03-01T09:00, a date,
+         or a duration back from now such as 24h); the same filters as the web page's
+`
+
+// brokenChain is verify's failure: the first bad entry and how far the
+// chain is intact.
+type brokenChain struct {
+	first  audit.Problem
+	intact string
+}
+
+// Error names the first bad entry, as "entry 42: edited (...)".
+func (e *brokenChain) Error() string {
+	return fmt.Sprintf("entry %d: %s (%s); %s", e.first.Seq, e.first.Kind, e.first.Detail, e.intact)
+}
+
+// Opener opens the database whose trail the commands read, read-only and
+// without migrating it (see sqldb.OpenReadOnly), and returns it with the
+// key that signs the trail's checkpoints. Run calls it at most once, after
+// the command's flags are read, and closes the database.
+type Opener func(ctx context.Context) (*sqldb.DB, ed25519.PrivateKey, error)
+
+// Run runs `scopetrail audit verify|export|tail|pubkey` with args, the
+// words after "audit", until it finishes or ctx ends. A chain found broken
+// is an error that names the first bad entry.
+func Run(ctx context.Context, args []string, stdout, stderr io.Writer, open Opener) error {
+	if len(args) == 0 {
+		_, _ = io.WriteString(stderr, auditUsage)
+		return errors.New("audit: want a command: verify, export, tail or pubkey")
+	}
+	cmd, rest := args[0], args[1:]
+	run, ok := map[string]func(context.Context, *auditEnv, []string) error{
+		"verify": auditVerify, "export": auditExport, "tail": auditTail, "pubkey": auditPubkey,
+	}[cmd]
+	if !ok {
+		return fmt.Errorf("audit: unknown command %q; want verify, export, tail or pubkey", cmd)
+	}
+	env := &auditEnv{stdout: stdout, stderr: stderr, now: time.Now, opener: open}
+	defer env.close()
+	if err := run(ctx, env, rest); err != nil {
+		return fmt.Errorf("audit %s: %w", cmd, err)
+	}
+	return nil
+}
+
+// auditEnv is what an audit command works with: the trail of the database
+// the opener opens, on first use.
+type auditEnv struct {
+	stdout, stderr io.Writer
+	now            func() time.Time
+	opener         Opener
+	db             *sqldb.DB
+	trail          *audit.Trail
+	key            ed25519.PrivateKey
+}
+
+// open opens the database and its trail.
+func (e *auditEnv) open(ctx context.Context) error {
+	db, key, err := e.opener(ctx)
+	if errors.Is(err, sqldb.ErrNotMigrated) {
+		return fmt.Errorf("%w; the audit commands never migrate the database they read: start `scopetrail serve` on it once", err)
+	}
+	if err != nil {
+		return err
+	}
+	e.db, e.key = db, key
+	e.trail = audit.New(db, audit.Options{Signer: key})
+	return nil
+}
+
+// close closes the database, if it was opened.
+func (e *auditEnv) close() {
+	if e.db != nil {
+		e.db.Close()
+	}
+}
+
+// flags returns a flag set for a command that writes its errors to stderr.
+func (e *auditEnv) flags(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet("scopetrail audit "+name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	return fs
+}
+
+// parse parses a command's flags and refuses arguments left over.
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q; see `scopetrail audit`", fs.Arg(0))
+	}
+	return nil
+}
