@@ -111,6 +111,9 @@ type Deps struct {
 	Invitations    Invitations
 	// Recordings serves the recordings pages.
 	Recordings Recordings
+	// Transcripts, when set, shows timed transcripts on the meeting page,
+	// and serves their search (/transcripts) and downloads.
+	Transcripts Transcripts
 	// LinkSyncs, when set, queues the first sync of a feature right after
 	// a user links it.
 	LinkSyncs LinkSyncs

@@ -78,6 +78,8 @@ type meetingPage struct {
 	meetingRow
 	// Recordings is true when recording status is known.
 	Recordings bool
+	// Transcripts are the meeting's timed transcripts.
+	Transcripts []transcriptView
 }
 
 // meetingsList shows the member's meetings in the sync window.
@@ -122,7 +124,12 @@ func (s *Server) meetingShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, "meetings_meeting", meetingPage{meetingRow: rows[0], Recordings: s.deps.RecordingStatus != nil})
+	transcripts, err := s.meetingTranscripts(ctx, u.ID, rows[0].Files)
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "meetings_meeting", meetingPage{meetingRow: rows[0], Recordings: s.deps.RecordingStatus != nil,
+		Transcripts: transcripts})
 }
 
 // syncMeetings queues a sync of the member's calendars.

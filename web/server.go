@@ -129,6 +129,7 @@ func (s *Server) routes() {
 	app.GET("/recordings", s.recordingsList, member)
 	app.GET("/recordings/:id", s.recordingShow, member)
 	app.POST("/recordings/:id/retry", s.recordingRetry, member)
+	s.transcriptsRoutes(app, member)
 	s.reviewRoutes(app, member)
 	s.directoryRoutes(app, member, admin)
 	s.revokeRoutes(app, member, admin)

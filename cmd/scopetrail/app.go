@@ -78,7 +78,6 @@ func newApp(ctx context.Context, o appOptions) (http.Handler, error) {
 			u, err := users.User(ctx, userID)
 			return u.Email, err
 		},
-		OnRevoked: o.revoke.onRevoked,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("googlehttp.New: %w", err)
@@ -110,8 +109,7 @@ func newApp(ctx context.Context, o appOptions) (http.Handler, error) {
 	}
 	rec.runner = runner
 	revoker, err := o.revoke.build(ctx, revokeStores{db: o.db, users: users, tokens: toks, grants: grants, trail: trail, door: door,
-		clientID: o.oauth.ClientID, log: o.log, purgers: map[string]revoke.Purger{"calendars": cal.store, "directory": dir.syncer,
-			"invitations": dir.invites, "recordings": rec.svc}})
+		clientID: o.oauth.ClientID, log: o.log, purgers: []revoke.Purger{cal.store, dir.syncer, dir.invites, rec.svc}})
 	if err != nil {
 		return nil, err
 	}

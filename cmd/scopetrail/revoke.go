@@ -28,8 +28,8 @@ import (
 
 var _ web.Revocations = (*revoke.Service)(nil)
 
-// revokeRetryEvery is how often serve retries the revocations Google has not
-// confirmed yet.
+// revokeRetryEvery is how often serve completes the revocations not
+// completed yet.
 const revokeRetryEvery = time.Minute
 
 // reasonCLI is the reason recorded for revocations made from the command
@@ -57,18 +57,17 @@ func googleSettings(cfg *Config, redirectURL string) (googleauth.Config, map[str
 	}, map[string]string{"people": cfg.Google.PeopleURL, "calendar": cfg.Google.CalendarURL, "drive": cfg.Google.DriveURL}
 }
 
-// revocations is the revocation service as newApp wires it. The door is
-// built before the service, which revokes through it, so the door reports
-// the revocations Google sees to onRevoked, which passes them on.
+// revocations is the revocation service as newApp wires it. The door only
+// marks the grants Google reports revoked; the service's retry loop
+// completes those revocations.
 type revocations struct {
-	// retryEvery, when positive, makes build start retrying pending Google
+	// retryEvery, when positive, makes build start completing unfinished
 	// revocations in the background until ctx ends.
 	retryEvery time.Duration
 	// noGoogle leaves every revocation at Google to a server: the demo's
 	// Google runs inside `scopetrail serve`, out of the CLI's reach.
 	noGoogle bool
 	svc      *revoke.Service
-	log      *slog.Logger
 }
 
 // revokeStores are what the revocation service revokes in: the app's
@@ -82,10 +81,10 @@ type revokeStores struct {
 	door     *googlehttp.Door
 	clientID string
 	log      *slog.Logger
-	purgers  map[string]revoke.Purger
+	purgers  []revoke.Purger
 }
 
-// build builds the service and keeps it for onRevoked.
+// build builds the service and keeps it.
 func (r *revocations) build(ctx context.Context, s revokeStores) (*revoke.Service, error) {
 	o := revoke.Options{DB: s.db, Grants: s.grants, Tokens: s.tokens, Users: s.users, Trail: s.trail, Google: s.door,
 		Purgers: s.purgers, ClientID: s.clientID, Logger: s.log}
@@ -96,22 +95,11 @@ func (r *revocations) build(ctx context.Context, s revokeStores) (*revoke.Servic
 	if err != nil {
 		return nil, err // revoke.New names itself
 	}
-	r.svc, r.log = svc, s.log
+	r.svc = svc
 	if r.retryEvery > 0 {
 		go svc.Run(ctx, r.retryEvery)
 	}
 	return svc, nil
-}
-
-// onRevoked is the door's OnRevoked: it completes a revocation Google
-// reported.
-func (r *revocations) onRevoked(ctx context.Context, userID, reason string) {
-	if r == nil || r.svc == nil {
-		return
-	}
-	if err := r.svc.HandleGoogleRevoked(ctx, userID, reason); err != nil {
-		r.log.Error("completing a revocation reported by Google", "user", userID, "err", err)
-	}
 }
 
 // runRevoke is `scopetrail revoke --user EMAIL [--reason TEXT]`.

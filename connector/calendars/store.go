@@ -141,6 +141,10 @@ func (s *Store) setLinks(ctx context.Context, userID string, cals []Calendar) er
 	})
 }
 
+// PurgeName names the calendars and meetings in revocation reports and audit
+// entries, as revoke.Purger asks.
+func (s *Store) PurgeName() string { return "calendars" }
+
 // Purge removes everything stored for the user: linked calendars and
 // meetings. It returns the number of rows removed.
 func (s *Store) Purge(ctx context.Context, userID string) (int64, error) {

@@ -160,6 +160,10 @@ func (s *Syncer) Users(ctx context.Context) ([]string, error) {
 	return s.store.owners(ctx)
 }
 
+// PurgeName names the directory copy in revocation reports and audit
+// entries, as revoke.Purger asks.
+func (s *Syncer) PurgeName() string { return "directory" }
+
 // Purge deletes a user's copy and sync state, and returns the rows removed.
 func (s *Syncer) Purge(ctx context.Context, userID string) (int64, error) {
 	return s.store.purge(ctx, userID)

@@ -59,9 +59,6 @@ type Options struct {
 	// ActorEmail, when set, names the user in audit entries. It is asked
 	// once per user and cached.
 	ActorEmail func(ctx context.Context, userID string) (string, error)
-	// OnRevoked, when set, is told when Google reports that a user's grant
-	// was revoked, after the grant was marked.
-	OnRevoked func(ctx context.Context, userID, reason string)
 }
 
 // Door is the audited door to Google. It is safe for concurrent use.
@@ -76,7 +73,6 @@ type Door struct {
 	now        func() time.Time
 	emails     func(ctx context.Context, userID string) (string, error)
 	emailCache sync.Map
-	onRevoked  func(ctx context.Context, userID, reason string)
 
 	// refreshing holds one mutex per user, so that one refresh at a time
 	// runs for a user in this process.
@@ -95,7 +91,7 @@ func New(o Options) (*Door, error) {
 		return nil, err
 	}
 	d := &Door{bases: o.Bases, oauth: o.OAuth2, revokeURL: o.RevokeURL, grants: o.Grants, tokens: o.Tokens, trail: o.Trail,
-		base: o.Base, now: o.Now, emails: o.ActorEmail, onRevoked: o.OnRevoked}
+		base: o.Base, now: o.Now, emails: o.ActorEmail}
 	if d.bases == nil {
 		d.bases = map[string]string{}
 		for _, api := range scopes.APIs() {

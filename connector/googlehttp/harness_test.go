@@ -2,24 +2,19 @@ package googlehttp_test
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/scopetrail/scopetrail/connector/connectortest"
-	"github.com/scopetrail/scopetrail/connector/googlehttp"
 	"github.com/scopetrail/scopetrail/connector/googletest/workspace"
 )
 
 // allScopes are the scopes a test user grants unless told otherwise.
 var allScopes = connectortest.AllScopes()
 
-// harness is a fake Google, a database, and a door to the fake, whose
-// OnRevoked calls it remembers.
+// harness is a fake Google, a database, and a door to the fake.
 type harness struct {
 	*connectortest.Env
-	mu      sync.Mutex
-	revoked []string // users OnRevoked was told about
 }
 
 func newHarness(t testing.TB) *harness {
@@ -28,13 +23,6 @@ func newHarness(t testing.TB) *harness {
 	h.Env = connectortest.New(t, connectortest.Options{
 		Generate: workspace.GenerateOptions{Seed: 7, People: 12, CalendarsPerPerson: 1, MeetingsPerCalendar: 3,
 			MeetShare: 1, RecordingShare: 1, TranscriptShare: 1, RecordingSize: 100 << 10},
-		Door: func(o *googlehttp.Options) {
-			o.OnRevoked = func(_ context.Context, userID, _ string) {
-				h.mu.Lock()
-				defer h.mu.Unlock()
-				h.revoked = append(h.revoked, userID)
-			}
-		},
 	})
 	return h
 }

@@ -119,8 +119,11 @@ func (d *Door) refresh(ctx context.Context, c *call, tok *oauth2.Token) (*oauth2
 	return nil, errors.Join(fmt.Errorf("%w: refreshing the token of %s: %w", ErrNoToken, c.userID, err), cerr)
 }
 
-// revoked handles a revocation seen at Google: it marks the grant revoked,
-// writes a revoke entry with the reason, and tells OnRevoked.
+// revoked handles a revocation seen at Google: it only marks the grant
+// revoked and writes a revoke entry with the reason. Marking the grant
+// records the revocation's remaining steps (tokens, sessions, purge) in the
+// same transaction, and revoke.Service completes them, retrying until done;
+// none of them runs inside the request that met the revocation.
 func (d *Door) revoked(ctx context.Context, c *call, reason string) error {
 	ctx = context.WithoutCancel(ctx)
 	merr := d.grants.Revoke(ctx, c.userID, reason)
@@ -130,9 +133,6 @@ func (d *Door) revoked(ctx context.Context, c *call, reason string) error {
 		e.Outcome = audit.OutcomeError
 	}
 	_, aerr := d.trail.Append(ctx, e)
-	if d.onRevoked != nil {
-		d.onRevoked(ctx, c.userID, reason)
-	}
 	if err := errors.Join(merr, aerr); err != nil {
 		return fmt.Errorf("googlehttp: recording the revocation of %s: %w", c.userID, err)
 	}

@@ -127,6 +127,10 @@ func (s *Service) markSent(ctx context.Context, id string, sendErr error) error 
 	return nil
 }
 
+// PurgeName names the invitations in revocation reports and audit
+// entries, as revoke.Purger asks.
+func (s *Service) PurgeName() string { return "invitations" }
+
 // Purge deletes the invitations a user sent or accepted, and returns how
 // many it deleted. Their audit entries stay: they hold no email address.
 func (s *Service) Purge(ctx context.Context, userID string) (int64, error) {

@@ -84,6 +84,9 @@ func TestRevokedWhileInFlight(t *testing.T) {
 				if n := h.Count(t, "SELECT COUNT(*) FROM recordings WHERE user_id = ?", h.userID); n != 0 {
 					t.Errorf("%d recordings left for the revoked member", n)
 				}
+				if n := h.Count(t, "SELECT COUNT(*) FROM transcript_segments WHERE user_id = ?", h.userID); n != 0 {
+					t.Errorf("%d transcript segments left for the revoked member", n)
+				}
 				if entries, err := os.ReadDir(spool); err != nil || len(entries) != 0 {
 					t.Errorf("spool after the revocation: %v, %v; want it empty", entries, err)
 				}

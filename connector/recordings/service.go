@@ -212,6 +212,10 @@ func (s *Service) Retry(ctx context.Context, userID, fileID string) error {
 	return s.next(ctx, r)
 }
 
+// PurgeName names the recordings and transcripts in revocation reports and audit
+// entries, as revoke.Purger asks.
+func (s *Service) PurgeName() string { return "recordings" }
+
 // Purge deletes every row and spooled file of a member and returns the
 // number of rows removed.
 func (s *Service) Purge(ctx context.Context, userID string) (int64, error) {

@@ -128,7 +128,11 @@ func (s *store) upsert(ctx context.Context, r Recording) (changed bool, err erro
 			r.UserID, r.FileID)
 		if err == nil && changed {
 			_, err = tx.Exec(ctx, `UPDATE recordings SET state = ?, reason = ?, reason_detail = '', bytes_done = 0, transcript = '',
-				transcript_from = '' WHERE user_id = ? AND file_id = ?`, StateFound, "changed in Drive", r.UserID, r.FileID)
+				transcript_from = '', transcript_engine = '' WHERE user_id = ? AND file_id = ?`,
+				StateFound, "changed in Drive", r.UserID, r.FileID)
+		}
+		if err == nil && changed {
+			err = writeSegments(ctx, tx, r.UserID, r.FileID, "", nil)
 		}
 		return err
 	})
@@ -171,20 +175,43 @@ func (s *store) setStateDetail(ctx context.Context, userID, fileID string, st St
 	return nil
 }
 
-// setTranscript stores a transcript and marks the row transcribed. It
-// returns grant.ErrRevoked, storing nothing, when the member's grant is
-// revoked.
+// setTranscript stores a transcript with its segments, and marks the row
+// transcribed. A transcript that refers to another file (FileID) keeps no
+// text or segments of its own; one with segments and no text gets their
+// text. It returns grant.ErrRevoked, storing nothing, when the member's
+// grant is revoked.
 func (s *store) setTranscript(ctx context.Context, userID, fileID string, t Transcript) error {
+	if t.FileID != "" {
+		t.Text, t.Segments = "", nil
+	} else if t.Text == "" {
+		t.Text = joinSegments(t.Segments)
+	}
 	err := grant.WriteFetched(ctx, s.db, userID, func(tx *sqldb.Tx) error {
 		_, err := tx.Exec(ctx, `UPDATE recordings SET state = ?, reason = '', transcript = ?, transcript_from = ?,
-			updated_at = ? WHERE user_id = ? AND file_id = ?`,
-			StateTranscribed, t.Text, t.FileID, micro(s.now()), userID, fileID)
-		return err
+			transcript_engine = ?, updated_at = ? WHERE user_id = ? AND file_id = ?`,
+			StateTranscribed, t.Text, t.FileID, t.Engine, micro(s.now()), userID, fileID)
+		if err != nil {
+			return err
+		}
+		return writeSegments(ctx, tx, userID, fileID, t.Engine, t.Segments)
 	})
 	if err != nil {
 		return fmt.Errorf("storing the transcript of %s: %w", fileID, err)
 	}
 	return nil
+}
+
+// transcriptOf returns the engine and the text stored in a row.
+func (s *store) transcriptOf(ctx context.Context, userID, fileID string) (engine, text string, err error) {
+	err = s.db.QueryRow(ctx, `SELECT transcript_engine, transcript FROM recordings WHERE user_id = ? AND file_id = ?`,
+		userID, fileID).Scan(&engine, &text)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", "", fmt.Errorf("transcript %s: %w", fileID, ErrNotFound)
+	}
+	if err != nil {
+		return "", "", fmt.Errorf("reading the transcript of %s: %w", fileID, err)
+	}
+	return engine, text, nil
 }
 
 // transcript returns the text stored in a row.
@@ -200,11 +227,22 @@ func (s *store) transcript(ctx context.Context, userID, fileID string) (string, 
 	return text, nil
 }
 
-// purge deletes every row of a member.
-func (s *store) purge(ctx context.Context, userID string) (int64, error) {
-	res, err := s.db.Exec(ctx, `DELETE FROM recordings WHERE user_id = ?`, userID)
+// purge deletes every row of a member, with their transcript segments and
+// so their search index, and returns the number of recordings rows.
+func (s *store) purge(ctx context.Context, userID string) (n int64, err error) {
+	err = s.db.InTx(ctx, func(tx *sqldb.Tx) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM transcript_segments WHERE user_id = ?`, userID); err != nil {
+			return err
+		}
+		res, err := tx.Exec(ctx, `DELETE FROM recordings WHERE user_id = ?`, userID)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
 	if err != nil {
 		return 0, fmt.Errorf("purging recordings of %s: %w", userID, err)
 	}
-	return res.RowsAffected()
+	return n, nil
 }

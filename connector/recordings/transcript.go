@@ -54,7 +54,7 @@ func (s *Service) ImportTranscript(ctx context.Context, userID, fileID string) e
 		err = fmt.Errorf("exporting %s: %w", fileID, err)
 		return errors.Join(err, s.store.setState(ctx, userID, fileID, StateFailed, reasonFor(err), 0))
 	}
-	return s.store.setTranscript(ctx, userID, fileID, Transcript{Engine: engineMeet, Text: text})
+	return s.store.setTranscript(ctx, userID, fileID, Transcript{Engine: engineMeet, Text: text, Segments: parseMeetTranscript(text)})
 }
 
 // queueMeeting queues for transcription the downloaded recordings of the

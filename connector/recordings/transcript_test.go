@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/scopetrail/scopetrail/connector/googletest/fakeapi"
 	"github.com/scopetrail/scopetrail/connector/googletest/workspace"
@@ -95,5 +96,35 @@ func TestTranscriber(t *testing.T) {
 				t.Errorf("recording is %s (%q) with text %q; want %s (%q) with %q", got.State, got.Reason, text, tc.wantState, tc.wantReason, tc.wantText)
 			}
 		})
+	}
+}
+
+// TestImportedTranscriptSegments: a recording whose meeting has a Meet
+// transcript shows that transcript, parsed into the fake's timed lines with
+// their speakers, on both the recording and the transcript.
+func TestImportedTranscriptSegments(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, options{})
+	s := h.service(nil)
+	ctx := context.Background()
+	rec, doc := firstRecording(t, h, s)
+	if err := s.Process(ctx, h.userID, rec.FileID); err != nil {
+		t.Fatalf("Process: %v", err)
+	}
+	got, err := s.TimedTranscript(ctx, h.userID, rec.FileID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Engine != "meet" || got.FileID != doc.FileID || len(got.Segments) < 2 {
+		t.Fatalf("TimedTranscript = engine %q, file %q, %d segments; want Meet's, from %s", got.Engine, got.FileID, len(got.Segments), doc.FileID)
+	}
+	for i, seg := range got.Segments {
+		if seg.Start != time.Duration(i)*7*time.Second || seg.Speaker == "" || !strings.Contains(got.Text, seg.Text) {
+			t.Errorf("segment %d = %+v, want a speaker at %ds and text from the export", i, seg, i*7)
+		}
+	}
+	fromDoc, err := s.TimedTranscript(ctx, h.userID, doc.FileID)
+	if err != nil || len(fromDoc.Segments) != len(got.Segments) {
+		t.Errorf("the transcript's own page has %d segments (%v), want %d", len(fromDoc.Segments), err, len(got.Segments))
 	}
 }

@@ -28,20 +28,29 @@ var featureScopes = connectortest.AllScopes()
 var admin = revoke.Actor{ID: "u-admin", Email: "admin@example.test"}
 
 // countingPurger removes a fixed number of rows and remembers who it purged.
+// It fails with err: always, or for its first fails calls when fails is
+// positive.
 type countingPurger struct {
+	name   string
 	mu     sync.Mutex
 	rows   int64
 	err    error
+	fails  int
 	purged []string
 }
 
 var _ revoke.Purger = (*countingPurger)(nil)
 
+func (p *countingPurger) PurgeName() string { return p.name }
+
 func (p *countingPurger) Purge(_ context.Context, userID string) (int64, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.purged = append(p.purged, userID)
-	return p.rows, p.err
+	if p.err != nil && (p.fails == 0 || len(p.purged) <= p.fails) {
+		return 0, p.err
+	}
+	return p.rows, nil
 }
 
 func (p *countingPurger) calls() []string {
@@ -57,12 +66,10 @@ type replica struct {
 	*connectortest.Env
 	users *identity.Store
 	// tokens is the sealed store, the environment's Tokens.
-	tokens   *tokens.Store
-	svc      *revoke.Service
-	purger   *countingPurger
-	outage   *failingRevoke
-	revokeMu sync.Mutex
-	revoked  []string // what OnRevoked reported
+	tokens *tokens.Store
+	svc    *revoke.Service
+	purger *countingPurger
+	outage *failingRevoke
 }
 
 // keys seal the tokens of every replica of a test.
@@ -76,7 +83,7 @@ var keys = func() *tokens.Keyring {
 
 func newReplica(t testing.TB, db *sqldb.DB, g *connectortest.Google, name string) *replica {
 	t.Helper()
-	r := &replica{purger: &countingPurger{rows: 3}, outage: &failingRevoke{}}
+	r := &replica{purger: &countingPurger{name: "calendars", rows: 3}, outage: &failingRevoke{}}
 	r.users = identity.NewStore(db, nil)
 	r.tokens = tokens.NewStore(db, keys, nil)
 	r.Env = connectortest.New(t, connectortest.Options{Google: g, DB: db, Tokens: r.tokens, Trail: audit.Options{Replica: name},
@@ -86,18 +93,10 @@ func newReplica(t testing.TB, db *sqldb.DB, g *connectortest.Google, name string
 				u, err := r.users.User(ctx, id)
 				return u.Email, err
 			}
-			o.OnRevoked = func(ctx context.Context, userID, reason string) {
-				r.revokeMu.Lock()
-				r.revoked = append(r.revoked, userID)
-				r.revokeMu.Unlock()
-				if err := r.svc.HandleGoogleRevoked(ctx, userID, reason); err != nil {
-					t.Errorf("HandleGoogleRevoked: %v", err)
-				}
-			}
 		}})
 	var err error
 	r.svc, err = revoke.New(revoke.Options{DB: db, Grants: r.Grants, Tokens: r.tokens, Users: r.users, Trail: r.Trail,
-		Google: r.Door, Purgers: map[string]revoke.Purger{"calendars": r.purger, "directory": &countingPurger{rows: 2}},
+		Google: r.Door, Purgers: []revoke.Purger{r.purger, &countingPurger{name: "directory", rows: 2}},
 		ClientID: r.Client.ID, Now: r.Clock.Now, RetryBase: time.Minute, RetryMax: 10 * time.Minute, GiveUpAfter: time.Hour})
 	if err != nil {
 		t.Fatalf("revoke.New: %v", err)
@@ -109,29 +108,17 @@ func newReplica(t testing.TB, db *sqldb.DB, g *connectortest.Google, name string
 // the test's one database each time, as another replica would open it.
 func backends(t *testing.T, fn func(t *testing.T, open func() *sqldb.DB)) {
 	t.Helper()
-	for _, b := range []struct {
-		name string
-		url  func(t *testing.T) string
-	}{
-		{"sqlite", func(t *testing.T) string { return t.TempDir() + "/test.db" }},
-		{"postgres", func(t *testing.T) string { return sqldbtest.PostgresURL(t) }},
-	} {
-		t.Run(b.name, func(t *testing.T) {
-			t.Parallel()
-			u := b.url(t)
-			fn(t, func() *sqldb.DB {
-				db, err := sqldb.Open(context.Background(), u)
-				if err != nil {
-					t.Fatalf("sqldb.Open: %v", err)
-				}
-				t.Cleanup(func() { db.Close() })
-				if err := db.Migrate(context.Background()); err != nil {
-					t.Fatalf("Migrate: %v", err)
-				}
-				return db
-			})
-		})
-	}
+	sqldbtest.EachURL(t, func(t *testing.T, url string) {
+		t.Parallel()
+		fn(t, func() *sqldb.DB { return sqldbtest.Migrated(t, url) })
+	})
+}
+
+// soloReplica starts a Google and one replica, a, on a fresh SQLite
+// database.
+func soloReplica(t *testing.T) *replica {
+	t.Helper()
+	return newReplica(t, sqldbtest.SQLite(t), startGoogle(t), "a")
 }
 
 // twoReplicas starts a Google and two replicas, a and b, on the test's one

@@ -44,8 +44,7 @@ func (r *replica) pending(t *testing.T) []revoke.Pending {
 // Google revocation is left pending.
 func revokedInOutage(t *testing.T) (*replica, user) {
 	t.Helper()
-	g := startGoogle(t)
-	a := newReplica(t, sqldbtest.SQLite(t), g, "a")
+	a := soloReplica(t)
 	u := a.signUp(t, 0)
 	a.outage.on.Store(true)
 	if _, err := a.svc.Revoke(context.Background(), u.ID, admin, ""); err != nil {

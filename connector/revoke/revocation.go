@@ -52,19 +52,20 @@ type Report struct {
 	PurgedRows int64
 }
 
-// Revoke revokes every access of a user, in this order: it marks the grant
-// revoked (from then on no request for the user leaves any replica), asks
-// Google to revoke the grant, deletes the tokens (or, when Google could not
-// be reached, keeps them until a retry succeeds: see RetryPending), ends the
-// user's sessions, purges their personal data (audited as a purge entry with
-// the rows removed) and writes a revoke entry naming by, the user and the
-// reason.
+// Revoke revokes every access of a user, in this order: it records the
+// revocation and marks the grant revoked (from then on no request for the
+// user leaves any replica), asks Google to revoke the grant, deletes the
+// tokens (or, when Google could not be reached, keeps them until a retry
+// succeeds: see RetryPending), ends the user's sessions, purges their
+// personal data (audited as a purge entry with the rows removed) and writes
+// a revoke entry naming by, the user and the reason.
 //
 // Revoke is idempotent and completes even if ctx is cancelled midway. It
 // returns an error wrapping identity.ErrNotFound for an unknown user, and
-// stops before doing anything else when the grant cannot be marked. Later
-// steps that fail do not stop the others; their errors are joined, the
-// Report says what was done, and the revocation can be run again.
+// stops before doing anything else when the revocation cannot be recorded
+// or the grant cannot be marked. Later steps that fail do not stop the
+// others; their errors are joined, the Report says what was done, and
+// RetryPending finishes what is left.
 func (s *Service) Revoke(ctx context.Context, userID string, by Actor, reason string) (Report, error) {
 	ctx = context.WithoutCancel(ctx)
 	reason = cleanReason(reason)
@@ -79,64 +80,35 @@ func (s *Service) Revoke(ctx context.Context, userID string, by Actor, reason st
 		return r, fmt.Errorf("revoking %s: %w", userID, err)
 	default:
 		r.HadGrant, r.WasRevoked = true, g.Status == grant.StatusRevoked
-		if !r.WasRevoked {
-			if err := s.o.Grants.Revoke(ctx, userID, reason); err != nil {
-				return r, fmt.Errorf("revoking %s: %w", userID, err)
-			}
+	}
+	now := s.o.Now()
+	rv, err := s.record(ctx, userID, by, reason, now)
+	if err != nil {
+		return r, fmt.Errorf("revoking %s: %w", userID, err)
+	}
+	if r.HadGrant && !r.WasRevoked {
+		if err := s.o.Grants.Revoke(ctx, userID, reason); err != nil {
+			return r, fmt.Errorf("revoking %s: %w", userID, errors.Join(err, s.drop(ctx, userID)))
 		}
 	}
 
-	var errs []error
-	var gerr error
-	r.Google, gerr = s.revokeAtGoogle(ctx, userID)
-	if gerr != nil {
-		r.GoogleError = gerr.Error()
-		errs = append(errs, s.addPending(ctx, userID, by, r.GoogleError))
-	} else {
-		err := s.deleteTokens(ctx, userID)
-		r.TokensDeleted = err == nil
-		errs = append(errs, err)
+	res, err := s.attempt(ctx, rv, now)
+	r.Google, r.TokensDeleted, r.SessionsEnded, r.Purged, r.PurgedRows = res.google, res.tokensDeleted, res.sessions, res.purged, res.rows
+	if res.googleErr != nil {
+		r.GoogleError = res.googleErr.Error()
 	}
-	r.SessionsEnded, err = s.o.Users.EndUserSessions(ctx, userID)
-	errs = append(errs, err)
-	r.Purged, r.PurgedRows, err = s.purge(ctx, userID, by)
-	errs = append(errs, err)
-
 	e := s.entry(audit.EventRevoke, by, userID)
 	e.Outcome, e.ErrorReason = audit.OutcomeOK, reason
-	if errors.Join(errs...) != nil {
+	if err != nil {
 		e.Outcome = audit.OutcomeError
 	}
-	if _, err := s.o.Trail.Append(ctx, e); err != nil {
-		errs = append(errs, fmt.Errorf("auditing the revocation of %s: %w", userID, err))
+	if _, aerr := s.o.Trail.Append(ctx, e); aerr != nil {
+		err = errors.Join(err, fmt.Errorf("auditing the revocation of %s: %w", userID, aerr))
 	}
-	if err := errors.Join(errs...); err != nil {
+	if err != nil {
 		return r, fmt.Errorf("revoking %s: %w", userID, err)
 	}
 	return r, nil
-}
-
-// HandleGoogleRevoked completes a revocation that Google reported to the
-// door, which already marked the grant revoked and wrote the revoke entry:
-// it deletes the tokens Google no longer takes, drops any pending Google
-// revocation, ends the user's sessions and purges their personal data. It is
-// meant for googlehttp.Options.OnRevoked, and completes even if ctx is
-// cancelled.
-func (s *Service) HandleGoogleRevoked(ctx context.Context, userID, reason string) error {
-	ctx = context.WithoutCancel(ctx)
-	by := Actor{ID: userID}
-	if u, err := s.o.Users.User(ctx, userID); err == nil {
-		by.Email = u.Email
-	}
-	errs := []error{s.deleteTokens(ctx, userID)}
-	_, err := s.o.Users.EndUserSessions(ctx, userID)
-	errs = append(errs, err)
-	_, _, err = s.purge(ctx, userID, by)
-	errs = append(errs, err)
-	if err := errors.Join(errs...); err != nil {
-		return fmt.Errorf("completing the revocation of %s reported by Google (%s): %w", userID, reason, err)
-	}
-	return nil
 }
 
 // revokeAtGoogle asks Google to revoke the user's grant. An error means the
@@ -157,12 +129,6 @@ func (s *Service) revokeAtGoogle(ctx context.Context, userID string) (GoogleResu
 	return GooglePending, err
 }
 
-// deleteTokens deletes the user's tokens and settles any pending Google
-// revocation, which can no longer be made.
-func (s *Service) deleteTokens(ctx context.Context, userID string) error {
-	return errors.Join(s.o.Tokens.Delete(ctx, userID), s.dropPending(ctx, userID))
-}
-
 // purge runs every purger, even after one fails, and writes a purge entry
 // whose Items is the number of rows removed.
 func (s *Service) purge(ctx context.Context, userID string, by Actor) (map[string]int64, int64, error) {
@@ -170,8 +136,9 @@ func (s *Service) purge(ctx context.Context, userID string, by Actor) (map[strin
 	var total int64
 	var failed []string
 	var errs []error
-	for _, name := range s.purgers {
-		n, err := s.o.Purgers[name].Purge(ctx, userID)
+	for _, p := range s.purgers {
+		name := p.PurgeName()
+		n, err := p.Purge(ctx, userID)
 		if err != nil {
 			failed = append(failed, name)
 			errs = append(errs, fmt.Errorf("purging %s: %w", name, err))

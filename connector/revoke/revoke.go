@@ -1,21 +1,26 @@
 // Package revoke ends a user's Google access, completely and at once, and
 // suspends or resumes single scopes.
 //
-// Service.Revoke first marks the user's grant revoked, so that from that
-// moment the door refuses every request for the user in this process and in
-// every replica that shares the database (the door reads the grant on each
-// request). It then asks Google to revoke the grant, deletes the tokens, ends
-// the user's sessions, purges the personal data fetched for them and writes
-// the audit entries. Every step is idempotent, so revoking twice is safe.
+// Service.Revoke first records the revocation and marks the user's grant
+// revoked, so that from that moment the door refuses every request for the
+// user in this process and in every replica that shares the database (the
+// door reads the grant on each request). It then asks Google to revoke the
+// grant, deletes the tokens, ends the user's sessions, purges the personal
+// data fetched for them and writes the audit entries. Every step is
+// idempotent, so revoking twice is safe.
+//
+// Completing a revocation is durable work: the revocations table holds a row
+// for every revocation not completed, written in the same transaction that
+// marks the grant (grant.Store.Revoke), with the steps still to do. A step
+// that fails stays recorded; RetryPending (run periodically by Run) finishes
+// every recorded revocation with backoff, and deletes the row once nothing
+// is left. The door only marks the grant when Google answers invalid_grant
+// (the user removed the app from their Google account); RetryPending
+// completes those revocations too.
 //
 // Google's revoke endpoint needs the token, so when the call fails the sealed
-// token is kept, unusable behind the revoked grant, and the revocation waits
-// in the revocations table; RetryPending (run periodically by Run) tries
-// again with backoff, deletes the token once Google confirms, and gives up
-// after Options.GiveUpAfter, deleting the token anyway.
-//
-// HandleGoogleRevoked completes a revocation that Google reported to the door
-// (the user removed the app from their Google account).
+// token is kept, unusable behind the revoked grant, until a retry succeeds,
+// or until Options.GiveUpAfter has passed: then it is deleted anyway.
 package revoke
 
 import (
@@ -23,8 +28,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/scopetrail/scopetrail/scopes/audit"
@@ -79,10 +84,14 @@ type Users interface {
 	EndUserSessions(ctx context.Context, userID string) (int, error)
 }
 
-// Purger removes the personal data fetched for a user from one store, and
-// returns how many rows it removed. Each data store of the connector is one.
+// Purger removes the personal data fetched for a user from one feature's
+// store. Each feature's store is one, and names itself.
 type Purger interface {
+	// Purge removes the user's rows and returns how many it removed.
 	Purge(ctx context.Context, userID string) (int64, error)
+	// PurgeName names the store in reports and audit entries, such as
+	// "calendars".
+	PurgeName() string
 }
 
 // Defaults of Options.
@@ -96,7 +105,7 @@ const (
 // Options configure a Service. DB, Grants, Tokens, Users and Trail are
 // required.
 type Options struct {
-	// DB holds the pending Google revocations.
+	// DB holds the revocations not completed yet.
 	DB     *sqldb.DB
 	Grants Grants
 	Tokens Tokens
@@ -106,14 +115,15 @@ type Options struct {
 	// Google cannot be reached) every Google revocation is left pending for
 	// a process that has it.
 	Google Google
-	// Purgers remove the user's personal data, by store name.
-	Purgers map[string]Purger
+	// Purgers remove the user's personal data: every feature's store, each
+	// with a name of its own.
+	Purgers []Purger
 	// ClientID is the OAuth client named in audit entries.
 	ClientID string
-	// RetryBase and RetryMax bound the backoff between attempts of a pending
-	// Google revocation; GiveUpAfter is how long after the revocation the
-	// token is deleted even if Google never confirmed. GoogleTimeout bounds
-	// one call to Google.
+	// RetryBase and RetryMax bound the backoff between attempts at a
+	// revocation not completed; GiveUpAfter is how long after the
+	// revocation the token is deleted even if Google never confirmed.
+	// GoogleTimeout bounds one call to Google.
 	RetryBase, RetryMax, GiveUpAfter, GoogleTimeout time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
@@ -121,12 +131,12 @@ type Options struct {
 	Logger *slog.Logger
 }
 
-// Service revokes users, suspends and resumes scopes, and settles pending
-// Google revocations. It is safe for concurrent use, and several replicas
+// Service revokes users, suspends and resumes scopes, and completes the
+// revocations left unfinished. It is safe for concurrent use, and several replicas
 // may share one database.
 type Service struct {
 	o       Options
-	purgers []string // names of o.Purgers, sorted
+	purgers []Purger // o.Purgers, sorted by name
 }
 
 // New returns a Service.
@@ -136,6 +146,12 @@ func New(o Options) (*Service, error) {
 		"Users": o.Users != nil, "Trail": o.Trail != nil} {
 		if !ok {
 			missing = append(missing, fmt.Errorf("revoke: Options.%s is required", name))
+		}
+	}
+	purgers := slices.SortedFunc(slices.Values(o.Purgers), func(a, b Purger) int { return strings.Compare(a.PurgeName(), b.PurgeName()) })
+	for i := 1; i < len(purgers); i++ {
+		if purgers[i].PurgeName() == purgers[i-1].PurgeName() {
+			missing = append(missing, fmt.Errorf("revoke: two purgers are named %q", purgers[i].PurgeName()))
 		}
 	}
 	if err := errors.Join(missing...); err != nil {
@@ -151,7 +167,7 @@ func New(o Options) (*Service, error) {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	return &Service{o: o, purgers: slices.Sorted(maps.Keys(o.Purgers))}, nil
+	return &Service{o: o, purgers: purgers}, nil
 }
 
 // orDefault returns d when it is positive, else def.

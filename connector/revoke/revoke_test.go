@@ -10,14 +10,12 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
-	"github.com/scopetrail/scopetrail/connector/googlehttp"
 	"github.com/scopetrail/scopetrail/connector/revoke"
 	"github.com/scopetrail/scopetrail/connector/tokens"
 	"github.com/scopetrail/scopetrail/scopes/audit"
 	"github.com/scopetrail/scopetrail/scopes/grant"
 	"github.com/scopetrail/scopetrail/scopes/identity"
 	"github.com/scopetrail/scopetrail/scopes/sqldb"
-	"github.com/scopetrail/scopetrail/scopes/sqldb/sqldbtest"
 )
 
 // step is an audit entry reduced to what these tests check.
@@ -114,49 +112,10 @@ func TestRevokeStopsEveryReplica(t *testing.T) {
 	})
 }
 
-func TestGoogleSideRevocation(t *testing.T) {
-	t.Parallel()
-	backends(t, func(t *testing.T, open func() *sqldb.DB) {
-		ctx := context.Background()
-		g := startGoogle(t)
-		a := newReplica(t, open(), g, "a")
-		u := a.signUp(t, 1)
-		g.Fake.RevokeUser(u.Email)
-
-		if err := a.listCalendars(t, u.ID); !errors.Is(err, googlehttp.ErrRevoked) {
-			t.Fatalf("listing calendars after the user removed the app: %v, want ErrRevoked", err)
-		}
-		if diff := cmp.Diff([]string{u.ID}, a.revoked); diff != "" {
-			t.Errorf("OnRevoked calls (-want +got):\n%s", diff)
-		}
-		if gr, err := a.Grants.Get(ctx, u.ID); err != nil || gr.Status != grant.StatusRevoked || gr.Reason != "invalid_grant" {
-			t.Errorf("grant = %s %q, %v; want revoked, invalid_grant", gr.Status, gr.Reason, err)
-		}
-		if _, err := a.tokens.Load(ctx, u.ID); !errors.Is(err, tokens.ErrNotFound) {
-			t.Errorf("token: %v, want ErrNotFound", err)
-		}
-		if _, _, err := a.users.Session(ctx, u.session); !errors.Is(err, identity.ErrNotFound) {
-			t.Errorf("session: %v, want ErrNotFound", err)
-		}
-		if diff := cmp.Diff([]string{u.ID}, a.purger.calls()); diff != "" {
-			t.Errorf("purged users (-want +got):\n%s", diff)
-		}
-		assertCut(t, g, u, map[string]*replica{"this replica": a})
-		want := []step{
-			{Event: audit.EventRevoke, Actor: u.ID, Method: "calendar.calendarList.list", Outcome: audit.OutcomeOK, Reason: "invalid_grant"},
-			{Event: audit.EventPurge, Actor: u.ID, Resource: u.ID, Outcome: audit.OutcomeOK, Items: 5},
-		}
-		if diff := cmp.Diff(want, lifecycle(a.entries(t, u.ID), audit.EventRevoke, audit.EventPurge), cmpopts.IgnoreFields(step{}, "Scope")); diff != "" {
-			t.Errorf("audit entries (-want +got):\n%s", diff)
-		}
-	})
-}
-
 func TestRevokeEdges(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	g := startGoogle(t)
-	a := newReplica(t, sqldbtest.SQLite(t), g, "a")
+	a := soloReplica(t)
 
 	t.Run("unknown user", func(t *testing.T) {
 		if _, err := a.svc.Revoke(ctx, "u-nobody", admin, ""); !errors.Is(err, identity.ErrNotFound) {
@@ -183,9 +142,9 @@ func TestRevokeEdges(t *testing.T) {
 	t.Run("a purger fails", func(t *testing.T) {
 		u := a.signUp(t, 2)
 		broken := errors.New("disk full")
-		other := &countingPurger{rows: 7}
+		other := &countingPurger{name: "other", rows: 7}
 		svc, err := revoke.New(revoke.Options{DB: a.DB, Grants: a.Grants, Tokens: a.tokens, Users: a.users, Trail: a.Trail,
-			Google: a.Door, Purgers: map[string]revoke.Purger{"broken": &countingPurger{err: broken}, "other": other}})
+			Google: a.Door, Purgers: []revoke.Purger{&countingPurger{name: "broken", err: broken}, other}})
 		if err != nil {
 			t.Fatal(err)
 		}

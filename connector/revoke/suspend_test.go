@@ -13,7 +13,6 @@ import (
 	"github.com/scopetrail/scopetrail/scopes/audit"
 	"github.com/scopetrail/scopetrail/scopes/grant"
 	"github.com/scopetrail/scopetrail/scopes/sqldb"
-	"github.com/scopetrail/scopetrail/scopes/sqldb/sqldbtest"
 )
 
 func TestSuspendAndResume(t *testing.T) {
@@ -55,8 +54,7 @@ func TestSuspendAndResume(t *testing.T) {
 
 func TestSuspendErrors(t *testing.T) {
 	t.Parallel()
-	g := startGoogle(t)
-	a := newReplica(t, sqldbtest.SQLite(t), g, "a")
+	a := soloReplica(t)
 	u := a.signUp(t, 0)
 	for _, tc := range []struct {
 		name, user, scope string

@@ -37,6 +37,10 @@ const (
 	EventDeny          Event = "deny"
 	EventPurge         Event = "purge"
 	EventSignIn        Event = "signin"
+	// EventTranscribe records audio sent to a transcription engine, local
+	// or remote: APIName "transcribe", MethodName the engine's name,
+	// Resource "fileId=ID", Host where the audio went.
+	EventTranscribe Event = "transcribe"
 )
 
 // Outcome is how an audited action ended.
@@ -100,6 +104,15 @@ type Entry struct {
 	Latency          time.Duration
 
 	RequestID, Replica string
+
+	// Host, BytesSent and AudioDuration describe data sent to a third party
+	// other than Google, on transcribe entries: the destination host, or
+	// "local" for an engine on this machine; the bytes of audio sent; the
+	// duration of that audio. They are zero on every other entry.
+	Host          string
+	BytesSent     int64
+	AudioDuration time.Duration
+
 	// RefSeq, on an entry that records an outcome, is the Seq of the pending
 	// entry it completes; 0 otherwise.
 	RefSeq int64
@@ -118,4 +131,8 @@ type Result struct {
 	NumResponseBytes int64
 	Items            int64
 	Latency          time.Duration
+	// BytesSent and AudioDuration, when not zero, replace the begin
+	// entry's: they are known only once the audio has gone.
+	BytesSent     int64
+	AudioDuration time.Duration
 }

@@ -9,14 +9,28 @@ import (
 	"time"
 )
 
-// formatVersion is the version of the canonical encoding written today. It
-// is stored with every entry, so that the encoding can change without
-// breaking the verification of older entries.
-const formatVersion = 1
+// Versions of the canonical encoding. The version is stored with every
+// entry, so that the encoding can change without breaking the verification
+// of older entries. Version 1 covers the fields every entry has; version 2
+// adds the egress fields (Host, BytesSent, AudioDuration) and is written
+// only for entries that have them, so every other entry encodes as before.
+const (
+	formatV1 = 1
+	formatV2 = 2
+)
+
+// formatVersion is the encoding version an entry is written in.
+func formatVersion(e *Entry) int {
+	if e.Host != "" || e.BytesSent != 0 || e.AudioDuration != 0 {
+		return formatV2
+	}
+	return formatV1
+}
 
 // Domain-separation prefixes for the three things that are hashed or signed.
 const (
 	entryMagic      = "scopetrail/audit/entry/v1\n"
+	entryMagicV2    = "scopetrail/audit/entry/v2\n"
 	genesisMagic    = "scopetrail/audit/genesis/v1\n"
 	checkpointMagic = "scopetrail/audit/checkpoint/v1\n"
 )
@@ -52,10 +66,20 @@ func newEncoder(magic string) *encoder {
 // entryHash returns the hash of an entry in the given format version, as
 // part of the chain chainID.
 func entryHash(version int, chainID string, e *Entry) (string, error) {
-	if version != formatVersion {
+	var enc *encoder
+	switch version {
+	case formatV1:
+		// Version 1 cannot hold the egress fields: an entry that has them
+		// and claims version 1 was edited.
+		if formatVersion(e) != formatV1 {
+			return "", fmt.Errorf("entry format version 1 has no egress fields")
+		}
+		enc = newEncoder(entryMagic)
+	case formatV2:
+		enc = newEncoder(entryMagicV2)
+	default:
 		return "", fmt.Errorf("unknown entry format version %d", version)
 	}
-	enc := newEncoder(entryMagic)
 	enc.str(chainID)
 	enc.int(e.Seq)
 	enc.str(e.ID)
@@ -79,6 +103,11 @@ func entryHash(version int, chainID string, e *Entry) (string, error) {
 	enc.str(e.Replica)
 	enc.int(e.RefSeq)
 	enc.str(e.PrevHash)
+	if version == formatV2 {
+		enc.str(e.Host)
+		enc.int(e.BytesSent)
+		enc.int(e.AudioDuration.Microseconds())
+	}
 	return enc.sum(), nil
 }
 

@@ -56,12 +56,16 @@ type record struct {
 	RefSeq           int64  `json:"ref_seq"`
 	PrevHash         string `json:"prev_hash"`
 	Hash             string `json:"hash"`
+	Host             string `json:"host"`
+	BytesSent        int64  `json:"bytes_sent"`
+	AudioMicros      int64  `json:"audio_us"`
 }
 
 // csvHeader names the CSV columns, in the order of record's fields.
 var csvHeader = []string{"seq", "id", "time", "actor_id", "actor_email", "client_id", "event", "api_name",
 	"method_name", "scope", "purpose", "resource", "http_status", "error_reason", "outcome", "num_response_bytes",
-	"items", "latency_us", "request_id", "replica", "ref_seq", "prev_hash", "hash"}
+	"items", "latency_us", "request_id", "replica", "ref_seq", "prev_hash", "hash",
+	"host", "bytes_sent", "audio_us"}
 
 func newRecord(e Entry) record {
 	return record{
@@ -70,7 +74,8 @@ func newRecord(e Entry) record {
 		Purpose: e.Purpose, Resource: e.Resource, HTTPStatus: e.HTTPStatus, ErrorReason: e.ErrorReason,
 		Outcome: string(e.Outcome), NumResponseBytes: e.NumResponseBytes, Items: e.Items,
 		LatencyMicros: e.Latency.Microseconds(), RequestID: e.RequestID, Replica: e.Replica, RefSeq: e.RefSeq,
-		PrevHash: e.PrevHash, Hash: e.Hash,
+		PrevHash: e.PrevHash, Hash: e.Hash, Host: e.Host, BytesSent: e.BytesSent,
+		AudioMicros: e.AudioDuration.Microseconds(),
 	}
 }
 
@@ -79,7 +84,7 @@ func (r record) csv() []string {
 	return []string{i(r.Seq, 10), r.ID, r.Time, r.ActorID, r.ActorEmail, r.ClientID, r.Event, r.APIName,
 		r.MethodName, r.Scope, r.Purpose, r.Resource, strconv.Itoa(r.HTTPStatus), r.ErrorReason, r.Outcome,
 		i(r.NumResponseBytes, 10), i(r.Items, 10), i(r.LatencyMicros, 10), r.RequestID, r.Replica, i(r.RefSeq, 10),
-		r.PrevHash, r.Hash}
+		r.PrevHash, r.Hash, r.Host, i(r.BytesSent, 10), i(r.AudioMicros, 10)}
 }
 
 // Export writes every entry that matches f to w, streaming a page at a time

@@ -129,13 +129,15 @@ func (t *Trail) read(ctx context.Context, f Filter, w window, limit int) ([]Entr
 	entries := make([]Entry, 0, limit)
 	for rows.Next() {
 		var e Entry
-		var at, latency int64
+		var at, latency, audio int64
 		if err := rows.Scan(&e.Seq, &e.ID, &at, &e.ActorID, &e.ActorEmail, &e.ClientID, &e.Event, &e.APIName,
 			&e.MethodName, &e.Scope, &e.Purpose, &e.Resource, &e.HTTPStatus, &e.ErrorReason, &e.Outcome,
-			&e.NumResponseBytes, &e.Items, &latency, &e.RequestID, &e.Replica, &e.RefSeq, &e.PrevHash, &e.Hash); err != nil {
+			&e.NumResponseBytes, &e.Items, &latency, &e.RequestID, &e.Replica, &e.RefSeq, &e.PrevHash, &e.Hash,
+			&e.Host, &e.BytesSent, &audio); err != nil {
 			return nil, fmt.Errorf("querying the audit trail: %w", err)
 		}
 		e.Time, e.Latency = time.UnixMicro(at).UTC(), time.Duration(latency)*time.Microsecond
+		e.AudioDuration = time.Duration(audio) * time.Microsecond
 		entries = append(entries, e)
 	}
 	if err := rows.Err(); err != nil {
@@ -176,14 +178,16 @@ func buildQuery(f Filter, w window, limit int) (string, []any) {
 		event, outcome = "b.event", "b.outcome"
 		b.WriteString(`SELECT b.seq, b.id, b.time_us, b.actor_id, b.actor_email, b.client_id, b.event, b.api_name,
 			b.method_name, b.scope, b.purpose, b.resource, b.http_status, b.error_reason, b.outcome,
-			b.num_response_bytes, b.items, b.latency_us, b.request_id, b.replica, b.ref_seq, b.prev_hash, b.hash
+			b.num_response_bytes, b.items, b.latency_us, b.request_id, b.replica, b.ref_seq, b.prev_hash, b.hash,
+			b.host, b.bytes_sent, b.audio_us
 			FROM audit_entries b WHERE 1 = 1`)
 	} else {
 		b.WriteString(`SELECT b.seq, b.id, b.time_us, b.actor_id, b.actor_email, b.client_id, ` + event + `, b.api_name,
 			b.method_name, b.scope, b.purpose, b.resource, COALESCE(r.http_status, b.http_status),
 			COALESCE(r.error_reason, b.error_reason), ` + outcome + `,
 			COALESCE(r.num_response_bytes, b.num_response_bytes), COALESCE(r.items, b.items),
-			COALESCE(r.latency_us, b.latency_us), b.request_id, b.replica, b.ref_seq, b.prev_hash, b.hash
+			COALESCE(r.latency_us, b.latency_us), b.request_id, b.replica, b.ref_seq, b.prev_hash, b.hash,
+			b.host, COALESCE(r.bytes_sent, b.bytes_sent), COALESCE(r.audio_us, b.audio_us)
 			FROM audit_entries b LEFT JOIN audit_entries r ON r.ref_seq = b.seq AND r.ref_seq > 0
 			WHERE b.ref_seq = 0`)
 	}

@@ -114,6 +114,12 @@ func (t *Trail) Complete(ctx context.Context, begin Entry, r Result) (Entry, err
 	}
 	e.Outcome, e.HTTPStatus, e.ErrorReason = r.Outcome, r.HTTPStatus, r.ErrorReason
 	e.NumResponseBytes, e.Items, e.Latency = r.NumResponseBytes, r.Items, r.Latency
+	if r.BytesSent != 0 {
+		e.BytesSent = r.BytesSent
+	}
+	if r.AudioDuration != 0 {
+		e.AudioDuration = r.AudioDuration
+	}
 	e.RefSeq = begin.Seq
 	return t.append(ctx, e)
 }
@@ -187,10 +193,11 @@ func (t *Trail) write(ctx context.Context, batch []*pending) error {
 				e.Time = t.now()
 			}
 			e.Time, e.Latency = micro(e.Time), e.Latency.Truncate(time.Microsecond)
+			e.AudioDuration = e.AudioDuration.Truncate(time.Microsecond)
 			if e.Replica == "" {
 				e.Replica = t.replica
 			}
-			if e.Hash, err = entryHash(formatVersion, h.chainID, &e); err != nil {
+			if e.Hash, err = entryHash(formatVersion(&e), h.chainID, &e); err != nil {
 				return err
 			}
 			h.hash = e.Hash
@@ -218,16 +225,16 @@ func (t *Trail) write(ctx context.Context, batch []*pending) error {
 }
 
 // entryValues is one row of insertEntries' VALUES list.
-const entryValues = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+const entryValues = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 // insertEntries inserts entries with one statement.
 func insertEntries(ctx context.Context, tx *sqldb.Tx, chainID string, entries []Entry) error {
-	args := make([]any, 0, 25*len(entries))
+	args := make([]any, 0, 28*len(entries))
 	for _, e := range entries {
-		args = append(args, e.Seq, e.ID, formatVersion, chainID, e.Time.UnixMicro(), e.ActorID, e.ActorEmail, e.ClientID,
+		args = append(args, e.Seq, e.ID, formatVersion(&e), chainID, e.Time.UnixMicro(), e.ActorID, e.ActorEmail, e.ClientID,
 			string(e.Event), e.APIName, e.MethodName, e.Scope, e.Purpose, e.Resource, e.HTTPStatus, e.ErrorReason,
 			string(e.Outcome), e.NumResponseBytes, e.Items, e.Latency.Microseconds(), e.RequestID, e.Replica, e.RefSeq,
-			e.PrevHash, e.Hash)
+			e.PrevHash, e.Hash, e.Host, e.BytesSent, e.AudioDuration.Microseconds())
 	}
 	_, err := tx.Exec(ctx, "INSERT INTO audit_entries ("+storedColumns+") VALUES "+
 		strings.TrimSuffix(strings.Repeat(entryValues+", ", len(entries)), ", "), args...)

@@ -99,10 +99,40 @@ func (s *Store) MarkReconnect(ctx context.Context, userID, reason string) error 
 	return s.setStatus(ctx, userID, StatusReconnectNeeded, reason, "status <> 'revoked'")
 }
 
-// Revoke marks the grant of userID revoked, with a reason. It is idempotent;
-// it returns ErrNotFound if the user has no grant.
+// Revoke marks the grant of userID revoked, with a reason, and in the same
+// transaction records the revocation as one to complete: a row of the
+// revocations table whose local steps (deleting the tokens, ending the
+// sessions, purging the data) are pending, which revoke.Service completes
+// even if this process stops right after. A revocation at Google is not
+// added here: revoke.Service.Revoke records that step itself, and a
+// revocation the door saw at Google needs none. Revoke is idempotent; it
+// returns ErrNotFound if the user has no grant.
 func (s *Store) Revoke(ctx context.Context, userID, reason string) error {
-	return s.setStatus(ctx, userID, StatusRevoked, reason, "1 = 1")
+	now := s.now().UnixMicro()
+	err := s.db.InTx(ctx, func(tx *sqldb.Tx) error {
+		res, err := tx.Exec(ctx, "UPDATE grants SET status = ?, reason = ?, updated_at = ? WHERE user_id = ?",
+			StatusRevoked, reason, now, userID)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			_, gerr := get(ctx, tx, userID)
+			return cmp.Or(err, gerr)
+		}
+		// A revocation already recorded keeps its time and its steps. One
+		// waiting for Google keeps its schedule too: it is claimed by the
+		// revoke.Service.Revoke that recorded it, or in backoff, and its next
+		// attempt does the local steps as well. Any other is due now.
+		_, err = tx.Exec(ctx, `INSERT INTO revocations (user_id, reason, revoked_at, next_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT (user_id) DO UPDATE SET local_pending = 1, reason = excluded.reason,
+				next_at = CASE WHEN revocations.google_pending = 1 THEN revocations.next_at ELSE excluded.next_at END`,
+			userID, reason, now, now)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("marking grant of %s %s: %w", userID, StatusRevoked, err)
+	}
+	return nil
 }
 
 func (s *Store) setStatus(ctx context.Context, userID string, st Status, reason, cond string) error {

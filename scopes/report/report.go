@@ -48,6 +48,10 @@ type Report struct {
 	// Time is when the report was built; the windows end there.
 	Time   time.Time
 	Scopes []Scope
+	// Egress sums the last 30 days' transcription egress by engine and
+	// host; nil when the Builder has no EgressSource, empty when no audio
+	// was sent or refused.
+	Egress []audit.EgressSummary
 }
 
 // Scope is the report on one scope. The embedded registry entry gives its
@@ -229,6 +233,8 @@ type Builder struct {
 	Grants   Grants
 	Usage    UsageSource
 	Registry []scopes.Scope
+	// Egress, when set, adds the transcription egress to the report.
+	Egress EgressSource
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }
@@ -239,5 +245,9 @@ func (b Builder) Build(ctx context.Context) (Report, error) {
 	if b.Now != nil {
 		now = b.Now
 	}
-	return Build(ctx, b.Grants, b.Usage, b.Registry, now().UTC())
+	rep, err := Build(ctx, b.Grants, b.Usage, b.Registry, now().UTC())
+	if err != nil || b.Egress == nil {
+		return rep, err
+	}
+	return withEgress(ctx, rep, b.Egress)
 }

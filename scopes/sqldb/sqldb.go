@@ -85,7 +85,8 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if db.Dialect == Postgres {
 		dialect = goose.DialectPostgres
 	}
-	p, err := goose.NewProvider(dialect, db.DB, mustSub(migrations, "migrations"))
+	fsys := mustSub(migrations, "migrations")
+	p, err := goose.NewProvider(dialect, db.DB, fsys, goose.WithExcludeNames(otherDialects(fsys, db.Dialect)))
 	if err != nil {
 		return fmt.Errorf("goose.NewProvider: %w", err)
 	}
