@@ -182,7 +182,7 @@ func TestCalendarsPage(t *testing.T) {
 				`#calendar-1 input[checked][value="team@group.calendar.google.com"]`: "",
 				"#calendar-1 .summary": "Team <b>cal</b>",
 				"#calendar-1 .role":    "reader",
-				"#calendar-1 .error":   "Last sync failed: Google did not answer properly; it tries again later. Google answered 503 backendError (after 6 attempts)",
+				"#calendar-1 .error":   "Last sync failed: Google did not answer properly. Google answered 503 backendError (after 6 attempts)",
 			},
 			absent: []string{"#primary-only", "#calendar-1 b"},
 		},

@@ -194,7 +194,7 @@ func TestDirectoryStatus(t *testing.T) {
 	d.expectStatus(r, http.StatusOK)
 	checks := map[string]string{
 		"#sync-summary": "1234 people, synced 2026-11-20 09:30 UTC (last full sync 2026-11-20 08:30 UTC).",
-		"#sync-error":   "The last sync failed at 2026-11-20 09:31 UTC: Google did not answer properly; it tries again later. Google answered 503 backendError (after 6 attempts)",
+		"#sync-error":   "The last sync failed at 2026-11-20 09:31 UTC: Google did not answer properly. Google answered 503 backendError (after 6 attempts)",
 		"#no-people":    "Your copy is empty: sync it, or search Google's directory above.",
 	}
 	for sel, want := range checks {

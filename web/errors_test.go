@@ -134,7 +134,7 @@ func TestFailureText(t *testing.T) {
 		{"", "", ""},
 		{"denied.suspended", "", "An administrator suspended the Google permission this needs."},
 		{"permanent.notFound", "Google answered 404 notFound", "Google refused the request. Google answered 404 notFound"},
-		{"transient.http_502", "", "Google did not answer properly; it tries again later."},
+		{"transient.http_502", "", "Google did not answer properly."},
 		{"made.up", "", "The attempt failed."},
 	} {
 		if got := failureText(tc.code, tc.detail); got != tc.want {

@@ -63,7 +63,7 @@ func TestJobsPage(t *testing.T) {
 		got = append(got, cells)
 	}
 	want := [][]string{
-		{"Recording download", bob.Email, "rec-1", "discarded", "5 / 5", "2026-11-28 09:30:00 UTC", "Google did not answer properly; it tries again later. Google answered 503 <b>backendError</b> (09:30:00 UTC)"},
+		{"Recording download", bob.Email, "rec-1", "discarded", "5 / 5", "2026-11-28 09:30:00 UTC", "Google did not answer properly. Google answered 503 <b>backendError</b> (09:30:00 UTC)"},
 		{"Calendar sync", "u-gone", "", "running", "1 / 5", "", ""},
 		{"Directory sync", alice.Email, "", "completed", "1 / 5", "2026-11-28 09:30:00 UTC", ""},
 	}

@@ -68,7 +68,7 @@ func TestMeetingsPages(t *testing.T) {
 			want: map[string]string{
 				"#queued":     "sync of your calendars is queued",
 				"#synced":     "bob@example.com (synced Sun 22 Nov 2026 12:00 UTC); Team <b>cal</b> (synced not yet)",
-				".sync-error": "Team <b>cal</b>: the last sync failed. Google did not answer properly; it tries again later. Google answered 503",
+				".sync-error": "Team <b>cal</b>: the last sync failed. Google did not answer properly. Google answered 503",
 				`form#sync[action="/meetings/sync"] input[name=csrf_token]`: "",
 				"tr#meeting-m-standup .when":                                "Sat 21 Nov 2026, 10:00–11:00 UTC",
 				`tr#meeting-m-standup a.title[href="/meetings/m-standup"]`:  "Standup <script>x</script>",

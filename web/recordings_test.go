@@ -142,7 +142,7 @@ func TestRecordingPages(t *testing.T) {
 			name: "failed recording", path: "/recordings/1bad", status: http.StatusOK,
 			want: map[string]string{
 				"#state.failed": "failed",
-				"#reason":       "Google did not answer properly; it tries again later. Google answered 503 backendError: The service is currently unavailable. (after 6 attempts)",
+				"#reason":       "Google did not answer properly. Google answered 503 backendError: The service is currently unavailable. (after 6 attempts)",
 				"#size":         "2.0 KiB",
 				`form#retry[method=post][action="/recordings/1bad/retry"] input[name=csrf_token]`: "",
 				"form#retry button": "Retry",

@@ -31,9 +31,3 @@ func failureOf(err error) (code, detail string) {
 	f := googlehttp.Classify(err)
 	return f.Code, f.Detail
 }
-
-// reasonFor returns the code of failureOf alone.
-func reasonFor(err error) string {
-	code, _ := failureOf(err)
-	return code
-}
