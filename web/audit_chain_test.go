@@ -55,20 +55,20 @@ func TestAuditChainPage(t *testing.T) {
 			h.signIn(alice)
 			r := h.get("/audit/chain")
 			h.expectStatus(r, http.StatusOK)
-			if st := r.find("#chain-status"); st == nil || !hasClass(st, tt.status) {
-				t.Errorf("#chain-status is not %q:\n%s", tt.status, r.body)
+			if r.Find("#chain-status."+tt.status) == nil {
+				t.Errorf("#chain-status is not %q:\n%s", tt.status, r.Content)
 			}
 			for sel, want := range tt.want {
 				for seq, at := range times {
 					want = strings.ReplaceAll(want, fmt.Sprintf("{T:%d}", seq), at)
 				}
-				if got := r.textOf(t, sel); !strings.Contains(got, want) {
+				if got := r.TextOf(t, sel); !strings.Contains(got, want) {
 					t.Errorf("%s: %q, want %q", sel, got, want)
 				}
 			}
-			pre := r.find("pre#pubkey")
+			pre := r.Find("pre#pubkey")
 			if pre == nil || pre.FirstChild == nil {
-				t.Fatalf("no public key shown:\n%s", r.body)
+				t.Fatalf("no public key shown:\n%s", r.Content)
 			}
 			pub, err := audit.ParsePublicKey(pre.FirstChild.Data)
 			if err != nil || !pub.Equal(auditKey.Public()) {
@@ -82,7 +82,7 @@ func TestAuditChainPage(t *testing.T) {
 		h := newReviewHarness(t, trail, nil)
 		h.signIn(rita)
 		r := h.get("/audit/chain")
-		if got := r.textOf(t, "#verified"); !strings.Contains(got, "empty") {
+		if got := r.TextOf(t, "#verified"); !strings.Contains(got, "empty") {
 			t.Errorf("#verified: %q", got)
 		}
 	})
@@ -91,7 +91,7 @@ func TestAuditChainPage(t *testing.T) {
 		h := newReviewHarness(t, audit.New(sqldbtest.SQLite(t), audit.Options{}), nil)
 		h.signIn(rita)
 		r := h.get("/audit/chain")
-		if got := r.textOf(t, "#chain-status"); !strings.Contains(got, "AUDIT_SIGNING_KEY") {
+		if got := r.TextOf(t, "#chain-status"); !strings.Contains(got, "AUDIT_SIGNING_KEY") {
 			t.Errorf("#chain-status: %q", got)
 		}
 		h.expectStatus(h.get("/audit/pubkey.pem"), http.StatusNotFound)
@@ -111,7 +111,7 @@ func TestAuditPublicKeyDownload(t *testing.T) {
 	if cd := r.Header.Get("Content-Disposition"); cd != `attachment; filename="scopetrail-audit-`+audit.KeyID(trail.PublicKey())+`.pem"` {
 		t.Errorf("Content-Disposition %q", cd)
 	}
-	pub, err := audit.ParsePublicKey(r.body)
+	pub, err := audit.ParsePublicKey(r.Content)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,8 +119,8 @@ func TestAuditPublicKeyDownload(t *testing.T) {
 	if err != nil || !rep.OK() {
 		t.Errorf("the downloaded key does not verify the chain: %+v, %v", rep, err)
 	}
-	if !strings.HasPrefix(r.body, "-----BEGIN PUBLIC KEY-----") {
-		t.Errorf("not PEM:\n%s", r.body)
+	if !strings.HasPrefix(r.Content, "-----BEGIN PUBLIC KEY-----") {
+		t.Errorf("not PEM:\n%s", r.Content)
 	}
 }
 

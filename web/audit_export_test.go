@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/scopetrail/scopetrail/connector/connectortest/browser"
 	"github.com/scopetrail/scopetrail/scopes/audit"
 )
 
@@ -34,7 +35,7 @@ func TestAuditLogPagination(t *testing.T) {
 				r := h.get(link)
 				h.expectStatus(r, http.StatusOK)
 				pages = append(pages, shownSeqs(r))
-				if n := len(pages); n > 1 && r.find("a#page-newer") == nil {
+				if n := len(pages); n > 1 && r.Find("a#page-newer") == nil {
 					t.Errorf("page %d has no link to newer entries", n)
 				}
 				link = href(r, "a#page-older")
@@ -59,7 +60,7 @@ func TestAuditLogPagination(t *testing.T) {
 			// Back from the last page, newer by newer.
 			last := pages[len(pages)-1]
 			r := h.get("/audit?" + q.Encode() + "&older=" + strings.Join(last[len(last)-1:], ""))
-			if len(shownSeqs(r)) != 0 || r.find("a#page-older") != nil {
+			if len(shownSeqs(r)) != 0 || r.Find("a#page-older") != nil {
 				t.Errorf("past the oldest entry: %v", shownSeqs(r))
 			}
 			link = "/audit?" + q.Encode() + "&newer=" + pages[len(pages)-1][0]
@@ -103,7 +104,7 @@ func TestAuditExport(t *testing.T) {
 	} {
 		t.Run(tt.format, func(t *testing.T) {
 			t.Parallel()
-			res, err := h.client.Get(h.ts.URL + "/audit/export." + tt.format + "?" + q.Encode())
+			res, err := h.browser.Client().Get(h.ts.URL + "/audit/export." + tt.format + "?" + q.Encode())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -215,7 +216,7 @@ func TestAuditExportFailure(t *testing.T) {
 		t.Parallel()
 		h := newReviewHarness(t, failingLog{Trail: trail, before: strings.Repeat("x", 64<<10)}, nil)
 		h.signIn(rita)
-		res, err := h.client.Get(h.ts.URL + "/audit/export.csv")
+		res, err := h.browser.Client().Get(h.ts.URL + "/audit/export.csv")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -231,9 +232,9 @@ func TestAuditExportFailure(t *testing.T) {
 
 // href returns the target of the first link matching sel, "" when there is
 // none.
-func href(r *response, sel string) string {
-	if n := r.find(sel); n != nil {
-		return attr(n, "href")
+func href(r *browser.Page, sel string) string {
+	if n := r.Find(sel); n != nil {
+		return browser.Attr(n, "href")
 	}
 	return ""
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/scopetrail/scopetrail/connector/connectortest/browser"
 	"github.com/scopetrail/scopetrail/scopes"
 	"github.com/scopetrail/scopetrail/scopes/audit"
 	"github.com/scopetrail/scopetrail/scopes/grant"
@@ -149,7 +150,7 @@ func TestReviewAccess(t *testing.T) {
 			}
 			dash := h.get("/dashboard")
 			for _, link := range []string{`nav a[href="/audit"]`, `nav a[href="/report"]`} {
-				if got := dash.find(link) != nil; got != tt.navLink {
+				if got := dash.Find(link) != nil; got != tt.navLink {
 					t.Errorf("dashboard has %s: %v, want %v", link, got, tt.navLink)
 				}
 			}
@@ -158,10 +159,10 @@ func TestReviewAccess(t *testing.T) {
 }
 
 // shownSeqs returns the seqs of the entries an audit log page lists.
-func shownSeqs(r *response) []string {
+func shownSeqs(r *browser.Page) []string {
 	var out []string
-	for _, tr := range r.findAll("table.audit tbody tr") {
-		out = append(out, strings.TrimPrefix(attr(tr, "id"), "entry-"))
+	for _, tr := range r.FindAll("table.audit tbody tr") {
+		out = append(out, strings.TrimPrefix(browser.Attr(tr, "id"), "entry-"))
 	}
 	return out
 }
@@ -230,7 +231,7 @@ func TestAuditLogFilters(t *testing.T) {
 				t.Errorf("entries shown (-want +got):\n%s", diff)
 			}
 			for _, sel := range []string{"a#export-csv", "a#export-jsonl"} {
-				u, _ := url.Parse(attr(r.find(sel), "href"))
+				u, _ := url.Parse(browser.Attr(r.Find(sel), "href"))
 				if diff := cmp.Diff(tt.query, u.Query()); diff != "" {
 					t.Errorf("%s keeps the filters (-want +got):\n%s", sel, diff)
 				}
@@ -245,16 +246,16 @@ func TestAuditLogFilters(t *testing.T) {
 			`select[name=scope] option[selected]`:   "drive.readonly",
 			`select[name=outcome] option[selected]`: "ok",
 		} {
-			if got := r.textOf(t, sel); got != want {
+			if got := r.TextOf(t, sel); got != want {
 				t.Errorf("%s: %q, want %q", sel, got, want)
 			}
 		}
-		if got := attr(r.find(`input[name=method]`), "value"); got != "drive.files.get" {
+		if got := browser.Attr(r.Find(`input[name=method]`), "value"); got != "drive.files.get" {
 			t.Errorf("method field %q", got)
 		}
-		row := r.find("table.audit tbody tr")
+		row := r.Find("table.audit tbody tr")
 		for sel, want := range map[string]string{"td.actor": bob.Email, "td.scope": "drive.readonly", "td.status": "200", "td.latency": "40ms"} {
-			if got := text(compile(sel).matchAll(row)[0]); got != want {
+			if got := browser.Text(browser.FindAllIn(row, sel)[0]); got != want {
 				t.Errorf("row %s: %q, want %q", sel, got, want)
 			}
 		}
@@ -265,8 +266,8 @@ func TestAuditLogFilters(t *testing.T) {
 			t.Parallel()
 			r := h.get("/audit?" + q)
 			h.expectStatus(r, http.StatusBadRequest)
-			if r.find("main p") == nil {
-				t.Errorf("no message:\n%s", r.body)
+			if r.Find("main p") == nil {
+				t.Errorf("no message:\n%s", r.Content)
 			}
 		})
 	}

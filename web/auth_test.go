@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/scopetrail/scopetrail/connector/connectortest/browser"
 	"github.com/scopetrail/scopetrail/scopes/identity"
 )
 
@@ -42,7 +43,7 @@ func TestRoles(t *testing.T) {
 			if tt.as.ID != "" {
 				h.signIn(tt.as)
 			}
-			var r *response
+			var r *browser.Page
 			if tt.method == http.MethodPost {
 				r = h.post(tt.path, url.Values{"role": {"admin"}})
 			} else {
@@ -75,8 +76,8 @@ func TestSetRole(t *testing.T) {
 			h.signIn(alice)
 			r := h.post(tt.path, url.Values{"role": {tt.role}})
 			h.expectStatus(r, tt.want)
-			if tt.want == http.StatusSeeOther && r.location() != "/admin/users" {
-				t.Errorf("redirected to %q, want /admin/users", r.location())
+			if tt.want == http.StatusSeeOther && r.Location() != "/admin/users" {
+				t.Errorf("redirected to %q, want /admin/users", r.Location())
 			}
 			users, _ := h.ident.Users(t.Context())
 			roles := map[string]identity.Role{}
@@ -101,8 +102,8 @@ func TestSessionEndedOnServer(t *testing.T) {
 	h.ident.endUserSessions(bob.ID)
 	r := h.get("/dashboard")
 	h.expectStatus(r, http.StatusSeeOther)
-	if r.location() != "/" {
-		t.Errorf("redirected to %q, want /", r.location())
+	if r.Location() != "/" {
+		t.Errorf("redirected to %q, want /", r.Location())
 	}
 	h.expectStatus(h.get("/"), http.StatusOK)
 }
@@ -147,7 +148,7 @@ func TestCallbackState(t *testing.T) {
 			h.auth.signInAs = bob
 			state := h.googleRedirect("/auth/signin")
 			if tt.otherBrowser {
-				h.client.Jar, _ = cookiejarNew()
+				h.browser = browser.New(t, browser.StopAtRedirects())
 			}
 			r := h.callback(tt.query(state))
 			h.expectStatus(r, tt.want)
@@ -167,7 +168,7 @@ func TestLinkForAnotherUser(t *testing.T) {
 	state := h.googleRedirect("/link/invite")
 	r := h.callback(url.Values{"state": {state}, "code": {"c"}})
 	h.expectStatus(r, http.StatusForbidden)
-	if got := r.textOf(t, "#error p"); got == "" {
+	if got := r.TextOf(t, "#error p"); got == "" {
 		t.Error("no explanation on the page")
 	}
 }

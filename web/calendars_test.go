@@ -15,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/scopetrail/scopetrail/connector/calendars"
+	"github.com/scopetrail/scopetrail/connector/connectortest/browser"
 	"github.com/scopetrail/scopetrail/connector/recordings"
 )
 
@@ -230,11 +231,11 @@ func TestLinkCalendars(t *testing.T) {
 			h.signIn(bob)
 			r := h.post("/calendars", tc.form)
 			h.expectStatus(r, tc.status)
-			if r.location() != tc.location {
-				t.Errorf("Location = %q, want %q", r.location(), tc.location)
+			if r.Location() != tc.location {
+				t.Errorf("Location = %q, want %q", r.Location(), tc.location)
 			}
-			if tc.errorText != "" && !strings.Contains(r.textOf(t, "#error"), tc.errorText) {
-				t.Errorf("error page %q does not say %q", r.textOf(t, "#error"), tc.errorText)
+			if tc.errorText != "" && !strings.Contains(r.TextOf(t, "#error"), tc.errorText) {
+				t.Errorf("error page %q does not say %q", r.TextOf(t, "#error"), tc.errorText)
 			}
 			if diff := cmp.Diff(tc.linked, f.linked[bob.ID]); diff != "" {
 				t.Errorf("linked (-want +got):\n%s", diff)
@@ -248,15 +249,15 @@ func TestLinkCalendars(t *testing.T) {
 
 // checkPage checks that each selector of want matches an element whose
 // text contains the wanted text, and that no selector of absent matches.
-func checkPage(t *testing.T, r *response, want map[string]string, absent []string) {
+func checkPage(t *testing.T, r *browser.Page, want map[string]string, absent []string) {
 	t.Helper()
 	for sel, text := range want {
-		if got := r.textOf(t, sel); !strings.Contains(got, text) {
+		if got := r.TextOf(t, sel); !strings.Contains(got, text) {
 			t.Errorf("%s: text %q does not contain %q", sel, got, text)
 		}
 	}
 	for _, sel := range absent {
-		if r.find(sel) != nil {
+		if r.Find(sel) != nil {
 			t.Errorf("%s: unexpected element", sel)
 		}
 	}

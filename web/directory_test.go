@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/scopetrail/scopetrail/connector/connectortest/browser"
 	"github.com/scopetrail/scopetrail/connector/directory"
 	"github.com/scopetrail/scopetrail/connector/googlehttp"
 	"github.com/scopetrail/scopetrail/connector/invite"
@@ -97,14 +98,14 @@ func (d *directoryHarness) grantDirectory() {
 }
 
 // rows returns the name, email, checkbox and invitation of each result.
-func rows(r *response) [][]string {
+func rows(r *browser.Page) [][]string {
 	var out [][]string
-	for _, tr := range r.findAll("table.directory tr.person") {
+	for _, tr := range r.FindAll("table.directory tr.person") {
 		box := "-"
-		if in := compile("input[name=email]").matchAll(tr); len(in) > 0 {
-			box = attr(in[0], "value")
+		if in := browser.FindAllIn(tr, "input[name=email]"); len(in) > 0 {
+			box = browser.Attr(in[0], "value")
 		}
-		cell := func(sel string) string { return text(compile(sel).matchAll(tr)[0]) }
+		cell := func(sel string) string { return browser.Text(browser.FindAllIn(tr, sel)[0]) }
 		out = append(out, []string{cell("td.name"), cell("td.email"), box, cell("td.invitation")})
 	}
 	return out
@@ -162,19 +163,19 @@ func TestDirectoryPage(t *testing.T) {
 			if diff := cmp.Diff(tt.want, rows(r)); diff != "" {
 				t.Errorf("results (-want +got):\n%s", diff)
 			}
-			if got := r.textOf(t, "#results"); got != tt.heading {
+			if got := r.TextOf(t, "#results"); got != tt.heading {
 				t.Errorf("heading = %q, want %q", got, tt.heading)
 			}
 			if len(d.dir.searched) != tt.searched {
 				t.Errorf("Google was searched %d times, want %d", len(d.dir.searched), tt.searched)
 			}
 			for _, sel := range tt.present {
-				if r.find(sel) == nil {
+				if r.Find(sel) == nil {
 					t.Errorf("no element matches %q", sel)
 				}
 			}
 			for _, sel := range tt.absent {
-				if r.find(sel) != nil {
+				if r.Find(sel) != nil {
 					t.Errorf("an element matches %q", sel)
 				}
 			}
@@ -198,7 +199,7 @@ func TestDirectoryStatus(t *testing.T) {
 		"#no-people":    "Your copy is empty: sync it, or search Google's directory above.",
 	}
 	for sel, want := range checks {
-		if got := r.textOf(t, sel); got != want {
+		if got := r.TextOf(t, sel); got != want {
 			t.Errorf("%s = %q, want %q", sel, got, want)
 		}
 	}
@@ -210,13 +211,13 @@ func TestDirectorySyncNow(t *testing.T) {
 	d.signIn(alice)
 	r := d.post("/admin/directory/sync", nil)
 	d.expectStatus(r, http.StatusSeeOther)
-	if r.location() != "/admin/directory?sync=queued" {
-		t.Errorf("redirected to %q", r.location())
+	if r.Location() != "/admin/directory?sync=queued" {
+		t.Errorf("redirected to %q", r.Location())
 	}
 	if !cmp.Equal(d.syncs.queued, []string{alice.ID}) {
 		t.Errorf("queued syncs = %q, want alice's", d.syncs.queued)
 	}
-	if r := d.get(r.location()); r.find("#sync-queued") == nil {
+	if r := d.get(r.Location()); r.Find("#sync-queued") == nil {
 		t.Error("the page does not say a sync was queued")
 	}
 }
@@ -237,7 +238,7 @@ func TestDirectoryAdminsOnly(t *testing.T) {
 	d := newDirectoryHarness(t)
 	d.signIn(bob)
 	for _, tt := range tests {
-		var r *response
+		var r *browser.Page
 		if tt.method == http.MethodGet {
 			r = d.get(tt.path)
 		} else {

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/scopetrail/scopetrail/connector/connectortest/browser"
 	"github.com/scopetrail/scopetrail/scopes"
 	"github.com/scopetrail/scopetrail/scopes/audit"
 	"github.com/scopetrail/scopetrail/scopes/grant"
@@ -45,7 +46,7 @@ func TestReportEgress(t *testing.T) {
 	h.signIn(rita)
 	r := h.get("/report")
 	h.expectStatus(r, http.StatusOK)
-	rows := r.findAll("#egress table.egress tbody tr")
+	rows := r.FindAll("#egress table.egress tbody tr")
 	want := []string{
 		"openai api.example.com 0 0 0 0 1 0 B 0:00:00 2026-03-01 09:06",
 		"pocketsphinx local 2 1 1 0 0 3.0 MiB 1:35:00 2026-03-01 09:05",
@@ -54,18 +55,18 @@ func TestReportEgress(t *testing.T) {
 		t.Fatalf("%d egress rows, want %d", len(rows), len(want))
 	}
 	for i, row := range rows {
-		if got := strings.Join(strings.Fields(text(row)), " "); got != want[i] {
+		if got := strings.Join(strings.Fields(browser.Text(row)), " "); got != want[i] {
 			t.Errorf("egress row %d:\n got %q\nwant %q", i, got, want[i])
 		}
 	}
-	if r := h.get("/audit"); r.find(`a#egress-link[href="/report#egress"]`) == nil {
+	if r := h.get("/audit"); r.Find(`a#egress-link[href="/report#egress"]`) == nil {
 		t.Error("the audit log does not link to the transcription egress")
 	}
 
 	builder.Egress = nil
 	plain := newReviewHarness(t, trail, builder)
 	plain.signIn(rita)
-	if r := plain.get("/report"); r.find("#egress") != nil {
+	if r := plain.get("/report"); r.Find("#egress") != nil {
 		t.Error("the report shows egress without an EgressSource")
 	}
 	builder.Egress, builder.Now = trail, func() time.Time { return logStart.Add(60 * 24 * time.Hour) }

@@ -75,10 +75,10 @@ func TestInternalErrors(t *testing.T) {
 	h.grants.mu.Unlock()
 	r := h.get("/dashboard")
 	h.expectStatus(r, http.StatusInternalServerError)
-	if got := r.textOf(t, "#error p"); !strings.Contains(got, "Something went wrong on our side") {
+	if got := r.TextOf(t, "#error p"); !strings.Contains(got, "Something went wrong on our side") {
 		t.Errorf("500 page says %q", got)
 	}
-	if strings.Contains(r.body, errDatabaseDown.Error()) {
+	if strings.Contains(r.Content, errDatabaseDown.Error()) {
 		t.Error("500 page shows the error's details")
 	}
 	if !strings.Contains(h.logs.String(), "level=ERROR msg=\"request failed\"") || !strings.Contains(h.logs.String(), errDatabaseDown.Error()) {
@@ -99,7 +99,7 @@ func TestBeginFailure(t *testing.T) {
 	state := h2.googleRedirect("/auth/signin")
 	r := h2.callback(url.Values{"state": {state}, "code": {"c"}})
 	h2.expectStatus(r, http.StatusBadRequest)
-	if got := r.textOf(t, "#error p"); !strings.Contains(got, "could not be verified") {
+	if got := r.TextOf(t, "#error p"); !strings.Contains(got, "could not be verified") {
 		t.Errorf("page says %q", got)
 	}
 }

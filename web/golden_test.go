@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/scopetrail/scopetrail/connector/connectortest/browser"
 	"github.com/scopetrail/scopetrail/scopes"
 	"github.com/scopetrail/scopetrail/scopes/grant"
 )
@@ -24,10 +25,10 @@ func TestGolden(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name string
-		page func(h *harness) *response
+		page func(h *harness) *browser.Page
 	}{
-		{"home", func(h *harness) *response { return h.get("/") }},
-		{"dashboard", func(h *harness) *response {
+		{"home", func(h *harness) *browser.Page { return h.get("/") }},
+		{"dashboard", func(h *harness) *browser.Page {
 			h.grants.put(grant.Grant{UserID: bob.ID, Status: grant.StatusActive,
 				Scopes: []string{scopes.OpenID, scopes.Email, scopes.Profile, scopes.CalendarEventsReadonly}})
 			h.signIn(bob)
@@ -39,7 +40,7 @@ func TestGolden(t *testing.T) {
 			t.Parallel()
 			h := newHarness(t)
 			r := tt.page(h)
-			got := csrfValue.ReplaceAllString(r.body, `name="csrf_token" value="CSRF"`)
+			got := csrfValue.ReplaceAllString(r.Content, `name="csrf_token" value="CSRF"`)
 			path := filepath.Join("testdata", tt.name+".golden.html")
 			if *update {
 				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {

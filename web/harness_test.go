@@ -5,15 +5,13 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
 	"testing"
 
-	"golang.org/x/net/html"
-
+	"github.com/scopetrail/scopetrail/connector/connectortest/browser"
 	"github.com/scopetrail/scopetrail/scopes/grant"
 	"github.com/scopetrail/scopetrail/scopes/identity"
 )
@@ -51,15 +49,15 @@ func (b *logBuffer) String() string {
 // harness is a web server over real HTTP with in-memory fakes behind it and
 // a browser-like client that keeps cookies and does not follow redirects.
 type harness struct {
-	t      *testing.T
-	ts     *httptest.Server
-	client *http.Client
-	ident  *fakeIdentity
-	auth   *fakeAuth
-	grants *fakeGrants
-	tokens *fakeTokens
-	db     *fakePinger
-	logs   *logBuffer
+	t       *testing.T
+	ts      *httptest.Server
+	browser *browser.Browser
+	ident   *fakeIdentity
+	auth    *fakeAuth
+	grants  *fakeGrants
+	tokens  *fakeTokens
+	db      *fakePinger
+	logs    *logBuffer
 }
 
 // newHarness starts a server; edit may change its Config.
@@ -82,14 +80,7 @@ func newHarness(t *testing.T, edit ...func(*Config)) *harness {
 		e(&cfg)
 	}
 	h.serve(cfg, h.deps())
-	jar, err := cookiejarNew()
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.client = &http.Client{
-		Jar:           jar,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}
+	h.browser = browser.New(t, browser.StopAtRedirects())
 	return h
 }
 
@@ -124,21 +115,8 @@ func (h *harness) serve(cfg Config, deps Deps) {
 	h.t.Cleanup(h.ts.Close)
 }
 
-// cookiejarNew returns an empty cookie jar: a fresh browser.
-func cookiejarNew() (http.CookieJar, error) { return cookiejar.New(nil) }
-
-// response is a finished response with its body read and, for HTML, parsed.
-type response struct {
-	*http.Response
-	body string
-	doc  *html.Node
-}
-
-// location returns the redirect target.
-func (r *response) location() string { return r.Header.Get("Location") }
-
 // do sends a request with the harness's cookies.
-func (h *harness) do(method, path string, form url.Values, header http.Header) *response {
+func (h *harness) do(method, path string, form url.Values, header http.Header) *browser.Page {
 	h.t.Helper()
 	var body io.Reader
 	if form != nil {
@@ -154,26 +132,11 @@ func (h *harness) do(method, path string, form url.Values, header http.Header) *
 	for k, v := range header {
 		req.Header[k] = v
 	}
-	res, err := h.client.Do(req)
-	if err != nil {
-		h.t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	r := &response{Response: res, body: string(b)}
-	if strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
-		if r.doc, err = html.Parse(bytes.NewReader(b)); err != nil {
-			h.t.Fatalf("parsing %s: %v", path, err)
-		}
-	}
-	return r
+	return h.browser.Do(req)
 }
 
 // get sends a GET.
-func (h *harness) get(path string) *response {
+func (h *harness) get(path string) *browser.Page {
 	h.t.Helper()
 	return h.do(http.MethodGet, path, nil, nil)
 }
@@ -183,17 +146,13 @@ func (h *harness) token() string {
 	h.t.Helper()
 	r := h.get("/")
 	if r.StatusCode == http.StatusSeeOther {
-		r = h.get(r.location())
+		r = h.get(r.Location())
 	}
-	in := r.find(`input[name=csrf_token]`)
-	if in == nil {
-		h.t.Fatalf("no csrf_token field on %s", r.Request.URL.Path)
-	}
-	return attr(in, "value")
+	return r.CSRFToken(h.t)
 }
 
 // post submits a form with the session's CSRF token.
-func (h *harness) post(path string, form url.Values) *response {
+func (h *harness) post(path string, form url.Values) *browser.Page {
 	h.t.Helper()
 	if form == nil {
 		form = url.Values{}
@@ -205,10 +164,10 @@ func (h *harness) post(path string, form url.Values) *response {
 }
 
 // expectStatus fails the test unless r has the status.
-func (h *harness) expectStatus(r *response, want int) {
+func (h *harness) expectStatus(r *browser.Page, want int) {
 	h.t.Helper()
 	if r.StatusCode != want {
-		h.t.Fatalf("%s %s: status %d, want %d; body:\n%s", r.Request.Method, r.Request.URL.Path, r.StatusCode, want, r.body)
+		h.t.Fatalf("%s %s: status %d, want %d; body:\n%s", r.Request.Method, r.Request.URL.Path, r.StatusCode, want, r.Content)
 	}
 }
 
@@ -218,15 +177,15 @@ func (h *harness) googleRedirect(path string) string {
 	h.t.Helper()
 	r := h.post(path, nil)
 	h.expectStatus(r, http.StatusSeeOther)
-	u, err := url.Parse(r.location())
-	if err != nil || !strings.HasPrefix(r.location(), fakeAuthURL) {
-		h.t.Fatalf("POST %s redirected to %q, want Google", path, r.location())
+	u, err := url.Parse(r.Location())
+	if err != nil || !strings.HasPrefix(r.Location(), fakeAuthURL) {
+		h.t.Fatalf("POST %s redirected to %q, want Google", path, r.Location())
 	}
 	return u.Query().Get("state")
 }
 
 // callback comes back from Google with the given query.
-func (h *harness) callback(q url.Values) *response {
+func (h *harness) callback(q url.Values) *browser.Page {
 	h.t.Helper()
 	return h.get("/auth/callback?" + q.Encode())
 }
@@ -240,7 +199,7 @@ func (h *harness) signIn(u identity.User) {
 	state := h.googleRedirect("/auth/signin")
 	r := h.callback(url.Values{"state": {state}, "code": {"a-secret-code"}})
 	h.expectStatus(r, http.StatusSeeOther)
-	if r.location() != "/dashboard" {
-		h.t.Fatalf("sign-in redirected to %q, want /dashboard", r.location())
+	if r.Location() != "/dashboard" {
+		h.t.Fatalf("sign-in redirected to %q, want /dashboard", r.Location())
 	}
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/scopetrail/scopetrail/connector/connectortest/browser"
 	"github.com/scopetrail/scopetrail/connector/invite"
 	"github.com/scopetrail/scopetrail/scopes/identity"
 )
@@ -147,12 +148,12 @@ func (f *fakeInvitations) Mailing() bool {
 }
 
 // invitationRows returns the email, status and buttons of each row.
-func invitationRows(r *response) [][]string {
+func invitationRows(r *browser.Page) [][]string {
 	var out [][]string
-	for _, tr := range r.findAll("table.invitations tbody tr") {
-		row := []string{text(compile("td.email").matchAll(tr)[0]), text(compile("td.status").matchAll(tr)[0])}
-		for _, b := range compile("td.actions button").matchAll(tr) {
-			row = append(row, text(b))
+	for _, tr := range r.FindAll("table.invitations tbody tr") {
+		row := []string{browser.Text(browser.FindAllIn(tr, "td.email")[0]), browser.Text(browser.FindAllIn(tr, "td.status")[0])}
+		for _, b := range browser.FindAllIn(tr, "td.actions button") {
+			row = append(row, browser.Text(b))
 		}
 		out = append(out, row)
 	}
@@ -167,12 +168,12 @@ func TestInvitationsWithoutSMTP(t *testing.T) {
 
 	r := d.post("/admin/invitations", url.Values{"email": {"ada@example.com", "grace@example.com"}})
 	d.expectStatus(r, http.StatusOK)
-	if r.find("#no-smtp") == nil {
+	if r.Find("#no-smtp") == nil {
 		t.Error("the page does not say that links must be copied")
 	}
 	var links []string
-	for _, in := range r.findAll("#issued input.link") {
-		links = append(links, attr(in, "value"))
+	for _, in := range r.FindAll("#issued input.link") {
+		links = append(links, browser.Attr(in, "value"))
 	}
 	wantLinks := []string{"https://scopetrail.example.com/invite/tok-inv-1", "https://scopetrail.example.com/invite/tok-inv-2"}
 	if diff := cmp.Diff(wantLinks, links); diff != "" {
@@ -188,19 +189,19 @@ func TestInvitationsWithoutSMTP(t *testing.T) {
 	}
 
 	r = d.post("/admin/invitations", url.Values{"email": {"ada@example.com"}})
-	if got := r.textOf(t, "#skipped"); !strings.Contains(got, "ada@example.com") {
+	if got := r.TextOf(t, "#skipped"); !strings.Contains(got, "ada@example.com") {
 		t.Errorf("#skipped = %q, want ada", got)
 	}
 	r = d.post("/admin/invitations/inv-1/withdraw", nil)
 	d.expectStatus(r, http.StatusSeeOther)
-	r = d.get(r.location())
+	r = d.get(r.Location())
 	wantRows[1] = []string{"ada@example.com", "withdrawn"}
 	if diff := cmp.Diff(wantRows, invitationRows(r)); diff != "" {
 		t.Errorf("rows after withdrawal (-want +got):\n%s", diff)
 	}
 	r = d.post("/admin/invitations/inv-2/renew", nil)
 	d.expectStatus(r, http.StatusOK)
-	if in := r.find("#issued-inv-2 input.link"); in == nil || attr(in, "value") != wantLinks[1] {
+	if in := r.Find("#issued-inv-2 input.link"); in == nil || browser.Attr(in, "value") != wantLinks[1] {
 		t.Errorf("renewing does not show the new link")
 	}
 
@@ -239,13 +240,13 @@ func TestInvitationsWithSMTP(t *testing.T) {
 			d.signIn(alice)
 			r := d.post("/admin/invitations", url.Values{"email": {"ada@example.com"}})
 			d.expectStatus(r, http.StatusOK)
-			if r.find("#no-smtp") != nil {
+			if r.Find("#no-smtp") != nil {
 				t.Error("the page says there is no mail server")
 			}
-			if got := r.find("#issued-inv-1 .sent") != nil; got != tt.sent {
+			if got := r.Find("#issued-inv-1 .sent") != nil; got != tt.sent {
 				t.Errorf("shown as sent: %v, want %v", got, tt.sent)
 			}
-			if got := r.find("#issued-inv-1 input.link") != nil; got == tt.sent {
+			if got := r.Find("#issued-inv-1 input.link") != nil; got == tt.sent {
 				t.Errorf("link shown to copy: %v, want %v", got, !tt.sent)
 			}
 			if got := invitationRows(r); !cmp.Equal(got, [][]string{{"ada@example.com", "pending", "Send again", "Withdraw"}}) {
@@ -283,10 +284,10 @@ func TestInvitationWelcome(t *testing.T) {
 		}
 	}
 	r := d.get("/invite/tok-inv-ok")
-	if r.find(`#welcome form[action="/auth/signin"] input[name=csrf_token]`) == nil {
+	if r.Find(`#welcome form[action="/auth/signin"] input[name=csrf_token]`) == nil {
 		t.Error("the invitation page has no sign-in form")
 	}
-	if got := r.textOf(t, "#welcome .email"); got != "zoe@example.com" {
+	if got := r.TextOf(t, "#welcome .email"); got != "zoe@example.com" {
 		t.Errorf("invited email shown = %q", got)
 	}
 	// The button starts a sign-in, which accepts the invitation.

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/scopetrail/scopetrail/connector/connectortest/browser"
 	"github.com/scopetrail/scopetrail/connector/googlehttp"
 	"github.com/scopetrail/scopetrail/connector/jobs"
 	"github.com/scopetrail/scopetrail/scopes/sqldb"
@@ -67,7 +68,11 @@ func TestJobsPageShowsWordsForARealFailure(t *testing.T) {
 	h.signIn(alice)
 	page := h.get("/admin/jobs")
 	h.expectStatus(page, http.StatusOK)
-	got := text(compile("td.error").matchAll(page.find("table.jobs tbody tr"))[0])
+	rows := page.FindAll("table.jobs tbody tr")
+	if len(rows) != 1 {
+		t.Fatalf("the Jobs page lists %d jobs, want 1", len(rows))
+	}
+	got := browser.Text(browser.FindAllIn(rows[0], "td.error")[0])
 	for _, bad := range []string{"JobCancelError", "http://", "googlehttp", "p1", "request refused"} {
 		if strings.Contains(got, bad) {
 			t.Errorf("the job's error cell %q shows %q", got, bad)

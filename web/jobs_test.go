@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/scopetrail/scopetrail/connector/connectortest/browser"
 	"github.com/scopetrail/scopetrail/connector/jobs"
 )
 
@@ -55,10 +56,10 @@ func TestJobsPage(t *testing.T) {
 	r := h.get("/admin/jobs")
 	h.expectStatus(r, http.StatusOK)
 	var got [][]string
-	for _, tr := range r.findAll("table.jobs tbody tr") {
+	for _, tr := range r.FindAll("table.jobs tbody tr") {
 		var cells []string
 		for _, sel := range []string{"td.kind", "td.who", "td.recording", "td.state", "td.attempts", "td.finished", "td.error"} {
-			cells = append(cells, text(compile(sel).matchAll(tr)[0]))
+			cells = append(cells, browser.Text(browser.FindAllIn(tr, sel)[0]))
 		}
 		got = append(got, cells)
 	}
@@ -70,13 +71,13 @@ func TestJobsPage(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("rows (-want +got):\n%s", diff)
 	}
-	if strings.Contains(r.body, "<b>backendError") {
+	if strings.Contains(r.Content, "<b>backendError") {
 		t.Error("the failure's detail was not escaped")
 	}
 	if fj.limit != jobsShown {
 		t.Errorf("Recent limit = %d, want %d", fj.limit, jobsShown)
 	}
-	if nav := r.find(`a[href=/admin/jobs]`); nav == nil {
+	if nav := r.Find(`a[href='/admin/jobs']`); nav == nil {
 		t.Error("no Jobs link in the admin's navigation")
 	}
 }
@@ -86,12 +87,12 @@ func TestJobsPageAccess(t *testing.T) {
 	h := newJobsHarness(t, &fakeJobs{})
 	r := h.get("/admin/jobs")
 	h.expectStatus(r, http.StatusSeeOther)
-	if r.location() != "/" {
-		t.Errorf("a visitor is sent to %q, want /", r.location())
+	if r.Location() != "/" {
+		t.Errorf("a visitor is sent to %q, want /", r.Location())
 	}
 	h.signIn(bob)
 	h.expectStatus(h.get("/admin/jobs"), http.StatusForbidden)
-	if nav := h.get("/dashboard").find(`a[href=/admin/jobs]`); nav != nil {
+	if nav := h.get("/dashboard").Find(`a[href='/admin/jobs']`); nav != nil {
 		t.Error("a member's navigation links to the Jobs page")
 	}
 }
@@ -103,7 +104,7 @@ func TestJobsPageEmptyAndFailing(t *testing.T) {
 	h.signIn(alice)
 	r := h.get("/admin/jobs")
 	h.expectStatus(r, http.StatusOK)
-	if got := r.textOf(t, "p.empty"); got != "No jobs yet." {
+	if got := r.TextOf(t, "p.empty"); got != "No jobs yet." {
 		t.Errorf("empty page says %q", got)
 	}
 	fj.mu.Lock()
@@ -111,7 +112,7 @@ func TestJobsPageEmptyAndFailing(t *testing.T) {
 	fj.mu.Unlock()
 	r = h.get("/admin/jobs")
 	h.expectStatus(r, http.StatusInternalServerError)
-	if strings.Contains(r.body, "database is locked") {
+	if strings.Contains(r.Content, "database is locked") {
 		t.Error("the error page shows the internal error")
 	}
 }

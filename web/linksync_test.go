@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/scopetrail/scopetrail/connector/connectortest/browser"
 	"github.com/scopetrail/scopetrail/connector/recordings"
 	"github.com/scopetrail/scopetrail/scopes"
 	"github.com/scopetrail/scopetrail/scopes/identity"
@@ -93,8 +94,8 @@ func TestSyncQueuedAfterLink(t *testing.T) {
 			state := h.googleRedirect("/link/" + string(tc.feature))
 			r := h.callback(url.Values{"state": {state}, "code": {"c"}})
 			h.expectStatus(r, http.StatusSeeOther)
-			if r.location() != "/dashboard" {
-				t.Errorf("Location = %q, want /dashboard", r.location())
+			if r.Location() != "/dashboard" {
+				t.Errorf("Location = %q, want /dashboard", r.Location())
 			}
 			if diff := cmp.Diff(tc.want, f.queued); diff != "" {
 				t.Errorf("queued (-want +got):\n%s", diff)
@@ -114,8 +115,8 @@ func TestLinkSucceedsWhenQueueingFails(t *testing.T) {
 	state := h.googleRedirect("/link/recordings")
 	r := h.callback(url.Values{"state": {state}, "code": {"c"}})
 	h.expectStatus(r, http.StatusSeeOther)
-	if r.location() != "/dashboard" {
-		t.Errorf("Location = %q, want /dashboard", r.location())
+	if r.Location() != "/dashboard" {
+		t.Errorf("Location = %q, want /dashboard", r.Location())
 	}
 	if logs := h.logs.String(); !strings.Contains(logs, "the queue is down") || !strings.Contains(logs, "feature=recordings") {
 		t.Errorf("the failure to queue was not logged:\n%s", logs)
@@ -145,10 +146,10 @@ func TestMeetingsLinkToRecordings(t *testing.T) {
 		`#files a.file-link[href="/recordings/rec1"]`: "recording Standup - Recording: downloaded",
 		`#files a.file-link[href="/recordings/tr1"]`:  "transcript Standup - Transcript: failed",
 	}, nil)
-	for _, r := range []*response{list, one} {
+	for _, r := range []*browser.Page{list, one} {
 		var hrefs []string
-		for _, a := range r.findAll("a.file-link") {
-			hrefs = append(hrefs, attr(a, "href"))
+		for _, a := range r.FindAll("a.file-link") {
+			hrefs = append(hrefs, browser.Attr(a, "href"))
 		}
 		want := []string{"/recordings/rec1", "/recordings/tr1", "/recordings/odd%2Fid%3Fx%23y"}
 		if diff := cmp.Diff(want, hrefs); diff != "" {

@@ -140,8 +140,8 @@ func TestMeetingsNeedSignIn(t *testing.T) {
 	h, _ := newCalendarsHarness(t, true)
 	for _, path := range []string{"/meetings", "/meetings/m-standup", "/calendars"} {
 		r := h.get(path)
-		if r.StatusCode != http.StatusSeeOther || r.location() != "/" {
-			t.Errorf("GET %s anonymously: %d to %q, want 303 to /", path, r.StatusCode, r.location())
+		if r.StatusCode != http.StatusSeeOther || r.Location() != "/" {
+			t.Errorf("GET %s anonymously: %d to %q, want 303 to /", path, r.StatusCode, r.Location())
 		}
 	}
 }
@@ -152,8 +152,8 @@ func TestSyncMeetings(t *testing.T) {
 	h.signIn(bob)
 	r := h.post("/meetings/sync", nil)
 	h.expectStatus(r, http.StatusSeeOther)
-	if r.location() != "/meetings?sync=queued" {
-		t.Errorf("Location = %q", r.location())
+	if r.Location() != "/meetings?sync=queued" {
+		t.Errorf("Location = %q", r.Location())
 	}
 	if diff := cmp.Diff([]string{bob.ID}, f.enqueued); diff != "" {
 		t.Errorf("enqueued (-want +got):\n%s", diff)

@@ -28,8 +28,8 @@ func TestOps(t *testing.T) {
 			h.db.err = tt.dbErr
 			r := h.get(tt.path)
 			h.expectStatus(r, tt.want)
-			if !strings.Contains(r.body, tt.wantBody) {
-				t.Errorf("body %q, want %q", r.body, tt.wantBody)
+			if !strings.Contains(r.Content, tt.wantBody) {
+				t.Errorf("body %q, want %q", r.Content, tt.wantBody)
 			}
 			if len(r.Cookies()) != 0 {
 				t.Errorf("%s set cookies", tt.path)
@@ -55,7 +55,7 @@ func TestMetrics(t *testing.T) {
 		`scopetrail_http_request_duration_seconds_bucket{method="GET",route="/auth/callback",status="303",le="+Inf"} 1`,
 		`go_goroutines`,
 	} {
-		if !strings.Contains(r.body, want) {
+		if !strings.Contains(r.Content, want) {
 			t.Errorf("metrics lack %s", want)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/scopetrail/scopetrail/connector/connectortest/browser"
 	"github.com/scopetrail/scopetrail/connector/googleauth"
 	"github.com/scopetrail/scopetrail/scopes"
 	"github.com/scopetrail/scopetrail/scopes/grant"
@@ -21,7 +22,7 @@ func TestPages(t *testing.T) {
 		as    identity.User
 		setup func(h *harness)
 		// visit returns the page to check.
-		visit      func(h *harness) *response
+		visit      func(h *harness) *browser.Page
 		wantStatus int
 		// want maps selectors to text the element must contain; "" only
 		// requires the element.
@@ -31,7 +32,7 @@ func TestPages(t *testing.T) {
 	}{
 		{
 			name:       "home",
-			visit:      func(h *harness) *response { return h.get("/") },
+			visit:      func(h *harness) *browser.Page { return h.get("/") },
 			wantStatus: http.StatusOK,
 			want: map[string]string{
 				"title": "Sign in · ScopeTrail",
@@ -44,7 +45,7 @@ func TestPages(t *testing.T) {
 		{
 			name:       "dashboard with nothing granted",
 			as:         bob,
-			visit:      func(h *harness) *response { return h.get("/dashboard") },
+			visit:      func(h *harness) *browser.Page { return h.get("/dashboard") },
 			wantStatus: http.StatusOK,
 			want: map[string]string{
 				"nav .who":               "bob@example.com · member",
@@ -65,7 +66,7 @@ func TestPages(t *testing.T) {
 					Scopes: []string{scopes.OpenID, scopes.CalendarEventsReadonly, scopes.DirectoryReadonly}})
 				h.tokens.refresh[bob.ID] = true
 			},
-			visit:      func(h *harness) *response { return h.get("/dashboard") },
+			visit:      func(h *harness) *browser.Page { return h.get("/dashboard") },
 			wantStatus: http.StatusOK,
 			want: map[string]string{
 				"#feature-invite .state":         "Granted",
@@ -85,7 +86,7 @@ func TestPages(t *testing.T) {
 				h.grants.put(grant.Grant{UserID: bob.ID, Status: grant.StatusReconnectNeeded, Reason: "invalid_grant",
 					Scopes: []string{scopes.DriveReadonly}})
 			},
-			visit:      func(h *harness) *response { return h.get("/dashboard") },
+			visit:      func(h *harness) *browser.Page { return h.get("/dashboard") },
 			wantStatus: http.StatusOK,
 			want: map[string]string{
 				"#reconnect":                      "Reconnect needed: invalid_grant",
@@ -100,7 +101,7 @@ func TestPages(t *testing.T) {
 				h.grants.put(grant.Grant{UserID: bob.ID, Status: grant.StatusRevoked, Reason: "revoked by an admin",
 					Scopes: []string{scopes.DriveReadonly}})
 			},
-			visit:      func(h *harness) *response { return h.get("/dashboard") },
+			visit:      func(h *harness) *browser.Page { return h.get("/dashboard") },
 			wantStatus: http.StatusOK,
 			want: map[string]string{
 				"#revoked":                   "Access revoked: revoked by an admin",
@@ -114,7 +115,7 @@ func TestPages(t *testing.T) {
 				h.grants.put(grant.Grant{UserID: bob.ID, Status: grant.StatusActive,
 					Scopes: []string{scopes.DriveReadonly}, Suspended: []string{scopes.DriveReadonly}})
 			},
-			visit:      func(h *harness) *response { return h.get("/dashboard") },
+			visit:      func(h *harness) *browser.Page { return h.get("/dashboard") },
 			wantStatus: http.StatusOK,
 			want:       map[string]string{"#feature-recordings li.granted .status": "suspended"},
 		},
@@ -124,11 +125,11 @@ func TestPages(t *testing.T) {
 			setup: func(h *harness) {
 				h.auth.linkGrants[scopes.FeatureRecordings] = nil
 			},
-			visit: func(h *harness) *response {
+			visit: func(h *harness) *browser.Page {
 				state := h.googleRedirect("/link/recordings")
 				r := h.callback(url.Values{"state": {state}, "code": {"c"}})
 				h.expectStatus(r, http.StatusSeeOther)
-				return h.get(r.location())
+				return h.get(r.Location())
 			},
 			wantStatus: http.StatusOK,
 			want: map[string]string{
@@ -140,7 +141,7 @@ func TestPages(t *testing.T) {
 		{
 			name:       "users",
 			as:         alice,
-			visit:      func(h *harness) *response { return h.get("/admin/users") },
+			visit:      func(h *harness) *browser.Page { return h.get("/admin/users") },
 			wantStatus: http.StatusOK,
 			want: map[string]string{
 				"nav a[href=\"/admin/users\"]": "Users",
@@ -153,7 +154,7 @@ func TestPages(t *testing.T) {
 		},
 		{
 			name: "access denied",
-			visit: func(h *harness) *response {
+			visit: func(h *harness) *browser.Page {
 				state := h.googleRedirect("/auth/signin")
 				return h.callback(url.Values{"state": {state}, "error": {"access_denied"}})
 			},
@@ -166,7 +167,7 @@ func TestPages(t *testing.T) {
 		{
 			name: "access denied while linking",
 			as:   bob,
-			visit: func(h *harness) *response {
+			visit: func(h *harness) *browser.Page {
 				state := h.googleRedirect("/link/invite")
 				return h.callback(url.Values{"state": {state}, "error": {"access_denied"}})
 			},
@@ -178,7 +179,7 @@ func TestPages(t *testing.T) {
 			setup: func(h *harness) {
 				h.auth.finishErr = googleauth.ErrDomainNotAllowed
 			},
-			visit: func(h *harness) *response {
+			visit: func(h *harness) *browser.Page {
 				state := h.googleRedirect("/auth/signin")
 				return h.callback(url.Values{"state": {state}, "code": {"c"}})
 			},
@@ -190,7 +191,7 @@ func TestPages(t *testing.T) {
 		},
 		{
 			name:       "not found",
-			visit:      func(h *harness) *response { return h.get("/no/such/page") },
+			visit:      func(h *harness) *browser.Page { return h.get("/no/such/page") },
 			wantStatus: http.StatusNotFound,
 			want: map[string]string{
 				"#error h1": "Not Found",
@@ -211,12 +212,12 @@ func TestPages(t *testing.T) {
 			r := tt.visit(h)
 			h.expectStatus(r, tt.wantStatus)
 			for sel, want := range tt.want {
-				if got := r.textOf(t, sel); !strings.Contains(got, want) {
+				if got := r.TextOf(t, sel); !strings.Contains(got, want) {
 					t.Errorf("%s: text %q does not contain %q", sel, got, want)
 				}
 			}
 			for _, sel := range tt.absent {
-				if r.find(sel) != nil {
+				if r.Find(sel) != nil {
 					t.Errorf("%s: unexpected element", sel)
 				}
 			}

@@ -168,7 +168,7 @@ func TestRecordingPages(t *testing.T) {
 			r := h.get(tc.path)
 			h.expectStatus(r, tc.status)
 			checkPage(t, r, tc.want, tc.absent)
-			if strings.Contains(r.body, "<script>alert") {
+			if strings.Contains(r.Content, "<script>alert") {
 				t.Error("the transcript is not escaped")
 			}
 		})
@@ -181,13 +181,13 @@ func TestRecordingRetry(t *testing.T) {
 	h.signIn(bob)
 	r := h.post("/recordings/1bad/retry", nil)
 	h.expectStatus(r, http.StatusSeeOther)
-	if r.location() != "/recordings/1bad?retry=queued" {
-		t.Errorf("retry redirected to %q", r.location())
+	if r.Location() != "/recordings/1bad?retry=queued" {
+		t.Errorf("retry redirected to %q", r.Location())
 	}
 	if diff := cmp.Diff([]string{bob.ID + "/1bad"}, f.retried); diff != "" {
 		t.Errorf("retried (-want +got):\n%s", diff)
 	}
-	page := h.get(r.location())
+	page := h.get(r.Location())
 	checkPage(t, page, map[string]string{"#retried": "reload in a moment"}, nil)
 
 	// Another member cannot retry Bob's file, and a retry needs the form's
@@ -207,7 +207,7 @@ func TestRecordingPagesNeedSignIn(t *testing.T) {
 		if r.StatusCode != http.StatusSeeOther && r.StatusCode != http.StatusUnauthorized {
 			t.Errorf("GET %s signed out: status %d", path, r.StatusCode)
 		}
-		if strings.Contains(r.body, "Weekly") {
+		if strings.Contains(r.Content, "Weekly") {
 			t.Errorf("GET %s signed out shows a recording", path)
 		}
 	}

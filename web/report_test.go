@@ -50,7 +50,7 @@ func TestReportPage(t *testing.T) {
 		"#scope-drive-meet-readonly h2":                   "drive.meet.readonly restricted not requested: a narrower alternative",
 		"#scope-calendar-events-readonly .purposes":       "meetings",
 	} {
-		if got := r.textOf(t, sel); got != want {
+		if got := r.TextOf(t, sel); got != want {
 			t.Errorf("%s:\n got %q\nwant %q", sel, got, want)
 		}
 	}
@@ -60,15 +60,15 @@ func TestReportPage(t *testing.T) {
 	}
 	for _, s := range want.Scopes {
 		anchor := "#" + reportPage{}.Anchor(s.Short)
-		if got := r.textOf(t, anchor+" .uses7"); got != strconv.FormatInt(s.Uses7, 10) {
+		if got := r.TextOf(t, anchor+" .uses7"); got != strconv.FormatInt(s.Uses7, 10) {
 			t.Errorf("%s uses in 7 days: %s, want %d", s.Short, got, s.Uses7)
 		}
-		if got := r.textOf(t, anchor+" .uses30"); got != strconv.FormatInt(s.Uses30, 10) {
+		if got := r.TextOf(t, anchor+" .uses30"); got != strconv.FormatInt(s.Uses30, 10) {
 			t.Errorf("%s uses in 30 days: %s, want %d", s.Short, got, s.Uses30)
 		}
 	}
 	for _, sel := range []string{"#scope-openid", "#scope-email", "#scope-directory-readonly ul.redundant"} {
-		if r.find(sel) != nil {
+		if r.Find(sel) != nil {
 			t.Errorf("the report shows %s", sel)
 		}
 	}

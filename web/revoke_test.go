@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/scopetrail/scopetrail/connector/connectortest/browser"
 	"github.com/scopetrail/scopetrail/connector/revoke"
 	"github.com/scopetrail/scopetrail/scopes"
 	"github.com/scopetrail/scopetrail/scopes/grant"
@@ -91,15 +92,15 @@ func newRevokeHarness(t *testing.T, google revoke.GoogleResult) (*harness, *fake
 
 // expectText fails unless each selector finds an element containing its
 // text.
-func (h *harness) expectText(r *response, want map[string]string) {
+func (h *harness) expectText(r *browser.Page, want map[string]string) {
 	h.t.Helper()
 	for sel, words := range want {
-		n := r.find(sel)
+		n := r.Find(sel)
 		if n == nil {
 			h.t.Errorf("%s: no %s", r.Request.URL.Path, sel)
 			continue
 		}
-		if got := text(n); !strings.Contains(got, words) {
+		if got := browser.Text(n); !strings.Contains(got, words) {
 			h.t.Errorf("%s: %s says %q, want %q", r.Request.URL.Path, sel, got, words)
 		}
 	}
@@ -119,7 +120,7 @@ func TestRevokeOwnAccess(t *testing.T) {
 		`form#revoke[action="/revoke"][method=post] button`: "Revoke access",
 		"#confirm li": "mark the grant revoked",
 	})
-	if confirm.find(`form#revoke input[name=csrf_token]`) == nil || confirm.find("#reason") != nil {
+	if confirm.Find(`form#revoke input[name=csrf_token]`) == nil || confirm.Find("#reason") != nil {
 		t.Error("the confirmation form lacks the CSRF token or asks a member for a reason")
 	}
 
@@ -139,14 +140,14 @@ func TestRevokeOwnAccess(t *testing.T) {
 		"#report-purged":   "12 stored item(s)",
 		"#report":          "You are signed out",
 	})
-	if done.find("nav") != nil {
+	if done.Find("nav") != nil {
 		t.Error("the page after revoking still shows the signed-in navigation")
 	}
 	if diff := cmp.Diff([]string{"revoke u-bob by u-bob: revoked by the user"}, f.recorded()); diff != "" {
 		t.Errorf("revocations (-want +got):\n%s", diff)
 	}
-	if r := h.get("/dashboard"); r.StatusCode != http.StatusSeeOther || r.location() != "/" {
-		t.Errorf("dashboard after revoking: %d to %q, want a redirect to /", r.StatusCode, r.location())
+	if r := h.get("/dashboard"); r.StatusCode != http.StatusSeeOther || r.Location() != "/" {
+		t.Errorf("dashboard after revoking: %d to %q, want a redirect to /", r.StatusCode, r.Location())
 	}
 }
 
@@ -202,7 +203,7 @@ func TestRevokeFailures(t *testing.T) {
 			r := h.post("/admin/users/u-bob/revoke", nil)
 			h.expectStatus(r, tt.wantStatus)
 			h.expectText(r, tt.want)
-			if strings.Contains(r.body, "database down") {
+			if strings.Contains(r.Content, "database down") {
 				t.Error("the page shows the internal error")
 			}
 		})
@@ -217,7 +218,7 @@ func TestDashboardAfterGoogleRevoked(t *testing.T) {
 	h.signIn(bob)
 	r := h.get("/dashboard")
 	h.expectText(r, map[string]string{"#revoked": "Access revoked: invalid_grant"})
-	if r.find("#revoke-access") != nil {
+	if r.Find("#revoke-access") != nil {
 		t.Error("the dashboard offers to revoke a grant that is already revoked")
 	}
 }
@@ -245,7 +246,7 @@ func TestAccessPage(t *testing.T) {
 		"#user-u-alice .grant":  "nothing granted",
 	})
 	for _, sel := range []string{`#user-u-bob li[data-scope="openid"]`, `#user-u-rita form`, `#user-u-rita a.button`} {
-		if r.find(sel) != nil {
+		if r.Find(sel) != nil {
 			t.Errorf("the access page shows %s", sel)
 		}
 	}
@@ -255,8 +256,8 @@ func TestAccessPage(t *testing.T) {
 		{"/admin/access/u-bob/resume", scopes.CalendarEventsReadonly},
 	} {
 		res := h.post(step.path, url.Values{"scope": {step.scope}})
-		if res.StatusCode != http.StatusSeeOther || res.location() != "/admin/access#user-u-bob" {
-			t.Errorf("POST %s: %d to %q, want a redirect to the user's row", step.path, res.StatusCode, res.location())
+		if res.StatusCode != http.StatusSeeOther || res.Location() != "/admin/access#user-u-bob" {
+			t.Errorf("POST %s: %d to %q, want a redirect to the user's row", step.path, res.StatusCode, res.Location())
 		}
 	}
 	bad := h.post("/admin/access/u-bob/suspend", url.Values{"scope": {scopes.OpenID}})

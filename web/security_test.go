@@ -129,7 +129,7 @@ func TestNoSecretsInLogs(t *testing.T) {
 	u, _ := url.Parse(h.ts.URL)
 	logs := h.logs.String()
 	secrets := []string{"a-secret-code", "another-secret-code", "a-third-secret-code", state, "forged-state"}
-	for _, c := range h.client.Jar.Cookies(u) {
+	for _, c := range h.browser.Cookies(u) {
 		secrets = append(secrets, c.Value)
 	}
 	for _, s := range secrets {

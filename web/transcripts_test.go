@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/scopetrail/scopetrail/connector/connectortest/browser"
 	"github.com/scopetrail/scopetrail/connector/recordings"
 )
 
@@ -105,11 +106,11 @@ func TestMeetingTranscript(t *testing.T) {
 		`#transcript-tr1 a[href="/transcripts/tr1.srt"]`: "SRT",
 		`#transcript-tr1 a[href="/transcripts/tr1.txt"]`: "text",
 	}, []string{"b", "#transcript-rec1", "#transcript-tr1 .engine em"})
-	segs := r.findAll("#transcript-tr1 li.segment")
-	if len(segs) != 3 || attr(segs[2], "id") != "" || !strings.Contains(text(segs[2]), "1:05") {
-		t.Errorf("got %d segments, the third with id %q and text %q; want 3, the third sharing 1:05 without an id", len(segs), attr(segs[min(2, len(segs)-1)], "id"), text(segs[min(2, len(segs)-1)]))
+	segs := r.FindAll("#transcript-tr1 li.segment")
+	if len(segs) != 3 || browser.Attr(segs[2], "id") != "" || !strings.Contains(browser.Text(segs[2]), "1:05") {
+		t.Errorf("got %d segments, the third with id %q and text %q; want 3, the third sharing 1:05 without an id", len(segs), browser.Attr(segs[min(2, len(segs)-1)], "id"), browser.Text(segs[min(2, len(segs)-1)]))
 	}
-	if n := len(r.findAll("section.transcript")); n != 1 {
+	if n := len(r.FindAll("section.transcript")); n != 1 {
 		t.Errorf("%d transcripts on the page, want Meet's once", n)
 	}
 
@@ -138,10 +139,10 @@ func TestTranscriptSearch(t *testing.T) {
 		"#hits .hit .snippet mark":                           "b",
 		`#hits a.moment[href="/recordings/lost"]`:            "Unmatched - Recording at 0:03",
 	}, []string{"b", `a[href="/meetings/m-secret"]`})
-	if got := attr(r.find("input#q"), "value"); got != `"b" NEAR -x*` {
+	if got := browser.Attr(r.Find("input#q"), "value"); got != `"b" NEAR -x*` {
 		t.Errorf("the search box holds %q, want the query", got)
 	}
-	if got := attr(r.find("input#q"), "value"); got != `"b" NEAR -x*` {
+	if got := browser.Attr(r.Find("input#q"), "value"); got != `"b" NEAR -x*` {
 		t.Errorf("the search box holds %q, want the query", got)
 	}
 	if want := []string{bob.ID + `: "b" NEAR -x*`}; !cmp.Equal(ft.queries, want) {
@@ -174,7 +175,7 @@ func TestTranscriptDownloads(t *testing.T) {
 		}
 		path := filepath.Join("testdata", "transcript."+tc.ext+".golden")
 		if *update {
-			if err := os.WriteFile(path, []byte(r.body), 0o644); err != nil {
+			if err := os.WriteFile(path, []byte(r.Content), 0o644); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -182,7 +183,7 @@ func TestTranscriptDownloads(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%v (run with -update to create it)", err)
 		}
-		if diff := cmp.Diff(string(want), r.body); diff != "" {
+		if diff := cmp.Diff(string(want), r.Content); diff != "" {
 			t.Errorf(".%s differs from %s (-want +got):\n%s", tc.ext, path, diff)
 		}
 	}
@@ -199,8 +200,8 @@ func TestTranscriptsNeedSignInAndWiring(t *testing.T) {
 	t.Parallel()
 	h, _ := newTranscriptsHarness(t)
 	for _, path := range []string{"/transcripts?q=b", "/transcripts/rec1.vtt"} {
-		if r := h.get(path); r.StatusCode != http.StatusSeeOther || r.location() != "/" {
-			t.Errorf("GET %s anonymously: %d to %q, want 303 to /", path, r.StatusCode, r.location())
+		if r := h.get(path); r.StatusCode != http.StatusSeeOther || r.Location() != "/" {
+			t.Errorf("GET %s anonymously: %d to %q, want 303 to /", path, r.StatusCode, r.Location())
 		}
 	}
 	plain, _ := newCalendarsHarness(t, true)

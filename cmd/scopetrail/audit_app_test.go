@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/scopetrail/scopetrail/connector/connectortest/browser"
 )
 
 // TestReviewerPagesWired boots the demo, signs in its first user (an
@@ -11,11 +13,11 @@ import (
 // the chain verifies, the key downloads and the report renders.
 func TestReviewerPagesWired(t *testing.T) {
 	a := startApp(t, "")
-	b := newBrowser(t)
-	home := b.do(http.MethodGet, a.base+"/", nil)
-	dash := b.consent(b.postForm(home, "/auth/signin", nil))
-	if dash.url.Path != "/dashboard" {
-		t.Fatalf("after sign-in: %s", dash.url)
+	b := browser.New(t)
+	home := b.Get(a.base + "/")
+	dash := b.Consent(b.Submit(home, `form[action="/auth/signin"]`, nil), browser.Answer{})
+	if dash.Request.URL.Path != "/dashboard" {
+		t.Fatalf("after sign-in: %s", dash.Request.URL)
 	}
 	for path, want := range map[string]string{
 		"/audit":            `<td class="event">signin</td>`,
@@ -23,9 +25,9 @@ func TestReviewerPagesWired(t *testing.T) {
 		"/audit/pubkey.pem": "-----BEGIN PUBLIC KEY-----",
 		"/report":           `id="scope-drive-readonly"`,
 	} {
-		p := b.do(http.MethodGet, a.base+path, nil)
-		if p.code != http.StatusOK || !strings.Contains(p.body, want) {
-			t.Errorf("GET %s: %d, want %q in:\n%s", path, p.code, want, p.body)
+		p := b.Get(a.base + path)
+		if p.StatusCode != http.StatusOK || !strings.Contains(p.Content, want) {
+			t.Errorf("GET %s: %d, want %q in:\n%s", path, p.StatusCode, want, p.Content)
 		}
 	}
 	if err := a.stop(); err != nil {

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/scopetrail/scopetrail/scopes"
+	"github.com/scopetrail/scopetrail/connector/connectortest/browser"
 )
 
 // TestMeetingsEndToEnd boots the demo, grants calendar access through the
@@ -15,38 +15,38 @@ import (
 // calendar sync job to fill the meetings page.
 func TestMeetingsEndToEnd(t *testing.T) {
 	a := startApp(t, "")
-	b := newBrowser(t)
-	home := b.do(http.MethodGet, a.base+"/", nil)
-	dash := b.consent(b.postForm(home, "/auth/signin", nil))
-	b.consent(b.postForm(dash, "/link/calendars", nil), scopes.CalendarReadonly, scopes.CalendarEventsReadonly)
+	b := browser.New(t)
+	home := b.Get(a.base + "/")
+	dash := b.Consent(b.Submit(home, `form[action="/auth/signin"]`, nil), browser.Answer{})
+	b.Consent(b.Submit(dash, `form[action="/link/calendars"]`, nil), browser.Answer{})
 
-	cals := b.do(http.MethodGet, a.base+"/calendars", nil)
+	cals := b.Get(a.base + "/calendars")
 	var ids []string
-	for _, in := range cals.elements("input", "name", "calendar") {
-		ids = append(ids, attrOf(in, "value"))
+	for _, in := range cals.FindAll(`input[name="calendar"]`) {
+		ids = append(ids, browser.Attr(in, "value"))
 	}
 	if len(ids) == 0 || ids[0] != "primary" {
-		t.Fatalf("calendars offered: %v, want the primary calendar first:\n%s", ids, cals.body)
+		t.Fatalf("calendars offered: %v, want the primary calendar first:\n%s", ids, cals.Content)
 	}
-	meetings := b.postForm(cals, "/calendars", url.Values{"calendar": ids})
-	if meetings.url.Path != "/meetings" || !strings.Contains(meetings.body, "is queued") {
-		t.Fatalf("after linking: %d %s:\n%s", meetings.code, meetings.url, meetings.body)
+	meetings := b.Submit(cals, `form[action="/calendars"]`, url.Values{"calendar": ids})
+	if meetings.Request.URL.Path != "/meetings" || !strings.Contains(meetings.Content, "is queued") {
+		t.Fatalf("after linking: %d %s:\n%s", meetings.StatusCode, meetings.Request.URL, meetings.Content)
 	}
 
 	// The calendar sync job runs in the background and stores one calendar
 	// at a time, so wait until every linked calendar shows its sync.
 	deadline := time.Now().Add(20 * time.Second)
-	for len(meetings.elements("a", "class", "title")) == 0 || strings.Contains(meetings.body, "synced not yet") {
+	for len(meetings.FindAll(`a[class="title"]`)) == 0 || strings.Contains(meetings.Content, "synced not yet") {
 		if time.Now().After(deadline) {
-			t.Fatalf("the linked calendars were not all synced after 20s:\n%s\nlogs:\n%s", meetings.body, a.stderr)
+			t.Fatalf("the linked calendars were not all synced after 20s:\n%s\nlogs:\n%s", meetings.Content, a.stderr)
 		}
 		time.Sleep(200 * time.Millisecond)
-		meetings = b.do(http.MethodGet, a.base+"/meetings", nil)
+		meetings = b.Get(a.base + "/meetings")
 	}
-	first := attrOf(meetings.elements("a", "class", "title")[0], "href")
-	one := b.do(http.MethodGet, a.base+first, nil)
-	if one.code != http.StatusOK || len(one.elements("dd", "id", "when")) != 1 {
-		t.Errorf("meeting page %s: %d:\n%s", first, one.code, one.body)
+	first := browser.Attr(meetings.FindAll(`a[class="title"]`)[0], "href")
+	one := b.Get(a.base + first)
+	if one.StatusCode != http.StatusOK || len(one.FindAll(`dd[id="when"]`)) != 1 {
+		t.Errorf("meeting page %s: %d:\n%s", first, one.StatusCode, one.Content)
 	}
 	if err := a.stop(); err != nil {
 		t.Errorf("realMain: %v", err)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -11,7 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/joho/godotenv"
 
-	"github.com/scopetrail/scopetrail/scopes"
+	"github.com/scopetrail/scopetrail/connector/connectortest/browser"
 )
 
 // TestMailConfig reads the SMTP variables, from .env.example and as an
@@ -85,59 +86,59 @@ func TestMailConfig(t *testing.T) {
 // link in their own browser and signs in, which accepts the invitation.
 func TestInvitationEndToEnd(t *testing.T) {
 	a := startApp(t, "")
-	admin := newBrowser(t)
-	home := admin.do(http.MethodGet, a.base+"/", nil)
-	dash := admin.consent(admin.postForm(home, "/auth/signin", nil))
-	admin.consent(admin.postForm(dash, "/link/invite", nil), scopes.DirectoryReadonly)
+	admin := browser.New(t)
+	home := admin.Get(a.base + "/")
+	dash := admin.Consent(admin.Submit(home, `form[action="/auth/signin"]`, nil), browser.Answer{})
+	admin.Consent(admin.Submit(dash, `form[action="/link/invite"]`, nil), browser.Answer{})
 
-	dir := admin.do(http.MethodGet, a.base+"/admin/directory", nil)
-	if dir.code != http.StatusOK || len(dir.elements("div", "id", "grant-needed")) != 0 {
-		t.Fatalf("directory page: %d:\n%s", dir.code, dir.body)
+	dir := admin.Get(a.base + "/admin/directory")
+	if dir.StatusCode != http.StatusOK || len(dir.FindAll(`div[id="grant-needed"]`)) != 0 {
+		t.Fatalf("directory page: %d:\n%s", dir.StatusCode, dir.Content)
 	}
-	queued := admin.postForm(dir, "/admin/directory/sync", nil)
+	queued := admin.Submit(dir, `form[action="/admin/directory/sync"]`, nil)
 	deadline := time.Now().Add(20 * time.Second)
-	for len(queued.elements("input", "name", "email")) == 0 {
+	for len(queued.FindAll(`input[name="email"]`)) == 0 {
 		if time.Now().After(deadline) {
-			t.Fatalf("no copy after 20s:\n%s\nlogs:\n%s", queued.body, a.stderr)
+			t.Fatalf("no copy after 20s:\n%s\nlogs:\n%s", queued.Content, a.stderr)
 		}
 		time.Sleep(200 * time.Millisecond)
-		queued = admin.do(http.MethodGet, a.base+"/admin/directory", nil)
+		queued = admin.Get(a.base + "/admin/directory")
 	}
 	var invitee string
-	for _, box := range queued.elements("input", "name", "email") {
-		if v := attrOf(box, "value"); !strings.Contains(queued.body, v+" · admin") {
+	for _, box := range queued.FindAll(`input[name="email"]`) {
+		if v := browser.Attr(box, "value"); !strings.Contains(queued.Content, v+" · admin") {
 			invitee = v
 			break
 		}
 	}
 	local, _, _ := strings.Cut(invitee, "@")
-	found := admin.do(http.MethodGet, a.base+"/admin/directory?q="+url.QueryEscape(local), nil)
-	if boxes := found.elements("input", "name", "email", "value", invitee); len(boxes) != 1 || !strings.Contains(found.body, "Google's directory") {
-		t.Fatalf("searching Google's directory for %q did not find them:\n%s", local, found.body)
+	found := admin.Get(a.base + "/admin/directory?q=" + url.QueryEscape(local))
+	if boxes := found.FindAll(fmt.Sprintf(`input[name="email"][value=%q]`, invitee)); len(boxes) != 1 || !strings.Contains(found.Content, "Google's directory") {
+		t.Fatalf("searching Google's directory for %q did not find them:\n%s", local, found.Content)
 	}
 
-	invited := admin.postForm(found, "/admin/invitations", url.Values{"email": {invitee}})
-	links := invited.elements("input", "class", "link")
-	if invited.code != http.StatusOK || len(links) != 1 {
-		t.Fatalf("invitations page: %d, %d links:\n%s", invited.code, len(links), invited.body)
+	invited := admin.Submit(found, `form[action="/admin/invitations"]`, url.Values{"email": {invitee}})
+	links := invited.FindAll(`input[class="link"]`)
+	if invited.StatusCode != http.StatusOK || len(links) != 1 {
+		t.Fatalf("invitations page: %d, %d links:\n%s", invited.StatusCode, len(links), invited.Content)
 	}
-	link := attrOf(links[0], "value")
+	link := browser.Attr(links[0], "value")
 
-	guest := newBrowser(t)
-	welcome := guest.do(http.MethodGet, link, nil)
-	if welcome.code != http.StatusOK || !strings.Contains(welcome.body, invitee) {
-		t.Fatalf("invitation page: %d:\n%s", welcome.code, welcome.body)
+	guest := browser.New(t)
+	welcome := guest.Get(link)
+	if welcome.StatusCode != http.StatusOK || !strings.Contains(welcome.Content, invitee) {
+		t.Fatalf("invitation page: %d:\n%s", welcome.StatusCode, welcome.Content)
 	}
-	consent := guest.postForm(welcome, "/auth/signin", nil)
-	if landed := guest.postForm(consent, "/o/oauth2/consent", url.Values{"account": {invitee}, "action": {"allow"}}); landed.url.Path != "/dashboard" {
-		t.Fatalf("the invitee landed on %s:\n%s", landed.url, landed.body)
+	consent := guest.Submit(welcome, `form[action="/auth/signin"]`, nil)
+	if landed := guest.Consent(consent, browser.Answer{Account: invitee}); landed.Request.URL.Path != "/dashboard" {
+		t.Fatalf("the invitee landed on %s:\n%s", landed.Request.URL, landed.Content)
 	}
-	list := admin.do(http.MethodGet, a.base+"/admin/invitations", nil)
-	if st := list.elements("td", "class", "status status-accepted"); len(st) != 1 {
-		t.Errorf("the invitation is not accepted:\n%s", list.body)
+	list := admin.Get(a.base + "/admin/invitations")
+	if st := list.FindAll(`td[class="status status-accepted"]`); len(st) != 1 {
+		t.Errorf("the invitation is not accepted:\n%s", list.Content)
 	}
-	if again := guest.do(http.MethodGet, link, nil); again.code != http.StatusGone {
-		t.Errorf("the used link answers %d, want 410", again.code)
+	if again := guest.Get(link); again.StatusCode != http.StatusGone {
+		t.Errorf("the used link answers %d, want 410", again.StatusCode)
 	}
 	if err := a.stop(); err != nil {
 		t.Errorf("realMain: %v", err)

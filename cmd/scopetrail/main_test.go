@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"io"
 	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 
+	"github.com/scopetrail/scopetrail/connector/connectortest/browser"
 	"github.com/scopetrail/scopetrail/scopes"
 	"github.com/scopetrail/scopetrail/scopes/sqldb/sqldbtest"
 )
@@ -39,31 +39,31 @@ func testRealMain(t *testing.T, databaseURL string) {
 		t.Errorf("demo accounts not printed:\n%s", a.stdout)
 	}
 
-	b := newBrowser(t)
-	home := b.do(http.MethodGet, a.base+"/", nil)
-	dash := b.consent(b.postForm(home, "/auth/signin", nil))
-	if dash.code != http.StatusOK || dash.url.Path != "/dashboard" {
-		t.Fatalf("after sign-in: %d %s:\n%s", dash.code, dash.url, dash.body)
+	b := browser.New(t)
+	home := b.Get(a.base + "/")
+	dash := b.Consent(b.Submit(home, `form[action="/auth/signin"]`, nil), browser.Answer{})
+	if dash.StatusCode != http.StatusOK || dash.Request.URL.Path != "/dashboard" {
+		t.Fatalf("after sign-in: %d %s:\n%s", dash.StatusCode, dash.Request.URL, dash.Content)
 	}
-	if len(dash.elements("span", "class", "who")) != 1 {
-		t.Errorf("dashboard does not name the user:\n%s", dash.body)
-	}
-
-	back := b.consent(b.postForm(dash, "/link/recordings", nil)) // drive.readonly unticked
-	if back.url.Path != "/dashboard" || !strings.Contains(back.body, "Google did not grant <code>drive.readonly</code>") {
-		t.Fatalf("after the partial link: %s:\n%s", back.url, back.body)
+	if len(dash.FindAll(`span[class="who"]`)) != 1 {
+		t.Errorf("dashboard does not name the user:\n%s", dash.Content)
 	}
 
-	back = b.consent(b.postForm(back, "/link/calendars", nil), scopes.CalendarEventsReadonly)
-	if !strings.Contains(back.body, "Partly granted") {
-		t.Errorf("calendars not partly granted:\n%s", back.body)
+	back := b.Consent(b.Submit(dash, `form[action="/link/recordings"]`, nil), browser.Answer{Untick: []string{scopes.DriveReadonly}})
+	if back.Request.URL.Path != "/dashboard" || !strings.Contains(back.Content, "Google did not grant <code>drive.readonly</code>") {
+		t.Fatalf("after the partial link: %s:\n%s", back.Request.URL, back.Content)
+	}
+
+	back = b.Consent(b.Submit(back, `form[action="/link/calendars"]`, nil), browser.Answer{Untick: []string{scopes.CalendarReadonly}})
+	if !strings.Contains(back.Content, "Partly granted") {
+		t.Errorf("calendars not partly granted:\n%s", back.Content)
 	}
 
 	// Cancel on the consent page: a clear page, not an error.
-	consent := b.postForm(back, "/link/invite", nil)
-	denied := b.postForm(consent, "/o/oauth2/consent", url.Values{"action": {"cancel"}})
-	if denied.code != http.StatusOK || !strings.Contains(denied.body, "You declined") {
-		t.Errorf("after cancel: %d %s:\n%s", denied.code, denied.url, denied.body)
+	consent := b.Submit(back, `form[action="/link/invite"]`, nil)
+	denied := b.Consent(consent, browser.Answer{Cancel: true})
+	if denied.StatusCode != http.StatusOK || !strings.Contains(denied.Content, "You declined") {
+		t.Errorf("after cancel: %d %s:\n%s", denied.StatusCode, denied.Request.URL, denied.Content)
 	}
 
 	if err := a.stop(); err != nil {

@@ -2,13 +2,13 @@ package main
 
 import (
 	"context"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/scopetrail/scopetrail/connector/connectortest/browser"
 	"github.com/scopetrail/scopetrail/scopes"
 	"github.com/scopetrail/scopetrail/scopes/grant"
 	"github.com/scopetrail/scopetrail/scopes/sqldb"
@@ -26,29 +26,29 @@ func TestRecordingsWithoutCalendars(t *testing.T) {
 
 func testRecordingsWithoutCalendars(t *testing.T, databaseURL string) {
 	a := startApp(t, databaseURL)
-	b := newBrowser(t)
-	home := b.do(http.MethodGet, a.base+"/", nil)
-	dash := b.consent(b.postForm(home, "/auth/signin", nil))
+	b := browser.New(t)
+	home := b.Get(a.base + "/")
+	dash := b.Consent(b.Submit(home, `form[action="/auth/signin"]`, nil), browser.Answer{})
 	// Let the periodic re-sync run first (when River starts, then hourly),
 	// so that only the sync queued by linking can find the files. The first
 	// user is an admin, who sees the jobs.
-	waitForJobs(t, a, b, "the periodic recordings re-sync", func(p *page) bool {
-		for _, row := range p.elements("tr", "class", "state-completed") {
-			if strings.Contains(textOf(row), "Periodic recordings re-sync") {
+	waitForJobs(t, a, b, "the periodic recordings re-sync", func(p *browser.Page) bool {
+		for _, row := range p.FindAll(`tr[class="state-completed"]`) {
+			if strings.Contains(browser.Text(row), "Periodic recordings re-sync") {
 				return true
 			}
 		}
 		return false
 	})
-	b.consent(b.postForm(dash, "/link/recordings", nil), scopes.DriveReadonly)
+	b.Consent(b.Submit(dash, `form[action="/link/recordings"]`, nil), browser.Answer{})
 
 	list := waitForRecordings(t, a, b, "no recordings discovered")
-	if strings.Contains(list.body, ">failed<") {
-		t.Errorf("a file failed:\n%s", list.body)
+	if strings.Contains(list.Content, ">failed<") {
+		t.Errorf("a file failed:\n%s", list.Content)
 	}
-	jobsPage := b.do(http.MethodGet, a.base+"/admin/jobs", nil)
-	if strings.Contains(jobsPage.body, "Calendar sync") {
-		t.Errorf("a calendar sync ran for a member without calendars:\n%s", jobsPage.body)
+	jobsPage := b.Get(a.base + "/admin/jobs")
+	if strings.Contains(jobsPage.Content, "Calendar sync") {
+		t.Errorf("a calendar sync ran for a member without calendars:\n%s", jobsPage.Content)
 	}
 	if err := a.stop(); err != nil {
 		t.Errorf("realMain: %v", err)
@@ -60,16 +60,16 @@ func testRecordingsWithoutCalendars(t *testing.T, databaseURL string) {
 
 // waitForJobs polls the admin's Jobs page until done accepts it, or fails
 // the test after 30 seconds.
-func waitForJobs(t *testing.T, a *app, b *browser, what string, done func(*page) bool) {
+func waitForJobs(t *testing.T, a *app, b *browser.Browser, what string, done func(*browser.Page) bool) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		p := b.do(http.MethodGet, a.base+"/admin/jobs", nil)
+		p := b.Get(a.base + "/admin/jobs")
 		if done(p) {
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s:\n%s\nlogs:\n%s", what, p.body, a.stderr)
+			t.Fatalf("timed out waiting for %s:\n%s\nlogs:\n%s", what, p.Content, a.stderr)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}

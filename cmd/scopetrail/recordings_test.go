@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/scopetrail/scopetrail/scopes"
+	"github.com/scopetrail/scopetrail/connector/connectortest/browser"
 )
 
 // TestRecordingsEndToEnd boots the demo, grants calendars and Drive,
@@ -20,30 +20,30 @@ import (
 func TestRecordingsEndToEnd(t *testing.T) {
 	a := startApp(t, "")
 	spool := os.Getenv("RECORDINGS_SPOOL_DIR")
-	b := newBrowser(t)
-	home := b.do(http.MethodGet, a.base+"/", nil)
-	dash := b.consent(b.postForm(home, "/auth/signin", nil))
-	dash = b.consent(b.postForm(dash, "/link/calendars", nil), scopes.CalendarReadonly, scopes.CalendarEventsReadonly)
-	b.consent(b.postForm(dash, "/link/recordings", nil), scopes.DriveReadonly)
-	cals := b.do(http.MethodGet, a.base+"/calendars", nil)
+	b := browser.New(t)
+	home := b.Get(a.base + "/")
+	dash := b.Consent(b.Submit(home, `form[action="/auth/signin"]`, nil), browser.Answer{})
+	dash = b.Consent(b.Submit(dash, `form[action="/link/calendars"]`, nil), browser.Answer{})
+	b.Consent(b.Submit(dash, `form[action="/link/recordings"]`, nil), browser.Answer{})
+	cals := b.Get(a.base + "/calendars")
 	var ids []string
-	for _, in := range cals.elements("input", "name", "calendar") {
-		ids = append(ids, attrOf(in, "value"))
+	for _, in := range cals.FindAll(`input[name="calendar"]`) {
+		ids = append(ids, browser.Attr(in, "value"))
 	}
-	b.postForm(cals, "/calendars", url.Values{"calendar": ids})
+	b.Submit(cals, `form[action="/calendars"]`, url.Values{"calendar": ids})
 
 	// Wait until every file is transcribed or queued without a transcript.
 	list := waitForRecordings(t, a, b, "recordings not done")
-	if strings.Contains(list.body, ">failed<") {
-		t.Errorf("a file failed:\n%s", list.body)
+	if strings.Contains(list.Content, ">failed<") {
+		t.Errorf("a file failed:\n%s", list.Content)
 	}
 	shown := 0
-	for _, link := range list.elements("a", "class", "name") {
-		one := b.do(http.MethodGet, a.base+attrOf(link, "href"), nil)
-		if one.code != http.StatusOK {
-			t.Fatalf("%s: %d", attrOf(link, "href"), one.code)
+	for _, link := range list.FindAll(`a[class="name"]`) {
+		one := b.Get(a.base + browser.Attr(link, "href"))
+		if one.StatusCode != http.StatusOK {
+			t.Fatalf("%s: %d", browser.Attr(link, "href"), one.StatusCode)
 		}
-		shown += len(one.elements("pre", "id", "transcript"))
+		shown += len(one.FindAll(`pre[id="transcript"]`))
 	}
 	var spooled []string
 	_ = filepath.WalkDir(spool, func(path string, d fs.DirEntry, err error) error {
@@ -53,9 +53,9 @@ func TestRecordingsEndToEnd(t *testing.T) {
 		return err
 	})
 	t.Logf("%d files listed, %d pages show a transcript, %d recordings spooled",
-		len(list.elements("a", "class", "name")), shown, len(spooled))
+		len(list.FindAll(`a[class="name"]`)), shown, len(spooled))
 	if shown == 0 || len(spooled) == 0 {
-		t.Errorf("%d pages show a transcript and %d recordings were spooled in %s; want some of each:\n%s", shown, len(spooled), spool, list.body)
+		t.Errorf("%d pages show a transcript and %d recordings were spooled in %s; want some of each:\n%s", shown, len(spooled), spool, list.Content)
 	}
 	if err := a.stop(); err != nil {
 		t.Errorf("realMain: %v", err)
@@ -80,18 +80,18 @@ func TestRecordingsDefaults(t *testing.T) {
 // waitForRecordings polls /recordings until it lists files and none is
 // still found or downloading, and returns that page; after 30 seconds it
 // fails the test with "<failure> after 30s".
-func waitForRecordings(t *testing.T, a *app, b *browser, failure string) *page {
+func waitForRecordings(t *testing.T, a *app, b *browser.Browser, failure string) *browser.Page {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		list := b.do(http.MethodGet, a.base+"/recordings", nil)
-		rows := list.elements("a", "class", "name")
-		busy := strings.Contains(list.body, ">found<") || strings.Contains(list.body, ">downloading<")
+		list := b.Get(a.base + "/recordings")
+		rows := list.FindAll(`a[class="name"]`)
+		busy := strings.Contains(list.Content, ">found<") || strings.Contains(list.Content, ">downloading<")
 		if len(rows) > 0 && !busy {
 			return list
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("%s after 30s:\n%s\nlogs:\n%s", failure, list.body, a.stderr)
+			t.Fatalf("%s after 30s:\n%s\nlogs:\n%s", failure, list.Content, a.stderr)
 		}
 		time.Sleep(200 * time.Millisecond)
 	}

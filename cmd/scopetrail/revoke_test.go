@@ -3,35 +3,11 @@ package main
 import (
 	"bytes"
 	"io"
-	"net/http"
 	"strings"
 	"testing"
 
-	"golang.org/x/net/html"
-
-	"github.com/scopetrail/scopetrail/scopes"
+	"github.com/scopetrail/scopetrail/connector/connectortest/browser"
 )
-
-// textOf returns the text of a node, white space collapsed.
-func textOf(n *html.Node) string {
-	var b strings.Builder
-	for d := range n.Descendants() {
-		if d.Type == html.TextNode {
-			b.WriteString(d.Data + " ")
-		}
-	}
-	return strings.Join(strings.Fields(b.String()), " ")
-}
-
-// only returns the text of the one element of p with tag and attrs.
-func (p *page) only(t *testing.T, tag string, attrs ...string) string {
-	t.Helper()
-	els := p.elements(tag, attrs...)
-	if len(els) != 1 {
-		t.Fatalf("%s: %d <%s %v>, want 1:\n%s", p.url, len(els), tag, attrs, p.body)
-	}
-	return textOf(els[0])
-}
 
 // cli runs a command of the binary in this process, against the app's
 // database and keys.
@@ -47,30 +23,30 @@ func cli(t *testing.T, args ...string) (string, error) {
 // line.
 func TestRevokeEndToEnd(t *testing.T) {
 	a := startApp(t, "")
-	b := newBrowser(t)
-	signIn := func() *page {
-		return b.consent(b.postForm(b.do(http.MethodGet, a.base+"/", nil), "/auth/signin", nil))
+	b := browser.New(t)
+	signIn := func() *browser.Page {
+		return b.Consent(b.Submit(b.Get(a.base+"/"), `form[action="/auth/signin"]`, nil), browser.Answer{})
 	}
-	link := func(dash *page) *page {
-		return b.consent(b.postForm(dash, "/link/calendars", nil), scopes.CalendarReadonly, scopes.CalendarEventsReadonly)
+	link := func(dash *browser.Page) *browser.Page {
+		return b.Consent(b.Submit(dash, `form[action="/link/calendars"]`, nil), browser.Answer{})
 	}
 	dash := link(signIn())
-	email, _, _ := strings.Cut(dash.only(t, "span", "class", "who"), " ")
+	email, _, _ := strings.Cut(dash.Only(t, `span[class="who"]`), " ")
 
 	// The member revokes their own access from the dashboard.
-	if got := dash.only(t, "a", "href", "/revoke"); got != "Revoke access" {
+	if got := dash.Only(t, `a[href="/revoke"]`); got != "Revoke access" {
 		t.Errorf("the dashboard's revoke link says %q", got)
 	}
-	confirm := b.do(http.MethodGet, a.base+"/revoke", nil)
-	done := b.postForm(confirm, "/revoke", nil)
-	if got := done.only(t, "li", "id", "report-google"); !strings.Contains(got, "Google revoked the grant and the tokens are deleted") {
+	confirm := b.Get(a.base + "/revoke")
+	done := b.Submit(confirm, `form[action="/revoke"]`, nil)
+	if got := done.Only(t, `li[id="report-google"]`); !strings.Contains(got, "Google revoked the grant and the tokens are deleted") {
 		t.Errorf("revocation report: %q", got)
 	}
-	if got := b.do(http.MethodGet, a.base+"/dashboard", nil); got.url.Path != "/" {
-		t.Errorf("the dashboard after revoking is %s, want the start page", got.url)
+	if got := b.Get(a.base + "/dashboard"); got.Request.URL.Path != "/" {
+		t.Errorf("the dashboard after revoking is %s, want the start page", got.Request.URL)
 	}
 	dash = signIn()
-	if got := dash.only(t, "p", "id", "revoked"); !strings.Contains(got, "Access revoked: revoked by the user") {
+	if got := dash.Only(t, `p[id="revoked"]`); !strings.Contains(got, "Access revoked: revoked by the user") {
 		t.Errorf("the dashboard after signing in again says %q", got)
 	}
 
@@ -96,8 +72,8 @@ func TestRevokeEndToEnd(t *testing.T) {
 			t.Errorf("%v: output %q, want %q", tc.args, out, tc.want)
 		}
 	}
-	access := b.do(http.MethodGet, a.base+"/admin/access", nil)
-	if got := access.only(t, "li", "data-scope", "calendar.readonly"); !strings.Contains(got, "Resume") {
+	access := b.Get(a.base + "/admin/access")
+	if got := access.Only(t, `li[data-scope="calendar.readonly"]`); !strings.Contains(got, "Resume") {
 		t.Errorf("the access page shows calendar.readonly as %q, want it suspended", got)
 	}
 
@@ -112,8 +88,8 @@ func TestRevokeEndToEnd(t *testing.T) {
 			t.Errorf("revoke printed %q, want %q", out, want)
 		}
 	}
-	if got := b.do(http.MethodGet, a.base+"/dashboard", nil); got.url.Path != "/" {
-		t.Errorf("the dashboard after the CLI revoked is %s, want the start page", got.url)
+	if got := b.Get(a.base + "/dashboard"); got.Request.URL.Path != "/" {
+		t.Errorf("the dashboard after the CLI revoked is %s, want the start page", got.Request.URL)
 	}
 	if err := a.stop(); err != nil {
 		t.Errorf("realMain: %v", err)

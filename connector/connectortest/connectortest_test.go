@@ -2,18 +2,20 @@ package connectortest_test
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"os/exec"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"golang.org/x/oauth2"
 	"google.golang.org/api/option"
 	"google.golang.org/api/people/v1"
 
 	"github.com/scopetrail/scopetrail/connector/connectortest"
+	"github.com/scopetrail/scopetrail/connector/connectortest/browser"
+	"github.com/scopetrail/scopetrail/connector/googlehttp/tokenstoretest"
 	"github.com/scopetrail/scopetrail/scopes"
 )
 
@@ -21,6 +23,8 @@ import (
 // built into the program.
 var testOnly = []string{
 	"github.com/scopetrail/scopetrail/connector/connectortest",
+	"github.com/scopetrail/scopetrail/connector/connectortest/browser",
+	"github.com/scopetrail/scopetrail/connector/googlehttp/tokenstoretest",
 	"github.com/scopetrail/scopetrail/scopes/clocktest",
 	"github.com/scopetrail/scopetrail/scopes/sqldb/sqldbtest",
 }
@@ -95,11 +99,11 @@ func TestConsent(t *testing.T) {
 	t.Parallel()
 	g := connectortest.StartGoogle(t, connectortest.Options{})
 	cfg := g.OAuth2Config(scopes.OpenID, scopes.DriveReadonly, scopes.DirectoryReadonly)
-	page := connectortest.OpenConsent(t, cfg.AuthCodeURL("s1"))
+	page := browser.OpenConsent(t, cfg.AuthCodeURL("s1"))
 	if diff := cmp.Diff([]string{scopes.DriveReadonly, scopes.DirectoryReadonly}, page.Scopes); diff != "" {
 		t.Errorf("ticked scopes (-want +got):\n%s", diff)
 	}
-	loc := page.Submit(t, connectortest.Answer{Account: g.People[1], Untick: []string{scopes.DriveReadonly}})
+	loc := page.Submit(browser.Answer{Account: g.People[1], Untick: []string{scopes.DriveReadonly}})
 	tok, err := cfg.Exchange(context.Background(), loc.Query().Get("code"))
 	if err != nil {
 		t.Fatalf("Exchange: %v", err)
@@ -107,27 +111,21 @@ func TestConsent(t *testing.T) {
 	if got := scopes.Parse(tok.Extra("scope").(string)); !cmp.Equal(got, scopes.Parse(scopes.DirectoryReadonly+" "+scopes.OpenID)) {
 		t.Errorf("granted %v, want openid and directory.readonly", got)
 	}
-	loc = connectortest.Consent(t, cfg.AuthCodeURL("s2"), connectortest.Answer{Cancel: true})
+	loc = browser.Consent(t, cfg.AuthCodeURL("s2"), browser.Answer{Cancel: true})
 	if got := loc.Query().Get("error"); got != "access_denied" {
 		t.Errorf("cancelled: error = %q, want access_denied", got)
 	}
 }
 
-// TestMemTokens keeps the refresh token when a refreshed token has none.
-func TestMemTokens(t *testing.T) {
+// TestMemTokensContract runs googlehttp.TokenStore's contract against the
+// in-memory store the connector tests use.
+func TestMemTokensContract(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	m := connectortest.NewMemTokens()
-	if _, err := m.Load(ctx, "u-x"); !errors.Is(err, connectortest.ErrNoToken) {
-		t.Errorf("Load of no token = %v, want ErrNoToken", err)
-	}
-	for _, tok := range []*oauth2.Token{{AccessToken: "a1", RefreshToken: "r1"}, {AccessToken: "a2"}} {
-		if err := m.Save(ctx, "u-x", tok); err != nil {
-			t.Fatal(err)
+	tokenstoretest.Run(t, func(t *testing.T) tokenstoretest.Subject {
+		var n atomic.Int64
+		return tokenstoretest.Subject{
+			Store:   connectortest.NewMemTokens(),
+			NewUser: func(*testing.T) string { return fmt.Sprintf("u-%d", n.Add(1)) },
 		}
-	}
-	got, err := m.Load(ctx, "u-x")
-	if err != nil || got.AccessToken != "a2" || got.RefreshToken != "r1" {
-		t.Errorf("Load = %+v, %v; want a2 with the refresh token r1", got, err)
-	}
+	})
 }

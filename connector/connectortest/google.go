@@ -18,6 +18,7 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"github.com/scopetrail/scopetrail/connector/connectortest/browser"
 	"github.com/scopetrail/scopetrail/connector/googletest"
 	"github.com/scopetrail/scopetrail/connector/googletest/workspace"
 )
@@ -104,7 +105,7 @@ func (g *Google) OAuth2Config(scopeList ...string) *oauth2.Config {
 func (g *Google) Token(t testing.TB, email string, scopeList ...string) *oauth2.Token {
 	t.Helper()
 	cfg := g.OAuth2Config(scopeList...)
-	loc := Consent(t, cfg.AuthCodeURL("state", oauth2.AccessTypeOffline), Answer{Account: email})
+	loc := browser.Consent(t, cfg.AuthCodeURL("state", oauth2.AccessTypeOffline), browser.Answer{Account: email})
 	code := loc.Query().Get("code")
 	if code == "" {
 		t.Fatalf("consent redirected to %s, without a code", loc)

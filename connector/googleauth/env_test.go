@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/scopetrail/scopetrail/connector/connectortest"
+	"github.com/scopetrail/scopetrail/connector/connectortest/browser"
 	"github.com/scopetrail/scopetrail/connector/googleauth"
 	"github.com/scopetrail/scopetrail/connector/googletest"
 	"github.com/scopetrail/scopetrail/connector/googletest/workspace"
@@ -83,9 +84,9 @@ func newEnv(t *testing.T, db *sqldb.DB, o options) *env {
 
 // consent opens authURL like a browser, answers the consent page, and
 // returns the query of the redirect back to the app, without following it.
-func consent(t *testing.T, authURL string, a connectortest.Answer) url.Values {
+func consent(t *testing.T, authURL string, a browser.Answer) url.Values {
 	t.Helper()
-	return connectortest.Consent(t, authURL, a).Query()
+	return browser.Consent(t, authURL, a).Query()
 }
 
 // signIn runs a whole sign-in as the given account.
@@ -96,7 +97,7 @@ func (e *env) signIn(t *testing.T, email string) identity.User {
 	if err != nil {
 		t.Fatalf("BeginSignIn: %v", err)
 	}
-	res, err := e.flow.Finish(ctx, state, consent(t, authURL, connectortest.Answer{Account: email}))
+	res, err := e.flow.Finish(ctx, state, consent(t, authURL, browser.Answer{Account: email}))
 	if err != nil {
 		t.Fatalf("Finish sign-in: %v", err)
 	}

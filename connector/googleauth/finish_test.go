@@ -10,7 +10,7 @@ import (
 	"github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
 
-	"github.com/scopetrail/scopetrail/connector/connectortest"
+	"github.com/scopetrail/scopetrail/connector/connectortest/browser"
 	"github.com/scopetrail/scopetrail/connector/googleauth"
 	"github.com/scopetrail/scopetrail/scopes"
 	"github.com/scopetrail/scopetrail/scopes/sqldb/sqldbtest"
@@ -22,7 +22,7 @@ func TestFinishRefuses(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	// beginSignIn starts a sign-in and answers the consent page.
-	beginSignIn := func(t *testing.T, e *env, a connectortest.Answer) (state string, q url.Values) {
+	beginSignIn := func(t *testing.T, e *env, a browser.Answer) (state string, q url.Values) {
 		t.Helper()
 		authURL, state, err := e.flow.BeginSignIn(ctx)
 		if err != nil {
@@ -45,7 +45,7 @@ func TestFinishRefuses(t *testing.T) {
 	}{
 		{name: "access denied", wantErr: googleauth.ErrAccessDenied, wantKind: googleauth.KindSignIn,
 			run: func(t *testing.T, e *env) (googleauth.Result, error) {
-				state, q := beginSignIn(t, e, connectortest.Answer{Account: ada, Cancel: true})
+				state, q := beginSignIn(t, e, browser.Answer{Account: ada, Cancel: true})
 				res, err := e.flow.Finish(ctx, state, q)
 				if _, again := e.flow.Finish(ctx, state, q); !errors.Is(again, googleauth.ErrStateMismatch) {
 					t.Errorf("denied state used again: error %v, want ErrStateMismatch", again)
@@ -59,11 +59,11 @@ func TestFinishRefuses(t *testing.T) {
 				if err != nil {
 					t.Fatalf("BeginLink: %v", err)
 				}
-				return e.flow.Finish(ctx, state, consent(t, authURL, connectortest.Answer{Account: ada, Cancel: true}))
+				return e.flow.Finish(ctx, state, consent(t, authURL, browser.Answer{Account: ada, Cancel: true}))
 			}},
 		{name: "replayed state", wantErr: googleauth.ErrStateMismatch,
 			run: func(t *testing.T, e *env) (googleauth.Result, error) {
-				state, q := beginSignIn(t, e, connectortest.Answer{Account: ada})
+				state, q := beginSignIn(t, e, browser.Answer{Account: ada})
 				if _, err := e.flow.Finish(ctx, state, q); err != nil {
 					t.Fatalf("first Finish: %v", err)
 				}
@@ -71,14 +71,14 @@ func TestFinishRefuses(t *testing.T) {
 			}},
 		{name: "forged state", wantErr: googleauth.ErrStateMismatch,
 			run: func(t *testing.T, e *env) (googleauth.Result, error) {
-				_, q := beginSignIn(t, e, connectortest.Answer{Account: ada})
+				_, q := beginSignIn(t, e, browser.Answer{Account: ada})
 				forged := "forged-" + q.Get("state")
 				q.Set("state", forged)
 				return e.flow.Finish(ctx, forged, q)
 			}},
 		{name: "state of another browser session", wantErr: googleauth.ErrStateMismatch,
 			run: func(t *testing.T, e *env) (googleauth.Result, error) {
-				state, q := beginSignIn(t, e, connectortest.Answer{Account: ada})
+				state, q := beginSignIn(t, e, browser.Answer{Account: ada})
 				_, err := e.flow.Finish(ctx, "the attacker's session state", q)
 				if _, rightful := e.flow.Finish(ctx, state, q); rightful != nil {
 					t.Errorf("the rightful browser could not finish after a mismatched attempt: %v", rightful)
@@ -87,31 +87,31 @@ func TestFinishRefuses(t *testing.T) {
 			}},
 		{name: "no state", wantErr: googleauth.ErrStateMismatch,
 			run: func(t *testing.T, e *env) (googleauth.Result, error) {
-				_, q := beginSignIn(t, e, connectortest.Answer{Account: ada})
+				_, q := beginSignIn(t, e, browser.Answer{Account: ada})
 				q.Del("state")
 				return e.flow.Finish(ctx, "", q)
 			}},
 		{name: "expired request", wantErr: googleauth.ErrStateMismatch,
 			run: func(t *testing.T, e *env) (googleauth.Result, error) {
-				state, q := beginSignIn(t, e, connectortest.Answer{Account: ada})
+				state, q := beginSignIn(t, e, browser.Answer{Account: ada})
 				e.Clock.Advance(11 * time.Minute)
 				return e.flow.Finish(ctx, state, q)
 			}},
 		{name: "wrong nonce", wantErr: googleauth.ErrIDToken,
 			run: func(t *testing.T, e *env) (googleauth.Result, error) {
-				state, q := beginSignIn(t, e, connectortest.Answer{Account: ada})
+				state, q := beginSignIn(t, e, browser.Answer{Account: ada})
 				tamper(t, e, "nonce", "not-the-nonce-google-saw")
 				return e.flow.Finish(ctx, state, q)
 			}},
 		{name: "wrong PKCE verifier", wantErr: googleauth.ErrExchange,
 			run: func(t *testing.T, e *env) (googleauth.Result, error) {
-				state, q := beginSignIn(t, e, connectortest.Answer{Account: ada})
+				state, q := beginSignIn(t, e, browser.Answer{Account: ada})
 				tamper(t, e, "verifier", oauth2.GenerateVerifier())
 				return e.flow.Finish(ctx, state, q)
 			}},
 		{name: "expired ID token", opts: options{fakeLag: 2 * time.Hour}, wantErr: googleauth.ErrIDToken,
 			run: func(t *testing.T, e *env) (googleauth.Result, error) {
-				state, q := beginSignIn(t, e, connectortest.Answer{Account: ada})
+				state, q := beginSignIn(t, e, browser.Answer{Account: ada})
 				_, err := e.flow.Finish(ctx, state, q)
 				if te := new(oidc.TokenExpiredError); !errors.As(err, &te) {
 					t.Errorf("error %v is not a *oidc.TokenExpiredError", err)
@@ -120,12 +120,12 @@ func TestFinishRefuses(t *testing.T) {
 			}},
 		{name: "ID token of another issuer", opts: options{issuer: "https://accounts.google.com"}, wantErr: googleauth.ErrIDToken,
 			run: func(t *testing.T, e *env) (googleauth.Result, error) {
-				state, q := beginSignIn(t, e, connectortest.Answer{Account: ada})
+				state, q := beginSignIn(t, e, browser.Answer{Account: ada})
 				return e.flow.Finish(ctx, state, q)
 			}},
 		{name: "domain not allowed", opts: options{allowedDomains: []string{"other.example"}}, wantErr: googleauth.ErrDomainNotAllowed,
 			run: func(t *testing.T, e *env) (googleauth.Result, error) {
-				state, q := beginSignIn(t, e, connectortest.Answer{Account: ada})
+				state, q := beginSignIn(t, e, browser.Answer{Account: ada})
 				res, err := e.flow.Finish(ctx, state, q)
 				if users, uerr := e.users.Users(ctx); len(users) != 0 || uerr != nil {
 					t.Errorf("a refused sign-in created users: %v, %v", users, uerr)
@@ -139,7 +139,7 @@ func TestFinishRefuses(t *testing.T) {
 				if err != nil {
 					t.Fatalf("BeginLink: %v", err)
 				}
-				res, err := e.flow.Finish(ctx, state, consent(t, authURL, connectortest.Answer{Account: bob}))
+				res, err := e.flow.Finish(ctx, state, consent(t, authURL, browser.Answer{Account: bob}))
 				if has, herr := e.tokens.HasRefreshToken(ctx, user.ID); has || herr != nil {
 					t.Errorf("bob's token was stored for ada: %v, %v", has, herr)
 				}

@@ -11,7 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
-	"github.com/scopetrail/scopetrail/connector/connectortest"
+	"github.com/scopetrail/scopetrail/connector/connectortest/browser"
 	"github.com/scopetrail/scopetrail/connector/googleauth"
 	"github.com/scopetrail/scopetrail/scopes"
 	"github.com/scopetrail/scopetrail/scopes/audit"
@@ -54,7 +54,7 @@ func TestSignIn(t *testing.T) {
 		if n := pendingRows(t, e, state); n != 0 {
 			t.Errorf("the pending request is stored under the state itself (%d rows)", n)
 		}
-		res, err := e.flow.Finish(ctx, state, consent(t, authURL, connectortest.Answer{Account: ada}))
+		res, err := e.flow.Finish(ctx, state, consent(t, authURL, browser.Answer{Account: ada}))
 		if err != nil {
 			t.Fatalf("Finish: %v", err)
 		}
@@ -104,7 +104,7 @@ func TestLink(t *testing.T) {
 				t.Errorf("first link auth URL %s = %q, want %q", k, got, want)
 			}
 		}
-		res, err := e.flow.Finish(ctx, state, consent(t, authURL, connectortest.Answer{Account: ada, Untick: []string{scopes.CalendarEventsReadonly}}))
+		res, err := e.flow.Finish(ctx, state, consent(t, authURL, browser.Answer{Account: ada, Untick: []string{scopes.CalendarEventsReadonly}}))
 		if err != nil {
 			t.Fatalf("Finish: %v", err)
 		}
@@ -128,7 +128,7 @@ func TestLink(t *testing.T) {
 		if q := query(t, authURL); q.Has("prompt") {
 			t.Errorf("second link auth URL has prompt=%q although a refresh token is held", q.Get("prompt"))
 		}
-		res, err = e.flow.Finish(ctx, state, consent(t, authURL, connectortest.Answer{Account: ada, Untick: []string{scopes.DriveReadonly}}))
+		res, err = e.flow.Finish(ctx, state, consent(t, authURL, browser.Answer{Account: ada, Untick: []string{scopes.DriveReadonly}}))
 		if err != nil {
 			t.Fatalf("Finish: %v", err)
 		}

@@ -28,12 +28,20 @@ type GrantSource interface {
 }
 
 // TokenStore keeps the users' tokens. The door is the only reader of token
-// values that sends them anywhere.
+// values that sends them anywhere. Implementations are safe for concurrent
+// use, keep each user's token apart, and pass the contract suite in
+// googlehttp/tokenstoretest.
 type TokenStore interface {
-	// Load returns the user's token.
+	// Load returns the user's token, with the granted scopes as its "scope"
+	// extra when they are known. The caller may change the token it gets.
+	// Load returns an error wrapping ErrNoToken if no token is stored for
+	// the user, and another error if the stored token cannot be read.
 	Load(ctx context.Context, userID string) (*oauth2.Token, error)
-	// Save stores a refreshed token; a token without a refresh token keeps
-	// the stored one.
+	// Save stores a copy of tok, replacing the user's token: a token
+	// without a refresh token keeps the stored refresh token, and one
+	// without a "scope" extra keeps the stored scopes (RFC 6749 §5.1: an
+	// omitted scope is unchanged). It returns an error if the token cannot
+	// be stored.
 	Save(ctx context.Context, userID string, tok *oauth2.Token) error
 }
 

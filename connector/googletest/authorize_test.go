@@ -11,7 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/oauth2"
 
-	"github.com/scopetrail/scopetrail/connector/connectortest"
+	"github.com/scopetrail/scopetrail/connector/connectortest/browser"
 	"github.com/scopetrail/scopetrail/scopes"
 )
 
@@ -22,7 +22,7 @@ func TestAuthorizationRedirectsWithCode(t *testing.T) {
 	verifier := oauth2.GenerateVerifier()
 	authURL := cfg.AuthCodeURL("state-1", oauth2.AccessTypeOffline, oauth2.S256ChallengeOption(verifier),
 		oauth2.SetAuthURLParam("include_granted_scopes", "true"))
-	form := connectortest.OpenConsent(t, authURL)
+	form := browser.OpenConsent(t, authURL)
 	wantScopes := []string{scopes.DirectoryReadonly, scopes.CalendarReadonly, scopes.CalendarEventsReadonly, scopes.DriveReadonly}
 	if diff := cmp.Diff(wantScopes, form.Scopes); diff != "" {
 		t.Errorf("ticked scope checkboxes (-want +got):\n%s", diff)
@@ -36,7 +36,7 @@ func TestAuthorizationRedirectsWithCode(t *testing.T) {
 	if !slices.Contains(form.Accounts, f.users[0]) || len(form.Accounts) != len(f.users)+1 {
 		t.Errorf("accounts = %v, want the %d active people", form.Accounts, len(f.users)+1)
 	}
-	loc := form.Submit(t, connectortest.Answer{Account: f.users[0]})
+	loc := form.Submit(browser.Answer{Account: f.users[0]})
 	q := loc.Query()
 	if got := loc.Scheme + "://" + loc.Host + loc.Path; got != redirectURI {
 		t.Errorf("redirected to %s, want %s", got, redirectURI)
@@ -93,28 +93,24 @@ func TestConsentPage(t *testing.T) {
 	})
 	t.Run("login_hint preselects", func(t *testing.T) {
 		t.Parallel()
-		form := connectortest.OpenConsent(t, cfg.AuthCodeURL("s", oauth2.SetAuthURLParam("login_hint", f.users[3])))
+		form := browser.OpenConsent(t, cfg.AuthCodeURL("s", oauth2.SetAuthURLParam("login_hint", f.users[3])))
 		if form.Selected != f.users[3] {
 			t.Errorf("selected account = %q, want %q", form.Selected, f.users[3])
 		}
 	})
 	t.Run("cancel denies", func(t *testing.T) {
 		t.Parallel()
-		loc := connectortest.Consent(t, cfg.AuthCodeURL("s-cancel"), connectortest.Answer{Cancel: true})
+		loc := browser.Consent(t, cfg.AuthCodeURL("s-cancel"), browser.Answer{Cancel: true})
 		if diff := cmp.Diff(url.Values{"error": {"access_denied"}, "state": {"s-cancel"}}, loc.Query()); diff != "" {
 			t.Errorf("redirect query (-want +got):\n%s", diff)
 		}
 	})
 	t.Run("answered twice", func(t *testing.T) {
 		t.Parallel()
-		form := connectortest.OpenConsent(t, cfg.AuthCodeURL("s"))
-		form.Submit(t, connectortest.Answer{})
+		form := browser.OpenConsent(t, cfg.AuthCodeURL("s"))
+		form.Submit(browser.Answer{})
 		v := url.Values{"request": form.Hidden["request"], "account": {f.users[0]}, "action": {"allow"}}
-		resp, err := connectortest.Browser.PostForm(f.base+form.Action, v)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
+		resp := browser.New(t, browser.StopAtRedirects()).Post(f.base+form.Action, v)
 		if resp.StatusCode != http.StatusBadRequest || resp.Header.Get("Location") != "" {
 			t.Errorf("second answer: status %d, Location %q; want 400 and no redirect", resp.StatusCode, resp.Header.Get("Location"))
 		}
@@ -156,12 +152,8 @@ func TestAuthorizationErrorPages(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			resp, err := connectortest.Browser.Get(f.urls.AuthURL + "?" + tc.query.Encode())
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer resp.Body.Close()
-			body, _ := io.ReadAll(resp.Body)
+			resp := browser.New(t, browser.StopAtRedirects()).Get(f.urls.AuthURL + "?" + tc.query.Encode())
+			body := resp.Content
 			if resp.StatusCode != tc.status || resp.Header.Get("Location") != "" {
 				t.Errorf("status %d, Location %q; want %d and no redirect", resp.StatusCode, resp.Header.Get("Location"), tc.status)
 			}
@@ -187,11 +179,7 @@ func TestPromptNone(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			resp, err := connectortest.Browser.Get(cfg.AuthCodeURL("s", oauth2.SetAuthURLParam("prompt", "none"), oauth2.SetAuthURLParam("login_hint", tc.hint)))
-			if err != nil {
-				t.Fatal(err)
-			}
-			resp.Body.Close()
+			resp := browser.New(t, browser.StopAtRedirects()).Get(cfg.AuthCodeURL("s", oauth2.SetAuthURLParam("prompt", "none"), oauth2.SetAuthURLParam("login_hint", tc.hint)))
 			loc, _ := url.Parse(resp.Header.Get("Location"))
 			if resp.StatusCode != http.StatusFound {
 				t.Fatalf("status = %d, want 302", resp.StatusCode)

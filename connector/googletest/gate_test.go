@@ -16,7 +16,7 @@ import (
 	"google.golang.org/api/option"
 	"google.golang.org/api/people/v1"
 
-	"github.com/scopetrail/scopetrail/connector/connectortest"
+	"github.com/scopetrail/scopetrail/connector/connectortest/browser"
 	"github.com/scopetrail/scopetrail/scopes"
 )
 
@@ -142,7 +142,7 @@ func TestGranularConsentLimitsScopes(t *testing.T) {
 	f := newFake(t, fakeOptions{})
 	cfg := f.config(scopes.OpenID, scopes.CalendarReadonly, scopes.DriveReadonly)
 	verifier := oauth2.GenerateVerifier()
-	loc := connectortest.Consent(t, cfg.AuthCodeURL("s", oauth2.S256ChallengeOption(verifier)), connectortest.Answer{Account: f.users[0], Untick: []string{scopes.DriveReadonly}})
+	loc := browser.Consent(t, cfg.AuthCodeURL("s", oauth2.S256ChallengeOption(verifier)), browser.Answer{Account: f.users[0], Untick: []string{scopes.DriveReadonly}})
 	if got := loc.Query().Get("scope"); strings.Contains(got, "drive") {
 		t.Errorf("redirect scope = %q, want no drive", got)
 	}

@@ -8,7 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/oauth2"
 
-	"github.com/scopetrail/scopetrail/connector/connectortest"
+	"github.com/scopetrail/scopetrail/connector/connectortest/browser"
 	"github.com/scopetrail/scopetrail/scopes"
 )
 
@@ -56,7 +56,7 @@ func TestDeletedUserLosesAccess(t *testing.T) {
 		t.Fatal(err)
 	}
 	assertRemoved(t, f, cfg, tok)
-	form := connectortest.OpenConsent(t, cfg.AuthCodeURL("s"))
+	form := browser.OpenConsent(t, cfg.AuthCodeURL("s"))
 	for _, a := range form.Accounts {
 		if a == p.Email {
 			t.Errorf("the consent page offers the deleted account %s", a)

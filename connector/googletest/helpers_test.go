@@ -11,6 +11,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/scopetrail/scopetrail/connector/connectortest"
+	"github.com/scopetrail/scopetrail/connector/connectortest/browser"
 	"github.com/scopetrail/scopetrail/connector/googletest"
 	"github.com/scopetrail/scopetrail/connector/googletest/workspace"
 	"github.com/scopetrail/scopetrail/scopes"
@@ -86,7 +87,7 @@ func (f *fake) login(t testing.TB, user string, cfg *oauth2.Config, opts ...oaut
 	t.Helper()
 	verifier := oauth2.GenerateVerifier()
 	opts = append(opts, oauth2.S256ChallengeOption(verifier))
-	loc := connectortest.Consent(t, cfg.AuthCodeURL("st", opts...), connectortest.Answer{Account: user})
+	loc := browser.Consent(t, cfg.AuthCodeURL("st", opts...), browser.Answer{Account: user})
 	tok, err := cfg.Exchange(context.Background(), loc.Query().Get("code"), oauth2.VerifierOption(verifier))
 	if err != nil {
 		t.Fatalf("Exchange: %v", err)

@@ -10,7 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/oauth2"
 
-	"github.com/scopetrail/scopetrail/connector/connectortest"
+	"github.com/scopetrail/scopetrail/connector/connectortest/browser"
 	"github.com/scopetrail/scopetrail/scopes"
 )
 
@@ -20,7 +20,7 @@ func (f *fake) codeFor(t *testing.T, user string, cfg *oauth2.Config, opts ...oa
 	t.Helper()
 	verifier = oauth2.GenerateVerifier()
 	opts = append(opts, oauth2.S256ChallengeOption(verifier))
-	loc := connectortest.Consent(t, cfg.AuthCodeURL("s", opts...), connectortest.Answer{Account: user})
+	loc := browser.Consent(t, cfg.AuthCodeURL("s", opts...), browser.Answer{Account: user})
 	return loc.Query().Get("code"), verifier
 }
 
@@ -124,7 +124,7 @@ func TestPlainPKCE(t *testing.T) {
 	f := newFake(t, fakeOptions{})
 	cfg := f.config(scopes.DriveReadonly)
 	verifier := oauth2.GenerateVerifier()
-	loc := connectortest.Consent(t, cfg.AuthCodeURL("s", oauth2.SetAuthURLParam("code_challenge", verifier)), connectortest.Answer{})
+	loc := browser.Consent(t, cfg.AuthCodeURL("s", oauth2.SetAuthURLParam("code_challenge", verifier)), browser.Answer{})
 	if _, err := cfg.Exchange(t.Context(), loc.Query().Get("code"), oauth2.VerifierOption(verifier)); err != nil {
 		t.Fatalf("Exchange with a plain challenge: %v", err)
 	}

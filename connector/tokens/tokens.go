@@ -10,12 +10,18 @@
 // No token value appears in an error or a log line of this package.
 package tokens
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+
+	"github.com/scopetrail/scopetrail/connector/googlehttp"
+)
 
 // Errors returned by the package.
 var (
-	// ErrNotFound means no token is stored for the user.
-	ErrNotFound = errors.New("tokens: no token stored")
+	// ErrNotFound means no token is stored for the user. It wraps
+	// googlehttp.ErrNoToken, which is what the door's TokenStore promises.
+	ErrNotFound = fmt.Errorf("tokens: no token stored: %w", googlehttp.ErrNoToken)
 	// ErrUnknownKey means a token was sealed under a key id that is not in
 	// the keyring.
 	ErrUnknownKey = errors.New("tokens: sealed under a key that is not in the keyring")
