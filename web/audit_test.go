@@ -97,12 +97,17 @@ func fillTrail(t *testing.T, trail *audit.Trail, n int) {
 }
 
 // newReviewHarness starts a harness whose server reads log and builds its
-// reports with rep.
+// reports with rep; a nil rep is a real report over an empty database, for
+// the tests that do not read it.
 func newReviewHarness(t *testing.T, log AuditLog, rep PrivilegeReport) *harness {
 	t.Helper()
+	if rep == nil {
+		db := sqldbtest.SQLite(t)
+		rep = report.Builder{Grants: grant.NewStore(db, nil), Usage: audit.New(db, audit.Options{}), Registry: scopes.All()}
+	}
 	h := newHarness(t)
 	deps := h.deps()
-	deps.Audit, deps.Report = log, rep
+	deps.Review = &ReviewPages{Audit: log, Report: rep}
 	h.serve(h.config(), deps)
 	return h
 }

@@ -24,7 +24,7 @@ type Calendars interface {
 }
 
 // CalendarSyncs queues a sync of a member's calendars in the background.
-// *jobs.Runner satisfies it.
+// *calendars.Jobs satisfies it.
 type CalendarSyncs interface {
 	// EnqueueCalendarSync queues a sync unless one is waiting or running.
 	EnqueueCalendarSync(ctx context.Context, userID string) error

@@ -125,9 +125,9 @@ func newCalendarsHarness(t *testing.T, withRecordings bool) (*harness, *fakeCale
 	h := newHarness(t)
 	f := newFakeCalendars()
 	deps := h.deps()
-	deps.Calendars, deps.Meetings, deps.CalendarSyncs = f, f, f
+	deps.Calendars = &CalendarPages{Calendars: f, Meetings: f, Syncs: f}
 	if withRecordings {
-		deps.RecordingStatus = f
+		deps.Calendars.Recordings = f
 	}
 	cfg := h.config()
 	cfg.Logger = slog.New(slog.NewTextHandler(h.logs, nil))

@@ -30,7 +30,7 @@ type Directory interface {
 }
 
 // DirectorySyncs queues a sync of an admin's directory copy in the
-// background. *jobs.Runner satisfies it.
+// background. *directory.Jobs satisfies it.
 type DirectorySyncs interface {
 	// EnqueueDirectorySync queues a sync unless one is waiting or running.
 	EnqueueDirectorySync(ctx context.Context, userID string) error

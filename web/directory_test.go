@@ -87,7 +87,7 @@ func newDirectoryHarness(t *testing.T) *directoryHarness {
 	h := newHarness(t)
 	d := &directoryHarness{harness: h, dir: &fakeDirectory{}, syncs: &fakeDirectorySyncs{}, invites: newFakeInvitations()}
 	deps := h.deps()
-	deps.Directory, deps.DirectorySyncs, deps.Invitations = d.dir, d.syncs, d.invites
+	deps.Directory = &DirectoryPages{Directory: d.dir, Syncs: d.syncs, Invitations: d.invites}
 	h.serve(h.config(), deps)
 	return d
 }

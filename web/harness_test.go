@@ -97,7 +97,7 @@ func (h *harness) config() Config {
 
 // deps is the harness's fakes as Deps, for a test to add to.
 func (h *harness) deps() Deps {
-	return Deps{Sessions: h.ident, Users: h.ident, Auth: h.auth, Grants: h.grants, Tokens: h.tokens, DB: h.db}
+	return Deps{Core: Core{Sessions: h.ident, Users: h.ident, Auth: h.auth, Grants: h.grants, Tokens: h.tokens, DB: h.db}}
 }
 
 // serve (re)starts the harness's server with cfg and deps, closing the one

@@ -20,18 +20,6 @@ type Jobs interface {
 // jobsShown is how many jobs the Jobs page lists.
 const jobsShown = 100
 
-// jobLabels name the kinds of job for people.
-var jobLabels = map[string]string{
-	jobs.KindDirectorySync:     "Directory sync",
-	jobs.KindCalendarSync:      "Calendar sync",
-	jobs.KindRecordingsSync:    "Recordings sync",
-	jobs.KindRecordingDownload: "Recording download",
-	jobs.KindTranscriptImport:  "Transcript import",
-	jobs.KindResyncDirectory:   "Periodic directory re-sync",
-	jobs.KindResyncCalendars:   "Periodic calendar re-sync",
-	jobs.KindResyncRecordings:  "Periodic recordings re-sync",
-}
-
 // jobRow is a job as the Jobs page shows it.
 type jobRow struct {
 	jobs.Info
@@ -64,7 +52,7 @@ func (s *Server) jobsList(c echo.Context) error {
 	}
 	page := jobsPage{Jobs: make([]jobRow, len(list)), Limit: jobsShown}
 	for i, j := range list {
-		row := jobRow{Info: j, Label: jobLabels[j.Kind], Who: emails[j.UserID], Failure: failureText(j.LastErrorCode, j.LastErrorDetail)}
+		row := jobRow{Info: j, Label: j.Label, Who: emails[j.UserID], Failure: failureText(j.LastErrorCode, j.LastErrorDetail)}
 		if row.Label == "" {
 			row.Label = j.Kind
 		}

@@ -17,6 +17,13 @@ import (
 	"github.com/scopetrail/scopetrail/scopes/sqldb"
 )
 
+// failingSync is a sync whose work fails as the directory sync does when the
+// door refuses the user.
+type failingSync jobs.UserArgs
+
+// Kind names the job kind.
+func (failingSync) Kind() string { return "failing_sync" }
+
 // TestJobsPageShowsWordsForARealFailure runs a job through the real runner
 // that fails as a sync does when the door refuses the user, and checks that
 // the Jobs page says so in words, without River's or Go's error text.
@@ -30,10 +37,12 @@ func TestJobsPageShowsWordsForARealFailure(t *testing.T) {
 	t.Cleanup(func() { db.Close() })
 	refused := &url.Error{Op: "Get", URL: "http://127.0.0.1:1/v1/people:listDirectoryPeople?pageToken=p1",
 		Err: &googlehttp.DeniedError{Reason: "revoked", Method: "people.people.listDirectoryPeople"}}
-	r, err := jobs.Open(ctx, jobs.Options{DB: db, PollInterval: 50 * time.Millisecond, DirectoryEvery: -1, CalendarEvery: -1,
-		Logger: slog.New(slog.DiscardHandler), Workers: jobs.Workers{SyncDirectory: func(context.Context, string) error {
-			return fmt.Errorf("listing the directory: %w", refused)
-		}}})
+	r, err := jobs.Open(ctx, jobs.Options{DB: db, PollInterval: 50 * time.Millisecond, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := jobs.Register(r, jobs.Kind[failingSync]{Label: "Failing sync", Timeout: time.Minute,
+		Work: func(context.Context, failingSync) error { return fmt.Errorf("listing the directory: %w", refused) }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +54,7 @@ func TestJobsPageShowsWordsForARealFailure(t *testing.T) {
 		defer cancel()
 		r.Stop(sctx)
 	})
-	if err := r.EnqueueDirectorySync(ctx, alice.ID); err != nil {
+	if err := q.Enqueue(ctx, failingSync{UserID: alice.ID}); err != nil {
 		t.Fatal(err)
 	}
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {

@@ -46,10 +46,10 @@ func TestJobsPage(t *testing.T) {
 	t.Parallel()
 	at := time.Date(2026, 11, 28, 9, 30, 0, 0, time.UTC)
 	fj := &fakeJobs{list: []jobs.Info{
-		{ID: 3, Kind: jobs.KindRecordingDownload, UserID: bob.ID, RecordingID: "rec-1", State: "discarded", Attempt: 5, MaxAttempts: 5,
+		{ID: 3, Kind: "recording_download", Label: "Recording download", UserID: bob.ID, RecordingID: "rec-1", State: "discarded", Attempt: 5, MaxAttempts: 5,
 			LastErrorCode: "transient.backendError", LastErrorDetail: `Google answered 503 <b>backendError</b>`, LastErrorAt: at, ScheduledAt: at, FinishedAt: at},
-		{ID: 2, Kind: jobs.KindCalendarSync, UserID: "u-gone", State: "running", Attempt: 1, MaxAttempts: 5, ScheduledAt: at},
-		{ID: 1, Kind: jobs.KindDirectorySync, UserID: alice.ID, State: "completed", Attempt: 1, MaxAttempts: 5, ScheduledAt: at, FinishedAt: at},
+		{ID: 2, Kind: "calendar_sync", Label: "Calendar sync", UserID: "u-gone", State: "running", Attempt: 1, MaxAttempts: 5, ScheduledAt: at},
+		{ID: 1, Kind: "directory_sync", Label: "Directory sync", UserID: alice.ID, State: "completed", Attempt: 1, MaxAttempts: 5, ScheduledAt: at, FinishedAt: at},
 	}}
 	h := newJobsHarness(t, fj)
 	h.signIn(alice)

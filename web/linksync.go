@@ -10,7 +10,7 @@ import (
 
 // LinkSyncs queues, in the background, the first sync of a feature a user
 // has just linked, so that its data shows without waiting for the periodic
-// re-sync. *jobs.Runner satisfies it.
+// re-sync. The features' Jobs together satisfy it.
 type LinkSyncs interface {
 	// EnqueueDirectorySync queues a sync of an admin's directory copy.
 	EnqueueDirectorySync(ctx context.Context, userID string) error

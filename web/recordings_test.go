@@ -93,7 +93,7 @@ func newRecordingsHarness(t *testing.T) (*harness, *fakeRecordings) {
 		transcripts: map[string]string{"1doc": "[00:00:01] Ada: <script>alert(1)</script> & welcome"},
 	}
 	deps := h.deps()
-	deps.Recordings = f
+	deps.Recordings = &RecordingPages{Recordings: f}
 	cfg := h.config()
 	cfg.Logger = slog.New(slog.NewTextHandler(h.logs, nil))
 	h.serve(cfg, deps)

@@ -5,7 +5,6 @@
 package web
 
 import (
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -44,7 +43,7 @@ type Config struct {
 // Server is ScopeTrail's web application. It is an http.Handler.
 type Server struct {
 	cfg     Config
-	deps    Deps
+	deps    services
 	log     *slog.Logger
 	echo    *echo.Echo
 	cookies *cookieStore
@@ -53,10 +52,12 @@ type Server struct {
 	headers http.Header
 }
 
-// New builds the server and its routes.
+// New builds the server and its routes. It reports every service missing
+// from deps at once.
 func New(cfg Config, deps Deps) (*Server, error) {
-	if deps.Sessions == nil || deps.Users == nil || deps.Auth == nil || deps.Grants == nil || deps.Tokens == nil || deps.DB == nil {
-		return nil, errors.New("web.New: every field of Deps is required")
+	svc, err := deps.services()
+	if err != nil {
+		return nil, fmt.Errorf("web.New: %w", err)
 	}
 	if cfg.SessionTTL == 0 {
 		cfg.SessionTTL = DefaultSessionTTL
@@ -78,7 +79,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	}
 	s := &Server{
 		cfg:     cfg,
-		deps:    deps,
+		deps:    svc,
 		log:     cfg.Logger,
 		echo:    echo.New(),
 		cookies: cookies,
@@ -120,19 +121,32 @@ func (s *Server) routes() {
 	app.POST("/link/:feature", s.link, member)
 	app.GET("/admin/users", s.users, member, admin)
 	app.POST("/admin/users/:id/role", s.setRole, member, admin)
-	app.GET("/admin/jobs", s.jobsList, member, admin)
-	app.GET("/calendars", s.calendarsList, member)
-	app.POST("/calendars", s.linkCalendars, member)
-	app.GET("/meetings", s.meetingsList, member)
-	app.POST("/meetings/sync", s.syncMeetings, member)
-	app.GET("/meetings/:id", s.meetingShow, member)
-	app.GET("/recordings", s.recordingsList, member)
-	app.GET("/recordings/:id", s.recordingShow, member)
-	app.POST("/recordings/:id/retry", s.recordingRetry, member)
+	// The pages of a group of Deps that is absent are not served.
+	if s.deps.Jobs != nil {
+		app.GET("/admin/jobs", s.jobsList, member, admin)
+	}
+	if s.deps.Calendars != nil {
+		app.GET("/calendars", s.calendarsList, member)
+		app.POST("/calendars", s.linkCalendars, member)
+		app.GET("/meetings", s.meetingsList, member)
+		app.POST("/meetings/sync", s.syncMeetings, member)
+		app.GET("/meetings/:id", s.meetingShow, member)
+	}
+	if s.deps.Recordings != nil {
+		app.GET("/recordings", s.recordingsList, member)
+		app.GET("/recordings/:id", s.recordingShow, member)
+		app.POST("/recordings/:id/retry", s.recordingRetry, member)
+	}
 	s.transcriptsRoutes(app, member)
-	s.reviewRoutes(app, member)
-	s.directoryRoutes(app, member, admin)
-	s.revokeRoutes(app, member, admin)
+	if s.deps.Audit != nil {
+		s.reviewRoutes(app, member)
+	}
+	if s.deps.Directory != nil {
+		s.directoryRoutes(app, member, admin)
+	}
+	if s.deps.Revocations != nil {
+		s.revokeRoutes(app, member, admin)
+	}
 }
 
 // recoverPanics turns a panic in a handler into a 500 error, logging its

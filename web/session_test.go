@@ -28,7 +28,7 @@ func TestSessionKeyRotation(t *testing.T) {
 			h := newHarness(t, func(c *Config) { c.SessionKeys = oldKeys })
 			h.signIn(bob)
 			rotated, err := New(Config{AuthURL: fakeAuthURL, SessionKeys: tt.keys},
-				Deps{Sessions: h.ident, Users: h.ident, Auth: h.auth, Grants: h.grants, Tokens: h.tokens, DB: h.db})
+				h.deps())
 			if err != nil {
 				t.Fatalf("New: %v", err)
 			}
@@ -47,7 +47,7 @@ func TestSessionKeyRotation(t *testing.T) {
 // TestNewConfigErrors checks that New refuses what cannot work.
 func TestNewConfigErrors(t *testing.T) {
 	t.Parallel()
-	deps := Deps{Sessions: newFakeIdentity(), Users: newFakeIdentity(), Auth: newFakeAuth(), Grants: &fakeGrants{}, Tokens: &fakeTokens{}, DB: &fakePinger{}}
+	deps := Deps{Core: Core{Sessions: newFakeIdentity(), Users: newFakeIdentity(), Auth: newFakeAuth(), Grants: &fakeGrants{}, Tokens: &fakeTokens{}, DB: &fakePinger{}}}
 	tests := []struct {
 		name string
 		cfg  Config

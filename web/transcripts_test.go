@@ -81,7 +81,7 @@ func newTranscriptsHarness(t *testing.T) (*harness, *fakeTranscripts) {
 		alice.ID: {{MeetingID: "m-secret", FileID: "rec9", Name: "Alice only", Snippet: []recordings.SnippetPart{{Text: "b", Match: true}}}},
 	}}
 	deps := h.deps()
-	deps.Calendars, deps.Meetings, deps.CalendarSyncs, deps.RecordingStatus = f, f, f, f
+	deps.Calendars = &CalendarPages{Calendars: f, Meetings: f, Syncs: f, Recordings: f}
 	deps.Transcripts = ft
 	h.serve(h.config(), deps)
 	return h, ft

@@ -38,10 +38,9 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// startApp runs `scopetrail serve` in demo mode with fresh keys and the
-// database at databaseURL (a new SQLite file when empty), and waits for it
-// to print where it listens. The app stops when the test ends.
-func startApp(t *testing.T, databaseURL string) *app {
+// demoEnv configures the demo, with fresh keys and the database at
+// databaseURL (a new SQLite file when empty), for the rest of the test.
+func demoEnv(t *testing.T, databaseURL string) {
 	t.Helper()
 	dir := t.TempDir()
 	if databaseURL == "" {
@@ -55,6 +54,14 @@ func startApp(t *testing.T, databaseURL string) *app {
 	} {
 		t.Setenv(k, v)
 	}
+}
+
+// startApp runs `scopetrail serve` in demo mode with fresh keys and the
+// database at databaseURL (a new SQLite file when empty), and waits for it
+// to print where it listens. The app stops when the test ends.
+func startApp(t *testing.T, databaseURL string) *app {
+	t.Helper()
+	demoEnv(t, databaseURL)
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	a := &app{stdout: &syncBuffer{}, stderr: &syncBuffer{}}

@@ -8,6 +8,11 @@ import (
 
 	"github.com/caarlos0/env/v11"
 	"github.com/joho/godotenv"
+
+	"github.com/scopetrail/scopetrail/connector/googleauth"
+	"github.com/scopetrail/scopetrail/connector/googlehttp"
+	"github.com/scopetrail/scopetrail/connector/invite"
+	"github.com/scopetrail/scopetrail/connector/recordings"
 )
 
 // Config is the whole configuration, one struct per area. Every variable is
@@ -20,9 +25,10 @@ type Config struct {
 	Secrets  SecretsConfig
 	Log      LogConfig
 	Demo     DemoConfig
-	Mail     MailConfig
-	// Recordings is defined in recordings.go.
-	Recordings RecordingsConfig
+	// Mail, Recordings and the Google endpoints are the features' own
+	// configuration.
+	Mail       invite.Config
+	Recordings recordings.Config
 }
 
 // ServerConfig is where the app listens and how it is reached.
@@ -44,15 +50,10 @@ type DatabaseConfig struct {
 type GoogleConfig struct {
 	ClientID     string `env:"GOOGLE_CLIENT_ID"`
 	ClientSecret string `env:"GOOGLE_CLIENT_SECRET"`
-	AuthURL      string `env:"GOOGLE_AUTH_URL" envDefault:"https://accounts.google.com/o/oauth2/v2/auth"`
-	TokenURL     string `env:"GOOGLE_TOKEN_URL" envDefault:"https://oauth2.googleapis.com/token"`
-	RevokeURL    string `env:"GOOGLE_REVOKE_URL" envDefault:"https://oauth2.googleapis.com/revoke"`
-	UserinfoURL  string `env:"GOOGLE_USERINFO_URL" envDefault:"https://openidconnect.googleapis.com/v1/userinfo"`
-	Issuer       string `env:"GOOGLE_ISSUER" envDefault:"https://accounts.google.com"`
-	JWKSURL      string `env:"GOOGLE_JWKS_URL" envDefault:"https://www.googleapis.com/oauth2/v3/certs"`
-	PeopleURL    string `env:"GOOGLE_PEOPLE_URL" envDefault:"https://people.googleapis.com/"`
-	CalendarURL  string `env:"GOOGLE_CALENDAR_URL" envDefault:"https://www.googleapis.com/calendar/v3/"`
-	DriveURL     string `env:"GOOGLE_DRIVE_URL" envDefault:"https://www.googleapis.com/drive/v3/"`
+	// Endpoints are the OAuth and OpenID endpoints.
+	Endpoints googleauth.Endpoints
+	// APIs are the base URLs of the People, Calendar and Drive APIs.
+	APIs googlehttp.Bases
 }
 
 // AuthConfig decides who may sign in and who is an admin.

@@ -40,15 +40,7 @@ func TestValidateListsEveryProblem(t *testing.T) {
 		"LOG_LEVEL":            "loud",
 		"GOOGLE_CLIENT_SECRET": "",
 	}
-	cfg, err := parseConfig(vars)
-	if err != nil {
-		t.Fatalf("parseConfig: %v", err)
-	}
-	_, err = cfg.validate()
-	ce, ok := err.(*ConfigError)
-	if !ok {
-		t.Fatalf("validate error %v is not a *ConfigError", err)
-	}
+	ce := configProblems(t, vars)
 	want := []string{
 		`ADDR: "localhost" is not host:port; write for example 127.0.0.1:8080 or :8080`,
 		"BASE_URL: Google redirects only to https URLs, except on localhost; use https://scopetrail.example.com",
@@ -65,7 +57,7 @@ func TestValidateListsEveryProblem(t *testing.T) {
 	if diff := cmp.Diff(want, ce.Problems); diff != "" {
 		t.Errorf("problems (-want +got):\n%s", diff)
 	}
-	msg := err.Error()
+	msg := ce.Error()
 	if !strings.HasPrefix(msg, "the configuration has 11 problem(s)") {
 		t.Errorf("message starts %q", msg[:min(len(msg), 60)])
 	}
@@ -129,7 +121,7 @@ func TestDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	if cfg.Server.Addr != "127.0.0.1:8080" || cfg.Database.URL != "./data/scopetrail.db" ||
-		cfg.Google.AuthURL != "https://accounts.google.com/o/oauth2/v2/auth" || cfg.Log.Format != "auto" ||
+		cfg.Google.Endpoints.AuthURL != "https://accounts.google.com/o/oauth2/v2/auth" || cfg.Log.Format != "auto" ||
 		cfg.Demo.KeysFile != "./data/demo-keys.env" || !cfg.DemoMode() {
 		t.Errorf("defaults: %+v", cfg)
 	}
@@ -186,5 +178,53 @@ func TestGenerateKeys(t *testing.T) {
 	}
 	if _, err := cfg.validate(); err != nil {
 		t.Errorf("generated keys do not validate: %v", err)
+	}
+}
+
+// configProblems parses and validates vars, and returns the error, which
+// must be a *ConfigError.
+func configProblems(t *testing.T, vars map[string]string) *ConfigError {
+	t.Helper()
+	cfg, err := parseConfig(vars)
+	if err != nil {
+		t.Fatalf("parseConfig: %v", err)
+	}
+	_, err = cfg.validate()
+	ce, ok := err.(*ConfigError)
+	if !ok {
+		t.Fatalf("validate error %v is not a *ConfigError", err)
+	}
+	return ce
+}
+
+// TestValidateReportsSMTPProblems checks that the SMTP variables are
+// checked with the others, before anything is opened, and their problems
+// listed with the rest.
+func TestValidateReportsSMTPProblems(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		smtp map[string]string
+		want []string
+	}{
+		{"port without host", map[string]string{"SMTP_PORT": "25"},
+			[]string{"SMTP_HOST: empty while other SMTP_ variables are set; name the mail server, or unset them all to copy invitation links by hand"}},
+		{"host with a bad sender and TLS mode", map[string]string{"SMTP_HOST": "mail.example.com", "SMTP_FROM": "nobody", "SMTP_TLS": "ssl"},
+			[]string{`SMTP_TLS: "ssl" is not none, starttls or tls`,
+				`SMTP_FROM: "nobody" is not an email address; write for example ScopeTrail <scopetrail@example.com>`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			vars := goodSecrets()
+			vars["LOG_FORMAT"] = "xml"
+			for k, v := range tc.smtp {
+				vars[k] = v
+			}
+			ce := configProblems(t, vars)
+			want := append([]string{`LOG_FORMAT: "xml" is not auto, text or json`}, tc.want...)
+			if diff := cmp.Diff(want, ce.Problems); diff != "" {
+				t.Errorf("problems (-want +got):\n%s", diff)
+			}
+		})
 	}
 }

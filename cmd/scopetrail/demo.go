@@ -13,6 +13,7 @@ import (
 	"github.com/joho/godotenv"
 
 	"github.com/scopetrail/scopetrail/connector/googleauth"
+	"github.com/scopetrail/scopetrail/connector/googlehttp"
 	"github.com/scopetrail/scopetrail/connector/googletest"
 	"github.com/scopetrail/scopetrail/connector/googletest/workspace"
 )
@@ -140,9 +141,9 @@ func (d *demo) endpoints() googleauth.Endpoints {
 	}
 }
 
-// bases returns the fake's API base URLs, by API name.
-func (d *demo) bases() map[string]string {
-	return map[string]string{"people": d.urls.PeopleBase, "calendar": d.urls.CalendarBase, "drive": d.urls.DriveBase}
+// bases returns the fake's API base URLs.
+func (d *demo) bases() googlehttp.Bases {
+	return googlehttp.Bases{People: d.urls.PeopleBase, Calendar: d.urls.CalendarBase, Drive: d.urls.DriveBase}
 }
 
 // printWelcome tells the person at the terminal where to go and as whom.

@@ -4,21 +4,10 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"slices"
 	"time"
 
 	"github.com/scopetrail/scopetrail/connector/jobs"
-	"github.com/scopetrail/scopetrail/scopes"
-	"github.com/scopetrail/scopetrail/scopes/grant"
 	"github.com/scopetrail/scopetrail/scopes/sqldb"
-	"github.com/scopetrail/scopetrail/web"
-)
-
-// The job runner lists the jobs for the admin Jobs page and queues the
-// first sync of a feature right after it is linked.
-var (
-	_ web.Jobs      = (*jobs.Runner)(nil)
-	_ web.LinkSyncs = (*jobs.Runner)(nil)
 )
 
 // jobsStopTimeout bounds how long running jobs may take to finish at
@@ -26,8 +15,8 @@ var (
 const jobsStopTimeout = 20 * time.Second
 
 // background owns the durable job runner across start-up: newApp opens it
-// with the workers it builds, serve starts it once the app is ready and
-// stops it after the HTTP server has shut down.
+// before the features, which register their kinds on it, serve starts it
+// once the app is ready and stops it after the HTTP server has shut down.
 type background struct {
 	// dbURL is DATABASE_URL; River's PostgreSQL driver opens its own pool.
 	dbURL  string
@@ -35,10 +24,10 @@ type background struct {
 	runner *jobs.Runner
 }
 
-// openJobs runs River's migrations on db and opens the runner with the
-// workers w.
-func (b *background) openJobs(ctx context.Context, db *sqldb.DB, w jobs.Workers) (*jobs.Runner, error) {
-	r, err := jobs.Open(ctx, jobs.Options{DB: db, URL: b.dbURL, Workers: w, Logger: b.log.With("component", "jobs")})
+// open runs River's migrations on db and opens the runner, which
+// enqueues at once and works the kinds the features register once started.
+func (b *background) open(ctx context.Context, db *sqldb.DB) (*jobs.Runner, error) {
+	r, err := jobs.Open(ctx, jobs.Options{DB: db, URL: b.dbURL, Logger: b.log.With("component", "jobs")})
 	if err != nil {
 		return nil, err // jobs.Open names itself
 	}
@@ -67,23 +56,5 @@ func (b *background) stop() {
 	defer cancel()
 	if err := b.runner.Stop(ctx); err != nil {
 		b.log.Error("stopping jobs", "err", err)
-	}
-}
-
-// usersFor returns a Workers enumerator: the users whose grant is usable
-// for purpose, as the periodic re-syncs need.
-func usersFor(grants *grant.Store, purpose scopes.Purpose) func(context.Context) ([]string, error) {
-	return func(ctx context.Context) ([]string, error) {
-		all, err := grants.List(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("listing grants: %w", err)
-		}
-		var ids []string
-		for _, g := range all {
-			if slices.Contains(g.Purposes(), purpose) {
-				ids = append(ids, g.UserID)
-			}
-		}
-		return ids, nil
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/scopetrail/scopetrail/connector/tokens"
-	"github.com/scopetrail/scopetrail/scopes/sqldb"
 )
 
 // runKeys is `scopetrail keys generate|rotate`.
@@ -58,19 +57,6 @@ func rotateTokenKeys(ctx context.Context, stdout io.Writer) error {
 	}
 	_, err = fmt.Fprintf(stdout, "re-sealed %d token(s) under key %q\n", n, k.tokens.NewestID())
 	return err
-}
-
-// openDatabase opens and migrates the database.
-func openDatabase(ctx context.Context, url string) (*sqldb.DB, error) {
-	db, err := sqldb.Open(ctx, url)
-	if err != nil {
-		return nil, fmt.Errorf("sqldb.Open: %w", err)
-	}
-	if err := db.Migrate(ctx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("sqldb.Migrate: %w", err)
-	}
-	return db, nil
 }
 
 // newSessionKeyPair returns a HASH:BLOCK pair of fresh base64 keys.

@@ -1,17 +1,11 @@
 package main
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/scopetrail/scopetrail/connector/connectortest/browser"
-	"github.com/scopetrail/scopetrail/scopes"
-	"github.com/scopetrail/scopetrail/scopes/grant"
-	"github.com/scopetrail/scopetrail/scopes/sqldb"
 	"github.com/scopetrail/scopetrail/scopes/sqldb/sqldbtest"
 )
 
@@ -73,41 +67,4 @@ func waitForJobs(t *testing.T, a *app, b *browser.Browser, what string, done fun
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-}
-
-// TestRecordingsOnlyUsers checks who the periodic recordings re-sync
-// visits: the users whose grant is usable for recordings and not for
-// meetings, whose recordings the calendar sync does not discover.
-func TestRecordingsOnlyUsers(t *testing.T) {
-	t.Parallel()
-	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
-		ctx := context.Background()
-		grants := grant.NewStore(db, time.Now)
-		for id, granted := range map[string][]string{
-			"u-drive":     {scopes.OpenID, scopes.Email, scopes.DriveReadonly},
-			"u-both":      {scopes.OpenID, scopes.Email, scopes.DriveReadonly, scopes.CalendarEventsReadonly},
-			"u-suspended": {scopes.OpenID, scopes.Email, scopes.DriveReadonly, scopes.CalendarReadonly},
-			"u-calendar":  {scopes.OpenID, scopes.Email, scopes.CalendarReadonly},
-			"u-revoked":   {scopes.OpenID, scopes.Email, scopes.DriveReadonly},
-		} {
-			if _, err := grants.Record(ctx, id, "client", granted); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if err := grants.Revoke(ctx, "u-revoked", "test"); err != nil {
-			t.Fatal(err)
-		}
-		// With its calendar scope suspended, the calendar sync no longer
-		// discovers this user's recordings.
-		if err := grants.Suspend(ctx, "u-suspended", scopes.CalendarReadonly); err != nil {
-			t.Fatal(err)
-		}
-		got, err := recordingsOnlyUsers(grants)(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if diff := cmp.Diff([]string{"u-drive", "u-suspended"}, got); diff != "" {
-			t.Errorf("recordingsOnlyUsers (-want +got):\n%s", diff)
-		}
-	})
 }

@@ -14,7 +14,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/scopetrail/scopetrail/connector/googleauth"
 	"github.com/scopetrail/scopetrail/connector/googlehttp"
 	"github.com/scopetrail/scopetrail/connector/revoke"
 	"github.com/scopetrail/scopetrail/connector/tokens"
@@ -35,27 +34,6 @@ const revokeRetryEvery = time.Minute
 // reasonCLI is the reason recorded for revocations made from the command
 // line.
 const reasonCLI = "revoked from the command line"
-
-// googleSettings maps the configuration to the OAuth flows' settings, with
-// redirectURL as the callback, and to the API base URLs; serve and the
-// revoke subcommands share it.
-func googleSettings(cfg *Config, redirectURL string) (googleauth.Config, map[string]string) {
-	return googleauth.Config{
-		ClientID:     cfg.Google.ClientID,
-		ClientSecret: cfg.Google.ClientSecret,
-		RedirectURL:  redirectURL,
-		Endpoints: googleauth.Endpoints{
-			AuthURL:     cfg.Google.AuthURL,
-			TokenURL:    cfg.Google.TokenURL,
-			RevokeURL:   cfg.Google.RevokeURL,
-			UserinfoURL: cfg.Google.UserinfoURL,
-			Issuer:      cfg.Google.Issuer,
-			JWKSURL:     cfg.Google.JWKSURL,
-		},
-		AllowedDomains: cfg.Auth.AllowedDomains,
-		AdminEmails:    cfg.Auth.AdminEmails,
-	}, map[string]string{"people": cfg.Google.PeopleURL, "calendar": cfg.Google.CalendarURL, "drive": cfg.Google.DriveURL}
-}
 
 // revocations is the revocation service as newApp wires it. The door only
 // marks the grants Google reports revoked; the service's retry loop
@@ -163,8 +141,10 @@ func runScopeChange(ctx context.Context, verb string, args []string, stdout, std
 	})
 }
 
-// withRevocations builds the app as serve does, without serving it, and
-// runs fn with its revocation service, the users, and the actor to record.
+// withRevocations builds only what revoking needs (the database, the
+// stores, the trail, the door, the features' stores to purge and the
+// revocation service; no job runner, no web server) and runs fn with the
+// service, the users, and the actor to record.
 func withRevocations(ctx context.Context, stderr io.Writer,
 	fn func(svc *revoke.Service, users *identity.Store, by revoke.Actor) error) error {
 	cfg, k, err := loadConfig()
@@ -185,13 +165,21 @@ func withRevocations(ctx context.Context, stderr io.Writer,
 		// never go to the real Google this configuration names.
 		oauth.ClientID, oauth.ClientSecret, rv.noGoogle = demoClientID, "unused", true
 	}
-	bg := &background{dbURL: cfg.Database.URL, log: log}
-	defer bg.stop()
-	if _, err := newApp(ctx, appOptions{db: db, keys: k, oauth: oauth, bases: bases, secure: true, log: log, bg: bg,
-		baseURL: baseURL, mail: cfg.Mail, spoolDir: cfg.Recordings.SpoolDir, revoke: rv}); err != nil {
+	o := appOptions{db: db, keys: k, oauth: oauth, bases: bases, secure: true, log: log,
+		baseURL: baseURL, mail: cfg.Mail, spoolDir: cfg.Recordings.SpoolDir, revoke: rv}
+	c, err := newCore(ctx, o)
+	if err != nil {
 		return err
 	}
-	return fn(rv.svc, identity.NewStore(db, time.Now), cliActor())
+	f, err := newFeatures(o, c, nil)
+	if err != nil {
+		return err
+	}
+	svc, err := buildRevoker(ctx, o, c, f)
+	if err != nil {
+		return err
+	}
+	return fn(svc, c.users, cliActor())
 }
 
 // findByEmail returns the user with an email address.

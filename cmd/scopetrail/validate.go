@@ -52,11 +52,11 @@ func (c *Config) validate() (keys, error) {
 			p.addf("GOOGLE_CLIENT_SECRET: empty; copy the secret of the OAuth client GOOGLE_CLIENT_ID names (Google Cloud console, APIs & Services, Credentials), or unset GOOGLE_CLIENT_ID to run the demo")
 		}
 		for _, v := range []struct{ name, value string }{
-			{"GOOGLE_AUTH_URL", c.Google.AuthURL}, {"GOOGLE_TOKEN_URL", c.Google.TokenURL},
-			{"GOOGLE_REVOKE_URL", c.Google.RevokeURL}, {"GOOGLE_USERINFO_URL", c.Google.UserinfoURL},
-			{"GOOGLE_ISSUER", c.Google.Issuer}, {"GOOGLE_JWKS_URL", c.Google.JWKSURL},
-			{"GOOGLE_PEOPLE_URL", c.Google.PeopleURL}, {"GOOGLE_CALENDAR_URL", c.Google.CalendarURL},
-			{"GOOGLE_DRIVE_URL", c.Google.DriveURL},
+			{"GOOGLE_AUTH_URL", c.Google.Endpoints.AuthURL}, {"GOOGLE_TOKEN_URL", c.Google.Endpoints.TokenURL},
+			{"GOOGLE_REVOKE_URL", c.Google.Endpoints.RevokeURL}, {"GOOGLE_USERINFO_URL", c.Google.Endpoints.UserinfoURL},
+			{"GOOGLE_ISSUER", c.Google.Endpoints.Issuer}, {"GOOGLE_JWKS_URL", c.Google.Endpoints.JWKSURL},
+			{"GOOGLE_PEOPLE_URL", c.Google.APIs.People}, {"GOOGLE_CALENDAR_URL", c.Google.APIs.Calendar},
+			{"GOOGLE_DRIVE_URL", c.Google.APIs.Drive},
 		} {
 			if u, err := url.Parse(v.value); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 				p.addf("%s: %q is not an absolute http(s) URL; unset it to use Google's own", v.name, v.value)
@@ -108,6 +108,7 @@ func (c *Config) validate() (keys, error) {
 	if err := level.UnmarshalText([]byte(c.Log.Level)); err != nil {
 		p.addf("LOG_LEVEL: %q is not debug, info, warn or error", c.Log.Level)
 	}
+	p = append(p, c.Mail.Problems()...)
 	return k, p.err()
 }
 

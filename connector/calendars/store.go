@@ -94,7 +94,7 @@ func (s *Store) Links(ctx context.Context, userID string) ([]Link, error) {
 		if err := rows.Scan(&l.ID, &l.Summary, &primary, &l.AccessRole, &linked, &synced, &l.SyncError, &l.SyncErrorDetail); err != nil {
 			return nil, fmt.Errorf("listing calendar links of %s: %w", userID, err)
 		}
-		l.Primary, l.LinkedAt, l.SyncedAt = primary == 1, time.UnixMicro(linked).UTC(), micros(synced)
+		l.Primary, l.LinkedAt, l.SyncedAt = primary == 1, sqldb.FromMicros(linked), sqldb.FromMicros(synced)
 		out = append(out, l)
 	}
 	if err := rows.Err(); err != nil {
@@ -188,7 +188,7 @@ func scanMeeting(r scanner) (Meeting, error) {
 		&m.Organizer, &attendees, &attachments); err != nil {
 		return Meeting{}, err
 	}
-	m.Start, m.End, m.AllDay = time.UnixMicro(start).UTC(), time.UnixMicro(end).UTC(), allDay == 1
+	m.Start, m.End, m.AllDay = sqldb.FromMicros(start), sqldb.FromMicros(end), allDay == 1
 	if err := json.Unmarshal([]byte(attendees), &m.Attendees); err != nil {
 		return Meeting{}, fmt.Errorf("decoding attendees of meeting %s: %w", m.ID, err)
 	}
@@ -202,14 +202,6 @@ func scanMeeting(r scanner) (Meeting, error) {
 		m.Attachments = nil
 	}
 	return m, nil
-}
-
-// micros turns unix microseconds into a time, 0 into the zero time.
-func micros(us int64) time.Time {
-	if us == 0 {
-		return time.Time{}
-	}
-	return time.UnixMicro(us).UTC()
 }
 
 // boolInt stores a bool as INTEGER 0/1.

@@ -32,7 +32,7 @@ func (s *Store) state(ctx context.Context, userID, calendarID string) (syncState
 	if err != nil {
 		return st, fmt.Errorf("reading sync state of calendar %s: %w", calendarID, notFound(err))
 	}
-	st.fullSyncAt = micros(full)
+	st.fullSyncAt = sqldb.FromMicros(full)
 	return st, nil
 }
 

@@ -100,7 +100,7 @@ func New(t testing.TB, o Options) *Env {
 func (e *Env) NewDoor(t testing.TB, change func(*googlehttp.Options)) *googlehttp.Door {
 	t.Helper()
 	o := googlehttp.Options{
-		Bases:  map[string]string{"people": e.URLs.PeopleBase, "calendar": e.URLs.CalendarBase, "drive": e.URLs.DriveBase},
+		Bases:  Bases(e.URLs),
 		OAuth2: e.OAuth2Config(), RevokeURL: e.URLs.RevokeURL, Grants: e.Grants, Tokens: e.Tokens, Trail: e.Trail, Now: e.Clock.Now,
 		ActorEmail: func(_ context.Context, userID string) (string, error) { return strings.TrimPrefix(userID, "u-"), nil },
 	}
@@ -161,4 +161,9 @@ func AllScopes() []string {
 // door must.
 func Ctx(p scopes.Purpose) context.Context {
 	return googlehttp.WithPurpose(context.Background(), p)
+}
+
+// Bases returns the fake's API base URLs, for the door.
+func Bases(u googletest.URLs) googlehttp.Bases {
+	return googlehttp.Bases{People: u.PeopleBase, Calendar: u.CalendarBase, Drive: u.DriveBase}
 }

@@ -5,7 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"time"
+
+	"github.com/scopetrail/scopetrail/scopes/sqldb"
 )
 
 // status returns what the page shows about a user's copy.
@@ -22,14 +23,6 @@ func (s *store) status(ctx context.Context, userID string) (Status, error) {
 		return Status{}, fmt.Errorf("reading directory status of %s: %w", userID, err)
 	}
 	st.Synced = gen > 0
-	st.LastSync, st.LastFull, st.LastErrorAt = micros(lastSync), micros(lastFull), micros(lastErrAt)
+	st.LastSync, st.LastFull, st.LastErrorAt = sqldb.FromMicros(lastSync), sqldb.FromMicros(lastFull), sqldb.FromMicros(lastErrAt)
 	return st, nil
-}
-
-// micros turns stored unix microseconds into a time; 0 is the zero time.
-func micros(us int64) time.Time {
-	if us == 0 {
-		return time.Time{}
-	}
-	return time.UnixMicro(us).UTC()
 }

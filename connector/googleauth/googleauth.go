@@ -59,14 +59,19 @@ const (
 
 // Endpoints are Google's OAuth and OpenID Connect URLs, each of which can be
 // pointed at a stand-in such as the fake in connector/googletest.
+// The environment variables name them for the command line, with Google's
+// production endpoints as defaults.
 type Endpoints struct {
-	AuthURL, TokenURL, RevokeURL, UserinfoURL string
+	AuthURL     string `env:"GOOGLE_AUTH_URL" envDefault:"https://accounts.google.com/o/oauth2/v2/auth"`
+	TokenURL    string `env:"GOOGLE_TOKEN_URL" envDefault:"https://oauth2.googleapis.com/token"`
+	RevokeURL   string `env:"GOOGLE_REVOKE_URL" envDefault:"https://oauth2.googleapis.com/revoke"`
+	UserinfoURL string `env:"GOOGLE_USERINFO_URL" envDefault:"https://openidconnect.googleapis.com/v1/userinfo"`
 	// Issuer is the OpenID issuer the ID token must name.
-	Issuer string
+	Issuer string `env:"GOOGLE_ISSUER" envDefault:"https://accounts.google.com"`
 	// JWKSURL is where the ID token signing keys are published. When empty,
 	// New discovers it, and any other empty URL, from the issuer's
 	// /.well-known/openid-configuration.
-	JWKSURL string
+	JWKSURL string `env:"GOOGLE_JWKS_URL" envDefault:"https://www.googleapis.com/oauth2/v3/certs"`
 }
 
 // GoogleEndpoints returns Google's production endpoints.

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/scopetrail/scopetrail/scopes"
+	"github.com/scopetrail/scopetrail/scopes/sqldb"
 )
 
 // pendingTTL is how long the user has to answer Google's consent page.
@@ -58,7 +59,7 @@ func (f *Flow) consumePending(ctx context.Context, state string) (pending, error
 	if err != nil {
 		return pending{}, fmt.Errorf("googleauth: reading pending request: %w", err)
 	}
-	p.feature, p.expires = scopes.Feature(feature), time.UnixMicro(expires)
+	p.feature, p.expires = scopes.Feature(feature), sqldb.FromMicros(expires)
 	if !f.now().Before(p.expires) {
 		return pending{}, fmt.Errorf("%w: the request expired at %s", ErrStateMismatch, p.expires.UTC().Format(time.RFC3339))
 	}

@@ -115,7 +115,7 @@ func TestDoorChildProcess(t *testing.T) {
 		t.Fatal(err)
 	}
 	d, err := googlehttp.New(googlehttp.Options{
-		Bases:  map[string]string{"people": c.URLs.PeopleBase, "calendar": c.URLs.CalendarBase, "drive": c.URLs.DriveBase},
+		Bases:  connectortest.Bases(c.URLs),
 		OAuth2: &oauth2.Config{ClientID: connectortest.ClientID, ClientSecret: connectortest.ClientSecret, Endpoint: oauth2.Endpoint{TokenURL: c.URLs.TokenURL}},
 		Grants: grant.NewStore(db, nil), Tokens: tokens, Trail: audit.New(db, audit.Options{Replica: "child", Signer: crashSigner, CheckpointEvery: 4}),
 	})

@@ -10,7 +10,6 @@ import (
 
 	"golang.org/x/oauth2"
 
-	"github.com/scopetrail/scopetrail/scopes"
 	"github.com/scopetrail/scopetrail/scopes/audit"
 	"github.com/scopetrail/scopetrail/scopes/grant"
 )
@@ -47,9 +46,8 @@ type TokenStore interface {
 
 // Options configure a Door.
 type Options struct {
-	// Bases maps API names ("people", "calendar", "drive") to base URLs;
-	// nil means Google's.
-	Bases map[string]string
+	// Bases are the APIs' base URLs; an empty one means Google's.
+	Bases Bases
 	// OAuth2 holds the client credentials and the token endpoint used to
 	// refresh tokens. Required.
 	OAuth2 *oauth2.Config
@@ -98,14 +96,8 @@ func New(o Options) (*Door, error) {
 	if err := errors.Join(missing...); err != nil {
 		return nil, err
 	}
-	d := &Door{bases: o.Bases, oauth: o.OAuth2, revokeURL: o.RevokeURL, grants: o.Grants, tokens: o.Tokens, trail: o.Trail,
+	d := &Door{bases: o.Bases.byAPI(), oauth: o.OAuth2, revokeURL: o.RevokeURL, grants: o.Grants, tokens: o.Tokens, trail: o.Trail,
 		base: o.Base, now: o.Now, emails: o.ActorEmail}
-	if d.bases == nil {
-		d.bases = map[string]string{}
-		for _, api := range scopes.APIs() {
-			d.bases[api] = scopes.DefaultBaseURL(api)
-		}
-	}
 	if d.base == nil {
 		d.base = http.DefaultTransport
 	}

@@ -51,7 +51,7 @@ func scan(sc scanner, now time.Time) (Invitation, error) {
 		&inv.SendError, &inv.AcceptedBy, &closed); err != nil {
 		return Invitation{}, err
 	}
-	inv.CreatedAt, inv.ExpiresAt, inv.SentAt, inv.ClosedAt = micros(created), micros(expires), micros(sent), micros(closed)
+	inv.CreatedAt, inv.ExpiresAt, inv.SentAt, inv.ClosedAt = sqldb.FromMicros(created), sqldb.FromMicros(expires), sqldb.FromMicros(sent), sqldb.FromMicros(closed)
 	inv.Status = Status(status)
 	if inv.Status == StatusPending && !now.Before(inv.ExpiresAt) {
 		inv.Status = StatusExpired
@@ -59,23 +59,8 @@ func scan(sc scanner, now time.Time) (Invitation, error) {
 	return inv, nil
 }
 
-// micros turns stored unix microseconds into a time; 0 is the zero time.
-func micros(us int64) time.Time {
-	if us == 0 {
-		return time.Time{}
-	}
-	return time.UnixMicro(us).UTC()
-}
-
-// rowQuerier is a *sqldb.DB or a *sqldb.Tx.
-type rowQuerier interface {
-	QueryRow(ctx context.Context, query string, args ...any) *sql.Row
-}
-
-var _, _ rowQuerier = (*sqldb.DB)(nil), (*sqldb.Tx)(nil)
-
 // get returns the invitation with an id, or ErrNotFound.
-func (s *Service) get(ctx context.Context, q rowQuerier, id string) (Invitation, error) {
+func (s *Service) get(ctx context.Context, q sqldb.Querier, id string) (Invitation, error) {
 	inv, err := scan(q.QueryRow(ctx, "SELECT "+columns+" FROM invitations WHERE id = ?", id), s.now())
 	if errors.Is(err, sql.ErrNoRows) {
 		return Invitation{}, fmt.Errorf("invitation %s: %w", id, ErrNotFound)

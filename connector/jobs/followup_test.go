@@ -4,8 +4,6 @@ import (
 	"context"
 	"sync/atomic"
 	"testing"
-
-	"github.com/scopetrail/scopetrail/connector/jobs"
 )
 
 // TestSyncRequestedWhileRunningRunsAgain shows that a sync asked for while
@@ -16,11 +14,13 @@ func TestSyncRequestedWhileRunningRunsAgain(t *testing.T) {
 	eachBackend(t, func(t *testing.T, b backend) {
 		running, release := make(chan struct{}), make(chan struct{})
 		var runs atomic.Int32
-		r := b.open(t, jobs.Workers{SyncCalendars: func(ctx context.Context, userID string) error {
+		r := b.open(t, workers{SyncCalendars: func(ctx context.Context, userID string) error {
 			if runs.Add(1) == 1 {
 				close(running)
-				<-release
 			}
+			// Every run lasts until released, the follow-up too should it
+			// start while the others are asked for.
+			<-release
 			return nil
 		}})
 		start(t, r)

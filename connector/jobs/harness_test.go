@@ -34,10 +34,16 @@ func eachBackend(t *testing.T, fn func(t *testing.T, b backend)) {
 	})
 }
 
-// open opens a Runner on the backend with fast polling and the periodic
-// re-syncs off unless change turns them on. The Runner is stopped when the
-// test ends.
-func (b backend) open(t *testing.T, w jobs.Workers, change ...func(*jobs.Options)) *jobs.Runner {
+// settings are a test's Options and the periods of its re-syncs, each
+// off unless a test sets it.
+type settings struct {
+	jobs.Options
+	DirectoryEvery, CalendarEvery, RecordingsEvery time.Duration
+}
+
+// open opens a Runner on the backend with fast polling, registers the test
+// kinds of w, and stops the Runner when the test ends.
+func (b backend) open(t *testing.T, w workers, change ...func(*settings)) *runner {
 	t.Helper()
 	ctx := context.Background()
 	db, err := sqldb.Open(ctx, b.url)
@@ -45,12 +51,12 @@ func (b backend) open(t *testing.T, w jobs.Workers, change ...func(*jobs.Options
 		t.Fatalf("sqldb.Open: %v", err)
 	}
 	t.Cleanup(func() { db.Close() })
-	o := jobs.Options{DB: db, URL: b.url, Workers: w, PollInterval: 50 * time.Millisecond,
-		DirectoryEvery: -1, CalendarEvery: -1, Logger: slog.New(slog.DiscardHandler)}
+	o := settings{Options: jobs.Options{DB: db, URL: b.url, PollInterval: 50 * time.Millisecond,
+		Logger: slog.New(slog.DiscardHandler)}}
 	for _, c := range change {
 		c(&o)
 	}
-	r, err := jobs.Open(ctx, o)
+	r, err := jobs.Open(ctx, o.Options)
 	if err != nil {
 		t.Fatalf("jobs.Open: %v", err)
 	}
@@ -59,11 +65,15 @@ func (b backend) open(t *testing.T, w jobs.Workers, change ...func(*jobs.Options
 		defer cancel()
 		r.Stop(ctx)
 	})
-	return r
+	tr, err := register(r, w, o)
+	if err != nil {
+		t.Fatalf("registering the test kinds: %v", err)
+	}
+	return tr
 }
 
 // start starts r until the test ends.
-func start(t *testing.T, r *jobs.Runner) {
+func start(t *testing.T, r *runner) {
 	t.Helper()
 	if err := r.Start(context.Background()); err != nil {
 		t.Fatalf("Start: %v", err)
@@ -89,10 +99,10 @@ func (c *calls) sorted() []string {
 	return slices.Sorted(slices.Values(c.got))
 }
 
-// recording returns Workers whose functions record their calls as
-// "kind user [recording]" and succeed.
-func (c *calls) workers() jobs.Workers {
-	return jobs.Workers{
+// workers returns the functions of the test kinds, which record their
+// calls as "kind user [recording]" and succeed.
+func (c *calls) workers() workers {
+	return workers{
 		SyncDirectory: func(_ context.Context, u string) error { c.add("directory " + u); return nil },
 		SyncCalendars: func(_ context.Context, u string) error { c.add("calendars " + u); return nil },
 		DownloadRecording: func(_ context.Context, u, rec string) error {
@@ -108,7 +118,7 @@ func (c *calls) workers() jobs.Workers {
 
 // waitFor polls r's recent jobs until ok accepts them, or fails the test
 // after ten seconds.
-func waitFor(t *testing.T, r *jobs.Runner, what string, ok func([]jobs.Info) bool) []jobs.Info {
+func waitFor(t *testing.T, r *runner, what string, ok func([]jobs.Info) bool) []jobs.Info {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {

@@ -20,24 +20,27 @@ func (r *Runner) Recent(ctx context.Context, limit int) ([]Info, error) {
 		limit = 50
 	}
 	limit = min(limit, MaxRecent)
-	res, err := r.client.JobList(ctx, river.NewJobListParams().States(rivertype.JobStates()...).
+	res, err := r.client().JobList(ctx, river.NewJobListParams().States(rivertype.JobStates()...).
 		OrderBy(river.JobListOrderByID, river.SortOrderDesc).First(limit))
 	if err != nil {
 		return nil, fmt.Errorf("jobs: listing recent jobs: %w", err)
 	}
 	out := make([]Info, 0, len(res.Jobs))
 	for _, j := range res.Jobs {
-		out = append(out, info(j))
+		out = append(out, r.info(j))
 	}
 	return out, nil
 }
 
 // info describes a job row.
-func info(j *rivertype.JobRow) Info {
-	var ids recordingArgs
-	_ = json.Unmarshal(j.EncodedArgs, &ids) // resync jobs have no ids
+func (r *Runner) info(j *rivertype.JobRow) Info {
+	var ids struct {
+		UserID      string `json:"user_id"`
+		RecordingID string `json:"recording_id"`
+	}
+	_ = json.Unmarshal(j.EncodedArgs, &ids) // periodic jobs have no ids
 	in := Info{
-		ID: j.ID, Kind: j.Kind, UserID: ids.UserID, RecordingID: ids.RecordingID, State: string(j.State),
+		ID: j.ID, Kind: j.Kind, Label: r.label(j.Kind), UserID: ids.UserID, RecordingID: ids.RecordingID, State: string(j.State),
 		Attempt: j.Attempt, MaxAttempts: j.MaxAttempts, CreatedAt: j.CreatedAt, ScheduledAt: j.ScheduledAt,
 		AttemptedAt: deref(j.AttemptedAt), FinishedAt: deref(j.FinalizedAt),
 	}
@@ -47,6 +50,16 @@ func info(j *rivertype.JobRow) Info {
 		in.LastErrorAt = last.At
 	}
 	return in
+}
+
+// label names a kind for people.
+func (r *Runner) label(kind string) string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if l := r.kinds[kind]; l != "" {
+		return l
+	}
+	return kind
 }
 
 func deref(t *time.Time) time.Time {

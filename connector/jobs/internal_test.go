@@ -1,21 +1,15 @@
 package jobs
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/url"
-	"path/filepath"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
 	"github.com/riverqueue/river"
 	"google.golang.org/api/googleapi"
 
 	"github.com/scopetrail/scopetrail/connector/googlehttp"
-
-	"github.com/scopetrail/scopetrail/scopes/sqldb"
 )
 
 func TestStoredFailure(t *testing.T) {
@@ -62,43 +56,5 @@ func TestOutcomeKeepsTheError(t *testing.T) {
 	}
 	if outcome(nil) != nil {
 		t.Error("outcome(nil) != nil")
-	}
-}
-
-// TestFanOutSkipsPendingJobs checks that a periodic re-sync does not pile a
-// second job onto a user whose sync has not run yet.
-func TestFanOutSkipsPendingJobs(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	db, err := sqldb.Open(ctx, filepath.Join(t.TempDir(), "jobs.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	sync := func(context.Context, string) error { return nil }
-	r, err := Open(ctx, Options{DB: db, Logger: slog.New(slog.DiscardHandler), Workers: Workers{SyncCalendars: sync}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Stop(ctx)
-	if err := r.EnqueueCalendarSync(ctx, "u1"); err != nil {
-		t.Fatal(err)
-	}
-	users := func(context.Context) ([]string, error) { return []string{"u1", "u2", "u3"}, nil }
-	for range 2 {
-		if err := r.fanOut(ctx, users, func(u string) river.JobArgs { return calendarSyncArgs{UserID: u} }); err != nil {
-			t.Fatalf("fanOut: %v", err)
-		}
-	}
-	got, err := r.Recent(ctx, 10)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var keys []string
-	for _, j := range got {
-		keys = append(keys, j.Kind+" "+j.UserID)
-	}
-	if diff := cmp.Diff([]string{"calendar_sync u3", "calendar_sync u2", "calendar_sync u1"}, keys); diff != "" {
-		t.Errorf("jobs (-want +got):\n%s", diff)
 	}
 }

@@ -2,7 +2,6 @@ package jobs_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync/atomic"
 	"testing"
@@ -11,7 +10,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/scopetrail/scopetrail/connector/googlehttp"
-	"github.com/scopetrail/scopetrail/connector/jobs"
 	"github.com/scopetrail/scopetrail/scopes/grant"
 )
 
@@ -32,23 +30,11 @@ func TestRecordingsSync(t *testing.T) {
 		}
 		start(t, r)
 		got := waitFor(t, r, "one completed job", allIn(1, "completed"))
-		if got[0].Kind != jobs.KindRecordingsSync || got[0].UserID != "u1" {
-			t.Errorf("job = %s for %q, want %s for u1", got[0].Kind, got[0].UserID, jobs.KindRecordingsSync)
+		if got[0].Kind != kindRecordings || got[0].UserID != "u1" {
+			t.Errorf("job = %s for %q, want %s for u1", got[0].Kind, got[0].UserID, kindRecordings)
 		}
 		if diff := cmp.Diff([]string{"recordings u1"}, c.sorted()); diff != "" {
 			t.Errorf("calls (-want +got):\n%s", diff)
-		}
-	})
-}
-
-// TestRecordingsSyncNotWired refuses to enqueue a recordings sync without
-// its worker.
-func TestRecordingsSyncNotWired(t *testing.T) {
-	t.Parallel()
-	eachBackend(t, func(t *testing.T, b backend) {
-		r := b.open(t, (&calls{}).workers())
-		if err := r.EnqueueRecordingsSync(context.Background(), "u1"); !errors.Is(err, jobs.ErrNotWired) {
-			t.Errorf("EnqueueRecordingsSync = %v, want ErrNotWired", err)
 		}
 	})
 }
@@ -62,7 +48,7 @@ func TestPeriodicRecordingsResync(t *testing.T) {
 		w := c.workers()
 		w.SyncRecordings = func(_ context.Context, u string) error { c.add("recordings " + u); return nil }
 		w.RecordingsUsers = func(context.Context) ([]string, error) { return []string{"u1", "u2"}, nil }
-		r := b.open(t, w, func(o *jobs.Options) { o.RecordingsEvery = time.Hour })
+		r := b.open(t, w, func(o *settings) { o.RecordingsEvery = time.Hour })
 		start(t, r)
 		// The re-sync itself and one sync per user.
 		got := waitFor(t, r, "three completed jobs", allIn(3, "completed"))
@@ -70,7 +56,7 @@ func TestPeriodicRecordingsResync(t *testing.T) {
 		for _, j := range got {
 			kinds[j.Kind]++
 		}
-		if want := map[string]int{jobs.KindResyncRecordings: 1, jobs.KindRecordingsSync: 2}; !cmp.Equal(kinds, want) {
+		if want := map[string]int{kindResyncRecordings: 1, kindRecordings: 2}; !cmp.Equal(kinds, want) {
 			t.Errorf("jobs by kind = %v, want %v", kinds, want)
 		}
 		if diff := cmp.Diff([]string{"recordings u1", "recordings u2"}, c.sorted()); diff != "" {
@@ -86,7 +72,7 @@ func TestRevokedMeanwhileIsCancelled(t *testing.T) {
 	t.Parallel()
 	eachBackend(t, func(t *testing.T, b backend) {
 		var n atomic.Int32
-		r := b.open(t, jobs.Workers{SyncRecordings: func(_ context.Context, u string) error {
+		r := b.open(t, workers{SyncRecordings: func(_ context.Context, u string) error {
 			n.Add(1)
 			return fmt.Errorf("discovering recordings: storing recording f1: %w",
 				fmt.Errorf("storing data fetched for %s: %w", u, grant.ErrRevoked))

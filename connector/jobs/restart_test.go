@@ -2,12 +2,11 @@ package jobs_test
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-
-	"github.com/scopetrail/scopetrail/connector/jobs"
 )
 
 // TestJobsSurviveRestart enqueues a job in one process that stops before
@@ -44,9 +43,9 @@ func TestJobsSurviveRestart(t *testing.T) {
 func TestInterruptedJobResumesAfterRestart(t *testing.T) {
 	t.Parallel()
 	eachBackend(t, func(t *testing.T, b backend) {
-		running := make(chan struct{})
-		r1 := b.open(t, jobs.Workers{SyncCalendars: func(ctx context.Context, _ string) error {
-			close(running)
+		running, once := make(chan struct{}), sync.Once{}
+		r1 := b.open(t, workers{SyncCalendars: func(ctx context.Context, _ string) error {
+			once.Do(func() { close(running) })
 			<-ctx.Done() // a long sync, interrupted by the stop
 			return ctx.Err()
 		}})

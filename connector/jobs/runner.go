@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -18,20 +19,9 @@ import (
 	"github.com/scopetrail/scopetrail/scopes/sqldb"
 )
 
-// Defaults of Options.
-const (
-	DefaultDirectoryEvery  = time.Hour
-	DefaultCalendarEvery   = 15 * time.Minute
-	DefaultRecordingsEvery = time.Hour
-	DefaultMaxAttempts     = 5
-)
-
-// Queues: downloads are long, so they run in their own queue and never hold
-// up the syncs.
-const (
-	queueSync      = river.QueueDefault
-	queueDownloads = "downloads"
-)
+// DefaultMaxAttempts bounds the attempts of each job when
+// Options.MaxAttempts is zero.
+const DefaultMaxAttempts = 5
 
 // Options configure a Runner.
 type Options struct {
@@ -42,12 +32,6 @@ type Options struct {
 	// driver opens its own pgx pool from it. Required for PostgreSQL,
 	// ignored for SQLite.
 	URL string
-	// Workers are the functions the jobs run.
-	Workers Workers
-	// DirectoryEvery, CalendarEvery and RecordingsEvery space the periodic
-	// re-syncs; zero means DefaultDirectoryEvery, DefaultCalendarEvery and
-	// DefaultRecordingsEvery, a negative value turns the re-sync off.
-	DirectoryEvery, CalendarEvery, RecordingsEvery time.Duration
 	// MaxAttempts bounds the attempts of each job; zero means
 	// DefaultMaxAttempts.
 	MaxAttempts int
@@ -68,29 +52,40 @@ type riverClient interface {
 	StopAndCancel(ctx context.Context) error
 }
 
-// Runner enqueues and works the jobs. Create it with Open, then Start it
-// to work jobs; a Runner that is never started only enqueues and lists.
-// Its Enqueue methods and Recent are safe for concurrent use. On SQLite the database has a
-// single connection, so never enqueue from inside a sqldb transaction.
+// Runner enqueues and works the jobs. Open it first, so that the features
+// can register their kinds (Register) and enqueue from the start; then
+// Start it to work them. A Runner that is never started only enqueues and
+// lists. Its queues and Recent are safe for concurrent use.
 type Runner struct {
-	client  riverClient
-	workers Workers
-	pool    *pgxpool.Pool // nil on SQLite
-	started bool
+	o Options
+	// inserter enqueues and lists until Start; it works no job.
+	inserter riverClient
+	// newWorking creates the client that works the registered kinds.
+	newWorking func(cfg *river.Config) (riverClient, error)
+	pool       *pgxpool.Pool // nil on SQLite
+
+	mu       sync.Mutex
+	workers  *river.Workers
+	kinds    map[string]string // label by kind
+	longest  time.Duration     // the longest timeout of a kind
+	periodic []*river.PeriodicJob
+	working  riverClient // nil until Start
 }
 
-// Open runs River's migrations on o.DB and returns a Runner that is not
-// started yet.
+// Open runs River's migrations on o.DB and returns a Runner that enqueues
+// at once and works nothing until Start.
 func Open(ctx context.Context, o Options) (*Runner, error) {
 	if o.DB == nil {
 		return nil, errors.New("jobs.Open: Options.DB is required")
 	}
-	r := &Runner{workers: o.Workers}
-	cfg := r.config(o)
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	r := &Runner{o: o, workers: river.NewWorkers(), kinds: map[string]string{}}
 	var err error
 	switch o.DB.Dialect {
 	case sqldb.SQLite:
-		r.client, err = newClient(ctx, riversqlite.New(o.DB.DB), cfg)
+		err = openWith(ctx, r, riversqlite.New(o.DB.DB))
 	case sqldb.Postgres:
 		if o.URL == "" {
 			return nil, errors.New("jobs.Open: Options.URL is required for PostgreSQL")
@@ -98,7 +93,7 @@ func Open(ctx context.Context, o Options) (*Runner, error) {
 		if r.pool, err = pgxpool.New(ctx, o.URL); err != nil {
 			return nil, fmt.Errorf("jobs.Open: opening the PostgreSQL pool: %w", err)
 		}
-		r.client, err = newClient(ctx, riverpgxv5.New(r.pool), cfg)
+		err = openWith(ctx, r, riverpgxv5.New(r.pool))
 	default:
 		return nil, fmt.Errorf("jobs.Open: unsupported dialect %q", o.DB.Dialect)
 	}
@@ -109,80 +104,84 @@ func Open(ctx context.Context, o Options) (*Runner, error) {
 	return r, nil
 }
 
-// newClient migrates River's tables up to date and creates a client.
-func newClient[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], cfg *river.Config) (riverClient, error) {
-	m, err := rivermigrate.New(driver, &rivermigrate.Config{Logger: cfg.Logger})
+// openWith migrates River's tables up to date on driver, creates r's
+// inserting client and keeps how to create its working one.
+func openWith[TTx any](ctx context.Context, r *Runner, driver riverdriver.Driver[TTx]) error {
+	m, err := rivermigrate.New(driver, &rivermigrate.Config{Logger: r.o.Logger})
 	if err != nil {
-		return nil, fmt.Errorf("rivermigrate.New: %w", err)
+		return fmt.Errorf("rivermigrate.New: %w", err)
 	}
 	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
-		return nil, fmt.Errorf("running River's migrations: %w", err)
+		return fmt.Errorf("running River's migrations: %w", err)
 	}
-	c, err := river.NewClient(driver, cfg)
-	if err != nil {
-		return nil, fmt.Errorf("river.NewClient: %w", err)
+	if r.inserter, err = river.NewClient(driver, &river.Config{Logger: r.o.Logger, MaxAttempts: r.maxAttempts()}); err != nil {
+		return fmt.Errorf("river.NewClient: %w", err)
 	}
-	return c, nil
+	r.newWorking = func(cfg *river.Config) (riverClient, error) { return river.NewClient(driver, cfg) }
+	return nil
 }
 
-// config builds River's configuration: the workers, the queues, and the
-// periodic re-syncs of the enumerators that are set.
-func (r *Runner) config(o Options) *river.Config {
+// config builds the working client's configuration: the registered kinds,
+// the queues and the periodic jobs.
+func (r *Runner) config() *river.Config {
 	cfg := &river.Config{
-		Logger:      o.Logger,
-		MaxAttempts: o.MaxAttempts,
+		Logger:      r.o.Logger,
+		MaxAttempts: r.maxAttempts(),
 		Queues: map[string]river.QueueConfig{
-			queueSync:      {MaxWorkers: 4},
-			queueDownloads: {MaxWorkers: 2},
+			river.QueueDefault: {MaxWorkers: 4},
+			QueueDownloads:     {MaxWorkers: 2},
 		},
-		Workers: r.register(),
-		// A download may run for its whole timeout; only then is a job
-		// whose replica died taken up again.
-		RescueStuckJobsAfter: downloadTimeout + 30*time.Minute,
+		Workers:      r.workers,
+		PeriodicJobs: r.periodic,
+		// A job may run for the longest timeout registered; only then is a
+		// job whose replica died taken up again.
+		RescueStuckJobsAfter: r.longest + 30*time.Minute,
 	}
-	if cfg.Logger == nil {
-		cfg.Logger = slog.Default()
+	if r.o.PollInterval > 0 {
+		cfg.FetchPollInterval = r.o.PollInterval
+		cfg.FetchCooldown = min(r.o.PollInterval, 100*time.Millisecond)
 	}
-	if cfg.MaxAttempts == 0 {
-		cfg.MaxAttempts = DefaultMaxAttempts
-	}
-	if o.PollInterval > 0 {
-		cfg.FetchPollInterval = o.PollInterval
-		cfg.FetchCooldown = min(o.PollInterval, 100*time.Millisecond)
-	}
-	cfg.PeriodicJobs = r.periodic(o)
 	return cfg
 }
 
-// periodic returns the periodic re-syncs that are wired and not turned off.
-// Each runs once when a leader starts, then at its interval.
-func (r *Runner) periodic(o Options) []*river.PeriodicJob {
-	var out []*river.PeriodicJob
-	add := func(every, def time.Duration, wired bool, args river.JobArgs) {
-		if every == 0 {
-			every = def
-		}
-		if every < 0 || !wired {
-			return
-		}
-		out = append(out, river.NewPeriodicJob(river.PeriodicInterval(every),
-			func() (river.JobArgs, *river.InsertOpts) { return args, &river.InsertOpts{UniqueOpts: pendingUnique} },
-			&river.PeriodicJobOpts{ID: args.Kind(), RunOnStart: true}))
+// maxAttempts is Options.MaxAttempts or its default.
+func (r *Runner) maxAttempts() int {
+	if r.o.MaxAttempts == 0 {
+		return DefaultMaxAttempts
 	}
-	w := o.Workers
-	add(o.DirectoryEvery, DefaultDirectoryEvery, w.DirectoryUsers != nil && w.SyncDirectory != nil, resyncDirectoryArgs{})
-	add(o.CalendarEvery, DefaultCalendarEvery, w.CalendarUsers != nil && w.SyncCalendars != nil, resyncCalendarsArgs{})
-	add(o.RecordingsEvery, DefaultRecordingsEvery, w.RecordingsUsers != nil && w.SyncRecordings != nil, resyncRecordingsArgs{})
-	return out
+	return r.o.MaxAttempts
 }
 
-// Start starts working jobs in the background until Stop is called or ctx
-// ends.
+// client returns the client that inserts and lists: once started, the one
+// that works the jobs, so that it learns of new ones at once.
+func (r *Runner) client() riverClient {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.working != nil {
+		return r.working
+	}
+	return r.inserter
+}
+
+// Start starts working the registered kinds in the background until Stop
+// is called or ctx ends. After Start, no kind can be registered.
 func (r *Runner) Start(ctx context.Context) error {
-	if err := r.client.Start(ctx); err != nil {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.working != nil {
+		return errors.New("jobs: started twice")
+	}
+	if len(r.kinds) == 0 {
+		return errors.New("jobs: starting with no kind of job registered")
+	}
+	c, err := r.newWorking(r.config())
+	if err != nil {
+		return fmt.Errorf("jobs: river.NewClient: %w", err)
+	}
+	if err := c.Start(ctx); err != nil {
 		return fmt.Errorf("jobs: starting River: %w", err)
 	}
-	r.started = true
+	r.working = c
 	return nil
 }
 
@@ -191,15 +190,17 @@ func (r *Runner) Start(ctx context.Context) error {
 // cancelled job is retried later, by whichever replica runs then.
 func (r *Runner) Stop(ctx context.Context) error {
 	defer r.close()
-	if !r.started {
+	r.mu.Lock()
+	c := r.working
+	r.mu.Unlock()
+	if c == nil {
 		return nil
 	}
-	r.started = false
-	err := r.client.Stop(ctx)
+	err := c.Stop(ctx)
 	if err != nil && ctx.Err() != nil {
 		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 		defer cancel()
-		err = r.client.StopAndCancel(cctx)
+		err = c.StopAndCancel(cctx)
 	}
 	if err != nil {
 		return fmt.Errorf("jobs: stopping River: %w", err)

@@ -29,25 +29,9 @@ func scan(row interface{ Scan(...any) error }) (Recording, error) {
 	var created, modified, found, updated int64
 	err := row.Scan(&r.UserID, &r.FileID, &r.Kind, &r.Name, &r.MimeType, &r.Size, &r.MD5, &created, &modified,
 		&r.MeetingID, &r.MeetCode, &r.State, &r.Reason, &r.ReasonDetail, &r.Done, &r.TranscriptFrom, &found, &updated)
-	r.Created, r.Modified = fromMicro(created), fromMicro(modified)
-	r.FoundAt, r.UpdatedAt = fromMicro(found), fromMicro(updated)
+	r.Created, r.Modified = sqldb.FromMicros(created), sqldb.FromMicros(modified)
+	r.FoundAt, r.UpdatedAt = sqldb.FromMicros(found), sqldb.FromMicros(updated)
 	return r, err
-}
-
-// fromMicro turns unix microseconds into a UTC time; 0 is the zero time.
-func fromMicro(us int64) time.Time {
-	if us == 0 {
-		return time.Time{}
-	}
-	return time.UnixMicro(us).UTC()
-}
-
-// micro turns a time into unix microseconds; the zero time is 0.
-func micro(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.UnixMicro()
 }
 
 // get returns one row, or ErrNotFound.
@@ -104,7 +88,7 @@ func (s *store) byMeetings(ctx context.Context, userID string, meetingIDs []stri
 // store, it writes nothing once the member's grant is revoked and returns
 // an error wrapping grant.ErrRevoked.
 func (s *store) upsert(ctx context.Context, r Recording) (changed bool, err error) {
-	now := micro(s.now())
+	now := sqldb.Micros(s.now())
 	err = grant.WriteFetched(ctx, s.db, r.UserID, func(tx *sqldb.Tx) error {
 		var md5 string
 		var modified int64
@@ -115,16 +99,16 @@ func (s *store) upsert(ctx context.Context, r Recording) (changed bool, err erro
 			_, err = tx.Exec(ctx, `INSERT INTO recordings (user_id, file_id, kind, name, mime_type, size, md5,
 				created_at, modified_at, meeting_id, meet_code, state, found_at, updated_at)
 				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-				r.UserID, r.FileID, r.Kind, r.Name, r.MimeType, r.Size, r.MD5, micro(r.Created), micro(r.Modified),
+				r.UserID, r.FileID, r.Kind, r.Name, r.MimeType, r.Size, r.MD5, sqldb.Micros(r.Created), sqldb.Micros(r.Modified),
 				r.MeetingID, r.MeetCode, StateFound, now, now)
 			return err
 		case err != nil:
 			return err
 		}
-		changed = md5 != r.MD5 || r.Kind == KindTranscript && modified != micro(r.Modified)
+		changed = md5 != r.MD5 || r.Kind == KindTranscript && modified != sqldb.Micros(r.Modified)
 		_, err = tx.Exec(ctx, `UPDATE recordings SET name = ?, mime_type = ?, size = ?, md5 = ?, created_at = ?,
 			modified_at = ?, meeting_id = ?, meet_code = ?, updated_at = ? WHERE user_id = ? AND file_id = ?`,
-			r.Name, r.MimeType, r.Size, r.MD5, micro(r.Created), micro(r.Modified), r.MeetingID, r.MeetCode, now,
+			r.Name, r.MimeType, r.Size, r.MD5, sqldb.Micros(r.Created), sqldb.Micros(r.Modified), r.MeetingID, r.MeetCode, now,
 			r.UserID, r.FileID)
 		if err == nil && changed {
 			_, err = tx.Exec(ctx, `UPDATE recordings SET state = ?, reason = ?, reason_detail = '', bytes_done = 0, transcript = '',
@@ -160,7 +144,7 @@ func (s *store) setFailed(ctx context.Context, userID, fileID string, err error,
 func (s *store) setStateDetail(ctx context.Context, userID, fileID string, st State, reason, detail string, done int64) error {
 	err := grant.WriteFetched(ctx, s.db, userID, func(tx *sqldb.Tx) error {
 		res, err := tx.Exec(ctx, `UPDATE recordings SET state = ?, reason = ?, reason_detail = ?, bytes_done = ?, updated_at = ?
-			WHERE user_id = ? AND file_id = ?`, st, reason, detail, done, micro(s.now()), userID, fileID)
+			WHERE user_id = ? AND file_id = ?`, st, reason, detail, done, sqldb.Micros(s.now()), userID, fileID)
 		if err != nil {
 			return err
 		}
@@ -189,7 +173,7 @@ func (s *store) setTranscript(ctx context.Context, userID, fileID string, t Tran
 	err := grant.WriteFetched(ctx, s.db, userID, func(tx *sqldb.Tx) error {
 		_, err := tx.Exec(ctx, `UPDATE recordings SET state = ?, reason = '', transcript = ?, transcript_from = ?,
 			transcript_engine = ?, updated_at = ? WHERE user_id = ? AND file_id = ?`,
-			StateTranscribed, t.Text, t.FileID, t.Engine, micro(s.now()), userID, fileID)
+			StateTranscribed, t.Text, t.FileID, t.Engine, sqldb.Micros(s.now()), userID, fileID)
 		if err != nil {
 			return err
 		}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"time"
 	"unicode/utf8"
+
+	"github.com/scopetrail/scopetrail/scopes/sqldb"
 )
 
 // maxLastError bounds the stored error of the last attempt, in bytes.
@@ -148,7 +150,7 @@ func (s *Service) query(ctx context.Context, where string, args ...any) ([]revoc
 			rv.By.ID = rv.UserID
 		}
 		rv.google, rv.local = google == 1, local == 1
-		rv.RevokedAt, rv.NextAt = time.UnixMicro(revoked).UTC(), time.UnixMicro(next).UTC()
+		rv.RevokedAt, rv.NextAt = sqldb.FromMicros(revoked), sqldb.FromMicros(next)
 		rv.GiveUpAt = rv.RevokedAt.Add(s.o.GiveUpAfter)
 		out = append(out, rv)
 	}

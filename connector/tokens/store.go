@@ -171,7 +171,7 @@ func (s *Store) Rotate(ctx context.Context) (resealed int, err error) {
 
 // load reads and opens a user's token. It returns ErrNotFound if none is
 // stored.
-func (s *Store) load(ctx context.Context, q querier, userID string) (sealedToken, error) {
+func (s *Store) load(ctx context.Context, q sqldb.Querier, userID string) (sealedToken, error) {
 	var keyID, sealed string
 	err := q.QueryRow(ctx, "SELECT key_id, sealed FROM tokens WHERE user_id = ?", userID).Scan(&keyID, &sealed)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -189,11 +189,6 @@ func (s *Store) load(ctx context.Context, q querier, userID string) (sealedToken
 		return sealedToken{}, errors.New("decoding opened token: malformed JSON")
 	}
 	return st, nil
-}
-
-// querier is what *sqldb.DB and *sqldb.Tx offer for reading one row.
-type querier interface {
-	QueryRow(ctx context.Context, query string, args ...any) *sql.Row
 }
 
 func boolInt(b bool) int {

@@ -49,7 +49,7 @@ func (t *Trail) Checkpoint(ctx context.Context) (Checkpoint, error) {
 		err = tx.QueryRow(ctx, "SELECT seq, hash, time_us, key_id, signature FROM audit_checkpoints WHERE seq = ?", h.seq).
 			Scan(&cp.Seq, &cp.Hash, &at, &cp.KeyID, &cp.Signature)
 		if err == nil {
-			cp.Time = time.UnixMicro(at).UTC()
+			cp.Time = sqldb.FromMicros(at)
 			return nil
 		}
 		if !errors.Is(err, sql.ErrNoRows) {

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/scopetrail/scopetrail/scopes/sqldb"
 )
 
 // EgressSummary sums what one transcription engine sent to one destination
@@ -60,7 +62,7 @@ func (t *Trail) Egress(ctx context.Context, since time.Time) ([]EgressSummary, e
 		if err := rows.Scan(&e.Engine, &e.Host, &e.Begun, &e.OK, &e.Failed, &e.BytesSent, &audio, &e.Refused, &last); err != nil {
 			return nil, fmt.Errorf("summing transcription egress: %w", err)
 		}
-		e.Audio, e.Last = time.Duration(audio)*time.Microsecond, time.UnixMicro(last).UTC()
+		e.Audio, e.Last = time.Duration(audio)*time.Microsecond, sqldb.FromMicros(last)
 		out = append(out, e)
 	}
 	if err := rows.Err(); err != nil {

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/scopetrail/scopetrail/scopes/sqldb"
 )
 
 // Query limits.
@@ -136,7 +138,7 @@ func (t *Trail) read(ctx context.Context, f Filter, w window, limit int) ([]Entr
 			&e.Host, &e.BytesSent, &audio); err != nil {
 			return nil, fmt.Errorf("querying the audit trail: %w", err)
 		}
-		e.Time, e.Latency = time.UnixMicro(at).UTC(), time.Duration(latency)*time.Microsecond
+		e.Time, e.Latency = sqldb.FromMicros(at), time.Duration(latency)*time.Microsecond
 		e.AudioDuration = time.Duration(audio) * time.Microsecond
 		entries = append(entries, e)
 	}

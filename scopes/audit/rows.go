@@ -35,7 +35,7 @@ func scanStored(s scanner) (stored, error) {
 		&r.APIName, &r.MethodName, &r.Scope, &r.Purpose, &r.Resource, &r.HTTPStatus, &r.ErrorReason, &r.Outcome,
 		&r.NumResponseBytes, &r.Items, &latency, &r.RequestID, &r.Replica, &r.RefSeq, &r.PrevHash, &r.Hash,
 		&r.Host, &r.BytesSent, &audio)
-	r.Time, r.Latency = time.UnixMicro(at).UTC(), time.Duration(latency)*time.Microsecond
+	r.Time, r.Latency = sqldb.FromMicros(at), time.Duration(latency)*time.Microsecond
 	r.AudioDuration = time.Duration(audio) * time.Microsecond
 	return r, err
 }
@@ -115,7 +115,7 @@ func checkpoints(db *sqldb.DB, upTo int64) *cursor[Checkpoint] {
 			if err := rows.Scan(&cp.Seq, &cp.Hash, &at, &cp.KeyID, &cp.Signature); err != nil {
 				return nil, 0, fmt.Errorf("reading checkpoints after %d: %w", after, err)
 			}
-			cp.Time = time.UnixMicro(at).UTC()
+			cp.Time = sqldb.FromMicros(at)
 			page = append(page, cp)
 			after = cp.Seq
 		}

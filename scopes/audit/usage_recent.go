@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/scopetrail/scopetrail/scopes/sqldb"
 )
 
 // WindowUsage counts the API calls one user made with one scope and method
@@ -38,7 +40,7 @@ func (t *Trail) UsageWindows(ctx context.Context, since, recent time.Time) ([]Wi
 		if err := rows.Scan(&u.Scope, &u.Method, &u.UserID, &u.Calls, &u.Recent, &last); err != nil {
 			return nil, fmt.Errorf("counting scope usage: %w", err)
 		}
-		u.Last = time.UnixMicro(last).UTC()
+		u.Last = sqldb.FromMicros(last)
 		out = append(out, u)
 	}
 	if err := rows.Err(); err != nil {
@@ -64,5 +66,5 @@ func (t *Trail) LastUse(ctx context.Context, userID, scope string) (time.Time, e
 	if err != nil {
 		return time.Time{}, fmt.Errorf("finding the last use of %s by %s: %w", scope, userID, err)
 	}
-	return time.UnixMicro(last).UTC(), nil
+	return sqldb.FromMicros(last), nil
 }

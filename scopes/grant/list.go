@@ -5,13 +5,14 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"time"
+
+	"github.com/scopetrail/scopetrail/scopes/sqldb"
 )
 
 // listAll returns every grant, ordered by user id, with three queries
 // whatever the number of users: the grants, then all their scopes, then all
 // the suspensions.
-func listAll(ctx context.Context, q queryer) ([]Grant, error) {
+func listAll(ctx context.Context, q sqldb.Querier) ([]Grant, error) {
 	rows, err := q.Query(ctx, "SELECT user_id, client_id, status, reason, granted_at, updated_at FROM grants")
 	if err != nil {
 		return nil, fmt.Errorf("listing grants: %w", err)
@@ -24,7 +25,7 @@ func listAll(ctx context.Context, q queryer) ([]Grant, error) {
 		if err := rows.Scan(&g.UserID, &g.ClientID, &g.Status, &g.Reason, &granted, &updated); err != nil {
 			return nil, fmt.Errorf("listing grants: %w", err)
 		}
-		g.GrantedAt, g.UpdatedAt = time.UnixMicro(granted).UTC(), time.UnixMicro(updated).UTC()
+		g.GrantedAt, g.UpdatedAt = sqldb.FromMicros(granted), sqldb.FromMicros(updated)
 		out = append(out, g)
 	}
 	if err := rows.Err(); err != nil {
@@ -56,7 +57,7 @@ func listAll(ctx context.Context, q queryer) ([]Grant, error) {
 
 // listScopes adds every granted scope to its grant in byUser. Scopes of a
 // grant recorded after the grants were read are left out.
-func listScopes(ctx context.Context, q queryer, byUser map[string]*Grant) error {
+func listScopes(ctx context.Context, q sqldb.Querier, byUser map[string]*Grant) error {
 	rows, err := q.Query(ctx, "SELECT user_id, scope, client_id, granted_at FROM grant_scopes")
 	if err != nil {
 		return fmt.Errorf("listing granted scopes: %w", err)
@@ -70,7 +71,7 @@ func listScopes(ctx context.Context, q queryer, byUser map[string]*Grant) error 
 			return fmt.Errorf("listing granted scopes: %w", err)
 		}
 		if g, ok := byUser[userID]; ok {
-			sg.GrantedAt = time.UnixMicro(at).UTC()
+			sg.GrantedAt = sqldb.FromMicros(at)
 			g.Granted = append(g.Granted, sg)
 		}
 	}
@@ -81,7 +82,7 @@ func listScopes(ctx context.Context, q queryer, byUser map[string]*Grant) error 
 }
 
 // listSuspensions adds every suspended scope to its grant in byUser.
-func listSuspensions(ctx context.Context, q queryer, byUser map[string]*Grant) error {
+func listSuspensions(ctx context.Context, q sqldb.Querier, byUser map[string]*Grant) error {
 	rows, err := q.Query(ctx, "SELECT user_id, scope FROM grant_suspensions")
 	if err != nil {
 		return fmt.Errorf("listing suspensions: %w", err)

@@ -27,12 +27,6 @@ func NewStore(db *sqldb.DB, now func() time.Time) *Store {
 	return &Store{db: db, now: now}
 }
 
-// queryer is what both *sqldb.DB and *sqldb.Tx offer for reading.
-type queryer interface {
-	Query(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRow(ctx context.Context, query string, args ...any) *sql.Row
-}
-
 // Record stores the scopes of a token response for userID: the granted set
 // is replaced by granted, and the grant becomes active again. Scopes that
 // stay granted keep their first grant time and client. Suspensions stay.
@@ -189,7 +183,7 @@ func (s *Store) Resume(ctx context.Context, userID, scope string) error {
 	return nil
 }
 
-func get(ctx context.Context, q queryer, userID string) (Grant, error) {
+func get(ctx context.Context, q sqldb.Querier, userID string) (Grant, error) {
 	g := Grant{UserID: userID}
 	var granted, updated int64
 	err := q.QueryRow(ctx, "SELECT client_id, status, reason, granted_at, updated_at FROM grants WHERE user_id = ?", userID).
@@ -200,7 +194,7 @@ func get(ctx context.Context, q queryer, userID string) (Grant, error) {
 	if err != nil {
 		return Grant{}, err
 	}
-	g.GrantedAt, g.UpdatedAt = time.UnixMicro(granted).UTC(), time.UnixMicro(updated).UTC()
+	g.GrantedAt, g.UpdatedAt = sqldb.FromMicros(granted), sqldb.FromMicros(updated)
 	rows, err := q.Query(ctx, "SELECT scope, client_id, granted_at FROM grant_scopes WHERE user_id = ?", userID)
 	if err != nil {
 		return Grant{}, fmt.Errorf("loading scopes: %w", err)
@@ -212,7 +206,7 @@ func get(ctx context.Context, q queryer, userID string) (Grant, error) {
 		if err := rows.Scan(&sg.Scope, &sg.ClientID, &at); err != nil {
 			return Grant{}, fmt.Errorf("loading scopes: %w", err)
 		}
-		sg.GrantedAt = time.UnixMicro(at).UTC()
+		sg.GrantedAt = sqldb.FromMicros(at)
 		g.Granted = append(g.Granted, sg)
 	}
 	if err := rows.Err(); err != nil {
@@ -231,7 +225,7 @@ func get(ctx context.Context, q queryer, userID string) (Grant, error) {
 	return g, nil
 }
 
-func scopeList(ctx context.Context, q queryer, userID string) ([]string, error) {
+func scopeList(ctx context.Context, q sqldb.Querier, userID string) ([]string, error) {
 	out, err := column(ctx, q, "SELECT scope FROM grant_scopes WHERE user_id = ?", userID)
 	if err != nil {
 		return nil, fmt.Errorf("loading scopes: %w", err)
@@ -240,7 +234,7 @@ func scopeList(ctx context.Context, q queryer, userID string) ([]string, error) 
 }
 
 // column runs a query that returns one text column.
-func column(ctx context.Context, q queryer, query string, args ...any) ([]string, error) {
+func column(ctx context.Context, q sqldb.Querier, query string, args ...any) ([]string, error) {
 	rows, err := q.Query(ctx, query, args...)
 	if err != nil {
 		return nil, err

@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"log/slog"
 	"time"
+
+	"github.com/scopetrail/scopetrail/scopes/sqldb"
 )
 
 // Session is a server-side browser session.
@@ -46,7 +48,7 @@ func (s *Store) CreateSession(ctx context.Context, userID string, ttl time.Durat
 		ExpiresAt: now.Add(ttl).Truncate(time.Microsecond),
 	}
 	_, err := s.db.Exec(ctx, "INSERT INTO sessions (id_hash, user_id, created_at, expires_at, ended_at) VALUES (?, ?, ?, ?, 0)",
-		hashSessionID(sess.ID), userID, micros(sess.CreatedAt), micros(sess.ExpiresAt))
+		hashSessionID(sess.ID), userID, sqldb.Micros(sess.CreatedAt), sqldb.Micros(sess.ExpiresAt))
 	if err != nil {
 		return Session{}, fmt.Errorf("identity: creating session for %s: %w", userID, err)
 	}
@@ -59,7 +61,7 @@ func (s *Store) CreateSession(ctx context.Context, userID string, ttl time.Durat
 func (s *Store) Session(ctx context.Context, id string) (Session, User, error) {
 	row := s.db.QueryRow(ctx, `SELECT s.user_id, s.created_at, s.expires_at, u.id, u.email, u.name, u.picture, u.subject, u.role, u.created_at, u.last_sign_in
 		FROM sessions s JOIN users u ON u.id = s.user_id
-		WHERE s.id_hash = ? AND s.ended_at = 0 AND s.expires_at > ?`, hashSessionID(id), micros(s.now()))
+		WHERE s.id_hash = ? AND s.ended_at = 0 AND s.expires_at > ?`, hashSessionID(id), sqldb.Micros(s.now()))
 	sess := Session{ID: id}
 	var u User
 	var role string
@@ -71,15 +73,15 @@ func (s *Store) Session(ctx context.Context, id string) (Session, User, error) {
 	if err != nil {
 		return Session{}, User{}, fmt.Errorf("identity: reading session: %w", err)
 	}
-	sess.CreatedAt, sess.ExpiresAt = fromMicros(created), fromMicros(expires)
-	u.Role, u.CreatedAt, u.LastSignIn = Role(role), fromMicros(userCreated), fromMicros(lastSignIn)
+	sess.CreatedAt, sess.ExpiresAt = sqldb.FromMicros(created), sqldb.FromMicros(expires)
+	u.Role, u.CreatedAt, u.LastSignIn = Role(role), sqldb.FromMicros(userCreated), sqldb.FromMicros(lastSignIn)
 	return sess, u, nil
 }
 
 // EndSession ends the session with the given id. Ending a session that is
 // unknown or already ended is not an error, so signing out is idempotent.
 func (s *Store) EndSession(ctx context.Context, id string) error {
-	_, err := s.db.Exec(ctx, "UPDATE sessions SET ended_at = ? WHERE id_hash = ? AND ended_at = 0", micros(s.now()), hashSessionID(id))
+	_, err := s.db.Exec(ctx, "UPDATE sessions SET ended_at = ? WHERE id_hash = ? AND ended_at = 0", sqldb.Micros(s.now()), hashSessionID(id))
 	if err != nil {
 		return fmt.Errorf("identity: ending session: %w", err)
 	}
@@ -89,7 +91,7 @@ func (s *Store) EndSession(ctx context.Context, id string) error {
 // EndUserSessions ends every session of a user and returns how many live
 // sessions it ended.
 func (s *Store) EndUserSessions(ctx context.Context, userID string) (int, error) {
-	now := micros(s.now())
+	now := sqldb.Micros(s.now())
 	res, err := s.db.Exec(ctx, "UPDATE sessions SET ended_at = ? WHERE user_id = ? AND ended_at = 0 AND expires_at > ?", now, userID, now)
 	if err != nil {
 		return 0, fmt.Errorf("identity: ending sessions of %s: %w", userID, err)

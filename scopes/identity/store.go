@@ -36,11 +36,5 @@ func randomBytes(n int) []byte {
 	return b
 }
 
-// micros converts t to the stored form, unix microseconds.
-func micros(t time.Time) int64 { return t.UnixMicro() }
-
-// fromMicros converts a stored timestamp back to a UTC time.
-func fromMicros(us int64) time.Time { return time.UnixMicro(us).UTC() }
-
 // clock returns the current time as it is stored: UTC, to the microsecond.
 func (s *Store) clock() time.Time { return s.now().UTC().Truncate(time.Microsecond) }

@@ -72,7 +72,7 @@ func (s *Store) SignIn(ctx context.Context, sub, email, name, picture string, ad
 			u.Role = RoleAdmin
 		}
 		_, err = tx.Exec(ctx, "UPDATE users SET email = ?, name = ?, picture = ?, subject = ?, role = ?, last_sign_in = ? WHERE id = ?",
-			u.Email, u.Name, u.Picture, u.Subject, string(u.Role), micros(now), u.ID)
+			u.Email, u.Name, u.Picture, u.Subject, string(u.Role), sqldb.Micros(now), u.ID)
 		if err != nil {
 			return fmt.Errorf("updating user %s: %w", u.ID, err)
 		}
@@ -100,7 +100,7 @@ func createUser(ctx context.Context, tx *sqldb.Tx, u *User, isAdmin, firstIsAdmi
 		u.Role = RoleAdmin
 	}
 	_, err = tx.Exec(ctx, "INSERT INTO users ("+userColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-		u.ID, u.Email, u.Name, u.Picture, u.Subject, string(u.Role), micros(u.CreatedAt), micros(u.LastSignIn))
+		u.ID, u.Email, u.Name, u.Picture, u.Subject, string(u.Role), sqldb.Micros(u.CreatedAt), sqldb.Micros(u.LastSignIn))
 	if err != nil {
 		return fmt.Errorf("inserting user: %w", err)
 	}
@@ -181,7 +181,7 @@ func scanUser(row scanner) (User, error) {
 	if err != nil {
 		return User{}, fmt.Errorf("reading user: %w", err)
 	}
-	u.Role, u.CreatedAt, u.LastSignIn = Role(role), fromMicros(created), fromMicros(last)
+	u.Role, u.CreatedAt, u.LastSignIn = Role(role), sqldb.FromMicros(created), sqldb.FromMicros(last)
 	return u, nil
 }
 

@@ -121,12 +121,15 @@ func (db *DB) Rebind(query string) string {
 	return b.String()
 }
 
-// Querier is what both *sql.DB and *sql.Tx offer.
+// Querier is what both *DB and *Tx offer, placeholders rebound: code that
+// runs the same statements inside a transaction or outside takes one.
 type Querier interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	Exec(ctx context.Context, query string, args ...any) (sql.Result, error)
+	Query(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRow(ctx context.Context, query string, args ...any) *sql.Row
 }
+
+var _, _ Querier = (*DB)(nil), (*Tx)(nil)
 
 // Tx is a transaction that knows its dialect. Its Exec, Query and QueryRow
 // rebind placeholders.

@@ -1,0 +1,68 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/scopetrail/scopetrail/connector/googleauth"
+	"github.com/scopetrail/scopetrail/connector/googlehttp"
+	"github.com/scopetrail/scopetrail/connector/tokens"
+	"github.com/scopetrail/scopetrail/scopes/audit"
+	"github.com/scopetrail/scopetrail/scopes/grant"
+	"github.com/scopetrail/scopetrail/scopes/identity"
+	"github.com/scopetrail/scopetrail/web"
+)
+
+// The concrete stores satisfy the web package's small interfaces.
+var (
+	_ web.Sessions = (*identity.Store)(nil)
+	_ web.Users    = (*identity.Store)(nil)
+	_ web.Auth     = (*googleauth.Flow)(nil)
+	_ web.Grants   = (*grant.Store)(nil)
+	_ web.Tokens   = (*tokens.Store)(nil)
+	_ web.AuditLog = (*audit.Trail)(nil)
+)
+
+// core is what every command that reaches users' data needs: the stores,
+// the audit trail, the OAuth flows and the one door to Google.
+type core struct {
+	users  *identity.Store
+	tokens *tokens.Store
+	grants *grant.Store
+	trail  *audit.Trail
+	flow   *googleauth.Flow
+	door   *googlehttp.Door
+}
+
+// newCore builds the core on o.db.
+func newCore(ctx context.Context, o appOptions) (*core, error) {
+	users := identity.NewStore(o.db, time.Now)
+	toks := tokens.NewStore(o.db, o.keys.tokens, time.Now)
+	grants := grant.NewStore(o.db, time.Now)
+	replica, _ := os.Hostname()
+	trail := audit.New(o.db, audit.Options{Replica: replica, Signer: o.keys.audit})
+	flow, err := googleauth.New(ctx, o.oauth, googleauth.Deps{
+		DB: o.db, Users: users, Tokens: toks, Grants: grants, Audit: trail,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("googleauth.New: %w", err)
+	}
+	door, err := googlehttp.New(googlehttp.Options{
+		Bases:     o.bases,
+		OAuth2:    flow.OAuth2Config(),
+		RevokeURL: flow.Endpoints().RevokeURL,
+		Grants:    grants,
+		Tokens:    toks,
+		Trail:     trail,
+		ActorEmail: func(ctx context.Context, userID string) (string, error) {
+			u, err := users.User(ctx, userID)
+			return u.Email, err
+		},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("googlehttp.New: %w", err)
+	}
+	return &core{users: users, tokens: toks, grants: grants, trail: trail, flow: flow, door: door}, nil
+}
