@@ -13,7 +13,7 @@ import (
 // Jobs lists the background jobs. *jobs.Runner satisfies it.
 type Jobs interface {
 	// Recent returns the most recent jobs, newest first, at most limit of
-	// them. Their error messages hold no secret.
+	// them. Their failures are codes and redacted details.
 	Recent(ctx context.Context, limit int) ([]jobs.Info, error)
 }
 
@@ -24,8 +24,8 @@ const jobsShown = 100
 type jobRow struct {
 	jobs.Info
 	// Label names the kind; Who is the user's email, or their id when the
-	// user is gone.
-	Label, Who string
+	// user is gone; Failure says in words why the last attempt failed.
+	Label, Who, Failure string
 }
 
 // jobsPage is what the admin's Jobs page shows.
@@ -52,7 +52,7 @@ func (s *Server) jobsList(c echo.Context) error {
 	}
 	page := jobsPage{Jobs: make([]jobRow, len(list)), Limit: jobsShown}
 	for i, j := range list {
-		row := jobRow{Info: j, Label: j.Label, Who: emails[j.UserID]}
+		row := jobRow{Info: j, Label: j.Label, Who: emails[j.UserID], Failure: failureText(j.LastErrorCode, j.LastErrorDetail)}
 		if row.Label == "" {
 			row.Label = j.Kind
 		}

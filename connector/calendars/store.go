@@ -80,7 +80,7 @@ func (s *Store) Meeting(ctx context.Context, userID, id string) (Meeting, error)
 // Links returns the user's linked calendars, the primary one first, then by
 // summary.
 func (s *Store) Links(ctx context.Context, userID string) ([]Link, error) {
-	rows, err := s.db.Query(ctx, `SELECT calendar_id, summary, is_primary, access_role, linked_at, synced_at, sync_error
+	rows, err := s.db.Query(ctx, `SELECT calendar_id, summary, is_primary, access_role, linked_at, synced_at, sync_error, sync_error_detail
 		FROM calendar_links WHERE user_id = ? ORDER BY is_primary DESC, summary, calendar_id`, userID)
 	if err != nil {
 		return nil, fmt.Errorf("listing calendar links of %s: %w", userID, err)
@@ -91,7 +91,7 @@ func (s *Store) Links(ctx context.Context, userID string) ([]Link, error) {
 		var l Link
 		var primary int
 		var linked, synced int64
-		if err := rows.Scan(&l.ID, &l.Summary, &primary, &l.AccessRole, &linked, &synced, &l.SyncError); err != nil {
+		if err := rows.Scan(&l.ID, &l.Summary, &primary, &l.AccessRole, &linked, &synced, &l.SyncError, &l.SyncErrorDetail); err != nil {
 			return nil, fmt.Errorf("listing calendar links of %s: %w", userID, err)
 		}
 		l.Primary, l.LinkedAt, l.SyncedAt = primary == 1, sqldb.FromMicros(linked), sqldb.FromMicros(synced)

@@ -14,6 +14,11 @@
 // written, nothing is sent.
 //
 // No token value ever appears in an audit entry or in an error.
+//
+// Classify is the one place that says what an error of a call through the
+// door means (refused, revoked, rate-limited, transient, permanent, …) and
+// turns it into a short code and a redacted detail that stores keep and
+// pages put into words.
 package googlehttp
 
 import (

@@ -2,58 +2,32 @@ package recordings
 
 import (
 	"errors"
-	"fmt"
-	"net/url"
-	"strings"
-
-	"google.golang.org/api/googleapi"
 
 	"github.com/scopetrail/scopetrail/connector/googlehttp"
-	"github.com/scopetrail/scopetrail/connector/retry"
 )
 
-// maxReason bounds a stored reason.
-const maxReason = 300
+// Codes of the failures of recordings' own, kept as the reason of a failed
+// file beside googlehttp's codes.
+const (
+	// CodeExportTooLarge: Drive cannot export the transcript, larger than
+	// MaxExport (Google's reason exportSizeLimitExceeded).
+	CodeExportTooLarge = string(googlehttp.ClassPermanent) + ".exportSizeLimitExceeded"
+	// CodeChecksum: the download did not match Drive's size and md5
+	// checksum.
+	CodeChecksum = string(googlehttp.ClassInternal) + ".md5_mismatch"
+)
 
-// reasonFor says why a step failed, in words a member can act on. It holds
-// Google's status, reason and message, never a token or a URL.
-func reasonFor(err error) string {
-	var (
-		msg    string
-		gerr   *googleapi.Error
-		denied *googlehttp.DeniedError
-		rerr   *retry.Error
-		uerr   *url.Error
-	)
+// failureOf returns the code kept as the reason of a failed step, and its
+// detail: recordings' own code for a transcript too large to export or a
+// download that did not match, googlehttp.Classify's otherwise. Neither
+// holds a token, a URL or an error's text.
+func failureOf(err error) (code, detail string) {
 	switch {
 	case errors.Is(err, ErrExportTooLarge):
-		msg = "Drive cannot export this transcript: it is larger than 10 MB (exportSizeLimitExceeded)"
+		return CodeExportTooLarge, ""
 	case errors.Is(err, ErrVerify):
-		msg = "the download did not match Drive's size and md5 checksum"
-	case errors.As(err, &denied):
-		msg = "refused by ScopeTrail's access policy (" + string(denied.Reason) + "); link Recordings again on the dashboard"
-	case errors.As(err, &gerr):
-		var reasons []string
-		for _, e := range gerr.Errors {
-			reasons = append(reasons, e.Reason)
-		}
-		msg = fmt.Sprintf("Google answered %d", gerr.Code)
-		if len(reasons) > 0 {
-			msg += " " + strings.Join(reasons, ", ")
-		}
-		if gerr.Message != "" {
-			msg += ": " + gerr.Message
-		}
-	case errors.As(err, &uerr):
-		msg = "the connection to Google failed: " + uerr.Err.Error()
-	default:
-		msg = err.Error()
+		return CodeChecksum, ""
 	}
-	if errors.As(err, &rerr) && rerr.Attempts > 1 {
-		msg += fmt.Sprintf(" (after %d attempts)", rerr.Attempts)
-	}
-	if len(msg) > maxReason {
-		msg = strings.ToValidUTF8(msg[:maxReason], "") + "…"
-	}
-	return msg
+	f := googlehttp.Classify(err)
+	return f.Code, f.Detail
 }

@@ -123,7 +123,7 @@ func (s *Service) revokeAtGoogle(ctx context.Context, userID string) (GoogleResu
 	switch {
 	case err == nil:
 		return GoogleRevoked, nil
-	case errors.Is(err, googlehttp.ErrNoToken):
+	case googlehttp.Classify(err).Class == googlehttp.ClassNoToken:
 		return GoogleNoToken, nil
 	}
 	return GooglePending, err
