@@ -117,6 +117,13 @@ var failureWords = map[string]string{
 	string(googlehttp.ClassInternal):                       "Something went wrong on ScopeTrail's side.",
 	recordings.CodeExportTooLarge:                          "Drive cannot export this transcript: it is larger than 10 MB.",
 	recordings.CodeChecksum:                                "The download did not match Drive's size and md5 checksum.",
+	recordings.CodeEmptyFile:                               "The recording cannot be transcribed: the file is empty.",
+	recordings.CodeNotMedia:                                "The recording cannot be transcribed: the file is not an audio or video file.",
+	recordings.CodeCorrupt:                                 "The recording cannot be transcribed: the file is truncated or damaged.",
+	recordings.CodeNoAudio:                                 "The recording cannot be transcribed: the file has no audio track.",
+	recordings.CodeTimeout:                                 "Transcription took longer than its time limit (TRANSCRIBE_TIMEOUT) and was stopped.",
+	recordings.CodeEngineRefused:                           "The transcription engine refused the recording.",
+	recordings.CodeHostNotAllowed:                          "ScopeTrail may not send audio to this engine's host: an administrator can list it in TRANSCRIBE_ALLOWED_HOSTS.",
 	jobs.CodeNotWired:                                      "This kind of job is not set up in this process.",
 	googlehttp.CodeUnknown:                                 "The attempt failed.",
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/scopetrail/scopetrail/connector/googleauth"
 	"github.com/scopetrail/scopetrail/connector/googlehttp"
+	"github.com/scopetrail/scopetrail/connector/recordings"
 	"github.com/scopetrail/scopetrail/scopes/grant"
 	"github.com/scopetrail/scopetrail/scopes/identity"
 )
@@ -130,8 +131,16 @@ func TestFailureText(t *testing.T) {
 			t.Errorf("class %q has no words", c)
 		}
 	}
+	for _, code := range []string{recordings.CodeExportTooLarge, recordings.CodeChecksum, recordings.CodeEmptyFile,
+		recordings.CodeNotMedia, recordings.CodeCorrupt, recordings.CodeNoAudio, recordings.CodeTimeout,
+		recordings.CodeEngineRefused, recordings.CodeHostNotAllowed} {
+		if failureWords[code] == "" {
+			t.Errorf("recordings' code %q has no words", code)
+		}
+	}
 	for _, tc := range []struct{ code, detail, want string }{
 		{"", "", ""},
+		{recordings.CodeNoAudio, "(pocketsphinx)", "The recording cannot be transcribed: the file has no audio track. (pocketsphinx)"},
 		{"denied.suspended", "", "An administrator suspended the Google permission this needs."},
 		{"permanent.notFound", "Google answered 404 notFound", "Google refused the request. Google answered 404 notFound"},
 		{"transient.http_502", "", "Google did not answer properly."},

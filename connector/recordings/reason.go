@@ -2,8 +2,10 @@ package recordings
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/scopetrail/scopetrail/connector/googlehttp"
+	"github.com/scopetrail/scopetrail/connector/transcribe"
 )
 
 // Codes of the failures of recordings' own, kept as the reason of a failed
@@ -17,9 +19,37 @@ const (
 	CodeChecksum = string(googlehttp.ClassInternal) + ".md5_mismatch"
 )
 
+// Codes of a recording that cannot be transcribed; the detail names the
+// engine.
+const (
+	CodeEmptyFile      = "transcribe.empty_file"
+	CodeNotMedia       = "transcribe.not_media"
+	CodeCorrupt        = "transcribe.corrupt"
+	CodeNoAudio        = "transcribe.no_audio"
+	CodeTimeout        = "transcribe.timeout"
+	CodeEngineRefused  = "transcribe.engine_refused"
+	CodeHostNotAllowed = "transcribe.host_not_allowed"
+)
+
+// transcribeCodes pairs the transcription engines' sentinels with their
+// codes, the most precise first.
+var transcribeCodes = []struct {
+	err  error
+	code string
+}{
+	{transcribe.ErrEmptyFile, CodeEmptyFile},
+	{transcribe.ErrNotMedia, CodeNotMedia},
+	{transcribe.ErrCorrupt, CodeCorrupt},
+	{transcribe.ErrNoAudio, CodeNoAudio},
+	{transcribe.ErrTimeout, CodeTimeout},
+	{transcribe.ErrBadInput, CodeCorrupt},
+	{transcribe.ErrEngine, CodeEngineRefused},
+}
+
 // failureOf returns the code kept as the reason of a failed step, and its
-// detail: recordings' own code for a transcript too large to export or a
-// download that did not match, googlehttp.Classify's otherwise. Neither
+// detail: recordings' own code for a transcript too large to export, a
+// download that did not match or a recording that cannot be transcribed,
+// googlehttp.Classify's otherwise. Neither
 // holds a token, a URL or an error's text.
 func failureOf(err error) (code, detail string) {
 	switch {
@@ -27,6 +57,18 @@ func failureOf(err error) (code, detail string) {
 		return CodeExportTooLarge, ""
 	case errors.Is(err, ErrVerify):
 		return CodeChecksum, ""
+	}
+	var host *hostNotAllowedError
+	if errors.As(err, &host) {
+		return CodeHostNotAllowed, fmt.Sprintf("(%s, engine %s)", host.host, host.engine)
+	}
+	var refused *engineFailure
+	if errors.As(err, &refused) {
+		for _, c := range transcribeCodes {
+			if errors.Is(err, c.err) {
+				return c.code, refused.detail()
+			}
+		}
 	}
 	f := googlehttp.Classify(err)
 	return f.Code, f.Detail

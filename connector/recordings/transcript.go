@@ -129,7 +129,7 @@ func (s *Service) Transcribe(ctx context.Context, userID, fileID string) error {
 	}
 	t, err := s.trans.Transcribe(ctx, s.withPath(r))
 	if errors.Is(err, ErrCannotTranscribe) {
-		return s.store.setState(ctx, userID, fileID, StateFailed, reasonFor(err), r.Done)
+		return s.store.setFailed(ctx, userID, fileID, err, r.Done)
 	}
 	if err != nil {
 		reason := strings.TrimPrefix(err.Error(), ErrNoTranscript.Error()+": ")
