@@ -113,6 +113,7 @@ var failureWords = map[string]string{
 	string(googlehttp.ClassTransient):                      "Google did not answer properly.",
 	googlehttp.CodeNetwork:                                 "Google could not be reached.",
 	googlehttp.CodeTimeout:                                 "Google did not answer in time.",
+	googlehttp.CodeTokenStore:                              "ScopeTrail could not read the stored Google token; it will try again.",
 	string(googlehttp.ClassPermanent):                      "Google refused the request.",
 	string(googlehttp.ClassInternal):                       "Something went wrong on ScopeTrail's side.",
 	recordings.CodeExportTooLarge:                          "Drive cannot export this transcript: it is larger than 10 MB.",

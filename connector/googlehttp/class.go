@@ -74,6 +74,9 @@ const (
 	CodeNetwork = "transient.network"
 	// CodeTimeout: Google did not answer in time.
 	CodeTimeout = "transient.timeout"
+	// CodeTokenStore: the user's stored token could not be read, so
+	// nothing was sent.
+	CodeTokenStore = "transient.token_store"
 	// CodeDeadline: the caller's deadline passed.
 	CodeDeadline = "canceled.deadline"
 	// CodeUnknown is never returned by Classify: it stands for a failure
@@ -142,6 +145,8 @@ func classify(err error, now time.Time) Failure {
 			return f
 		}
 		return Failure{Class: ClassNoToken, Code: string(ClassNoToken)}
+	case errors.Is(err, ErrTokenStore):
+		return Failure{Class: ClassTransient, Code: CodeTokenStore}
 	case errors.Is(err, ErrAuditUnavailable):
 		return Failure{Class: ClassAuditUnavailable, Code: string(ClassAuditUnavailable)}
 	}

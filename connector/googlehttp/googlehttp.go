@@ -41,6 +41,9 @@ var (
 	ErrAuditUnavailable = errors.New("googlehttp: audit trail unavailable, request not sent")
 	// ErrNoToken means the user has no token that can be used or refreshed.
 	ErrNoToken = errors.New("googlehttp: no usable token")
+	// ErrTokenStore means the user's token could not be read from its
+	// store; trying again later may succeed.
+	ErrTokenStore = errors.New("googlehttp: the token store cannot be read, request not sent")
 	// ErrRevoked means Google reports that the user's grant was revoked;
 	// the grant is marked revoked.
 	ErrRevoked = errors.New("googlehttp: access revoked at Google")

@@ -33,7 +33,10 @@ func (d *Door) Revoke(ctx context.Context, userID string) error {
 	c := &call{userID: userID, email: d.actorEmail(ctx, userID), requestID: randomID(), api: "oauth2"}
 	c.method.ID = "oauth2.revoke"
 	tok, err := d.tokens.Load(ctx, userID)
-	if err != nil || tok == nil || (tok.RefreshToken == "" && tok.AccessToken == "") {
+	if err != nil && !errors.Is(err, ErrNoToken) {
+		return fmt.Errorf("%w for %s: %w", ErrTokenStore, userID, err)
+	}
+	if tok == nil || (tok.RefreshToken == "" && tok.AccessToken == "") {
 		return fmt.Errorf("%w for %s: nothing to revoke at Google", ErrNoToken, userID)
 	}
 	value := tok.RefreshToken
