@@ -84,7 +84,7 @@ func (s *Service) attempt(ctx context.Context, rv revocation, now time.Time) (re
 			rv.google = false
 		default:
 			res.googleErr = gerr
-			rv.LastError = truncate(gerr.Error(), maxLastError)
+			rv.LastError = failure(gerr)
 		}
 	}
 	var tokErr error
@@ -108,7 +108,7 @@ func (s *Service) attempt(ctx context.Context, rv revocation, now time.Time) (re
 	if localErr != nil {
 		errs = append(errs, localErr)
 		if res.googleErr == nil {
-			rv.LastError = truncate(localErr.Error(), maxLastError)
+			rv.LastError = failure(localErr)
 		}
 	}
 	res.done = !rv.google && !rv.local

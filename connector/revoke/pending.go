@@ -4,14 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
-	"unicode/utf8"
 
+	"github.com/scopetrail/scopetrail/connector/googlehttp"
 	"github.com/scopetrail/scopetrail/scopes/sqldb"
 )
-
-// maxLastError bounds the stored error of the last attempt, in bytes.
-const maxLastError = 500
 
 // retryBatch bounds how many revocations one RetryPending attempts.
 const retryBatch = 100
@@ -157,13 +155,9 @@ func (s *Service) query(ctx context.Context, where string, args ...any) ([]revoc
 	return out, rows.Err()
 }
 
-// truncate cuts s to at most n bytes, on a rune boundary.
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
+// failure is what a revocation keeps of its last attempt's error:
+// googlehttp's code and redacted detail, never the error's own text.
+func failure(err error) string {
+	f := googlehttp.Classify(err)
+	return strings.TrimSpace(f.Code + " " + f.Detail)
 }
