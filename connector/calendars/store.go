@@ -41,7 +41,7 @@ const meetingColumns = `id, calendar_id, event_id, title, status, start_at, end_
 func (s *Store) Meetings(ctx context.Context, userID string, from, to time.Time) ([]Meeting, error) {
 	rows, err := s.db.Query(ctx, `SELECT `+meetingColumns+` FROM meetings
 		WHERE user_id = ? AND end_at > ? AND start_at < ? ORDER BY start_at, event_id, calendar_id`,
-		userID, from.UnixMicro(), to.UnixMicro())
+		userID, sqldb.Micros(from), sqldb.Micros(to))
 	if err != nil {
 		return nil, fmt.Errorf("listing meetings of %s: %w", userID, err)
 	}

@@ -62,7 +62,7 @@ func (s *Service) Pending(ctx context.Context) ([]Pending, error) {
 func (s *Service) RetryPending(ctx context.Context) (settled int, err error) {
 	ctx = context.WithoutCancel(ctx)
 	now := s.o.Now()
-	due, err := s.query(ctx, "next_at <= ? ORDER BY next_at, user_id LIMIT ?", now.UnixMicro(), retryBatch)
+	due, err := s.query(ctx, "next_at <= ? ORDER BY next_at, user_id LIMIT ?", sqldb.Micros(now), retryBatch)
 	if err != nil {
 		return 0, fmt.Errorf("listing due revocations: %w", err)
 	}
@@ -121,7 +121,7 @@ func (s *Service) backoff(attempts int) time.Duration {
 // first.
 func (s *Service) claim(ctx context.Context, p Pending, now time.Time) (bool, error) {
 	res, err := s.o.DB.Exec(ctx, "UPDATE revocations SET next_at = ? WHERE user_id = ? AND next_at = ?",
-		now.Add(s.lease()).UnixMicro(), p.UserID, p.NextAt.UnixMicro())
+		sqldb.Micros(now.Add(s.lease())), p.UserID, sqldb.Micros(p.NextAt))
 	if err != nil {
 		return false, fmt.Errorf("claiming the revocation of %s: %w", p.UserID, err)
 	}
