@@ -37,8 +37,10 @@ const calendarsField = "calendar"
 type calendarChoice struct {
 	calendars.Calendar
 	Linked bool
-	// Link is the sync state of a linked calendar.
-	Link *calendars.Link
+	// Link is the sync state of a linked calendar; Failure says in words
+	// why its last sync failed, "" when it did not.
+	Link    *calendars.Link
+	Failure string
 }
 
 // calendarsPage is what the calendars page shows.
@@ -71,7 +73,7 @@ func (s *Server) calendarsList(c echo.Context) error {
 		choice := calendarChoice{Calendar: cal, Linked: ch.Linked[cal.ID]}
 		for i := range links {
 			if links[i].ID == cal.ID {
-				choice.Link = &links[i]
+				choice.Link, choice.Failure = &links[i], failureText(links[i].SyncError, links[i].SyncErrorDetail)
 			}
 		}
 		page.Choices = append(page.Choices, choice)

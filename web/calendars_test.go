@@ -173,7 +173,8 @@ func TestCalendarsPage(t *testing.T) {
 					Calendars: []calendars.Calendar{primary, teamCalendar}}
 				f.links[bob.ID] = []calendars.Link{
 					{Calendar: primary, LinkedAt: meetingsNow, SyncedAt: meetingsNow},
-					{Calendar: teamCalendar, LinkedAt: meetingsNow, SyncError: "Google answered 503 backendError (after 6 attempts)."}}
+					{Calendar: teamCalendar, LinkedAt: meetingsNow, SyncError: "transient.backendError",
+						SyncErrorDetail: "Google answered 503 backendError (after 6 attempts)"}}
 			},
 			want: map[string]string{
 				"#calendar-0 input[checked][value=primary]": "",
@@ -182,7 +183,7 @@ func TestCalendarsPage(t *testing.T) {
 				`#calendar-1 input[checked][value="team@group.calendar.google.com"]`: "",
 				"#calendar-1 .summary": "Team <b>cal</b>",
 				"#calendar-1 .role":    "reader",
-				"#calendar-1 .error":   "Last sync failed: Google answered 503 backendError (after 6 attempts).",
+				"#calendar-1 .error":   "Last sync failed: Google did not answer properly. Google answered 503 backendError (after 6 attempts)",
 			},
 			absent: []string{"#primary-only", "#calendar-1 b"},
 		},

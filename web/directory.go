@@ -45,6 +45,9 @@ type directoryPage struct {
 	// Granted reports whether the admin let ScopeTrail read the directory.
 	Granted bool
 	Status  directory.Status
+	// SyncFailure says in words why the last sync failed, "" when it did
+	// not.
+	SyncFailure string
 	// Queued reports that a sync was just queued.
 	Queued bool
 	Query  string
@@ -90,6 +93,7 @@ func (s *Server) directoryShow(c echo.Context) error {
 	if page.Status, err = s.deps.Directory.Status(ctx, u.ID); err != nil {
 		return fmt.Errorf("reading directory status: %w", err)
 	}
+	page.SyncFailure = failureText(page.Status.LastError, page.Status.LastErrorDetail)
 	var people []directory.Person
 	if page.Query != "" && page.Granted {
 		people, err = s.deps.Directory.Search(ctx, u.ID, page.Query)
@@ -117,16 +121,10 @@ func (s *Server) directoryShow(c echo.Context) error {
 	return s.render(c, http.StatusOK, "directory", page)
 }
 
-// searchFailure says in safe words why Google's search failed.
+// searchFailure says in words why Google's search failed.
 func searchFailure(err error) string {
-	var denied *googlehttp.DeniedError
-	switch {
-	case errors.As(err, &denied):
-		return fmt.Sprintf("ScopeTrail may not read the directory for you (%s).", denied.Reason)
-	case errors.Is(err, googlehttp.ErrRevoked), errors.Is(err, googlehttp.ErrNoToken):
-		return "Google no longer accepts ScopeTrail's access for you; turn Invite colleagues on again on your dashboard."
-	}
-	return "Google's directory did not answer."
+	f := googlehttp.Classify(err)
+	return failureText(f.Code, f.Detail)
 }
 
 // invitationStatus maps each invited email to where its latest invitation

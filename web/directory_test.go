@@ -144,7 +144,7 @@ func TestDirectoryPage(t *testing.T) {
 			searchErr: &googlehttp.DeniedError{Reason: policy.Reason("suspended"), Scope: scopes.DirectoryReadonly},
 			want:      [][]string{{"Alan Turing", "alan@example.com", "alan@example.com", ""}}, searched: 1,
 			present: []string{"#search-fallback"}, heading: "Your copy: matches for “alan”"},
-		{name: "not granted", query: "alan", status: directory.Status{LastError: "googlehttp: request refused", LastErrorAt: synced},
+		{name: "not granted", query: "alan", status: directory.Status{LastError: "denied.scope_not_granted", LastErrorAt: synced},
 			want:    [][]string{{"Alan Turing", "alan@example.com", "alan@example.com", ""}},
 			present: []string{"#grant-needed", `form[action="/link/invite"]`, "#sync-error"}, heading: "Your copy: matches for “alan”"},
 	}
@@ -189,13 +189,13 @@ func TestDirectoryStatus(t *testing.T) {
 	d.grantDirectory()
 	at := time.Date(2026, 11, 20, 9, 30, 0, 0, time.UTC)
 	d.dir.status = directory.Status{Synced: true, People: 1234, LastSync: at, LastFull: at.Add(-time.Hour),
-		LastError: "listing the directory: after 6 attempt(s): googleapi: Error 503", LastErrorAt: at.Add(time.Minute)}
+		LastError: "transient.backendError", LastErrorDetail: "Google answered 503 backendError (after 6 attempts)", LastErrorAt: at.Add(time.Minute)}
 	d.signIn(alice)
 	r := d.get("/admin/directory")
 	d.expectStatus(r, http.StatusOK)
 	checks := map[string]string{
 		"#sync-summary": "1234 people, synced 2026-11-20 09:30 UTC (last full sync 2026-11-20 08:30 UTC).",
-		"#sync-error":   "The last sync failed at 2026-11-20 09:31 UTC: listing the directory: after 6 attempt(s): googleapi: Error 503",
+		"#sync-error":   "The last sync failed at 2026-11-20 09:31 UTC: Google did not answer properly. Google answered 503 backendError (after 6 attempts)",
 		"#no-people":    "Your copy is empty: sync it, or search Google's directory above.",
 	}
 	for sel, want := range checks {

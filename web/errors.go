@@ -4,16 +4,20 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/scopetrail/scopetrail/connector/calendars"
 	"github.com/scopetrail/scopetrail/connector/googleauth"
+	"github.com/scopetrail/scopetrail/connector/googlehttp"
 	"github.com/scopetrail/scopetrail/connector/invite"
+	"github.com/scopetrail/scopetrail/connector/jobs"
 	"github.com/scopetrail/scopetrail/connector/recordings"
 	"github.com/scopetrail/scopetrail/connector/revoke"
 	"github.com/scopetrail/scopetrail/scopes/grant"
 	"github.com/scopetrail/scopetrail/scopes/identity"
+	"github.com/scopetrail/scopetrail/scopes/policy"
 )
 
 // Errors of the web layer itself.
@@ -83,6 +87,65 @@ var errorTable = []struct {
 	{errCSRF, problem{http.StatusForbidden, "error", "This form has expired. Go back, reload the page and try again."}},
 	{errSignInRequired, problem{http.StatusUnauthorized, "error", "Please sign in first."}},
 	{errForbidden, problem{http.StatusForbidden, "error", "Your role does not allow this. Ask an administrator if you need it."}},
+}
+
+// failureWords turns the failure codes that stores keep (googlehttp's, and
+// the few of jobs and recordings) into what people read. A code missing
+// here is looked up by its class, the part before the first dot, and then
+// falls back to the words of googlehttp.CodeUnknown. This is the one place such words are
+// chosen; the code's detail, redacted, may follow them.
+var failureWords = map[string]string{
+	string(googlehttp.ClassCanceled):                       "The work was interrupted before it finished.",
+	googlehttp.CodeDeadline:                                "The work took too long and was stopped.",
+	string(googlehttp.ClassDenied):                         "ScopeTrail's access policy refused the request.",
+	googlehttp.DeniedCode(policy.ReasonSuspended):          "An administrator suspended the Google permission this needs.",
+	googlehttp.DeniedCode(policy.ReasonRevoked):            "Google access was revoked: turn the feature on again on the dashboard.",
+	googlehttp.DeniedCode(policy.ReasonNoGrant):            "Google access was never granted: turn the feature on on the dashboard.",
+	googlehttp.DeniedCode(policy.ReasonReconnectNeeded):    "Google no longer accepts ScopeTrail's access: reconnect on the dashboard.",
+	googlehttp.DeniedCode(policy.ReasonScopeNotGranted):    "The Google permission this needs was not granted: turn the feature on on the dashboard.",
+	googlehttp.DeniedCode(policy.ReasonPurposeNotDeclared): "ScopeTrail's access policy does not allow this use of the permission granted.",
+	googlehttp.DeniedCode(policy.ReasonUnknownMethod):      "ScopeTrail's access policy does not know this Google request.",
+	string(googlehttp.ClassRevoked):                        "Google access was revoked: turn the feature on again on the dashboard.",
+	googlehttp.CodeRevokedMeanwhile:                        "Access was revoked while this ran: nothing it fetched was kept.",
+	string(googlehttp.ClassNoToken):                        "No usable Google token: turn the feature on again on the dashboard.",
+	string(googlehttp.ClassAuditUnavailable):               "The audit trail could not record the request, so it was not sent.",
+	string(googlehttp.ClassRateLimited):                    "Google asked ScopeTrail to slow down.",
+	string(googlehttp.ClassTransient):                      "Google did not answer properly.",
+	googlehttp.CodeNetwork:                                 "Google could not be reached.",
+	googlehttp.CodeTimeout:                                 "Google did not answer in time.",
+	googlehttp.CodeTokenStore:                              "ScopeTrail could not read the stored Google token; it will try again.",
+	string(googlehttp.ClassPermanent):                      "Google refused the request.",
+	string(googlehttp.ClassInternal):                       "Something went wrong on ScopeTrail's side.",
+	recordings.CodeExportTooLarge:                          "Drive cannot export this transcript: it is larger than 10 MB.",
+	recordings.CodeChecksum:                                "The download did not match Drive's size and md5 checksum.",
+	recordings.CodeEmptyFile:                               "The recording cannot be transcribed: the file is empty.",
+	recordings.CodeNotMedia:                                "The recording cannot be transcribed: the file is not an audio or video file.",
+	recordings.CodeCorrupt:                                 "The recording cannot be transcribed: the file is truncated or damaged.",
+	recordings.CodeNoAudio:                                 "The recording cannot be transcribed: the file has no audio track.",
+	recordings.CodeTimeout:                                 "Transcription took longer than its time limit (TRANSCRIBE_TIMEOUT) and was stopped.",
+	recordings.CodeEngineRefused:                           "The transcription engine refused the recording.",
+	recordings.CodeHostNotAllowed:                          "ScopeTrail may not send audio to this engine's host: an administrator can list it in TRANSCRIBE_ALLOWED_HOSTS.",
+	jobs.CodeNotWired:                                      "This kind of job is not set up in this process.",
+	googlehttp.CodeUnknown:                                 "The attempt failed.",
+}
+
+// failureText says in words what a stored failure code means, followed by
+// its detail when there is one.
+func failureText(code, detail string) string {
+	if code == "" {
+		return ""
+	}
+	words, ok := failureWords[code]
+	if !ok {
+		class, _, _ := strings.Cut(code, ".")
+		if words, ok = failureWords[class]; !ok {
+			words = failureWords[googlehttp.CodeUnknown]
+		}
+	}
+	if detail != "" {
+		return words + " " + detail
+	}
+	return words
 }
 
 // classify finds how to show an error.

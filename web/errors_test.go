@@ -11,6 +11,8 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/scopetrail/scopetrail/connector/googleauth"
+	"github.com/scopetrail/scopetrail/connector/googlehttp"
+	"github.com/scopetrail/scopetrail/connector/recordings"
 	"github.com/scopetrail/scopetrail/scopes/grant"
 	"github.com/scopetrail/scopetrail/scopes/identity"
 )
@@ -118,4 +120,34 @@ func TestPanic(t *testing.T) {
 		t.Errorf("panic not logged:\n%s", h.logs)
 	}
 	h.expectStatus(h.get("/healthz"), http.StatusOK)
+}
+
+func TestFailureText(t *testing.T) {
+	t.Parallel()
+	for _, c := range []googlehttp.Class{googlehttp.ClassCanceled, googlehttp.ClassDenied, googlehttp.ClassRevoked,
+		googlehttp.ClassNoToken, googlehttp.ClassAuditUnavailable, googlehttp.ClassRateLimited, googlehttp.ClassTransient,
+		googlehttp.ClassPermanent, googlehttp.ClassInternal} {
+		if failureWords[string(c)] == "" {
+			t.Errorf("class %q has no words", c)
+		}
+	}
+	for _, code := range []string{recordings.CodeExportTooLarge, recordings.CodeChecksum, recordings.CodeEmptyFile,
+		recordings.CodeNotMedia, recordings.CodeCorrupt, recordings.CodeNoAudio, recordings.CodeTimeout,
+		recordings.CodeEngineRefused, recordings.CodeHostNotAllowed} {
+		if failureWords[code] == "" {
+			t.Errorf("recordings' code %q has no words", code)
+		}
+	}
+	for _, tc := range []struct{ code, detail, want string }{
+		{"", "", ""},
+		{recordings.CodeNoAudio, "(pocketsphinx)", "The recording cannot be transcribed: the file has no audio track. (pocketsphinx)"},
+		{"denied.suspended", "", "An administrator suspended the Google permission this needs."},
+		{"permanent.notFound", "Google answered 404 notFound", "Google refused the request. Google answered 404 notFound"},
+		{"transient.http_502", "", "Google did not answer properly."},
+		{"made.up", "", "The attempt failed."},
+	} {
+		if got := failureText(tc.code, tc.detail); got != tc.want {
+			t.Errorf("failureText(%q, %q) = %q, want %q", tc.code, tc.detail, got, tc.want)
+		}
+	}
 }

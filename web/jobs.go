@@ -15,7 +15,7 @@ import (
 // Jobs lists the background jobs. *jobs.Runner satisfies it.
 type Jobs interface {
 	// Recent returns the most recent jobs, newest first, at most limit of
-	// them. Their error messages hold no secret.
+	// them. Their failures are codes and redacted details.
 	Recent(ctx context.Context, limit int) ([]jobs.Info, error)
 }
 
@@ -26,8 +26,9 @@ const jobsShown = 100
 type jobRow struct {
 	jobs.Info
 	// Label names the kind; Who is the user's email, or their id when the
-	// user is gone; Progress says how far a running transcription has come.
-	Label, Who, Progress string
+	// user is gone; Failure says in words why the last attempt failed;
+	// Progress says how far a running transcription has come.
+	Label, Who, Failure, Progress string
 }
 
 // jobsPage is what the admin's Jobs page shows.
@@ -54,7 +55,7 @@ func (s *Server) jobsList(c echo.Context) error {
 	}
 	page := jobsPage{Jobs: make([]jobRow, len(list)), Limit: jobsShown}
 	for i, j := range list {
-		row := jobRow{Info: j, Label: j.Label, Who: emails[j.UserID]}
+		row := jobRow{Info: j, Label: j.Label, Who: emails[j.UserID], Failure: failureText(j.LastErrorCode, j.LastErrorDetail)}
 		if row.Label == "" {
 			row.Label = j.Kind
 		}

@@ -47,7 +47,7 @@ func TestJobsPage(t *testing.T) {
 	at := time.Date(2026, 11, 28, 9, 30, 0, 0, time.UTC)
 	fj := &fakeJobs{list: []jobs.Info{
 		{ID: 3, Kind: "recording_download", Label: "Recording download", UserID: bob.ID, RecordingID: "rec-1", State: "discarded", Attempt: 5, MaxAttempts: 5,
-			LastError: `googleapi: Error 503: <b>backendError</b>`, LastErrorAt: at, ScheduledAt: at, FinishedAt: at},
+			LastErrorCode: "transient.backendError", LastErrorDetail: `Google answered 503 <b>backendError</b>`, LastErrorAt: at, ScheduledAt: at, FinishedAt: at},
 		{ID: 2, Kind: "calendar_sync", Label: "Calendar sync", UserID: "u-gone", State: "running", Attempt: 1, MaxAttempts: 5, ScheduledAt: at},
 		{ID: 1, Kind: "directory_sync", Label: "Directory sync", UserID: alice.ID, State: "completed", Attempt: 1, MaxAttempts: 5, ScheduledAt: at, FinishedAt: at},
 	}}
@@ -64,7 +64,7 @@ func TestJobsPage(t *testing.T) {
 		got = append(got, cells)
 	}
 	want := [][]string{
-		{"Recording download", bob.Email, "rec-1", "discarded", "5 / 5", "2026-11-28 09:30:00 UTC", "googleapi: Error 503: <b>backendError</b> (09:30:00 UTC)"},
+		{"Recording download", bob.Email, "rec-1", "discarded", "5 / 5", "2026-11-28 09:30:00 UTC", "Google did not answer properly. Google answered 503 <b>backendError</b> (09:30:00 UTC)"},
 		{"Calendar sync", "u-gone", "", "running", "1 / 5", "", ""},
 		{"Directory sync", alice.Email, "", "completed", "1 / 5", "2026-11-28 09:30:00 UTC", ""},
 	}
@@ -72,7 +72,7 @@ func TestJobsPage(t *testing.T) {
 		t.Errorf("rows (-want +got):\n%s", diff)
 	}
 	if strings.Contains(r.Content, "<b>backendError") {
-		t.Error("the error message was not escaped")
+		t.Error("the failure's detail was not escaped")
 	}
 	if fj.limit != jobsShown {
 		t.Errorf("Recent limit = %d, want %d", fj.limit, jobsShown)

@@ -101,7 +101,7 @@ func (s *Server) meetingsList(c echo.Context) error {
 		return err
 	}
 	for _, l := range links {
-		row := linkRow{Summary: l.Summary, Synced: "not yet", Error: l.SyncError}
+		row := linkRow{Summary: l.Summary, Synced: "not yet", Error: failureText(l.SyncError, l.SyncErrorDetail)}
 		if !l.SyncedAt.IsZero() {
 			row.Synced = l.SyncedAt.Format(dayLayout + " " + timeLayout + " UTC")
 		}
@@ -159,8 +159,12 @@ func (s *Server) meetingRows(ctx context.Context, userID string, list []calendar
 	for i, m := range list {
 		rows[i] = meetingRow{Meeting: m, When: when(m), Past: !m.End.After(now)}
 		for _, f := range files[m.ID] {
-			rows[i].Files = append(rows[i].Files, fileRow{FileID: f.FileID, Kind: string(f.Kind), Name: f.Name,
-				State: stateWords[f.State], Reason: f.Reason, Failed: f.State == recordings.StateFailed})
+			row := fileRow{FileID: f.FileID, Kind: string(f.Kind), Name: f.Name,
+				State: stateWords[f.State], Reason: f.Reason, Failed: f.State == recordings.StateFailed}
+			if row.Failed {
+				row.Reason = failureText(f.Reason, f.ReasonDetail)
+			}
+			rows[i].Files = append(rows[i].Files, row)
 		}
 	}
 	return rows, nil

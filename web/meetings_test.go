@@ -34,12 +34,13 @@ var (
 func withBobsMeetings(f *fakeCalendars) {
 	f.links[bob.ID] = []calendars.Link{
 		{Calendar: calendars.Calendar{ID: calendars.PrimaryID, Summary: "bob@example.com", Primary: true}, SyncedAt: meetingsNow},
-		{Calendar: teamCalendar, SyncError: "Google answered 503 backendError (after 6 attempts)."}}
+		{Calendar: teamCalendar, SyncError: "transient.backendError",
+			SyncErrorDetail: "Google answered 503 backendError (after 6 attempts)"}}
 	f.meetings[bob.ID] = []calendars.Meeting{review, standup, planning, offsite}
 	f.files[standup.ID] = []recordings.Recording{
 		{FileID: "rec1", Kind: recordings.KindRecording, Name: "Standup - Recording", State: recordings.StateDownloaded},
 		{FileID: "tr1", Kind: recordings.KindTranscript, Name: "Standup - Transcript", State: recordings.StateFailed,
-			Reason: "export too large"}}
+			Reason: recordings.CodeExportTooLarge}}
 }
 
 func TestMeetingsPages(t *testing.T) {
@@ -67,14 +68,14 @@ func TestMeetingsPages(t *testing.T) {
 			want: map[string]string{
 				"#queued":     "sync of your calendars is queued",
 				"#synced":     "bob@example.com (synced Sun 22 Nov 2026 12:00 UTC); Team <b>cal</b> (synced not yet)",
-				".sync-error": "Team <b>cal</b>: the last sync failed. Google answered 503",
+				".sync-error": "Team <b>cal</b>: the last sync failed. Google did not answer properly. Google answered 503",
 				`form#sync[action="/meetings/sync"] input[name=csrf_token]`: "",
 				"tr#meeting-m-standup .when":                                "Sat 21 Nov 2026, 10:00–11:00 UTC",
 				`tr#meeting-m-standup a.title[href="/meetings/m-standup"]`:  "Standup <script>x</script>",
 				"tr#meeting-m-standup .meet":                                "Meet",
 				"tr#meeting-m-standup .attendees":                           "Alice Admin, bob@example.com",
 				"tr#meeting-m-standup .files .file":                         "recording: downloaded",
-				"tr#meeting-m-standup .files .failed":                       "transcript: failed (export too large)",
+				"tr#meeting-m-standup .files .failed":                       "transcript: failed (Drive cannot export this transcript: it is larger than 10 MB.)",
 				"tr#meeting-m-review .files":                                "none found",
 				"tr#meeting-m-planning":                                     "tentative",
 				"tr#meeting-m-offsite .when":                                "Thu 3 Dec 2026 – Fri 4 Dec 2026, all day",
@@ -100,7 +101,7 @@ func TestMeetingsPages(t *testing.T) {
 				"#attendees": "Alice Admin alice@example.com accepted organizer",
 				`#attachments a[href="https://drive.google.com/open?id=rec1"]`: "Standup - Recording",
 				"#files .file":   "recording Standup - Recording: downloaded",
-				"#files .failed": "transcript Standup - Transcript: failed (export too large)",
+				"#files .failed": "transcript Standup - Transcript: failed (Drive cannot export this transcript: it is larger than 10 MB.)",
 			},
 			absent: []string{"script", "#no-attendees"},
 		},

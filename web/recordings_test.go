@@ -78,7 +78,7 @@ var (
 		State: recordings.StateTranscribed}
 	bobFailed = recordings.Recording{UserID: bob.ID, FileID: "1bad", Kind: recordings.KindRecording, Name: "Retro - Recording",
 		Size: 2048, Created: recCreated, State: recordings.StateFailed,
-		Reason: "Google answered 503 backendError: The service is currently unavailable. (after 6 attempts)"}
+		Reason: "transient.backendError", ReasonDetail: "Google answered 503 backendError: The service is currently unavailable. (after 6 attempts)"}
 	bobPartial = recordings.Recording{UserID: bob.ID, FileID: "1part", Kind: recordings.KindRecording, Name: "Demo - Recording",
 		Size: 10 << 20, Done: 5 << 20, Created: recCreated, State: recordings.StateDownloading}
 )
@@ -117,7 +117,7 @@ func TestRecordingPages(t *testing.T) {
 				"#file-1rec .size":                           "300.0 MiB",
 				"#file-1rec .state":                          "transcribed",
 				"#file-1doc .kind":                           "transcript",
-				"#file-1bad .failed .reason":                 "503 backendError",
+				"#file-1bad .failed .reason":                 "Google did not answer properly",
 				"#file-1part .state":                         "downloading",
 			},
 			absent: []string{"#no-files", "#file-1rec b"},
@@ -142,7 +142,7 @@ func TestRecordingPages(t *testing.T) {
 			name: "failed recording", path: "/recordings/1bad", status: http.StatusOK,
 			want: map[string]string{
 				"#state.failed": "failed",
-				"#reason":       "Google answered 503 backendError: The service is currently unavailable. (after 6 attempts)",
+				"#reason":       "Google did not answer properly. Google answered 503 backendError: The service is currently unavailable. (after 6 attempts)",
 				"#size":         "2.0 KiB",
 				`form#retry[method=post][action="/recordings/1bad/retry"] input[name=csrf_token]`: "",
 				"form#retry button": "Retry",

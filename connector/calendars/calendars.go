@@ -77,8 +77,10 @@ type Link struct {
 	// LinkedAt is when it was linked; SyncedAt when the last sync succeeded,
 	// zero before the first.
 	LinkedAt, SyncedAt time.Time
-	// SyncError is the reason the last sync failed, "" after a success.
-	SyncError string
+	// SyncError is the code of the last sync's failure (a
+	// googlehttp.Failure code), "" after a success; SyncErrorDetail says
+	// more, redacted.
+	SyncError, SyncErrorDetail string
 }
 
 // Meeting is an event of a linked calendar.

@@ -1,18 +1,9 @@
 package calendars
 
 import (
-	"context"
-	"errors"
-	"fmt"
-	"net/http"
 	"time"
 
 	"google.golang.org/api/calendar/v3"
-	"google.golang.org/api/googleapi"
-
-	"github.com/scopetrail/scopetrail/connector/googlehttp"
-	"github.com/scopetrail/scopetrail/connector/retry"
-	"github.com/scopetrail/scopetrail/scopes/grant"
 )
 
 // meetSolution is the conference solution type of Google Meet.
@@ -60,36 +51,4 @@ func eventTime(t *calendar.EventDateTime) (at time.Time, allDay, ok bool) {
 	}
 	at, err := time.Parse(time.DateOnly, t.Date)
 	return at, true, err == nil
-}
-
-// failureReason says why a sync failed, in words safe to show: no URL,
-// token or Google message.
-func failureReason(err error) string {
-	attempts := ""
-	if rerr := (*retry.Error)(nil); errors.As(err, &rerr) && rerr.Attempts > 1 {
-		attempts = fmt.Sprintf(" (after %d attempts)", rerr.Attempts)
-	}
-	var denied *googlehttp.DeniedError
-	var gerr *googleapi.Error
-	switch {
-	case errors.As(err, &denied):
-		return fmt.Sprintf("ScopeTrail's policy refused the request (%s).", denied.Reason)
-	case errors.Is(err, googlehttp.ErrRevoked):
-		return "Google access was revoked: link your calendars again."
-	case errors.Is(err, grant.ErrRevoked):
-		return "Access was revoked during the sync: nothing it fetched was kept."
-	case errors.Is(err, googlehttp.ErrNoToken):
-		return "No usable Google token: link your calendars again."
-	case errors.Is(err, googlehttp.ErrAuditUnavailable):
-		return "The audit trail could not record the request, so it was not sent."
-	case errors.As(err, &gerr):
-		reason := http.StatusText(gerr.Code)
-		if len(gerr.Errors) > 0 && gerr.Errors[0].Reason != "" {
-			reason = gerr.Errors[0].Reason
-		}
-		return fmt.Sprintf("Google answered %d %s%s.", gerr.Code, reason, attempts)
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return "The sync was interrupted."
-	}
-	return "Google could not be reached" + attempts + "."
 }

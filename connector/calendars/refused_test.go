@@ -35,7 +35,7 @@ func TestSyncStopsWhenTheDoorRefuses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := "ScopeTrail's policy refused the request (revoked)."; links[0].SyncError != want {
+	if want := "denied.revoked"; links[0].SyncError != want {
 		t.Errorf("SyncError = %q, want %q", links[0].SyncError, want)
 	}
 	if got := len(h.meetings(t, user)); got != len(acmeAdaMeetings()) {

@@ -41,7 +41,7 @@ const meetingColumns = `id, calendar_id, event_id, title, status, start_at, end_
 func (s *Store) Meetings(ctx context.Context, userID string, from, to time.Time) ([]Meeting, error) {
 	rows, err := s.db.Query(ctx, `SELECT `+meetingColumns+` FROM meetings
 		WHERE user_id = ? AND end_at > ? AND start_at < ? ORDER BY start_at, event_id, calendar_id`,
-		userID, from.UnixMicro(), to.UnixMicro())
+		userID, sqldb.Micros(from), sqldb.Micros(to))
 	if err != nil {
 		return nil, fmt.Errorf("listing meetings of %s: %w", userID, err)
 	}
@@ -80,7 +80,7 @@ func (s *Store) Meeting(ctx context.Context, userID, id string) (Meeting, error)
 // Links returns the user's linked calendars, the primary one first, then by
 // summary.
 func (s *Store) Links(ctx context.Context, userID string) ([]Link, error) {
-	rows, err := s.db.Query(ctx, `SELECT calendar_id, summary, is_primary, access_role, linked_at, synced_at, sync_error
+	rows, err := s.db.Query(ctx, `SELECT calendar_id, summary, is_primary, access_role, linked_at, synced_at, sync_error, sync_error_detail
 		FROM calendar_links WHERE user_id = ? ORDER BY is_primary DESC, summary, calendar_id`, userID)
 	if err != nil {
 		return nil, fmt.Errorf("listing calendar links of %s: %w", userID, err)
@@ -91,7 +91,7 @@ func (s *Store) Links(ctx context.Context, userID string) ([]Link, error) {
 		var l Link
 		var primary int
 		var linked, synced int64
-		if err := rows.Scan(&l.ID, &l.Summary, &primary, &l.AccessRole, &linked, &synced, &l.SyncError); err != nil {
+		if err := rows.Scan(&l.ID, &l.Summary, &primary, &l.AccessRole, &linked, &synced, &l.SyncError, &l.SyncErrorDetail); err != nil {
 			return nil, fmt.Errorf("listing calendar links of %s: %w", userID, err)
 		}
 		l.Primary, l.LinkedAt, l.SyncedAt = primary == 1, sqldb.FromMicros(linked), sqldb.FromMicros(synced)

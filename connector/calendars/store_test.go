@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/scopetrail/scopetrail/connector/googlehttp"
 	"github.com/scopetrail/scopetrail/scopes/sqldb"
 	"github.com/scopetrail/scopetrail/scopes/sqldb/sqldbtest"
 )
@@ -92,7 +93,8 @@ func TestStore(t *testing.T) {
 			t.Errorf("apply to an unlinked calendar: %v, want ErrNotFound", err)
 		}
 
-		if err := s.recordFailure(ctx, user, "team@group", "Google answered 503 backendError."); err != nil {
+		failure := googlehttp.Failure{Class: googlehttp.ClassTransient, Code: "transient.backendError", Detail: "Google answered 503 backendError"}
+		if err := s.recordFailure(ctx, user, "team@group", failure); err != nil {
 			t.Fatal(err)
 		}
 		links, err := s.Links(ctx, user)
@@ -100,7 +102,7 @@ func TestStore(t *testing.T) {
 			t.Fatal(err)
 		}
 		wantLinks := []Link{{Calendar: cals[0], LinkedAt: storeNow, SyncedAt: later},
-			{Calendar: cals[1], LinkedAt: storeNow, SyncedAt: storeNow, SyncError: "Google answered 503 backendError."}}
+			{Calendar: cals[1], LinkedAt: storeNow, SyncedAt: storeNow, SyncError: failure.Code, SyncErrorDetail: failure.Detail}}
 		if diff := cmp.Diff(wantLinks, links); diff != "" {
 			t.Errorf("Links (-want +got):\n%s", diff)
 		}

@@ -12,7 +12,6 @@ import (
 
 	"github.com/scopetrail/scopetrail/connector/googlehttp"
 	"github.com/scopetrail/scopetrail/connector/retry"
-	"github.com/scopetrail/scopetrail/scopes/grant"
 )
 
 // eventFields are the events.list fields the meetings pages show, and the
@@ -30,10 +29,11 @@ const maxPageSize = 2500
 // full sync is older than Options.FullSyncEvery; one whose token Google no
 // longer accepts (410) gets a full sync, which removes the meetings Google
 // no longer returns. Each calendar's changes are stored in one transaction.
-// A calendar that fails keeps its previous meetings and the reason is
-// recorded on its link; Sync goes on with the others and returns the
-// failures joined; when the audited door refuses the user (no usable
-// grant or token), Sync stops at the first calendar. A calendar unlinked
+// A calendar that fails keeps its previous meetings and its failure's code
+// and detail (googlehttp.Classify) are recorded on its link; Sync goes on
+// with the others and returns the failures joined; when the audited door
+// sends nothing for the user (no usable grant or token, or no audit trail),
+// Sync stops at the first calendar. A calendar unlinked
 // during the sync is skipped. Once the user's grant is revoked, even while
 // a request is in flight, nothing more is stored for them and the error
 // wraps grant.ErrRevoked.
@@ -55,23 +55,15 @@ func (s *Syncer) Sync(ctx context.Context, userID string) (Stats, error) {
 			continue
 		}
 		errs = append(errs, cs.Err)
-		if err := s.o.Store.recordFailure(ctx, userID, l.ID, failureReason(cs.Err)); err != nil {
+		f := googlehttp.Classify(cs.Err)
+		if err := s.o.Store.recordFailure(ctx, userID, l.ID, f); err != nil {
 			errs = append(errs, err)
 		}
-		if refused(cs.Err) {
-			break // The door refuses this user: the other calendars would fare no better.
+		if f.Class.NothingSent() {
+			break // The door sends nothing for this user: the other calendars would fare no better.
 		}
 	}
 	return stats, errors.Join(errs...)
-}
-
-// refused reports whether the audited door refused to send a request for
-// the user, so that nothing was sent, or the store refused to keep what was
-// fetched because the user's grant was revoked meanwhile.
-func refused(err error) bool {
-	return errors.Is(err, googlehttp.ErrDenied) || errors.Is(err, googlehttp.ErrRevoked) ||
-		errors.Is(err, googlehttp.ErrNoToken) || errors.Is(err, googlehttp.ErrAuditUnavailable) ||
-		errors.Is(err, grant.ErrRevoked)
 }
 
 // syncCalendar syncs one linked calendar.
@@ -131,7 +123,7 @@ func (s *Syncer) fetch(ctx context.Context, svc *calendar.Service, calendarID, t
 		err := retry.Do(ctx, s.o.Retry, func(ctx context.Context) error {
 			var err error
 			events, err = call.Context(ctx).Do()
-			if !refused(err) {
+			if !googlehttp.Classify(err).Class.NothingSent() {
 				*requests++
 			}
 			return err

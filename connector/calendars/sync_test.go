@@ -3,6 +3,7 @@ package calendars_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -218,8 +219,9 @@ func TestSyncFailureKeepsCopy(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, l := range links {
-		if want := "Google answered 503 backendError (after 12 attempts)."; l.SyncError != want {
-			t.Errorf("calendar %s: SyncError = %q, want %q", l.ID, l.SyncError, want)
+		wantDetail := fmt.Sprintf("Google answered 503 backendError: The service is currently unavailable. (after %d attempts)", fastRetry.MaxAttempts)
+		if l.SyncError != "transient.backendError" || l.SyncErrorDetail != wantDetail {
+			t.Errorf("calendar %s: failure %q %q, want transient.backendError %q", l.ID, l.SyncError, l.SyncErrorDetail, wantDetail)
 		}
 	}
 
@@ -228,8 +230,8 @@ func TestSyncFailureKeepsCopy(t *testing.T) {
 	h.sync(t, user)
 	links, _ = h.store.Links(context.Background(), user)
 	for _, l := range links {
-		if l.SyncError != "" || l.SyncedAt.IsZero() {
-			t.Errorf("calendar %s after recovery: SyncError %q, SyncedAt %v", l.ID, l.SyncError, l.SyncedAt)
+		if l.SyncError != "" || l.SyncErrorDetail != "" || l.SyncedAt.IsZero() {
+			t.Errorf("calendar %s after recovery: failure %q %q, SyncedAt %v", l.ID, l.SyncError, l.SyncErrorDetail, l.SyncedAt)
 		}
 	}
 	if got := len(h.meetings(t, user)); got != len(acmeAdaMeetings())-1 {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/scopetrail/scopetrail/connector/googlehttp"
 	"github.com/scopetrail/scopetrail/scopes/grant"
 	"github.com/scopetrail/scopetrail/scopes/sqldb"
 )
@@ -59,7 +60,7 @@ func (s *Store) apply(ctx context.Context, userID, calendarID string, c changes)
 	now := c.at.UnixMicro()
 	err = grant.WriteFetched(ctx, s.db, userID, func(tx *sqldb.Tx) error {
 		stored, removed = 0, 0
-		res, err := tx.Exec(ctx, `UPDATE calendar_links SET sync_token = ?, synced_at = ?, sync_error = '',
+		res, err := tx.Exec(ctx, `UPDATE calendar_links SET sync_token = ?, synced_at = ?, sync_error = '', sync_error_detail = '',
 				full_sync_at = CASE WHEN ? = 1 THEN ? ELSE full_sync_at END
 			WHERE user_id = ? AND calendar_id = ?`, c.token, now, boolInt(c.full), now, userID, calendarID)
 		if err != nil {
@@ -176,12 +177,13 @@ func upsert(ctx context.Context, tx *sqldb.Tx, userID string, m Meeting) error {
 	return nil
 }
 
-// recordFailure keeps the reason a calendar's sync failed, for the pages.
-// The stored meetings and sync token stay. It needs no grant check: it only
-// updates a link, so it cannot bring back a link that a purge removed.
-func (s *Store) recordFailure(ctx context.Context, userID, calendarID, reason string) error {
-	if _, err := s.db.Exec(ctx, "UPDATE calendar_links SET sync_error = ? WHERE user_id = ? AND calendar_id = ?",
-		reason, userID, calendarID); err != nil {
+// recordFailure keeps the code and detail of the failure of a calendar's
+// sync, for the pages. The stored meetings and sync token stay. It needs no
+// grant check: it only updates a link, so it cannot bring back a link that a
+// purge removed.
+func (s *Store) recordFailure(ctx context.Context, userID, calendarID string, f googlehttp.Failure) error {
+	if _, err := s.db.Exec(ctx, "UPDATE calendar_links SET sync_error = ?, sync_error_detail = ? WHERE user_id = ? AND calendar_id = ?",
+		f.Code, f.Detail, userID, calendarID); err != nil {
 		return fmt.Errorf("recording sync failure of calendar %s: %w", calendarID, err)
 	}
 	return nil

@@ -78,10 +78,11 @@ type Status struct {
 	// LastSync is when the copy last changed hands or was brought up to
 	// date; LastFull when the directory was last listed in full.
 	LastSync, LastFull time.Time
-	// LastError is why the latest sync failed, "" when it succeeded;
-	// LastErrorAt is when.
-	LastError   string
-	LastErrorAt time.Time
+	// LastError is the code of the latest sync's failure (a
+	// googlehttp.Failure code), "" when it succeeded; LastErrorDetail says
+	// more, redacted; LastErrorAt is when it failed.
+	LastError, LastErrorDetail string
+	LastErrorAt                time.Time
 }
 
 // Door gives the HTTP client that acts for a user through the audited door.

@@ -13,8 +13,9 @@ import (
 func (s *store) status(ctx context.Context, userID string) (Status, error) {
 	var st Status
 	var gen, lastSync, lastFull, lastErrAt int64
-	err := s.db.QueryRow(ctx, `SELECT generation, people, last_sync_at, last_full_at, last_error, last_error_at
-		FROM directory_syncs WHERE owner_id = ?`, userID).Scan(&gen, &st.People, &lastSync, &lastFull, &st.LastError, &lastErrAt)
+	err := s.db.QueryRow(ctx, `SELECT generation, people, last_sync_at, last_full_at, last_error, last_error_detail,
+		last_error_at FROM directory_syncs WHERE owner_id = ?`, userID).Scan(&gen, &st.People, &lastSync, &lastFull, &st.LastError,
+		&st.LastErrorDetail, &lastErrAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Status{}, nil
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/scopetrail/scopetrail/connector/googlehttp"
 	"github.com/scopetrail/scopetrail/scopes/grant"
 	"github.com/scopetrail/scopetrail/scopes/sqldb"
 )
@@ -142,10 +143,10 @@ func (s *store) swap(ctx context.Context, userID string, gen int64, token string
 		if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM directory_people WHERE owner_id = ? AND generation = ?", userID, gen).Scan(&count); err != nil {
 			return err
 		}
-		now := s.now().UnixMicro()
+		now := sqldb.Micros(s.now())
 		swapped = true
 		_, err := tx.Exec(ctx, `UPDATE directory_syncs SET generation = ?, sync_token = ?, people = ?, last_sync_at = ?,
-			last_full_at = ?, last_error = '', last_error_at = 0 WHERE owner_id = ?`, gen, token, count, now, now, userID)
+			last_full_at = ?, last_error = '', last_error_detail = '', last_error_at = 0 WHERE owner_id = ?`, gen, token, count, now, now, userID)
 		return err
 	})
 	if err != nil {
@@ -197,7 +198,7 @@ func (s *store) apply(ctx context.Context, userID string, from syncState, c chan
 		}
 		applied = true
 		_, err := tx.Exec(ctx, `UPDATE directory_syncs SET sync_token = ?, people = ?, last_sync_at = ?, last_error = '',
-			last_error_at = 0 WHERE owner_id = ?`, token, count, s.now().UnixMicro(), userID)
+			last_error_detail = '', last_error_at = 0 WHERE owner_id = ?`, token, count, sqldb.Micros(s.now()), userID)
 		return err
 	})
 	if err != nil {
@@ -206,14 +207,16 @@ func (s *store) apply(ctx context.Context, userID string, from syncState, c chan
 	return count, applied, nil
 }
 
-// fail records why a user's latest sync failed. The copy stays. Nothing is
+// fail records the code and detail of the failure of a user's latest sync.
+// The copy stays. Nothing is
 // recorded for a user whose grant is revoked: the error wraps
 // grant.ErrRevoked.
-func (s *store) fail(ctx context.Context, userID, reason string) error {
+func (s *store) fail(ctx context.Context, userID string, f googlehttp.Failure) error {
 	err := grant.WriteFetched(ctx, s.db, userID, func(tx *sqldb.Tx) error {
-		_, err := tx.Exec(ctx, `INSERT INTO directory_syncs (owner_id, last_error, last_error_at) VALUES (?, ?, ?)
-			ON CONFLICT (owner_id) DO UPDATE SET last_error = excluded.last_error, last_error_at = excluded.last_error_at`,
-			userID, reason, s.now().UnixMicro())
+		_, err := tx.Exec(ctx, `INSERT INTO directory_syncs (owner_id, last_error, last_error_detail, last_error_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT (owner_id) DO UPDATE SET last_error = excluded.last_error, last_error_detail = excluded.last_error_detail,
+				last_error_at = excluded.last_error_at`,
+			userID, f.Code, f.Detail, sqldb.Micros(s.now()))
 		return err
 	})
 	if err != nil {

@@ -20,13 +20,11 @@ import (
 // listFields is the partial response of each listing page.
 const listFields = "nextPageToken,nextSyncToken,people(" + personFields + ")"
 
-// maxErrorLen bounds the failure reason kept for the page.
-const maxErrorLen = 500
-
 // Sync brings a user's copy of the directory up to date: incrementally when
 // a sync token is stored, in full otherwise or when Google reports the token
-// expired. On failure the previous copy stays, the reason is kept for the
-// page (see Status), and the error is returned. Once the user's grant is
+// expired. On failure the previous copy stays, the failure's code and
+// detail (googlehttp.Classify) are kept for the page (see Status), and the
+// error is returned. Once the user's grant is
 // revoked, even by a revocation that lands while a page is in flight,
 // nothing more is stored for them and the error wraps grant.ErrRevoked.
 func (s *Syncer) Sync(ctx context.Context, userID string) (Stats, error) {
@@ -34,13 +32,9 @@ func (s *Syncer) Sync(ctx context.Context, userID string) (Stats, error) {
 	var stats Stats
 	err := s.sync(ctx, userID, &stats)
 	if err != nil {
-		reason := err.Error()
-		if len(reason) > maxErrorLen {
-			reason = reason[:maxErrorLen]
-		}
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 		defer cancel()
-		if ferr := s.store.fail(rctx, userID, reason); ferr != nil && !errors.Is(err, grant.ErrRevoked) {
+		if ferr := s.store.fail(rctx, userID, googlehttp.Classify(err)); ferr != nil && !errors.Is(err, grant.ErrRevoked) {
 			err = errors.Join(err, ferr)
 		}
 		return stats, err
@@ -174,18 +168,5 @@ func (s *Syncer) pages(ctx context.Context, svc *people.Service, syncToken strin
 // or in errors[].
 func expiredSyncToken(err error) bool {
 	var gerr *googleapi.Error
-	if !errors.As(err, &gerr) || gerr.Code != http.StatusBadRequest {
-		return false
-	}
-	for _, it := range gerr.Errors {
-		if it.Reason == "EXPIRED_SYNC_TOKEN" {
-			return true
-		}
-	}
-	for _, d := range gerr.Details {
-		if m, ok := d.(map[string]any); ok && m["reason"] == "EXPIRED_SYNC_TOKEN" {
-			return true
-		}
-	}
-	return false
+	return errors.As(err, &gerr) && gerr.Code == http.StatusBadRequest && googlehttp.HasReason(gerr, "EXPIRED_SYNC_TOKEN")
 }

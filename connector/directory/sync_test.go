@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/scopetrail/scopetrail/connector/directory"
+	"github.com/scopetrail/scopetrail/connector/googlehttp"
 	"github.com/scopetrail/scopetrail/connector/googletest"
 	"github.com/scopetrail/scopetrail/connector/googletest/workspace"
 	"github.com/scopetrail/scopetrail/scopes/audit"
@@ -161,6 +162,11 @@ func TestFailedSyncKeepsCopy(t *testing.T) {
 	if err != nil || st.LastError == "" || st.LastErrorAt.IsZero() || st.People != int64(len(before)) {
 		t.Errorf("Status after the failure = %+v, %v; want the old copy and the reason", st, err)
 	}
+	// The outage is no failure of Google's: its code says so, and neither
+	// the request's URL, its page token nor the error's text is kept.
+	if st.LastError != string(googlehttp.ClassInternal) || st.LastErrorDetail != "" {
+		t.Errorf("failure kept = %q %q, want the code %q alone", st.LastError, st.LastErrorDetail, googlehttp.ClassInternal)
+	}
 
 	tap.mu.Lock()
 	tap.failAfter = -1
@@ -171,7 +177,7 @@ func TestFailedSyncKeepsCopy(t *testing.T) {
 	if diff := cmp.Diff(h.want(), copyOf(t, s, user)); diff != "" {
 		t.Errorf("copy after recovery (-want +got):\n%s", diff)
 	}
-	if st, _ := s.Status(ctx, user); st.LastError != "" {
-		t.Errorf("LastError after a good sync = %q, want none", st.LastError)
+	if st, _ := s.Status(ctx, user); st.LastError != "" || st.LastErrorDetail != "" {
+		t.Errorf("failure after a good sync = %q %q, want none", st.LastError, st.LastErrorDetail)
 	}
 }

@@ -14,6 +14,11 @@
 // written, nothing is sent.
 //
 // No token value ever appears in an audit entry or in an error.
+//
+// Classify is the one place that says what an error of a call through the
+// door means (refused, revoked, rate-limited, transient, permanent, …) and
+// turns it into a short code and a redacted detail that stores keep and
+// pages put into words.
 package googlehttp
 
 import (
@@ -36,6 +41,9 @@ var (
 	ErrAuditUnavailable = errors.New("googlehttp: audit trail unavailable, request not sent")
 	// ErrNoToken means the user has no token that can be used or refreshed.
 	ErrNoToken = errors.New("googlehttp: no usable token")
+	// ErrTokenStore means the user's token could not be read from its
+	// store; trying again later may succeed.
+	ErrTokenStore = errors.New("googlehttp: the token store cannot be read, request not sent")
 	// ErrRevoked means Google reports that the user's grant was revoked;
 	// the grant is marked revoked.
 	ErrRevoked = errors.New("googlehttp: access revoked at Google")

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"google.golang.org/api/googleapi"
+
 	"github.com/scopetrail/scopetrail/scopes/audit"
 )
 
@@ -21,7 +23,9 @@ import (
 // must not wait for Google. A token Google already considers invalid counts
 // as revoked. It returns an error wrapping ErrNoToken when the user has no
 // token, and an error when Google's answer is anything else than success, so
-// that the caller can retry.
+// that the caller can retry: one wrapping a *googleapi.Error with Google's
+// status and error code when Google answered, which Classify tells
+// transient from permanent.
 func (d *Door) Revoke(ctx context.Context, userID string) error {
 	if d.revokeURL == "" {
 		return errors.New("googlehttp: Options.RevokeURL is not set")
@@ -29,7 +33,10 @@ func (d *Door) Revoke(ctx context.Context, userID string) error {
 	c := &call{userID: userID, email: d.actorEmail(ctx, userID), requestID: randomID(), api: "oauth2"}
 	c.method.ID = "oauth2.revoke"
 	tok, err := d.tokens.Load(ctx, userID)
-	if err != nil || tok == nil || (tok.RefreshToken == "" && tok.AccessToken == "") {
+	if err != nil && !errors.Is(err, ErrNoToken) {
+		return fmt.Errorf("%w for %s: %w", ErrTokenStore, userID, err)
+	}
+	if tok == nil || (tok.RefreshToken == "" && tok.AccessToken == "") {
 		return fmt.Errorf("%w for %s: nothing to revoke at Google", ErrNoToken, userID)
 	}
 	value := tok.RefreshToken
@@ -66,7 +73,11 @@ func (d *Door) Revoke(ctx context.Context, userID string) error {
 		return err
 	}
 	if r.Outcome == audit.OutcomeError && r.ErrorReason != "invalid_token" {
-		return fmt.Errorf("googlehttp: Google answered %d %s to revoking the grant of %s", r.HTTPStatus, r.ErrorReason, userID)
+		gerr := &googleapi.Error{Code: r.HTTPStatus, Header: resp.Header}
+		if r.ErrorReason != "" {
+			gerr.Errors = []googleapi.ErrorItem{{Reason: r.ErrorReason}}
+		}
+		return fmt.Errorf("googlehttp: revoking the grant of %s at Google: %w", userID, gerr)
 	}
 	return nil
 }

@@ -44,14 +44,18 @@ func (d *Door) fresh(tok *oauth2.Token, stale string) bool {
 		(tok.Expiry.IsZero() || d.now().Add(expiryDelta).Before(tok.Expiry))
 }
 
-// load loads the user's token; without one the request is refused with a
-// deny entry.
+// load loads the user's token. Without one the request is refused with a
+// deny entry; so it is when the store cannot be read, but with an error
+// wrapping ErrTokenStore, worth another attempt.
 func (d *Door) load(ctx context.Context, c *call) (*oauth2.Token, error) {
 	tok, err := d.tokens.Load(ctx, c.userID)
-	if err == nil && tok != nil {
+	switch {
+	case err == nil && tok != nil:
 		return tok, nil
+	case err == nil || errors.Is(err, ErrNoToken):
+		return nil, d.noToken(ctx, c, "no_token", err)
 	}
-	return nil, d.noToken(ctx, c, "no_token", err)
+	return nil, d.deny(ctx, c, "token_store_error", fmt.Errorf("%w for %s: %w", ErrTokenStore, c.userID, err))
 }
 
 // noToken writes the deny entry of a request refused for want of a token
@@ -90,15 +94,18 @@ func (d *Door) refresh(ctx context.Context, c *call, tok *oauth2.Token) (*oauth2
 	nt, err := d.oauth.TokenSource(context.WithValue(ctx, oauth2.HTTPClient, hc), &oauth2.Token{RefreshToken: tok.RefreshToken}).Token()
 	res.Latency = time.Since(start)
 	if err == nil {
-		if err = d.tokens.Save(ctx, c.userID, nt); err != nil {
-			res.Outcome, res.ErrorReason = audit.OutcomeError, "token_store_error"
-			return nil, errors.Join(fmt.Errorf("googlehttp: storing the refreshed token of %s: %w", c.userID, err), d.complete(ctx, begin, res))
-		}
+		// The outcome is recorded before the token is stored: a request
+		// that finds the new token in the store, without waiting for this
+		// refresh, must find the refresh complete on the trail too.
 		res.Outcome = audit.OutcomeOK
+		cerr := d.complete(ctx, begin, res)
+		if err = d.tokens.Save(ctx, c.userID, nt); err != nil {
+			return nil, errors.Join(fmt.Errorf("googlehttp: storing the refreshed token of %s: %w", c.userID, err), cerr)
+		}
 		if nt.RefreshToken == "" {
 			nt.RefreshToken = tok.RefreshToken
 		}
-		return nt, d.complete(ctx, begin, res)
+		return nt, cerr
 	}
 	var re *oauth2.RetrieveError
 	reason := "transport_error"

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -13,9 +12,6 @@ import (
 
 // MaxRecent bounds the limit of Recent.
 const MaxRecent = 500
-
-// maxErrorLen bounds the length of an error message shown.
-const maxErrorLen = 500
 
 // Recent returns the most recent jobs, newest first, at most limit of them
 // (at most MaxRecent; 50 when limit is not positive).
@@ -50,7 +46,8 @@ func (r *Runner) info(j *rivertype.JobRow) Info {
 	}
 	if n := len(j.Errors); n > 0 {
 		last := j.Errors[n-1]
-		in.LastError, in.LastErrorAt = redact(last.Error), last.At
+		in.LastErrorCode, in.LastErrorDetail = failure(last.Error)
+		in.LastErrorAt = last.At
 	}
 	return in
 }
@@ -71,33 +68,3 @@ func deref(t *time.Time) time.Time {
 	}
 	return *t
 }
-
-// secretPatterns match what must not be shown: the query string of a URL
-// (page and sync tokens, and any credential a client put there) and the
-// value of an Authorization header.
-var secretPatterns = []struct {
-	re   *regexp.Regexp
-	repl string
-}{
-	{regexp.MustCompile(`(https?://[^\s"'?#]*)[?#][^\s"']*`), "$1?…"},
-	{regexp.MustCompile(`(?i)(bearer|basic)\s+[A-Za-z0-9._~+/=-]+`), "$1 …"},
-	{regexp.MustCompile(`(?i)((?:access|refresh|id)_token|code|client_secret)(["']?\s*[:=]\s*["']?)[^\s"'&,}]+`), "$1$2…"},
-}
-
-// redact removes secrets from an error message and bounds its length.
-func redact(msg string) string {
-	for _, p := range secretPatterns {
-		msg = p.re.ReplaceAllString(msg, p.repl)
-	}
-	if r := []rune(msg); len(r) > maxErrorLen {
-		msg = string(r[:maxErrorLen]) + "…"
-	}
-	return msg
-}
-
-// redactedError is an error whose message is redacted; it unwraps to the
-// original error.
-type redactedError struct{ err error }
-
-func (e *redactedError) Error() string { return redact(e.err.Error()) }
-func (e *redactedError) Unwrap() error { return e.err }

@@ -14,8 +14,9 @@
 // by the audited door (revoked, suspended, no token), or whose results a
 // store refused to keep because the grant was revoked meanwhile
 // (grant.ErrRevoked), is cancelled at once, not retried; other failures are
-// retried by River with backoff, up to a bound, and the last error shows on
-// the admin Jobs page, stripped of query strings.
+// retried by River with backoff, up to a bound. googlehttp.Classify decides
+// which is which, and River keeps the failure's code and redacted detail,
+// never the error's text, for the admin Jobs page.
 package jobs
 
 import (
@@ -27,8 +28,8 @@ import (
 // such as a re-sync with no lister of users; the job is cancelled.
 var ErrNotWired = errors.New("jobs: no worker wired for this kind of job")
 
-// Info describes a job for the admin Jobs page. It holds no secret: the
-// error message has its URLs' query strings removed.
+// Info describes a job for the admin Jobs page. It holds no secret and no
+// error text: the last failure is a code and a redacted detail.
 type Info struct {
 	ID   int64
 	Kind string
@@ -42,11 +43,15 @@ type Info struct {
 	State       string
 	Attempt     int
 	MaxAttempts int
-	// LastError is the message of the last failed attempt, "" when none.
-	LastError   string
-	LastErrorAt time.Time
-	CreatedAt   time.Time
-	ScheduledAt time.Time
+	// LastErrorCode is the googlehttp.Failure code of the last failed
+	// attempt ("" when none), CodeNotWired, or googlehttp.CodeUnknown for
+	// a failure recorded by River itself or by an older version;
+	// LastErrorDetail says more, redacted; LastErrorAt is when it failed.
+	LastErrorCode   string
+	LastErrorDetail string
+	LastErrorAt     time.Time
+	CreatedAt       time.Time
+	ScheduledAt     time.Time
 	// AttemptedAt is when the last attempt started, FinishedAt when the job
 	// completed, was cancelled or was discarded; zero when it did not.
 	AttemptedAt time.Time

@@ -3,13 +3,13 @@ package jobs_test
 import (
 	"context"
 	"fmt"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/scopetrail/scopetrail/connector/googlehttp"
 	"github.com/scopetrail/scopetrail/scopes/grant"
 )
 
@@ -85,8 +85,8 @@ func TestRevokedMeanwhileIsCancelled(t *testing.T) {
 		if n.Load() != 1 || got[0].Attempt != 1 {
 			t.Errorf("worked %d times, attempt %d; want once", n.Load(), got[0].Attempt)
 		}
-		if !strings.Contains(got[0].LastError, "grant: revoked") {
-			t.Errorf("LastError = %q, want the refusal", got[0].LastError)
+		if got[0].LastErrorCode != googlehttp.CodeRevokedMeanwhile {
+			t.Errorf("LastErrorCode = %q, want %q", got[0].LastErrorCode, googlehttp.CodeRevokedMeanwhile)
 		}
 	})
 }

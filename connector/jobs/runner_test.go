@@ -2,7 +2,6 @@ package jobs_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"google.golang.org/api/googleapi"
 
 	"github.com/scopetrail/scopetrail/connector/googlehttp"
 	"github.com/scopetrail/scopetrail/connector/jobs"
@@ -42,7 +42,7 @@ func TestEnqueueAndWork(t *testing.T) {
 		var rows []row
 		for _, j := range got {
 			rows = append(rows, row{j.Kind, j.UserID, j.RecordingID})
-			if j.Attempt != 1 || j.FinishedAt.IsZero() || j.AttemptedAt.IsZero() || j.LastError != "" {
+			if j.Attempt != 1 || j.FinishedAt.IsZero() || j.AttemptedAt.IsZero() || j.LastErrorCode != "" {
 				t.Errorf("job %+v: want one attempt, finished, no error", j)
 			}
 		}
@@ -153,8 +153,8 @@ func TestRefusedByDoorIsCancelled(t *testing.T) {
 		if n.Load() != 1 || got[0].Attempt != 1 {
 			t.Errorf("worked %d times, attempt %d; want once", n.Load(), got[0].Attempt)
 		}
-		if !strings.Contains(got[0].LastError, "request refused: revoked") || strings.Contains(got[0].LastError, "p1") {
-			t.Errorf("LastError = %q, want the refusal without the page token", got[0].LastError)
+		if got[0].LastErrorCode != "denied.revoked" || got[0].LastErrorDetail != "" {
+			t.Errorf("last error %q %q, want the refusal's code, without the URL or its page token", got[0].LastErrorCode, got[0].LastErrorDetail)
 		}
 	})
 }
@@ -163,16 +163,17 @@ func TestFinalFailureShowsItsReason(t *testing.T) {
 	t.Parallel()
 	eachBackend(t, func(t *testing.T, b backend) {
 		r := b.open(t, workers{SyncCalendars: func(context.Context, string) error {
-			return errors.New(`Get "https://www.googleapis.com/calendar/v3/calendars/primary/events?syncToken=SECRET": googleapi: Error 503: backendError`)
+			return fmt.Errorf("listing events: %w", &googleapi.Error{Code: 503, Message: `see "https://www.googleapis.com/calendar/v3/calendars/primary/events?syncToken=SECRET"`,
+				Errors: []googleapi.ErrorItem{{Reason: "backendError"}}})
 		}}, func(o *settings) { o.MaxAttempts = 1 })
 		start(t, r)
 		if err := r.EnqueueCalendarSync(context.Background(), "u1"); err != nil {
 			t.Fatal(err)
 		}
 		got := waitFor(t, r, "a discarded job", allIn(1, "discarded"))
-		want := `Get "https://www.googleapis.com/calendar/v3/calendars/primary/events?…": googleapi: Error 503: backendError`
-		if got[0].LastError != want || got[0].LastErrorAt.IsZero() || got[0].MaxAttempts != 1 {
-			t.Errorf("job = %+v, want LastError %q", got[0], want)
+		want := `Google answered 503 backendError: see "https://www.googleapis.com/calendar/v3/calendars/primary/events?…"`
+		if got[0].LastErrorCode != "transient.backendError" || got[0].LastErrorDetail != want || got[0].LastErrorAt.IsZero() || got[0].MaxAttempts != 1 {
+			t.Errorf("job = %+v, want code transient.backendError and detail %q", got[0], want)
 		}
 	})
 }

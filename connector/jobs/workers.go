@@ -8,7 +8,6 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/scopetrail/scopetrail/connector/googlehttp"
-	"github.com/scopetrail/scopetrail/scopes/grant"
 )
 
 // worker works jobs with arguments T by calling run.
@@ -27,19 +26,23 @@ func (w *worker[T]) Work(ctx context.Context, job *river.Job[T]) error {
 }
 
 // outcome is the error a worker returns for err: nil for nil; a
-// cancellation, never retried, when the door refused to send the user's
-// requests (the grant is revoked or suspended, or there is no usable
-// token) or a store refused to keep what was fetched because the grant was
-// revoked meanwhile; otherwise err, for River to retry. The message River
-// stores and the Jobs page shows has its URLs' query strings removed.
+// cancellation, never retried, when googlehttp.Classify finds the user's
+// access refused (the grant is revoked or suspended, there is no usable
+// token, or a store refused to keep what was fetched because the grant was
+// revoked meanwhile) or the kind is not wired; otherwise err, for River to
+// retry. The message River stores and the Jobs page shows is the failure's
+// code and redacted detail, never the error's text.
 func outcome(err error) error {
 	if err == nil {
 		return nil
 	}
-	r := &redactedError{err: err}
-	if errors.Is(err, googlehttp.ErrDenied) || errors.Is(err, googlehttp.ErrRevoked) ||
-		errors.Is(err, googlehttp.ErrNoToken) || errors.Is(err, grant.ErrRevoked) || errors.Is(err, ErrNotWired) {
-		return river.JobCancel(r)
+	if errors.Is(err, ErrNotWired) {
+		return river.JobCancel(&failedError{code: CodeNotWired, err: err})
 	}
-	return r
+	f := googlehttp.Classify(err)
+	e := &failedError{code: f.Code, detail: f.Detail, err: err}
+	if f.Class.Refused() {
+		return river.JobCancel(e)
+	}
+	return e
 }

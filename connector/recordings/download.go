@@ -57,7 +57,7 @@ func (s *Service) Download(ctx context.Context, userID, fileID string) error {
 		// Stopped, not failed: the next run resumes.
 		err = errors.Join(err, s.store.setState(context.WithoutCancel(ctx), userID, fileID, StateDownloading, "interrupted", done))
 	case err != nil:
-		err = errors.Join(err, s.store.setState(ctx, userID, fileID, StateFailed, reasonFor(err), done))
+		err = errors.Join(err, s.store.setFailed(ctx, userID, fileID, err, done))
 	default:
 		err = s.store.setState(ctx, userID, fileID, StateDownloaded, "", done)
 		if err == nil {

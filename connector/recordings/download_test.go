@@ -93,9 +93,9 @@ func TestRetryAfterFailure(t *testing.T) {
 		t.Fatal("Download succeeded through a Drive outage")
 	}
 	got, _ := s.Recording(ctx, h.userID, rec.FileID)
-	wantReason := fmt.Sprintf("Google answered 503 backendError: The service is currently unavailable. (after %d attempts)", fastRetry.MaxAttempts)
-	if got.State != recordings.StateFailed || got.Reason != wantReason {
-		t.Errorf("after the outage: %s (%q), want failed (%q)", got.State, got.Reason, wantReason)
+	wantDetail := fmt.Sprintf("Google answered 503 backendError: The service is currently unavailable. (after %d attempts)", fastRetry.MaxAttempts)
+	if got.State != recordings.StateFailed || got.Reason != "transient.backendError" || got.ReasonDetail != wantDetail {
+		t.Errorf("after the outage: %s (%q %q), want failed (transient.backendError %q)", got.State, got.Reason, got.ReasonDetail, wantDetail)
 	}
 	if err := s.Retry(ctx, h.userID, rec.FileID); err != nil {
 		t.Fatalf("Retry: %v", err)

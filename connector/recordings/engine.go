@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/scopetrail/scopetrail/connector/googlehttp"
 	"github.com/scopetrail/scopetrail/connector/transcribe"
 	"github.com/scopetrail/scopetrail/scopes"
 	"github.com/scopetrail/scopetrail/scopes/audit"
@@ -68,7 +69,7 @@ func (e *engineTranscriber) Transcribe(ctx context.Context, rec Recording) (Tran
 		if _, err := e.audit.Append(ctx, deny); err != nil {
 			return Transcript{}, fmt.Errorf("auditing the refusal to send audio to %s: %w", host, err)
 		}
-		return Transcript{}, cannot(fmt.Errorf("sending audio to %s is not allowed: add the host to TRANSCRIBE_ALLOWED_HOSTS to allow it", host))
+		return Transcript{}, cannot(&hostNotAllowedError{host: host, engine: name})
 	}
 	begin, err := e.audit.Begin(ctx, entry)
 	if err != nil {
@@ -90,7 +91,7 @@ func (e *engineTranscriber) Transcribe(ctx context.Context, rec Recording) (Tran
 	}
 	if err != nil {
 		if errors.Is(err, transcribe.ErrBadInput) || errors.Is(err, transcribe.ErrEngine) {
-			return Transcript{}, cannot(fmt.Errorf("%s: %w", name, err))
+			return Transcript{}, cannot(&engineFailure{engine: name, err: err})
 		}
 		return Transcript{}, fmt.Errorf("%s: %w", name, err)
 	}
@@ -130,3 +131,31 @@ func (e *cannotError) Unwrap() error        { return e.err }
 func (e *cannotError) Is(target error) bool { return target == ErrCannotTranscribe }
 
 func cannot(err error) error { return &cannotError{err} }
+
+// hostNotAllowedError is the refusal to send audio to a host that
+// TRANSCRIBE_ALLOWED_HOSTS does not list.
+type hostNotAllowedError struct{ host, engine string }
+
+func (e *hostNotAllowedError) Error() string {
+	return fmt.Sprintf("sending audio to %s is not allowed: add the host to TRANSCRIBE_ALLOWED_HOSTS to allow it", e.host)
+}
+
+// engineFailure is an engine's failure on a recording: its input cannot be
+// transcribed, or the engine refused it or gave up.
+type engineFailure struct {
+	engine string
+	err    error
+}
+
+func (e *engineFailure) Error() string { return e.engine + ": " + e.err.Error() }
+func (e *engineFailure) Unwrap() error { return e.err }
+
+// detail names the engine and, for a server's refusal, what it said,
+// redacted.
+func (e *engineFailure) detail() string {
+	var api *transcribe.APIError
+	if errors.As(e.err, &api) {
+		return fmt.Sprintf("(%s answered %d: %s)", e.engine, api.Status, googlehttp.Redact(api.Message))
+	}
+	return "(" + e.engine + ")"
+}

@@ -168,8 +168,9 @@ func TestEgressToHostNotAllowedIsRefused(t *testing.T) {
 	h, s, rec, srv, e := v.h, v.s, v.rec, v.srv, v.e
 	ctx := context.Background()
 	got, _ := s.Recording(ctx, h.userID, rec.FileID)
-	if got.State != recordings.StateFailed || !strings.Contains(got.Reason, "TRANSCRIBE_ALLOWED_HOSTS") || !strings.Contains(got.Reason, e.Host()) {
-		t.Errorf("recording is %s (%q); want failed, naming the host and TRANSCRIBE_ALLOWED_HOSTS", got.State, got.Reason)
+	if got.State != recordings.StateFailed || got.Reason != recordings.CodeHostNotAllowed || !strings.Contains(got.ReasonDetail, e.Host()) {
+		t.Errorf("recording is %s (%q, %q); want failed with %s, naming the host", got.State, got.Reason, got.ReasonDetail,
+			recordings.CodeHostNotAllowed)
 	}
 	if n := srv.Requests(); n != 0 {
 		t.Errorf("the engine got %d requests; want none", n)
@@ -215,10 +216,10 @@ func TestBadRecordingsFail(t *testing.T) {
 		engine        transcribe.Engine
 		reason, code  string
 	}{
-		{"video without sound", transcribetest.NoAudio(t), &transcribe.PocketSphinx{}, "the file has no audio track", "bad_input"},
-		{"truncated MP4", transcribetest.Truncated(t, clips[0]), &transcribe.PocketSphinx{}, "truncated or damaged", "bad_input"},
-		{"not media", transcribetest.NotMedia(t), &transcribe.PocketSphinx{}, "not an audio or video file", "bad_input"},
-		{"engine times out", long, &transcribe.PocketSphinx{Timeout: 300 * time.Millisecond}, "time limit", "timeout"},
+		{"video without sound", transcribetest.NoAudio(t), &transcribe.PocketSphinx{}, recordings.CodeNoAudio, "bad_input"},
+		{"truncated MP4", transcribetest.Truncated(t, clips[0]), &transcribe.PocketSphinx{}, recordings.CodeCorrupt, "bad_input"},
+		{"not media", transcribetest.NotMedia(t), &transcribe.PocketSphinx{}, recordings.CodeNotMedia, "bad_input"},
+		{"engine times out", long, &transcribe.PocketSphinx{Timeout: 300 * time.Millisecond}, recordings.CodeTimeout, "timeout"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -229,8 +230,9 @@ func TestBadRecordingsFail(t *testing.T) {
 				t.Fatalf("Process = %v; want the failure recorded, not returned for a retry", err)
 			}
 			got, _ := s.Recording(ctx, h.userID, rec.FileID)
-			if got.State != recordings.StateFailed || !strings.Contains(got.Reason, tc.reason) || strings.Contains(got.Reason, "/") {
-				t.Errorf("recording is %s (%q); want failed saying %q, without paths", got.State, got.Reason, tc.reason)
+			if got.State != recordings.StateFailed || got.Reason != tc.reason || got.ReasonDetail != "(pocketsphinx)" {
+				t.Errorf("recording is %s (%q, %q); want failed with %s, naming the engine and no path", got.State, got.Reason,
+					got.ReasonDetail, tc.reason)
 			}
 			ents := transcribeEntries(t, h)
 			if len(ents) != 2 || ents[1].Outcome != audit.OutcomeError || ents[1].ErrorReason != tc.code {

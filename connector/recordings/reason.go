@@ -3,57 +3,73 @@ package recordings
 import (
 	"errors"
 	"fmt"
-	"net/url"
-	"strings"
-
-	"google.golang.org/api/googleapi"
 
 	"github.com/scopetrail/scopetrail/connector/googlehttp"
-	"github.com/scopetrail/scopetrail/connector/retry"
+	"github.com/scopetrail/scopetrail/connector/transcribe"
 )
 
-// maxReason bounds a stored reason.
-const maxReason = 300
+// Codes of the failures of recordings' own, kept as the reason of a failed
+// file beside googlehttp's codes.
+const (
+	// CodeExportTooLarge: Drive cannot export the transcript, larger than
+	// MaxExport (Google's reason exportSizeLimitExceeded).
+	CodeExportTooLarge = string(googlehttp.ClassPermanent) + ".exportSizeLimitExceeded"
+	// CodeChecksum: the download did not match Drive's size and md5
+	// checksum.
+	CodeChecksum = string(googlehttp.ClassInternal) + ".md5_mismatch"
+)
 
-// reasonFor says why a step failed, in words a member can act on. It holds
-// Google's status, reason and message, never a token or a URL.
-func reasonFor(err error) string {
-	var (
-		msg    string
-		gerr   *googleapi.Error
-		denied *googlehttp.DeniedError
-		rerr   *retry.Error
-		uerr   *url.Error
-	)
+// Codes of a recording that cannot be transcribed; the detail names the
+// engine.
+const (
+	CodeEmptyFile      = "transcribe.empty_file"
+	CodeNotMedia       = "transcribe.not_media"
+	CodeCorrupt        = "transcribe.corrupt"
+	CodeNoAudio        = "transcribe.no_audio"
+	CodeTimeout        = "transcribe.timeout"
+	CodeEngineRefused  = "transcribe.engine_refused"
+	CodeHostNotAllowed = "transcribe.host_not_allowed"
+)
+
+// transcribeCodes pairs the transcription engines' sentinels with their
+// codes, the most precise first.
+var transcribeCodes = []struct {
+	err  error
+	code string
+}{
+	{transcribe.ErrEmptyFile, CodeEmptyFile},
+	{transcribe.ErrNotMedia, CodeNotMedia},
+	{transcribe.ErrCorrupt, CodeCorrupt},
+	{transcribe.ErrNoAudio, CodeNoAudio},
+	{transcribe.ErrTimeout, CodeTimeout},
+	{transcribe.ErrBadInput, CodeCorrupt},
+	{transcribe.ErrEngine, CodeEngineRefused},
+}
+
+// failureOf returns the code kept as the reason of a failed step, and its
+// detail: recordings' own code for a transcript too large to export, a
+// download that did not match or a recording that cannot be transcribed,
+// googlehttp.Classify's otherwise. Neither
+// holds a token, a URL or an error's text.
+func failureOf(err error) (code, detail string) {
 	switch {
 	case errors.Is(err, ErrExportTooLarge):
-		msg = "Drive cannot export this transcript: it is larger than 10 MB (exportSizeLimitExceeded)"
+		return CodeExportTooLarge, ""
 	case errors.Is(err, ErrVerify):
-		msg = "the download did not match Drive's size and md5 checksum"
-	case errors.As(err, &denied):
-		msg = "refused by ScopeTrail's access policy (" + string(denied.Reason) + "); link Recordings again on the dashboard"
-	case errors.As(err, &gerr):
-		var reasons []string
-		for _, e := range gerr.Errors {
-			reasons = append(reasons, e.Reason)
-		}
-		msg = fmt.Sprintf("Google answered %d", gerr.Code)
-		if len(reasons) > 0 {
-			msg += " " + strings.Join(reasons, ", ")
-		}
-		if gerr.Message != "" {
-			msg += ": " + gerr.Message
-		}
-	case errors.As(err, &uerr):
-		msg = "the connection to Google failed: " + uerr.Err.Error()
-	default:
-		msg = err.Error()
+		return CodeChecksum, ""
 	}
-	if errors.As(err, &rerr) && rerr.Attempts > 1 {
-		msg += fmt.Sprintf(" (after %d attempts)", rerr.Attempts)
+	var host *hostNotAllowedError
+	if errors.As(err, &host) {
+		return CodeHostNotAllowed, fmt.Sprintf("(%s, engine %s)", host.host, host.engine)
 	}
-	if len(msg) > maxReason {
-		msg = strings.ToValidUTF8(msg[:maxReason], "") + "…"
+	var refused *engineFailure
+	if errors.As(err, &refused) {
+		for _, c := range transcribeCodes {
+			if errors.Is(err, c.err) {
+				return c.code, refused.detail()
+			}
+		}
 	}
-	return msg
+	f := googlehttp.Classify(err)
+	return f.Code, f.Detail
 }

@@ -97,8 +97,11 @@ type Recording struct {
 	// meeting matched; MeetCode is that meeting's conference id.
 	MeetingID, MeetCode string
 	State               State
-	// Reason says why the file failed, or why it waits.
-	Reason string
+	// Reason is, for a failed file, the code of its failure (a
+	// googlehttp.Failure code, or CodeExportTooLarge or CodeChecksum), for
+	// the pages to put into words; for a waiting one, why it waits.
+	// ReasonDetail says more of a failure, redacted; it may be empty.
+	Reason, ReasonDetail string
 	// Done counts the bytes of a recording spooled so far.
 	Done int64
 	// TranscriptFrom is the Drive id of the Meet transcript whose text is a

@@ -21,14 +21,14 @@ type store struct {
 
 // columns are the columns scan reads, in its order.
 const columns = `user_id, file_id, kind, name, mime_type, size, md5, created_at, modified_at, meeting_id,
-	meet_code, state, reason, bytes_done, transcript_from, found_at, updated_at, progress_ms, audio_ms`
+	meet_code, state, reason, reason_detail, bytes_done, transcript_from, found_at, updated_at, progress_ms, audio_ms`
 
 // scan reads one row selected with columns.
 func scan(row interface{ Scan(...any) error }) (Recording, error) {
 	var r Recording
 	var created, modified, found, updated, progress, audio int64
 	err := row.Scan(&r.UserID, &r.FileID, &r.Kind, &r.Name, &r.MimeType, &r.Size, &r.MD5, &created, &modified,
-		&r.MeetingID, &r.MeetCode, &r.State, &r.Reason, &r.Done, &r.TranscriptFrom, &found, &updated, &progress, &audio)
+		&r.MeetingID, &r.MeetCode, &r.State, &r.Reason, &r.ReasonDetail, &r.Done, &r.TranscriptFrom, &found, &updated, &progress, &audio)
 	r.Progress, r.Audio = time.Duration(progress)*time.Millisecond, time.Duration(audio)*time.Millisecond
 	r.Created, r.Modified = sqldb.FromMicros(created), sqldb.FromMicros(modified)
 	r.FoundAt, r.UpdatedAt = sqldb.FromMicros(found), sqldb.FromMicros(updated)
@@ -112,7 +112,7 @@ func (s *store) upsert(ctx context.Context, r Recording) (changed bool, err erro
 			r.Name, r.MimeType, r.Size, r.MD5, sqldb.Micros(r.Created), sqldb.Micros(r.Modified), r.MeetingID, r.MeetCode, now,
 			r.UserID, r.FileID)
 		if err == nil && changed {
-			_, err = tx.Exec(ctx, `UPDATE recordings SET state = ?, reason = ?, bytes_done = 0, transcript = '',
+			_, err = tx.Exec(ctx, `UPDATE recordings SET state = ?, reason = ?, reason_detail = '', bytes_done = 0, transcript = '',
 				transcript_from = '', transcript_engine = '' WHERE user_id = ? AND file_id = ?`,
 				StateFound, "changed in Drive", r.UserID, r.FileID)
 		}
@@ -131,9 +131,21 @@ func (s *store) upsert(ctx context.Context, r Recording) (changed bool, err erro
 // returns ErrNotFound when the row is gone, purged meanwhile, and
 // grant.ErrRevoked when the member's grant is revoked.
 func (s *store) setState(ctx context.Context, userID, fileID string, st State, reason string, done int64) error {
+	return s.setStateDetail(ctx, userID, fileID, st, reason, "", done)
+}
+
+// setFailed marks a row failed with the code and detail of err (see
+// failureOf) and the bytes spooled, as setState does.
+func (s *store) setFailed(ctx context.Context, userID, fileID string, err error, done int64) error {
+	code, detail := failureOf(err)
+	return s.setStateDetail(ctx, userID, fileID, StateFailed, code, detail, done)
+}
+
+// setStateDetail is setState with the detail of a failure's code.
+func (s *store) setStateDetail(ctx context.Context, userID, fileID string, st State, reason, detail string, done int64) error {
 	err := grant.WriteFetched(ctx, s.db, userID, func(tx *sqldb.Tx) error {
-		res, err := tx.Exec(ctx, `UPDATE recordings SET state = ?, reason = ?, bytes_done = ?, updated_at = ?
-			WHERE user_id = ? AND file_id = ?`, st, reason, done, sqldb.Micros(s.now()), userID, fileID)
+		res, err := tx.Exec(ctx, `UPDATE recordings SET state = ?, reason = ?, reason_detail = ?, bytes_done = ?, updated_at = ?
+			WHERE user_id = ? AND file_id = ?`, st, reason, detail, done, sqldb.Micros(s.now()), userID, fileID)
 		if err != nil {
 			return err
 		}

@@ -46,13 +46,13 @@ func (s *Service) ImportTranscript(ctx context.Context, userID, fileID string) e
 	})
 	switch {
 	case errors.Is(err, ErrExportTooLarge):
-		if err := s.store.setState(ctx, userID, fileID, StateFailed, reasonFor(err), 0); err != nil {
+		if err := s.store.setFailed(ctx, userID, fileID, err, 0); err != nil {
 			return err
 		}
 		return s.queueMeeting(ctx, r, reasonQueuedTooLarge)
 	case err != nil:
 		err = fmt.Errorf("exporting %s: %w", fileID, err)
-		return errors.Join(err, s.store.setState(ctx, userID, fileID, StateFailed, reasonFor(err), 0))
+		return errors.Join(err, s.store.setFailed(ctx, userID, fileID, err, 0))
 	}
 	return s.store.setTranscript(ctx, userID, fileID, Transcript{Engine: engineMeet, Text: text, Segments: parseMeetTranscript(text)})
 }
@@ -129,7 +129,7 @@ func (s *Service) Transcribe(ctx context.Context, userID, fileID string) error {
 	}
 	t, err := s.trans.Transcribe(ctx, s.withPath(r))
 	if errors.Is(err, ErrCannotTranscribe) {
-		return s.store.setState(ctx, userID, fileID, StateFailed, reasonFor(err), r.Done)
+		return s.store.setFailed(ctx, userID, fileID, err, r.Done)
 	}
 	if err != nil && ctx.Err() != nil {
 		// Stopped, not failed: the recording stays queued for the next run.

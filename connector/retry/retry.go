@@ -15,6 +15,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"time"
+
+	"github.com/scopetrail/scopetrail/connector/googlehttp"
 )
 
 // Policy bounds the attempts of Do and spaces them out.
@@ -56,6 +58,9 @@ func (e *Error) Error() string {
 // Unwrap returns the last attempt's error.
 func (e *Error) Unwrap() error { return e.Err }
 
+// Tries returns how many times fn was called, for googlehttp.Classify.
+func (e *Error) Tries() int { return e.Attempts }
+
 // Do calls fn until it succeeds, fails with an error that is not Retryable,
 // ctx ends or p.MaxAttempts calls were made. It returns nil on success and
 // otherwise an *Error holding the last failure and the number of attempts.
@@ -76,13 +81,12 @@ func Do(ctx context.Context, p Policy, fn func(ctx context.Context) error) error
 		if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {
 			err = errors.Join(err, cerr)
 		}
-		if attempt >= p.MaxAttempts || !Retryable(err) {
+		f := googlehttp.Classify(err)
+		if attempt >= p.MaxAttempts || !f.Class.Retryable() {
 			return &Error{Attempts: attempt, Err: err}
 		}
-		d := p.backoff(attempt, rnd)
-		if ra, ok := retryAfter(err, time.Now()); ok && ra > d {
-			d = ra
-		}
+		// Never wait less than the Retry-After Google asked for.
+		d := max(p.backoff(attempt, rnd), f.RetryAfter)
 		if serr := sleep(ctx, d); serr != nil {
 			return &Error{Attempts: attempt, Err: errors.Join(err, serr)}
 		}

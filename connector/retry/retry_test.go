@@ -170,7 +170,6 @@ func checkErr(t *testing.T, err, want error, attempts int) {
 
 func TestDoRetryAfter(t *testing.T) {
 	t.Parallel()
-	date := time.Now().Add(90 * time.Second).UTC().Format(http.TimeFormat)
 	for _, tc := range []struct {
 		name          string
 		header        string
@@ -179,13 +178,16 @@ func TestDoRetryAfter(t *testing.T) {
 	}{
 		{name: "seconds above the backoff", header: "3", want: 3 * time.Second, wantMin: 3 * time.Second},
 		{name: "seconds below the backoff", header: "0", jitter: 0.5, want: 50 * time.Millisecond, wantMin: 50 * time.Millisecond},
-		{name: "HTTP date", header: date, want: 90 * time.Second, wantMin: 85 * time.Second},
+		{name: "HTTP date", header: "in 90s", want: 90 * time.Second, wantMin: 85 * time.Second},
 		{name: "garbage ignored", header: "soon", want: 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			rec := &recorder{}
 			e := gerr(429, "rateLimitExceeded")
+			if tc.header == "in 90s" { // An HTTP date, made just before it is read.
+				tc.header = time.Now().Add(90 * time.Second).UTC().Format(http.TimeFormat)
+			}
 			e.Header.Set("Retry-After", tc.header)
 			calls := 0
 			err := retry.Do(context.Background(), policy(3, tc.jitter, rec), func(context.Context) error {

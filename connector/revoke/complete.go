@@ -8,6 +8,7 @@ import (
 
 	"github.com/scopetrail/scopetrail/scopes/audit"
 	"github.com/scopetrail/scopetrail/scopes/grant"
+	"github.com/scopetrail/scopetrail/scopes/sqldb"
 )
 
 // revocation is a row of the revocations table: a revocation not completed
@@ -42,7 +43,7 @@ func (s *Service) record(ctx context.Context, userID string, by Actor, reason st
 		VALUES (?, ?, ?, ?, ?, 1, 1, ?)
 		ON CONFLICT (user_id) DO UPDATE SET reason = excluded.reason, actor_id = excluded.actor_id,
 			actor_email = excluded.actor_email, google_pending = 1, local_pending = 1, next_at = excluded.next_at`,
-		userID, reason, by.ID, by.Email, now.UnixMicro(), now.Add(s.lease()).UnixMicro())
+		userID, reason, by.ID, by.Email, sqldb.Micros(now), sqldb.Micros(now.Add(s.lease())))
 	if err != nil {
 		return revocation{}, fmt.Errorf("recording the revocation: %w", err)
 	}
@@ -84,7 +85,7 @@ func (s *Service) attempt(ctx context.Context, rv revocation, now time.Time) (re
 			rv.google = false
 		default:
 			res.googleErr = gerr
-			rv.LastError = truncate(gerr.Error(), maxLastError)
+			rv.LastError = failure(gerr)
 		}
 	}
 	var tokErr error
@@ -108,7 +109,7 @@ func (s *Service) attempt(ctx context.Context, rv revocation, now time.Time) (re
 	if localErr != nil {
 		errs = append(errs, localErr)
 		if res.googleErr == nil {
-			rv.LastError = truncate(localErr.Error(), maxLastError)
+			rv.LastError = failure(localErr)
 		}
 	}
 	res.done = !rv.google && !rv.local
@@ -123,7 +124,7 @@ func (s *Service) save(ctx context.Context, rv revocation, now time.Time) error 
 	}
 	_, err := s.o.DB.Exec(ctx, `UPDATE revocations SET google_pending = ?, local_pending = ?, attempts = ?, last_error = ?, next_at = ?
 		WHERE user_id = ?`, flag(rv.google), flag(rv.local), rv.Attempts, rv.LastError,
-		now.Add(s.backoff(rv.Attempts)).UnixMicro(), rv.UserID)
+		sqldb.Micros(now.Add(s.backoff(rv.Attempts))), rv.UserID)
 	if err != nil {
 		return fmt.Errorf("recording what the revocation of %s has left: %w", rv.UserID, err)
 	}

@@ -1,10 +1,15 @@
 package revoke
 
 import (
+	"fmt"
+	"net"
+	"net/url"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
+	"github.com/scopetrail/scopetrail/connector/googlehttp"
 	"github.com/scopetrail/scopetrail/scopes"
 )
 
@@ -49,19 +54,12 @@ func TestLookupScope(t *testing.T) {
 	}
 }
 
-func TestTruncate(t *testing.T) {
+func TestFailureKeepsNoErrorText(t *testing.T) {
 	t.Parallel()
-	for _, tc := range []struct {
-		in   string
-		n    int
-		want string
-	}{
-		{"abc", 5, "abc"},
-		{"abcdef", 3, "abc"},
-		{"aé", 2, "a"},
-	} {
-		if got := truncate(tc.in, tc.n); got != tc.want {
-			t.Errorf("truncate(%q, %d) = %q, want %q", tc.in, tc.n, got, tc.want)
-		}
+	err := fmt.Errorf("revoking at Google: %w", &url.Error{Op: "Post", URL: "https://oauth2.googleapis.com/revoke?token=1//secret",
+		Err: &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}})
+	got := failure(err)
+	if !strings.HasPrefix(got, googlehttp.CodeNetwork) || strings.Contains(got, "secret") || strings.Contains(got, "Post") {
+		t.Errorf("failure(%v) = %q, want googlehttp's code %s and no URL or error text", err, got, googlehttp.CodeNetwork)
 	}
 }

@@ -4,14 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
-	"unicode/utf8"
 
+	"github.com/scopetrail/scopetrail/connector/googlehttp"
 	"github.com/scopetrail/scopetrail/scopes/sqldb"
 )
-
-// maxLastError bounds the stored error of the last attempt, in bytes.
-const maxLastError = 500
 
 // retryBatch bounds how many revocations one RetryPending attempts.
 const retryBatch = 100
@@ -64,7 +62,7 @@ func (s *Service) Pending(ctx context.Context) ([]Pending, error) {
 func (s *Service) RetryPending(ctx context.Context) (settled int, err error) {
 	ctx = context.WithoutCancel(ctx)
 	now := s.o.Now()
-	due, err := s.query(ctx, "next_at <= ? ORDER BY next_at, user_id LIMIT ?", now.UnixMicro(), retryBatch)
+	due, err := s.query(ctx, "next_at <= ? ORDER BY next_at, user_id LIMIT ?", sqldb.Micros(now), retryBatch)
 	if err != nil {
 		return 0, fmt.Errorf("listing due revocations: %w", err)
 	}
@@ -123,7 +121,7 @@ func (s *Service) backoff(attempts int) time.Duration {
 // first.
 func (s *Service) claim(ctx context.Context, p Pending, now time.Time) (bool, error) {
 	res, err := s.o.DB.Exec(ctx, "UPDATE revocations SET next_at = ? WHERE user_id = ? AND next_at = ?",
-		now.Add(s.lease()).UnixMicro(), p.UserID, p.NextAt.UnixMicro())
+		sqldb.Micros(now.Add(s.lease())), p.UserID, sqldb.Micros(p.NextAt))
 	if err != nil {
 		return false, fmt.Errorf("claiming the revocation of %s: %w", p.UserID, err)
 	}
@@ -157,13 +155,9 @@ func (s *Service) query(ctx context.Context, where string, args ...any) ([]revoc
 	return out, rows.Err()
 }
 
-// truncate cuts s to at most n bytes, on a rune boundary.
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
+// failure is what a revocation keeps of its last attempt's error:
+// googlehttp's code and redacted detail, never the error's own text.
+func failure(err error) string {
+	f := googlehttp.Classify(err)
+	return strings.TrimSpace(f.Code + " " + f.Detail)
 }

@@ -42,8 +42,8 @@ type Report struct {
 	// true when the grant was already revoked before this revocation.
 	HadGrant, WasRevoked bool
 	Google               GoogleResult
-	// GoogleError says why the revocation at Google is pending. It holds
-	// no token.
+	// GoogleError says why the revocation at Google is pending, as
+	// googlehttp's failure code and redacted detail.
 	GoogleError   string
 	TokensDeleted bool
 	SessionsEnded int
@@ -95,7 +95,7 @@ func (s *Service) Revoke(ctx context.Context, userID string, by Actor, reason st
 	res, err := s.attempt(ctx, rv, now)
 	r.Google, r.TokensDeleted, r.SessionsEnded, r.Purged, r.PurgedRows = res.google, res.tokensDeleted, res.sessions, res.purged, res.rows
 	if res.googleErr != nil {
-		r.GoogleError = res.googleErr.Error()
+		r.GoogleError = failure(res.googleErr)
 	}
 	e := s.entry(audit.EventRevoke, by, userID)
 	e.Outcome, e.ErrorReason = audit.OutcomeOK, reason
@@ -123,7 +123,7 @@ func (s *Service) revokeAtGoogle(ctx context.Context, userID string) (GoogleResu
 	switch {
 	case err == nil:
 		return GoogleRevoked, nil
-	case errors.Is(err, googlehttp.ErrNoToken):
+	case googlehttp.Classify(err).Class == googlehttp.ClassNoToken:
 		return GoogleNoToken, nil
 	}
 	return GooglePending, err

@@ -69,12 +69,12 @@ func (s *Store) Save(ctx context.Context, userID string, tok *oauth2.Token) erro
 		keyID, sealed := s.keys.seal(userID, plain)
 		var expiry int64
 		if !st.Expiry.IsZero() {
-			expiry = st.Expiry.UnixMicro()
+			expiry = sqldb.Micros(st.Expiry)
 		}
 		_, err = tx.Exec(ctx, `INSERT INTO tokens (user_id, key_id, sealed, has_refresh, expiry, updated_at) VALUES (?, ?, ?, ?, ?, ?)
 			ON CONFLICT (user_id) DO UPDATE SET key_id = excluded.key_id, sealed = excluded.sealed,
 			has_refresh = excluded.has_refresh, expiry = excluded.expiry, updated_at = excluded.updated_at`,
-			userID, keyID, sealed, boolInt(st.RefreshToken != ""), expiry, s.now().UnixMicro())
+			userID, keyID, sealed, boolInt(st.RefreshToken != ""), expiry, sqldb.Micros(s.now()))
 		if err != nil {
 			return fmt.Errorf("writing token: %w", err)
 		}
