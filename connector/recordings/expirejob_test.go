@@ -18,7 +18,7 @@ func TestExpireJob(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, options{})
 	ctx := context.Background()
-	r := openRunner(t, h.DB)
+	r := openRunner(t, h.DB, "")
 	o := recordings.Options{DB: h.DB, Door: h.Door, DriveURL: h.URLs.DriveBase, SpoolDir: t.TempDir(),
 		Meetings: &wsMeetings{ws: h.Workspace, email: h.email}, Retry: fastRetry, Transcriber: engine{text: "hello"}, Now: h.Clock.Now}
 	s, _, err := recordings.NewWithJobs(r, o, recordings.JobOptions{Grants: h.Grants, Every: -1,

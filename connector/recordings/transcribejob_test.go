@@ -15,22 +15,31 @@ import (
 	"github.com/scopetrail/scopetrail/connector/transcribe"
 	"github.com/scopetrail/scopetrail/connector/transcribe/transcribetest"
 	"github.com/scopetrail/scopetrail/scopes/sqldb"
+	"github.com/scopetrail/scopetrail/scopes/sqldb/sqldbtest"
 )
 
 // jobsEnv is a harness whose Meet recordings hold a LibriVox clip, a
 // spool, and a downloaded recording whose Meet transcript is too large to
 // export, so that an engine transcribes it.
 type jobsEnv struct {
-	h     *harness
+	h *harness
+	// url is the database's URL, "" for the harness's own SQLite one.
+	url   string
 	spool string
 	rec   recordings.Recording
 }
 
-func newJobsEnv(t *testing.T) *jobsEnv {
+// newJobsEnv makes a jobsEnv on the database at url, the harness's own
+// SQLite one when url is "".
+func newJobsEnv(t *testing.T, url string) *jobsEnv {
 	t.Helper()
-	h := newHarness(t, options{})
+	var o options
+	if url != "" {
+		o.db = sqldbtest.Migrated(t, url)
+	}
+	h := newHarness(t, o)
 	speakAll(t, h, transcribetest.LibriVox(t)[0].MP4)
-	e := &jobsEnv{h: h, spool: t.TempDir()}
+	e := &jobsEnv{h: h, url: url, spool: t.TempDir()}
 	s := h.service(func(o *recordings.Options) { o.SpoolDir = e.spool })
 	rec, doc := firstRecording(t, h, s)
 	f, _ := h.Workspace.File(doc.FileID)
@@ -49,7 +58,7 @@ func newJobsEnv(t *testing.T) *jobsEnv {
 // the runner is not started, and stops when the test ends.
 func (e *jobsEnv) open(t *testing.T, engine recordings.Engine) (*jobs.Runner, *recordings.Service) {
 	t.Helper()
-	r := openRunner(t, e.h.DB)
+	r := openRunner(t, e.h.DB, e.url)
 	o := recordings.Options{DB: e.h.DB, Door: e.h.Door, DriveURL: e.h.URLs.DriveBase, SpoolDir: e.spool,
 		Meetings: &wsMeetings{ws: e.h.Workspace, email: e.h.email}, Retry: fastRetry, Engine: engine, Audit: e.h.Trail}
 	s, _, err := recordings.NewWithJobs(r, o, recordings.JobOptions{Grants: e.h.Grants, Every: -1, Retention: recordings.Retention{Forever: true}})
@@ -59,11 +68,12 @@ func (e *jobsEnv) open(t *testing.T, engine recordings.Engine) (*jobs.Runner, *r
 	return r, s
 }
 
-// openRunner opens a job runner on db that polls often; it is not
-// started, and stops when the test ends.
-func openRunner(t *testing.T, db *sqldb.DB) *jobs.Runner {
+// openRunner opens a job runner on db, opened from url (which River's
+// PostgreSQL driver needs), that polls often; it is not started, and stops
+// when the test ends.
+func openRunner(t *testing.T, db *sqldb.DB, url string) *jobs.Runner {
 	t.Helper()
-	r, err := jobs.Open(context.Background(), jobs.Options{DB: db, PollInterval: 50 * time.Millisecond, Logger: slog.New(slog.DiscardHandler)})
+	r, err := jobs.Open(context.Background(), jobs.Options{DB: db, URL: url, PollInterval: 50 * time.Millisecond, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatalf("jobs.Open: %v", err)
 	}
@@ -93,38 +103,41 @@ func (e *jobsEnv) waitTranscribed(t *testing.T, s *recordings.Service) recording
 }
 
 // TestTranscriptionJob: a downloaded recording asked for twice gets one
-// transcription job, which the real runner works on SQLite: PocketSphinx
-// transcribes the LibriVox clip and the job's progress is stored on the
-// recording.
+// transcription job, which the real runner works, on SQLite and
+// PostgreSQL: PocketSphinx transcribes the LibriVox clip and the job's
+// progress is stored on the recording.
 func TestTranscriptionJob(t *testing.T) {
 	t.Parallel()
-	e := newJobsEnv(t)
-	h, rec := e.h, e.rec
-	r, s := e.open(t, &transcribe.PocketSphinx{})
-	ctx := context.Background()
-	for range 2 {
-		if err := s.Retry(ctx, h.userID, rec.FileID); err != nil {
-			t.Fatalf("Retry: %v", err)
+	sqldbtest.EachURL(t, func(t *testing.T, url string) {
+		t.Parallel()
+		e := newJobsEnv(t, url)
+		h, rec := e.h, e.rec
+		r, s := e.open(t, &transcribe.PocketSphinx{})
+		ctx := context.Background()
+		for range 2 {
+			if err := s.Retry(ctx, h.userID, rec.FileID); err != nil {
+				t.Fatalf("Retry: %v", err)
+			}
 		}
-	}
-	list, err := r.Recent(ctx, 10)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(list) != 1 || list[0].Kind != recordings.JobTranscribe || list[0].RecordingID != rec.FileID {
-		t.Fatalf("jobs = %+v, want one %s of %s", list, recordings.JobTranscribe, rec.FileID)
-	}
-	if err := r.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	got := e.waitTranscribed(t, s)
-	text, _ := s.Transcript(ctx, h.userID, rec.FileID)
-	if got.State != recordings.StateTranscribed || got.TranscriptFrom != "" || len(transcribetest.Words(text)) < 5 {
-		t.Fatalf("recording is %s (%q), transcript %q; want transcribed by PocketSphinx", got.State, got.Reason, text)
-	}
-	if got.Audio <= 0 || got.Progress <= 0 || got.Progress > got.Audio {
-		t.Errorf("stored progress %v of %v; want some of the audio's length", got.Progress, got.Audio)
-	}
+		list, err := r.Recent(ctx, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(list) != 1 || list[0].Kind != recordings.JobTranscribe || list[0].RecordingID != rec.FileID {
+			t.Fatalf("jobs = %+v, want one %s of %s", list, recordings.JobTranscribe, rec.FileID)
+		}
+		if err := r.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		got := e.waitTranscribed(t, s)
+		text, _ := s.Transcript(ctx, h.userID, rec.FileID)
+		if got.State != recordings.StateTranscribed || got.TranscriptFrom != "" || len(transcribetest.Words(text)) < 5 {
+			t.Fatalf("recording is %s (%q), transcript %q; want transcribed by PocketSphinx", got.State, got.Reason, text)
+		}
+		if got.Audio <= 0 || got.Progress <= 0 || got.Progress > got.Audio {
+			t.Errorf("stored progress %v of %v; want some of the audio's length", got.Progress, got.Audio)
+		}
+	})
 }
 
 // stuckEngine is an engine that transcribes nothing until its context
@@ -147,7 +160,7 @@ func (e *stuckEngine) Transcribe(ctx context.Context, _ string, _ transcribe.Pro
 // next process retries the job and transcribes the recording.
 func TestTranscriptionResumesAfterRestart(t *testing.T) {
 	t.Parallel()
-	e := newJobsEnv(t)
+	e := newJobsEnv(t, "")
 	stuck := &stuckEngine{started: make(chan struct{})}
 	r1, s1 := e.open(t, stuck)
 	ctx := context.Background()
