@@ -133,7 +133,9 @@ func TestFailureText(t *testing.T) {
 	}
 	for _, code := range []string{recordings.CodeExportTooLarge, recordings.CodeChecksum, recordings.CodeEmptyFile,
 		recordings.CodeNotMedia, recordings.CodeCorrupt, recordings.CodeNoAudio, recordings.CodeTimeout,
-		recordings.CodeEngineRefused, recordings.CodeHostNotAllowed} {
+		recordings.CodeEngineRefused, recordings.CodeHostNotAllowed, recordings.CodeWaitChanged, recordings.CodeWaitInterrupted,
+		recordings.CodeWaitTranscription, recordings.CodeWaitRetranscribe, recordings.CodeWaitNoTranscript,
+		recordings.CodeWaitExportTooLarge} {
 		if failureWords[code] == "" {
 			t.Errorf("recordings' code %q has no words", code)
 		}

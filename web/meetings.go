@@ -160,10 +160,7 @@ func (s *Server) meetingRows(ctx context.Context, userID string, list []calendar
 		rows[i] = meetingRow{Meeting: m, When: when(m), Past: !m.End.After(now)}
 		for _, f := range files[m.ID] {
 			row := fileRow{FileID: f.FileID, Kind: string(f.Kind), Name: f.Name,
-				State: stateWords[f.State], Reason: f.Reason, Failed: f.State == recordings.StateFailed}
-			if row.Failed {
-				row.Reason = failureText(f.Reason, f.ReasonDetail)
-			}
+				State: stateWords[f.State], Reason: failureText(f.Reason, f.ReasonDetail), Failed: f.State == recordings.StateFailed}
 			rows[i].Files = append(rows[i].Files, row)
 		}
 	}

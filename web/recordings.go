@@ -61,9 +61,7 @@ type recordingPage struct {
 func newRecordingRow(r recordings.Recording) recordingRow {
 	row := recordingRow{Recording: r, StateText: stateWords[r.State], Failed: r.State == recordings.StateFailed,
 		Waiting: r.State == recordings.StateQueued}
-	if row.Failed {
-		row.Reason = failureText(r.Reason, r.ReasonDetail)
-	}
+	row.Reason = failureText(r.Reason, r.ReasonDetail)
 	if r.Kind == recordings.KindRecording {
 		row.Size = byteSize(r.Size)
 		if r.State == recordings.StateDownloading || r.State == recordings.StateFound && r.Done > 0 {

@@ -55,13 +55,13 @@ func (s *Service) Download(ctx context.Context, userID, fileID string) error {
 	switch {
 	case err != nil && ctx.Err() != nil:
 		// Stopped, not failed: the next run resumes.
-		err = errors.Join(err, s.store.setState(context.WithoutCancel(ctx), userID, fileID, StateDownloading, "interrupted", done))
+		err = errors.Join(err, s.store.setState(context.WithoutCancel(ctx), userID, fileID, StateDownloading, CodeWaitInterrupted, done))
 	case err != nil:
 		err = errors.Join(err, s.store.setFailed(ctx, userID, fileID, err, done))
 	default:
 		err = s.store.setState(ctx, userID, fileID, StateDownloaded, "", done)
 		if err == nil {
-			err = s.store.setState(ctx, userID, fileID, StateQueued, "waiting for transcription", done)
+			err = s.store.setState(ctx, userID, fileID, StateQueued, CodeWaitTranscription, done)
 		}
 	}
 	if errors.Is(err, ErrNotFound) || errors.Is(err, grant.ErrRevoked) {

@@ -223,7 +223,7 @@ func TestResumeNextRun(t *testing.T) {
 		t.Fatalf("stopped Download = %v, want context.Canceled", err)
 	}
 	got, _ := stopping.Recording(context.Background(), h.userID, rec.FileID)
-	if got.State != recordings.StateDownloading || got.Reason != "interrupted" || got.Done != 1<<20 {
+	if got.State != recordings.StateDownloading || got.Reason != recordings.CodeWaitInterrupted || got.Done != 1<<20 {
 		t.Fatalf("after the stop: %s (%q), %d bytes; want downloading (interrupted), %d bytes", got.State, got.Reason, got.Done, 1<<20)
 	}
 	// The fake logs a request when it has served it, which may be after

@@ -19,6 +19,25 @@ const (
 	CodeChecksum = string(googlehttp.ClassInternal) + ".md5_mismatch"
 )
 
+// Codes of why a file waits, kept as its reason while it is not failed.
+const (
+	// CodeWaitChanged: the file changed in Drive and is fetched again.
+	CodeWaitChanged = "waiting.changed"
+	// CodeWaitInterrupted: its download or transcription was stopped, at
+	// shutdown or by its time limit; its job starts it again.
+	CodeWaitInterrupted = "waiting.interrupted"
+	// CodeWaitTranscription: downloaded, its transcription is queued.
+	CodeWaitTranscription = "waiting.transcription"
+	// CodeWaitRetranscribe: transcribed again on request.
+	CodeWaitRetranscribe = "waiting.retranscribing"
+	// CodeWaitNoTranscript: Meet has no transcript of the meeting and no
+	// engine transcribed the recording.
+	CodeWaitNoTranscript = "waiting.no_transcript"
+	// CodeWaitExportTooLarge: Meet's transcript is larger than Drive
+	// exports; the recording waits for a transcription engine.
+	CodeWaitExportTooLarge = "waiting.export_too_large"
+)
+
 // Codes of a recording that cannot be transcribed; the detail names the
 // engine.
 const (

@@ -140,7 +140,7 @@ func TestProcess(t *testing.T) {
 			switch {
 			case ok && (r.State != recordings.StateTranscribed || r.TranscriptFrom != doc):
 				t.Errorf("recording %s is %s from %q (%s), want transcribed from %s", r.FileID, r.State, r.TranscriptFrom, r.Reason, doc)
-			case !ok && (r.State != recordings.StateQueued || r.Reason != "the meeting has no Meet transcript"):
+			case !ok && (r.State != recordings.StateQueued || r.Reason != recordings.CodeWaitNoTranscript):
 				t.Errorf("recording %s without a transcript is %s (%s), want queued", r.FileID, r.State, r.Reason)
 			}
 		}

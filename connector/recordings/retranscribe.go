@@ -6,10 +6,6 @@ import (
 	"os"
 )
 
-// reasonRetranscribing is the reason a recording waits while it is
-// transcribed again.
-const reasonRetranscribing = "transcribing again on request"
-
 // Retranscribe runs the transcription of a recording again, whatever its
 // state: its audio is downloaded again when the spool no longer holds it
 // (its retention passed, or it failed), then the Transcriber runs as for a
@@ -23,12 +19,12 @@ func (s *Service) Retranscribe(ctx context.Context, userID, fileID string) error
 		return fmt.Errorf("transcribing %s again: %w", fileID, ErrWrongKind)
 	}
 	if fi, err := os.Stat(s.spoolPath(userID, fileID)); err == nil && fi.Size() == r.Size && r.State != StateFailed {
-		if err := s.store.setState(ctx, userID, fileID, StateQueued, reasonRetranscribing, r.Done); err != nil {
+		if err := s.store.setState(ctx, userID, fileID, StateQueued, CodeWaitRetranscribe, r.Done); err != nil {
 			return err
 		}
 		return s.Transcribe(ctx, userID, fileID)
 	}
-	if err := s.store.setState(ctx, userID, fileID, StateFound, reasonRetranscribing, 0); err != nil {
+	if err := s.store.setState(ctx, userID, fileID, StateFound, CodeWaitRetranscribe, 0); err != nil {
 		return err
 	}
 	if err := s.Download(ctx, userID, fileID); err != nil {

@@ -114,7 +114,7 @@ func (s *store) upsert(ctx context.Context, r Recording) (changed bool, err erro
 		if err == nil && changed {
 			_, err = tx.Exec(ctx, `UPDATE recordings SET state = ?, reason = ?, reason_detail = '', bytes_done = 0, transcript = '',
 				transcript_from = '', transcript_engine = '' WHERE user_id = ? AND file_id = ?`,
-				StateFound, "changed in Drive", r.UserID, r.FileID)
+				StateFound, CodeWaitChanged, r.UserID, r.FileID)
 		}
 		if err == nil && changed {
 			err = writeSegments(ctx, tx, r.UserID, r.FileID, "", nil)

@@ -62,7 +62,7 @@ func TestStore(t *testing.T) {
 		if changed, err := s.upsert(ctx, edited); err != nil || !changed {
 			t.Fatalf("upsert(edited) = %v, %v; want changed", changed, err)
 		}
-		if got, _ := s.get(ctx, "u-1", "f1"); got.State != StateFound || got.Done != 0 || got.Reason != "changed in Drive" {
+		if got, _ := s.get(ctx, "u-1", "f1"); got.State != StateFound || got.Done != 0 || got.Reason != CodeWaitChanged {
 			t.Errorf("after an edit: %s (%q) %d bytes, want found again", got.State, got.Reason, got.Done)
 		}
 

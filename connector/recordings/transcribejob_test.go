@@ -3,7 +3,6 @@ package recordings_test
 import (
 	"context"
 	"log/slog"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -181,7 +180,7 @@ func TestTranscriptionResumesAfterRestart(t *testing.T) {
 		t.Fatalf("Stop: %v", err)
 	}
 	got, _ := s1.Recording(ctx, e.h.userID, e.rec.FileID)
-	if got.State != recordings.StateQueued || !strings.Contains(got.Reason, "interrupted") {
+	if got.State != recordings.StateQueued || got.Reason != recordings.CodeWaitInterrupted {
 		t.Fatalf("after the shutdown the recording is %s (%q), want queued as interrupted", got.State, got.Reason)
 	}
 	r2, s2 := e.open(t, &transcribe.PocketSphinx{})

@@ -18,10 +18,6 @@ import (
 // the most a transcript import holds in memory.
 const MaxExport = 10 << 20
 
-// reasonQueuedTooLarge is the reason a recording waits when Meet's
-// transcript of its meeting is too large to export.
-const reasonQueuedTooLarge = "Meet's transcript is larger than Drive exports (exportSizeLimitExceeded): waiting for a transcription engine"
-
 // ImportTranscript exports a Meet transcript as text/plain and stores the
 // text, marking the transcript transcribed. When Drive refuses with
 // exportSizeLimitExceeded, the transcript is marked failed and the recording
@@ -49,7 +45,7 @@ func (s *Service) ImportTranscript(ctx context.Context, userID, fileID string) e
 		if err := s.store.setFailed(ctx, userID, fileID, err, 0); err != nil {
 			return err
 		}
-		return s.queueMeeting(ctx, r, reasonQueuedTooLarge)
+		return s.queueMeeting(ctx, r, CodeWaitExportTooLarge)
 	case err != nil:
 		err = fmt.Errorf("exporting %s: %w", fileID, err)
 		return errors.Join(err, s.store.setFailed(ctx, userID, fileID, err, 0))
@@ -133,22 +129,24 @@ func (s *Service) Transcribe(ctx context.Context, userID, fileID string) error {
 	}
 	if err != nil && ctx.Err() != nil {
 		// Stopped, not failed: the recording stays queued for the next run.
-		serr := s.store.setState(context.WithoutCancel(ctx), userID, fileID, StateQueued, reasonInterrupted, r.Done)
+		serr := s.store.setState(context.WithoutCancel(ctx), userID, fileID, StateQueued, CodeWaitInterrupted, r.Done)
 		return errors.Join(fmt.Errorf("transcribing %s: %w", fileID, err), serr)
 	}
 	if err != nil {
-		reason := strings.TrimPrefix(err.Error(), ErrNoTranscript.Error()+": ")
-		if serr := s.store.setState(ctx, userID, fileID, StateQueued, reason, r.Done); serr != nil || errors.Is(err, ErrNoTranscript) {
+		code, detail := CodeWaitNoTranscript, ""
+		switch {
+		case errors.Is(err, ErrExportTooLarge):
+			code = CodeWaitExportTooLarge
+		case !errors.Is(err, ErrNoTranscript):
+			code, detail = failureOf(err)
+		}
+		if serr := s.store.setStateDetail(ctx, userID, fileID, StateQueued, code, detail, r.Done); serr != nil || errors.Is(err, ErrNoTranscript) {
 			return serr
 		}
 		return fmt.Errorf("transcribing %s: %w", fileID, err)
 	}
 	return s.store.setTranscript(ctx, userID, fileID, t)
 }
-
-// reasonInterrupted is the reason a recording waits after its
-// transcription was stopped, at shutdown or by its time limit.
-const reasonInterrupted = "transcription interrupted: it starts again when its job is retried"
 
 // engineMeet names the Meet engine.
 const engineMeet = "meet"
@@ -180,10 +178,10 @@ func (e meetEngine) Transcribe(ctx context.Context, rec Recording) (Transcript, 
 		case StateTranscribed:
 			return Transcript{Engine: engineMeet, FileID: d.FileID}, nil
 		case StateFailed:
-			reason = "Meet's transcript could not be imported: " + d.Reason
-			if strings.Contains(d.Reason, "exportSizeLimitExceeded") {
-				reason = reasonQueuedTooLarge
+			if d.Reason == CodeExportTooLarge {
+				return Transcript{}, fmt.Errorf("%w: %w", ErrNoTranscript, ErrExportTooLarge)
 			}
+			reason = "Meet's transcript could not be imported (" + d.Reason + ")"
 		}
 	}
 	return Transcript{}, fmt.Errorf("%w: %s", ErrNoTranscript, reason)

@@ -30,7 +30,7 @@ func TestExportTooLarge(t *testing.T) {
 		t.Fatalf("Process: %v", err)
 	}
 	got, _ := s.Recording(ctx, h.userID, rec.FileID)
-	if got.State != recordings.StateQueued || !strings.Contains(got.Reason, "exportSizeLimitExceeded") {
+	if got.State != recordings.StateQueued || got.Reason != recordings.CodeWaitExportTooLarge {
 		t.Errorf("recording is %s (%q), want queued because of exportSizeLimitExceeded", got.State, got.Reason)
 	}
 	gotDoc, _ := s.Recording(ctx, h.userID, doc.FileID)
@@ -77,8 +77,8 @@ func TestTranscriber(t *testing.T) {
 		wantErr    bool
 	}{
 		{"text", engine{text: "<b>hello</b> world"}, recordings.StateTranscribed, "", "<b>hello</b> world", false},
-		{"nothing", engine{err: fmt.Errorf("%w: engine busy", recordings.ErrNoTranscript)}, recordings.StateQueued, "engine busy", "", false},
-		{"failure", engine{err: fmt.Errorf("engine crashed")}, recordings.StateQueued, "engine crashed", "", true},
+		{"nothing", engine{err: fmt.Errorf("%w: engine busy", recordings.ErrNoTranscript)}, recordings.StateQueued, recordings.CodeWaitNoTranscript, "", false},
+		{"failure", engine{err: fmt.Errorf("engine crashed")}, recordings.StateQueued, "internal", "", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
