@@ -39,7 +39,9 @@ func (s *syncBuffer) String() string {
 }
 
 // demoEnv configures the demo, with fresh keys and the database at
-// databaseURL (a new SQLite file when empty), for the rest of the test.
+// databaseURL (a new SQLite file when empty), for the rest of the test. It
+// transcribes nothing, so that the tests of other paths do not spend the
+// machine on speech: the transcription test turns the engine on.
 func demoEnv(t *testing.T, databaseURL string) {
 	t.Helper()
 	dir := t.TempDir()
@@ -50,7 +52,7 @@ func demoEnv(t *testing.T, databaseURL string) {
 		"ADDR": "127.0.0.1:0", "BASE_URL": "", "GOOGLE_CLIENT_ID": "", "GOOGLE_CLIENT_SECRET": "",
 		"DATABASE_URL": databaseURL, "DEMO_KEYS_FILE": filepath.Join(dir, "demo-keys.env"), "RECORDINGS_SPOOL_DIR": filepath.Join(dir, "spool"),
 		"SESSION_KEYS": "", "TOKEN_KEYS": "", "AUDIT_SIGNING_KEY": "", "ALLOWED_DOMAINS": "", "ADMIN_EMAILS": "",
-		"LOG_FORMAT": "json", "LOG_LEVEL": "info", "RECORDING_RETENTION": "0",
+		"LOG_FORMAT": "json", "LOG_LEVEL": "info", "RECORDING_RETENTION": "0", "TRANSCRIBE_ENGINE": "none",
 	} {
 		t.Setenv(k, v)
 	}

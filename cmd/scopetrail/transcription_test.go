@@ -60,7 +60,7 @@ func TestTranscriptionEndToEnd(t *testing.T) {
 		t.Fatal("the demo has no speech: install ffmpeg and pocketsphinx-testdata")
 	}
 	who, fileID := untranscribedRecording(t)
-	a := startAppWith(t, "", map[string]string{"RECORDING_RETENTION": "forever"})
+	a := startAppWith(t, "", map[string]string{"RECORDING_RETENTION": "forever", "TRANSCRIBE_ENGINE": "pocketsphinx"})
 	b := browser.New(t)
 	as := browser.Answer{Account: who}
 	dash := b.Consent(b.Submit(b.Get(a.base+"/"), `form[action="/auth/signin"]`, nil), as)
