@@ -96,9 +96,8 @@ func newApp(ctx context.Context, o appOptions) (http.Handler, error) {
 // buildRevoker builds the revocation service on the core, purging the
 // features' stores.
 func buildRevoker(ctx context.Context, o appOptions, c *core, f *features) (*revoke.Service, error) {
-	cal, dir, rec := f.cal, f.dir, f.rec
 	return o.revoke.build(ctx, revokeStores{db: o.db, users: c.users, tokens: c.tokens, grants: c.grants, trail: c.trail, door: c.door,
-		clientID: o.oauth.ClientID, log: o.log, purgers: []revoke.Purger{cal.store, dir.syncer, dir.invites, rec.svc}})
+		clientID: o.oauth.ClientID, log: o.log, purgers: f.purgers()})
 }
 
 // The job runner lists the jobs for the admin Jobs page.

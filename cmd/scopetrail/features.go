@@ -10,6 +10,7 @@ import (
 	"github.com/scopetrail/scopetrail/connector/invite"
 	"github.com/scopetrail/scopetrail/connector/jobs"
 	"github.com/scopetrail/scopetrail/connector/recordings"
+	"github.com/scopetrail/scopetrail/connector/revoke"
 	"github.com/scopetrail/scopetrail/web"
 )
 
@@ -100,6 +101,13 @@ func newFeatures(o appOptions, c *core, runner *jobs.Runner) (*features, error) 
 		return nil, err
 	}
 	return &features{cal: cal, dir: dir, rec: rec}, nil
+}
+
+// purgers are the features' stores of data fetched for a user, which
+// revocation purges; TestEveryFeatureStoreIsPurged fails for a store of the
+// features missing here.
+func (f *features) purgers() []revoke.Purger {
+	return []revoke.Purger{f.cal.store, f.dir.syncer, f.dir.invites, f.rec.svc}
 }
 
 // linkSyncs queues the first sync of a feature a user just linked.
