@@ -75,3 +75,21 @@ func TestRetentionParses(t *testing.T) {
 		}
 	}
 }
+
+// FuzzRetention: RECORDING_RETENTION is read from the environment; any
+// value is refused with an error or read as a retention that keeps audio
+// for no negative time.
+func FuzzRetention(f *testing.F) {
+	for _, s := range []string{"0", "7d", "36h", "forever", "-1d", "1e9d", "9223372036854775807d", " 3D ", "1h-1m"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var r recordings.Retention
+		if err := r.UnmarshalText([]byte(s)); err != nil {
+			return
+		}
+		if r.Keep < 0 || r.Forever && r.Keep != 0 {
+			t.Errorf("%q read as %+v", s, r)
+		}
+	})
+}

@@ -85,3 +85,18 @@ func TestConfigValidateReportsEveryProblem(t *testing.T) {
 		}
 	}
 }
+
+// FuzzByteSize: TRANSCRIBE_MAX_UPLOAD is read from the environment; any
+// value is refused with an error or read as a size of no fewer than zero
+// bytes.
+func FuzzByteSize(f *testing.F) {
+	for _, s := range []string{"25MB", "1048576", "0", "-1", "9223372036854775807GB", " 2 kb ", "MB"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var b ByteSize
+		if err := b.UnmarshalText([]byte(s)); err == nil && b < 0 {
+			t.Errorf("%q read as %d bytes", s, b)
+		}
+	})
+}
