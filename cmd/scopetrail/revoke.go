@@ -1,7 +1,6 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -157,14 +156,9 @@ func withRevocations(ctx context.Context, stderr io.Writer,
 		return err
 	}
 	defer db.Close()
-	baseURL := strings.TrimRight(cmp.Or(cfg.Server.BaseURL, "http://"+cfg.Server.Addr), "/")
-	oauth, bases := googleSettings(cfg, baseURL+"/auth/callback")
-	rv := &revocations{}
-	if cfg.DemoMode() {
-		// The demo's fake Google lives in the serve process; its tokens must
-		// never go to the real Google this configuration names.
-		oauth.ClientID, oauth.ClientSecret, rv.noGoogle = demoClientID, "unused", true
-	}
+	oauth, bases, baseURL := commandGoogle(cfg)
+	// The demo's fake Google lives in the serve process, out of reach.
+	rv := &revocations{noGoogle: cfg.DemoMode()}
 	o := appOptions{db: db, keys: k, oauth: oauth, bases: bases, secure: true, log: log,
 		baseURL: baseURL, mail: cfg.Mail, spoolDir: cfg.Recordings.SpoolDir, transcribe: cfg.Transcribe, revoke: rv}
 	c, err := newCore(ctx, o)

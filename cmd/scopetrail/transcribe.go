@@ -1,13 +1,11 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"flag"
 	"io"
 	"os"
-	"strings"
 
 	"golang.org/x/term"
 
@@ -47,10 +45,8 @@ func runTranscribe(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return err
 	}
 	defer db.Close()
-	baseURL := strings.TrimRight(cmp.Or(cfg.Server.BaseURL, "http://"+cfg.Server.Addr), "/")
-	oauth, bases := googleSettings(cfg, baseURL+"/auth/callback")
+	oauth, bases, _ := commandGoogle(cfg)
 	if cfg.DemoMode() {
-		oauth.ClientID, oauth.ClientSecret = demoClientID, "unused"
 		e := &oauth.Endpoints
 		for _, u := range []*string{&e.AuthURL, &e.TokenURL, &e.RevokeURL, &e.UserinfoURL, &e.JWKSURL, &bases.People, &bases.Calendar, &bases.Drive} {
 			*u = demoGoogleUnreachable
