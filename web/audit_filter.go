@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"net/url"
@@ -31,7 +32,10 @@ func readAuditForm(c echo.Context) auditForm {
 	return auditForm{
 		User: c.QueryParam("user"), Scope: c.QueryParam("scope"), Method: c.QueryParam("method"),
 		Purpose: c.QueryParam("purpose"), Event: c.QueryParam("event"), Outcome: c.QueryParam("outcome"),
-		Since: c.QueryParam("since"), Until: c.QueryParam("until"), Raw: c.QueryParam("raw") == "1",
+		// from and before are since and until in links made before the
+		// page and the command line shared one filter.
+		Since: cmp.Or(c.QueryParam("since"), c.QueryParam("from")), Until: cmp.Or(c.QueryParam("until"), c.QueryParam("before")),
+		Raw: c.QueryParam("raw") == "1",
 	}
 }
 

@@ -243,6 +243,16 @@ func TestAuditLogFilters(t *testing.T) {
 			}
 		})
 	}
+	t.Run("links from before since and until had their names", func(t *testing.T) {
+		t.Parallel()
+		q := url.Values{"from": {from.Format("2006-01-02T15:04")}, "before": {before.Format("2006-01-02T15:04")}}
+		r := h.get("/audit?" + q.Encode())
+		h.expectStatus(r, http.StatusOK)
+		want := matching(t, trail, false, func(e audit.Entry) bool { return !e.Time.Before(from) && e.Time.Before(before) })
+		if diff := cmp.Diff(want, shownSeqs(r)); diff != "" {
+			t.Errorf("entries shown for from= and before= (-want +got):\n%s", diff)
+		}
+	})
 	t.Run("form keeps the filters", func(t *testing.T) {
 		t.Parallel()
 		r := h.get("/audit?user=" + bob.ID + "&scope=drive.readonly&method=drive.files.get&event=activity&outcome=ok")
