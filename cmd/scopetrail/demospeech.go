@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,11 +11,8 @@ import (
 	"time"
 
 	"github.com/scopetrail/scopetrail/connector/googletest/workspace"
+	"github.com/scopetrail/scopetrail/connector/transcribe"
 )
-
-// demoSpeechDir holds the LibriVox recordings of real speech that Debian's
-// pocketsphinx-testdata installs.
-const demoSpeechDir = "/usr/share/pocketsphinx/test/data/librivox"
 
 // demoSpeechTimeout bounds the encoding of the clips at start-up.
 const demoSpeechTimeout = time.Minute
@@ -25,7 +21,7 @@ const demoSpeechTimeout = time.Minute
 // records meetings, encoded once per process; none when the clips or
 // ffmpeg are not installed, or the encoding fails.
 var demoSpeech = sync.OnceValue(func() [][]byte {
-	wavs, _ := filepath.Glob(filepath.Join(demoSpeechDir, "*.wav"))
+	wavs, _ := filepath.Glob(filepath.Join(transcribe.LibriVoxDir, "*.wav"))
 	if len(wavs) == 0 {
 		return nil
 	}
@@ -42,7 +38,11 @@ var demoSpeech = sync.OnceValue(func() [][]byte {
 	defer cancel()
 	var clips [][]byte
 	for _, wav := range wavs {
-		b, err := encodeMP4(ctx, wav, filepath.Join(dir, strings.TrimSuffix(filepath.Base(wav), ".wav")+".mp4"))
+		mp4 := filepath.Join(dir, strings.TrimSuffix(filepath.Base(wav), ".wav")+".mp4")
+		if err := transcribe.EncodeAAC(ctx, mp4, "-i", wav); err != nil {
+			return nil
+		}
+		b, err := os.ReadFile(mp4)
 		if err != nil {
 			return nil
 		}
@@ -50,16 +50,6 @@ var demoSpeech = sync.OnceValue(func() [][]byte {
 	}
 	return clips
 })
-
-// encodeMP4 encodes a WAV file to an MP4 file with AAC audio and returns
-// its bytes.
-func encodeMP4(ctx context.Context, wav, mp4 string) ([]byte, error) {
-	out, err := exec.CommandContext(ctx, "ffmpeg", "-nostdin", "-v", "error", "-y", "-i", wav, "-c:a", "aac", "-b:a", "64k", mp4).CombinedOutput()
-	if err != nil {
-		return nil, fmt.Errorf("ffmpeg %s: %w: %s", wav, err, out)
-	}
-	return os.ReadFile(mp4)
-}
 
 // speakDemoRecordings gives the workspace's Meet recordings real speech,
 // the clips in turn, in place of their random bytes, so that the demo's

@@ -12,11 +12,12 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/scopetrail/scopetrail/connector/transcribe"
 )
 
-// LibriVoxDir holds the five LibriVox recordings of pocketsphinx-testdata
-// and their reference text, the file "transcription".
-const LibriVoxDir = "/usr/share/pocketsphinx/test/data/librivox"
+// LibriVoxDir holds the five LibriVox recordings and their reference text.
+const LibriVoxDir = transcribe.LibriVoxDir
 
 // Clip is a LibriVox recording encoded to MP4 (AAC).
 type Clip struct {
@@ -50,7 +51,7 @@ func LibriVox(t testing.TB) []Clip {
 			continue
 		}
 		c := Clip{Name: m[2], WAV: filepath.Join(LibriVoxDir, m[2]+".wav"), MP4: filepath.Join(dir, m[2]+".mp4"), Reference: m[1]}
-		FFmpeg(t, "-i", c.WAV, "-c:a", "aac", "-b:a", "64k", c.MP4)
+		encodeAAC(t, c.MP4, "-i", c.WAV)
 		clips = append(clips, c)
 	}
 	if err := sc.Err(); err != nil || len(clips) != 5 {
@@ -77,7 +78,7 @@ func Concat(t testing.TB, clips []Clip, repeat int) (string, string) {
 		t.Fatal(err)
 	}
 	out := filepath.Join(dir, "concat.mp4")
-	FFmpeg(t, "-f", "concat", "-safe", "0", "-i", list, "-c:a", "aac", "-b:a", "64k", out)
+	encodeAAC(t, out, "-f", "concat", "-safe", "0", "-i", list)
 	return out, strings.TrimSpace(ref.String())
 }
 
@@ -122,6 +123,15 @@ func write(t testing.TB, name string, b []byte) string {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// encodeAAC encodes what ffmpeg reads with the input arguments in to an
+// MP4 (AAC) at dst, as Meet records, and fails the test when it fails.
+func encodeAAC(t testing.TB, dst string, in ...string) {
+	t.Helper()
+	if err := transcribe.EncodeAAC(t.Context(), dst, in...); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // FFmpeg runs ffmpeg with args, quietly, overwriting its output, and fails
