@@ -19,3 +19,17 @@ func openDatabase(ctx context.Context, url string) (*sqldb.DB, error) {
 	}
 	return db, nil
 }
+
+// openConfigured loads the configuration and opens its database, migrated,
+// for a subcommand; the caller closes the database.
+func openConfigured(ctx context.Context) (*Config, keys, *sqldb.DB, error) {
+	cfg, k, err := loadConfig()
+	if err != nil {
+		return nil, keys{}, nil, err
+	}
+	db, err := openDatabase(ctx, cfg.Database.URL)
+	if err != nil {
+		return nil, keys{}, nil, err
+	}
+	return cfg, k, db, nil
+}

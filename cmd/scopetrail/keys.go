@@ -42,11 +42,7 @@ AUDIT_SIGNING_KEY=%s
 // rotateTokenKeys re-seals every stored token under the newest TOKEN_KEYS
 // key.
 func rotateTokenKeys(ctx context.Context, stdout io.Writer) error {
-	cfg, k, err := loadConfig()
-	if err != nil {
-		return err
-	}
-	db, err := openDatabase(ctx, cfg.Database.URL)
+	_, k, db, err := openConfigured(ctx)
 	if err != nil {
 		return err
 	}

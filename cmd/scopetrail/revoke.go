@@ -146,16 +146,12 @@ func runScopeChange(ctx context.Context, verb string, args []string, stdout, std
 // service, the users, and the actor to record.
 func withRevocations(ctx context.Context, stderr io.Writer,
 	fn func(svc *revoke.Service, users *identity.Store, by revoke.Actor) error) error {
-	cfg, k, err := loadConfig()
-	if err != nil {
-		return err
-	}
-	log := newLogger(cfg.Log, stderr)
-	db, err := openDatabase(ctx, cfg.Database.URL)
+	cfg, k, db, err := openConfigured(ctx)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	log := newLogger(cfg.Log, stderr)
 	oauth, bases, baseURL := commandGoogle(cfg)
 	// The demo's fake Google lives in the serve process, out of reach.
 	rv := &revocations{noGoogle: cfg.DemoMode()}

@@ -36,11 +36,7 @@ func runTranscribe(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if *email == "" || fs.NArg() > 0 {
 		return errors.New("usage: scopetrail transcribe --user EMAIL [--file ID]")
 	}
-	cfg, k, err := loadConfig()
-	if err != nil {
-		return err
-	}
-	db, err := openDatabase(ctx, cfg.Database.URL)
+	cfg, k, db, err := openConfigured(ctx)
 	if err != nil {
 		return err
 	}
