@@ -11,6 +11,7 @@ import (
 	"google.golang.org/api/drive/v3"
 	"google.golang.org/api/googleapi"
 
+	"github.com/scopetrail/scopetrail/connector/googlehttp"
 	"github.com/scopetrail/scopetrail/connector/retry"
 )
 
@@ -78,7 +79,7 @@ func (s *Service) queueMeeting(ctx context.Context, t Recording, reason string) 
 func export(ctx context.Context, svc *drive.Service, fileID string) (string, error) {
 	resp, err := svc.Files.Export(fileID, "text/plain").Context(ctx).Download()
 	var gerr *googleapi.Error
-	if errors.As(err, &gerr) && gerr.Code == http.StatusForbidden && hasReason(gerr, "exportSizeLimitExceeded") {
+	if errors.As(err, &gerr) && gerr.Code == http.StatusForbidden && googlehttp.HasReason(gerr, "exportSizeLimitExceeded") {
 		return "", fmt.Errorf("%w: %w", ErrExportTooLarge, err)
 	}
 	if err != nil {
@@ -94,16 +95,6 @@ func export(ctx context.Context, svc *drive.Service, fileID string) (string, err
 		return "", ErrExportTooLarge
 	}
 	return strings.ReplaceAll(strings.ToValidUTF8(b.String(), "\uFFFD"), "\x00", ""), nil
-}
-
-// hasReason reports whether a Google error carries a reason.
-func hasReason(e *googleapi.Error, reason string) bool {
-	for _, it := range e.Errors {
-		if it.Reason == reason {
-			return true
-		}
-	}
-	return false
 }
 
 // Transcribe hands a queued (or downloaded) recording to the Transcriber
