@@ -110,19 +110,14 @@ func extendChunk(ctx context.Context, tx *sqldb.Tx, chainID string, start, end i
 			return err
 		}
 	}
-	rows, err := tx.Query(ctx, "SELECT "+storedColumns+" FROM audit_entries WHERE seq > ? AND seq <= ? ORDER BY seq", start, end)
+	chunk, err := readStored(ctx, tx, start, end)
 	if err != nil {
-		return fmt.Errorf("reading entries %d to %d: %w", start+1, end, err)
+		return err
 	}
-	defer rows.Close()
 	r := newTreeReader(ctx, tx)
 	var add []any
 	n := start
-	for rows.Next() {
-		s, err := scanStored(rows)
-		if err != nil {
-			return fmt.Errorf("reading entries %d to %d: %w", start+1, end, err)
-		}
+	for _, s := range chunk {
 		switch {
 		case s.Seq != n+1:
 			return inconsistent(n+1, "entry %d is missing from the stored trail", n+1)
@@ -142,10 +137,6 @@ func extendChunk(ctx context.Context, tx *sqldb.Tx, chainID string, start, end i
 		}
 		prev, n = s.Hash, n+1
 	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("reading entries %d to %d: %w", start+1, end, err)
-	}
-	rows.Close()
 	if n != end {
 		return inconsistent(n+1, "entry %d is missing from the stored trail", n+1)
 	}
@@ -201,3 +192,24 @@ func (m *merkle) root() tlog.Hash {
 
 // encodeHash writes a tree hash in base64, as checkpoint notes do.
 func encodeHash(h tlog.Hash) string { return base64.StdEncoding.EncodeToString(h[:]) }
+
+// readStored reads entries start+1 to end, all at once.
+func readStored(ctx context.Context, q querier, start, end int64) ([]stored, error) {
+	rows, err := q.Query(ctx, "SELECT "+storedColumns+" FROM audit_entries WHERE seq > ? AND seq <= ? ORDER BY seq", start, end)
+	if err != nil {
+		return nil, fmt.Errorf("reading entries %d to %d: %w", start+1, end, err)
+	}
+	defer rows.Close()
+	var out []stored
+	for rows.Next() {
+		s, err := scanStored(rows)
+		if err != nil {
+			return nil, fmt.Errorf("reading entries %d to %d: %w", start+1, end, err)
+		}
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("reading entries %d to %d: %w", start+1, end, err)
+	}
+	return out, nil
+}
