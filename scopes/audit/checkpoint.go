@@ -111,11 +111,22 @@ func noteRoot(msg string) string {
 func (t *Trail) checkpointAt(ctx context.Context, size int64) (cp Checkpoint, made bool, err error) {
 	t.cpMu.Lock()
 	defer t.cpMu.Unlock()
-	defer func() {
+	for range 5 {
+		cp, made, err = t.tryCheckpointAt(ctx, size)
 		if err != nil {
-			err = fmt.Errorf("checkpointing the audit trail at entry %d: %w", size, err)
+			return Checkpoint{}, false, fmt.Errorf("checkpointing the audit trail at entry %d: %w", size, err)
 		}
-	}()
+		if made || cp.Seq >= size {
+			return cp, made, nil
+		}
+	}
+	return cp, false, nil
+}
+
+// tryCheckpointAt makes the checkpoint of entries 1 to size once; when
+// another process made the next checkpoint first, it returns the latest
+// with made false, and the caller tries again.
+func (t *Trail) tryCheckpointAt(ctx context.Context, size int64) (cp Checkpoint, made bool, err error) {
 	var chainID string
 	if err := t.db.QueryRow(ctx, "SELECT chain_id FROM audit_chain WHERE id = 1").Scan(&chainID); err != nil {
 		return Checkpoint{}, false, fmt.Errorf("reading the chain: %w", err)
@@ -132,7 +143,7 @@ func (t *Trail) checkpointAt(ctx context.Context, size int64) (cp Checkpoint, ma
 		return Checkpoint{}, false, fmt.Errorf("reading checkpoints: %w", err)
 	}
 	if legacy > 0 {
-		return prev, false, nil
+		return Checkpoint{Seq: size}, false, nil
 	}
 	if err := extendTree(ctx, t.db, chainID, prev.Seq, size); err != nil {
 		return Checkpoint{}, false, err
