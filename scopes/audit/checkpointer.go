@@ -78,9 +78,14 @@ func (t *Trail) drainWitness(ctx context.Context) {
 // witness hands cp to every witness, each within witnessTimeout, and logs
 // the ones that fail.
 func (t *Trail) witness(ctx context.Context, cp Checkpoint) {
+	vkey, err := VerifierKey(t.PublicKey())
+	if err != nil {
+		t.log.Error("audit checkpoint not witnessed", "err", err)
+		return
+	}
 	for _, w := range t.witnesses {
 		wctx, cancel := context.WithTimeout(ctx, witnessTimeout)
-		err := w.Witness(wctx, WitnessRequest{Note: []byte(cp.Note), Number: cp.Number, Size: cp.Seq,
+		err := w.Witness(wctx, WitnessRequest{Note: []byte(cp.Note), Number: cp.Number, Size: cp.Seq, VerifierKey: vkey,
 			Prove: func(ctx context.Context, old int64) (tlog.TreeProof, error) { return t.proveTree(ctx, cp.Seq, old) }})
 		cancel()
 		if err != nil {

@@ -169,9 +169,12 @@ func readWitnessFile(t testing.TB, path string) [][]byte {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	notes, err := ReadWitnessed(f)
+	wl, err := ReadWitness(f)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return notes
+	if !wl.PublicKey.Equal(testKey().Public()) {
+		t.Fatalf("the witness file records key %x, not the signing key's", wl.PublicKey)
+	}
+	return wl.Notes
 }

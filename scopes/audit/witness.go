@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/ed25519"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -34,6 +36,9 @@ type WitnessRequest struct {
 	// Number and Size are the checkpoint's number and tree size, as the
 	// note says.
 	Number, Size int64
+	// VerifierKey is the signed-note verifier key of the note's signer
+	// (see VerifierKey).
+	VerifierKey string
 	// Prove returns the tlog consistency proof that the tree of Size
 	// entries extends the tree of old entries (old < Size), for a witness
 	// that checks that each checkpoint extends the one it saw last.
@@ -44,11 +49,13 @@ type WitnessRequest struct {
 type witnessLine struct {
 	Number int64  `json:"number"`
 	Size   int64  `json:"size"`
+	Key    string `json:"key,omitempty"`
 	Note   string `json:"note"`
 }
 
 // FileWitness appends each checkpoint to a file as one JSON line, {"number",
-// "size", "note"}, and syncs it: the file only grows. Put it where the
+// "size", "key", "note"}, and syncs it: the file only grows. The key is the
+// note's verifier key, so that the file alone lets a reviewer verify. Put it where the
 // database's writer cannot write, or ship it elsewhere.
 type FileWitness struct {
 	mu   sync.Mutex
@@ -68,7 +75,7 @@ func NewFileWitness(path string) (*FileWitness, error) {
 
 // Witness appends the checkpoint and syncs the file.
 func (w *FileWitness) Witness(_ context.Context, r WitnessRequest) error {
-	line, err := json.Marshal(witnessLine{Number: r.Number, Size: r.Size, Note: string(r.Note)})
+	line, err := json.Marshal(witnessLine{Number: r.Number, Size: r.Size, Key: r.VerifierKey, Note: string(r.Note)})
 	if err != nil {
 		return err
 	}
@@ -184,30 +191,41 @@ func (w *LogWitness) String() string { return "log" }
 // maxNote bounds one witnessed note.
 const maxNote = 64 << 10
 
-// ReadWitnessed reads the checkpoint notes a witness holds: a witness file
-// (JSON lines as FileWitness writes, or LogWitness's lines in JSON), or one
-// signed note as it stands. Lines that hold no note are skipped; the notes
-// are not verified here.
-func ReadWitnessed(r io.Reader) ([][]byte, error) {
+// WitnessLog is what a witness holds.
+type WitnessLog struct {
+	// Notes are the witnessed checkpoint notes, not yet verified.
+	Notes [][]byte
+	// PublicKey is the key that the witness recorded with the notes, nil
+	// when it recorded none (a bare note).
+	PublicKey ed25519.PublicKey
+}
+
+// ReadWitness reads what a witness holds: a witness file (JSON lines as
+// FileWitness writes them), or one signed note as it stands, as an HTTP
+// witness answers. Lines without a note are skipped. Lines that record
+// different keys are refused.
+func ReadWitness(r io.Reader) (WitnessLog, error) {
+	var wl WitnessLog
 	br := bufio.NewReader(r)
 	first, err := br.Peek(1)
 	if err == io.EOF {
-		return nil, nil
+		return wl, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("reading the witness: %w", err)
+		return wl, fmt.Errorf("reading the witness: %w", err)
 	}
 	if first[0] != '{' {
 		b, err := io.ReadAll(io.LimitReader(br, maxNote+1))
 		if err != nil {
-			return nil, fmt.Errorf("reading the witness: %w", err)
+			return wl, fmt.Errorf("reading the witness: %w", err)
 		}
 		if len(b) > maxNote {
-			return nil, fmt.Errorf("reading the witness: a note is at most %d bytes", maxNote)
+			return wl, fmt.Errorf("reading the witness: a note is at most %d bytes", maxNote)
 		}
-		return [][]byte{b}, nil
+		wl.Notes = [][]byte{b}
+		return wl, nil
 	}
-	var notes [][]byte
+	var key string
 	sc := bufio.NewScanner(br)
 	sc.Buffer(nil, 2*maxNote)
 	for n := 1; sc.Scan(); n++ {
@@ -216,14 +234,40 @@ func ReadWitnessed(r io.Reader) ([][]byte, error) {
 		}
 		var l witnessLine
 		if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
-			return nil, fmt.Errorf("reading the witness: line %d: %w", n, err)
+			return wl, fmt.Errorf("reading the witness: line %d: %w", n, err)
 		}
-		if l.Note != "" {
-			notes = append(notes, []byte(l.Note))
+		if l.Note == "" {
+			continue
 		}
+		if l.Key != "" && key != "" && l.Key != key {
+			return wl, fmt.Errorf("reading the witness: line %d records key %q, not %q", n, l.Key, key)
+		}
+		if l.Key != "" {
+			key = l.Key
+		}
+		wl.Notes = append(wl.Notes, []byte(l.Note))
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("reading the witness: %w", err)
+		return wl, fmt.Errorf("reading the witness: %w", err)
 	}
-	return notes, nil
+	if key != "" {
+		if wl.PublicKey, err = parseVerifierKey(key); err != nil {
+			return wl, fmt.Errorf("reading the witness: %w", err)
+		}
+	}
+	return wl, nil
+}
+
+// parseVerifierKey reads an Ed25519 verifier key written by VerifierKey.
+func parseVerifierKey(vkey string) (ed25519.PublicKey, error) {
+	i := strings.LastIndexByte(vkey, '+')
+	b, err := base64.StdEncoding.DecodeString(vkey[i+1:])
+	if err != nil || len(b) != 1+ed25519.PublicKeySize || b[0] != 1 {
+		return nil, fmt.Errorf("%q is not an Ed25519 verifier key", vkey)
+	}
+	pub := ed25519.PublicKey(b[1:])
+	if want, err := VerifierKey(pub); err != nil || want != vkey {
+		return nil, fmt.Errorf("%q is not a verifier key of %s", vkey, NoteKeyName)
+	}
+	return pub, nil
 }
