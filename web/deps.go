@@ -78,10 +78,11 @@ type RecordingStatus interface {
 type Revocations interface {
 	// Revoke revokes every access of a user; see revoke.Service.Revoke.
 	Revoke(ctx context.Context, userID string, by revoke.Actor, reason string) (revoke.Report, error)
-	// Suspend and Resume suspend and lift one scope of a user; they return
-	// revoke.ErrUnknownScope and errors wrapping grant's sentinels.
-	Suspend(ctx context.Context, userID, scope string, by revoke.Actor) error
-	Resume(ctx context.Context, userID, scope string, by revoke.Actor) error
+	// Suspend and Resume suspend and lift one scope of a user, recording
+	// the reason given; they return revoke.ErrUnknownScope and errors
+	// wrapping grant's sentinels.
+	Suspend(ctx context.Context, userID, scope string, by revoke.Actor, reason string) error
+	Resume(ctx context.Context, userID, scope string, by revoke.Actor, reason string) error
 	// Pending returns the revocations Google has not confirmed yet.
 	Pending(ctx context.Context) ([]revoke.Pending, error)
 }
