@@ -240,7 +240,7 @@ func TestAccessPage(t *testing.T) {
 		`#user-u-bob li[data-scope="calendar.readonly"] form[action="/admin/access/u-bob/suspend"] button`:          "Suspend",
 		`#user-u-bob li[data-scope="calendar.events.readonly"] form[action="/admin/access/u-bob/resume"] button`:    "Resume",
 		`#user-u-bob li[data-scope="calendar.readonly"] input[name=scope][value="` + scopes.CalendarReadonly + `"]`: "",
-		`#user-u-bob li[data-scope="calendar.readonly"] input[name=reason][maxlength="200"]`:                         "",
+		`#user-u-bob li[data-scope="calendar.readonly"] input[name=reason][maxlength="200"]`:                        "",
 		`#user-u-bob a[href="/admin/users/u-bob/revoke"]`:                                                           "Revoke access",
 		"#user-u-rita .grant":   "revoked",
 		"#user-u-rita .pending": "2 attempt(s), next 2026-01-02 03:04 UTC",
