@@ -25,13 +25,15 @@ type Sessions interface {
 	EndSession(ctx context.Context, id string) error
 }
 
-// Users lists users and changes their roles. *identity.Store satisfies it.
+// Users lists users and changes their roles. *identity.AuditedUsers
+// satisfies it.
 type Users interface {
 	// Users returns every user.
 	Users(ctx context.Context) ([]identity.User, error)
-	// SetRole changes a user's role. It returns an error wrapping
-	// identity.ErrNotFound for an unknown user.
-	SetRole(ctx context.Context, id string, r identity.Role) error
+	// ChangeRole changes a user's role as by decided, recording it in the
+	// audit trail first. It returns an error wrapping identity.ErrNotFound
+	// for an unknown user, identity.ErrRoleChanged when another change won.
+	ChangeRole(ctx context.Context, id string, r identity.Role, by identity.User) error
 }
 
 // Auth runs Google sign-in and feature linking. *googleauth.Flow satisfies it.
