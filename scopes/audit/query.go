@@ -22,6 +22,10 @@ const (
 type Filter struct {
 	// UserID selects the entries whose actor or subject is this user.
 	UserID string
+	// UserEmail, with UserID, also selects the entries whose subject has
+	// this email and no id, as an invitation sent to the user before they
+	// signed in. ResolveUser sets it; it is lower case.
+	UserEmail string
 	// Scope selects the entries that used this scope, and the consent
 	// entries (ConsentEvents) whose space-separated Scope lists it: the
 	// grants and refusals of it.
@@ -221,7 +225,11 @@ func buildQuery(f Filter, w window, limit int) (string, []any) {
 		b.WriteString(" AND " + cond)
 		args = append(args, arg)
 	}
-	if f.UserID != "" {
+	switch {
+	case f.UserID != "" && f.UserEmail != "":
+		b.WriteString(" AND (b.actor_id = ? OR b.subject_id = ? OR b.subject_email = ?)")
+		args = append(args, f.UserID, f.UserID, f.UserEmail)
+	case f.UserID != "":
 		b.WriteString(" AND (b.actor_id = ? OR b.subject_id = ?)")
 		args = append(args, f.UserID, f.UserID)
 	}

@@ -127,14 +127,17 @@ func TestUserFilterMatchesSubject(t *testing.T) {
 		add(Entry{Event: EventSuspend, ActorID: "u-admin", ActorEmail: "admin@example.com", SubjectID: "u-zoe",
 			SubjectEmail: "zoe@example.com", Scope: driveScope, ErrorReason: "left the team"})
 		add(Entry{Event: EventSuspend, ActorID: "u-admin", SubjectID: "u-bob", Scope: driveScope})
+		// An invitation sent to Zoë before she signed in names her by email.
+		add(Entry{Event: EventInvite, ActorID: "u-admin", SubjectEmail: "zoe@example.com", Resource: "invitation=i1"})
 		for _, tc := range []struct {
 			f    Filter
 			want []int64
 		}{
 			{Filter{UserID: "u-zoe"}, []int64{1, 3}},
+			{Filter{UserID: "u-zoe", UserEmail: "zoe@example.com"}, []int64{1, 3, 5}},
 			{Filter{UserID: "u-zoe", Event: EventSuspend}, []int64{3}},
 			{Filter{UserID: "u-zoe", Scope: "https://www.googleapis.com/auth/drive.readonly", Raw: true}, []int64{1, 3}},
-			{Filter{UserID: "u-admin"}, []int64{3, 4}},
+			{Filter{UserID: "u-admin"}, []int64{3, 4, 5}},
 			{Filter{UserID: "u-bob"}, []int64{2, 4}},
 		} {
 			if got := matching(t, tr, tc.f); !cmp.Equal(got, tc.want) {

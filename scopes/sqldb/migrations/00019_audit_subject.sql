@@ -8,12 +8,15 @@
 ALTER TABLE audit_entries ADD COLUMN subject_id TEXT NOT NULL DEFAULT '';
 ALTER TABLE audit_entries ADD COLUMN subject_email TEXT NOT NULL DEFAULT '';
 
--- A reviewer's user filter matches the actor or the subject: the actor is
--- served by audit_entries_actor_time, the subject by this index, so that
--- both sides of the OR are read by index on SQLite and PostgreSQL alike.
+-- A reviewer's user filter matches the actor, the subject's id or the
+-- subject's email: the actor is served by audit_entries_actor_time, the
+-- subject by these two indexes, so that every side of the OR is read by
+-- index on SQLite and PostgreSQL alike.
 CREATE INDEX audit_entries_subject_time ON audit_entries (subject_id, time_us);
+CREATE INDEX audit_entries_subject_email_time ON audit_entries (subject_email, time_us);
 
 -- +goose Down
+DROP INDEX audit_entries_subject_email_time;
 DROP INDEX audit_entries_subject_time;
 ALTER TABLE audit_entries DROP COLUMN subject_email;
 ALTER TABLE audit_entries DROP COLUMN subject_id;
