@@ -24,8 +24,9 @@ func (s *Server) users(c echo.Context) error {
 	return s.render(c, http.StatusOK, "users", usersPage{Users: list, Roles: identity.Roles})
 }
 
-// setRole changes a user's role. Admins cannot change their own role, so
-// that the last admin cannot lock everyone out by mistake.
+// setRole changes a user's role, which the audit trail records with the
+// admin as actor and the user as subject. Admins cannot change their own
+// role, so that the last admin cannot lock everyone out by mistake.
 func (s *Server) setRole(c echo.Context) error {
 	me, _ := currentUser(c)
 	id := c.Param("id")
@@ -36,7 +37,7 @@ func (s *Server) setRole(c echo.Context) error {
 	if id == me.ID {
 		return invalidf("You cannot change your own role. Ask another admin to do it.")
 	}
-	if err := s.deps.Users.SetRole(c.Request().Context(), id, role); err != nil {
+	if err := s.deps.Users.ChangeRole(c.Request().Context(), id, role, me); err != nil {
 		return fmt.Errorf("setting role of user %s: %w", id, err)
 	}
 	return c.Redirect(http.StatusSeeOther, "/admin/users")

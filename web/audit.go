@@ -53,11 +53,52 @@ func (s *Server) reviewRoutes(g *echo.Group, member echo.MiddlewareFunc) {
 	g.GET("/report", s.privilegeReport, member, reviewer)
 }
 
-// auditRow is one entry as the log shows it.
+// auditRow is one entry as the log shows it: people by email, not by id.
 type auditRow struct {
 	audit.Entry
-	// Who is the actor's email, or their id when the entry has none.
+	// Who is the actor's email, found among the users when the entry has
+	// none, else their id.
 	Who string
+	// Whom is the subject's email, found the same way; "" without a
+	// subject.
+	Whom string
+	// Shown is the resource, with a user's id replaced by their email.
+	Shown string
+}
+
+// emails maps user ids to emails, to show people by email.
+type emails map[string]string
+
+// newEmails returns the emails of users by id.
+func newEmails(users []identity.User) emails {
+	m := make(emails, len(users))
+	for _, u := range users {
+		m[u.ID] = u.Email
+	}
+	return m
+}
+
+// name returns email, else the email of the user with this id, else id.
+func (m emails) name(id, email string) string {
+	switch {
+	case email != "":
+		return email
+	case m[id] != "":
+		return m[id]
+	}
+	return id
+}
+
+// row returns e as the log shows it.
+func (m emails) row(e audit.Entry) auditRow {
+	r := auditRow{Entry: e, Who: m.name(e.ActorID, e.ActorEmail), Shown: e.Resource}
+	if e.SubjectID != "" || e.SubjectEmail != "" {
+		r.Whom = m.name(e.SubjectID, e.SubjectEmail)
+	}
+	if email := m[e.Resource]; email != "" {
+		r.Shown = email
+	}
+	return r
 }
 
 // auditPage is what the audit log page shows.
@@ -81,7 +122,11 @@ type auditPage struct {
 func (s *Server) auditLog(c echo.Context) error {
 	ctx := c.Request().Context()
 	form := readAuditForm(c)
-	f, err := s.auditFilter(ctx, form)
+	users, err := s.deps.Users.Users(ctx)
+	if err != nil {
+		return fmt.Errorf("listing users: %w", err)
+	}
+	f, err := auditFilter(form, users)
 	if err != nil {
 		return err
 	}
@@ -94,10 +139,6 @@ func (s *Server) auditLog(c echo.Context) error {
 		return fmt.Errorf("reading the audit log: %w", err)
 	}
 	entries := p.Entries
-	users, err := s.deps.Users.Users(ctx)
-	if err != nil {
-		return fmt.Errorf("listing users: %w", err)
-	}
 	page := auditPage{Form: form, Users: users, Purposes: auditPurposes, Events: auditEvents, Outcomes: audit.Outcomes,
 		Entries: make([]auditRow, len(entries))}
 	for _, sc := range scopes.All() {
@@ -109,11 +150,9 @@ func (s *Server) auditLog(c echo.Context) error {
 		page.Methods = append(page.Methods, m.ID)
 	}
 	slices.Sort(page.Methods)
+	names := newEmails(users)
 	for i, e := range entries {
-		page.Entries[i] = auditRow{Entry: e, Who: e.ActorEmail}
-		if page.Entries[i].Who == "" {
-			page.Entries[i].Who = e.ActorID
-		}
+		page.Entries[i] = names.row(e)
 	}
 	q := form.query()
 	link := func(key, cursor string) string {
@@ -130,11 +169,16 @@ func (s *Server) auditLog(c echo.Context) error {
 }
 
 // auditExport streams every entry the filters match as an attachment, in
-// seq order, in constant memory. A failure before the first bytes leave is
+// seq order, in constant memory, named after the time range and the
+// filters (exportName). A failure before the first bytes leave is
 // an error page; a failure after them cuts the connection.
 func (s *Server) auditExport(format audit.Format) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		f, err := s.auditFilter(c.Request().Context(), readAuditForm(c))
+		users, err := s.deps.Users.Users(c.Request().Context())
+		if err != nil {
+			return fmt.Errorf("listing users: %w", err)
+		}
+		f, err := auditFilter(readAuditForm(c), users)
 		if err != nil {
 			return err
 		}
@@ -145,7 +189,7 @@ func (s *Server) auditExport(format audit.Format) echo.HandlerFunc {
 		}
 		h := c.Response().Header()
 		h.Set(echo.HeaderContentType, contentType)
-		h.Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="scopetrail-audit.%s"`, format))
+		h.Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s.%s"`, exportName(f, newEmails(users)), format))
 		if err := s.deps.Audit.Export(c.Request().Context(), c.Response(), format, f); err != nil {
 			err = fmt.Errorf("exporting the audit log as %s: %w", format, err)
 			if !c.Response().Committed {

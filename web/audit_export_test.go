@@ -112,7 +112,7 @@ func TestAuditExport(t *testing.T) {
 			if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != tt.contentType {
 				t.Fatalf("status %d, type %q", res.StatusCode, res.Header.Get("Content-Type"))
 			}
-			if cd := res.Header.Get("Content-Disposition"); cd != `attachment; filename="scopetrail-audit.`+tt.format+`"` {
+			if cd := res.Header.Get("Content-Disposition"); cd != `attachment; filename="scopetrail-audit-user-bob@example.com-purpose-recordings.`+tt.format+`"` {
 				t.Errorf("Content-Disposition %q", cd)
 			}
 			if res.Header.Get("Content-Length") != "" {

@@ -88,6 +88,15 @@ func TestSetRole(t *testing.T) {
 			if diff := cmp.Diff(want, roles); diff != "" {
 				t.Errorf("roles (-want +got):\n%s", diff)
 			}
+			var wantChanges []string
+			if tt.want == http.StatusSeeOther {
+				wantChanges = []string{"alice@example.com made bob@example.com " + tt.role}
+			}
+			h.ident.mu.Lock()
+			defer h.ident.mu.Unlock()
+			if diff := cmp.Diff(wantChanges, h.ident.roleChanges); diff != "" {
+				t.Errorf("role changes, each naming the admin who made it (-want +got):\n%s", diff)
+			}
 		})
 	}
 }

@@ -25,13 +25,15 @@ type Sessions interface {
 	EndSession(ctx context.Context, id string) error
 }
 
-// Users lists users and changes their roles. *identity.Store satisfies it.
+// Users lists users and changes their roles. *identity.AuditedUsers
+// satisfies it.
 type Users interface {
 	// Users returns every user.
 	Users(ctx context.Context) ([]identity.User, error)
-	// SetRole changes a user's role. It returns an error wrapping
-	// identity.ErrNotFound for an unknown user.
-	SetRole(ctx context.Context, id string, r identity.Role) error
+	// ChangeRole changes a user's role as by decided, recording it in the
+	// audit trail first. It returns an error wrapping identity.ErrNotFound
+	// for an unknown user, identity.ErrRoleChanged when another change won.
+	ChangeRole(ctx context.Context, id string, r identity.Role, by identity.User) error
 }
 
 // Auth runs Google sign-in and feature linking. *googleauth.Flow satisfies it.
@@ -78,10 +80,11 @@ type RecordingStatus interface {
 type Revocations interface {
 	// Revoke revokes every access of a user; see revoke.Service.Revoke.
 	Revoke(ctx context.Context, userID string, by revoke.Actor, reason string) (revoke.Report, error)
-	// Suspend and Resume suspend and lift one scope of a user; they return
-	// revoke.ErrUnknownScope and errors wrapping grant's sentinels.
-	Suspend(ctx context.Context, userID, scope string, by revoke.Actor) error
-	Resume(ctx context.Context, userID, scope string, by revoke.Actor) error
+	// Suspend and Resume suspend and lift one scope of a user, recording
+	// the reason given; they return revoke.ErrUnknownScope and errors
+	// wrapping grant's sentinels.
+	Suspend(ctx context.Context, userID, scope string, by revoke.Actor, reason string) error
+	Resume(ctx context.Context, userID, scope string, by revoke.Actor, reason string) error
 	// Pending returns the revocations Google has not confirmed yet.
 	Pending(ctx context.Context) ([]revoke.Pending, error)
 }

@@ -69,6 +69,7 @@ var errorTable = []struct {
 	{googleauth.ErrUnknownFeature, problem{http.StatusNotFound, "error", msgNotFound}},
 	{identity.ErrSubjectMismatch, problem{http.StatusForbidden, "error", "This email address already belongs to a different Google account."}},
 	{identity.ErrInvalidRole, problem{http.StatusBadRequest, "error", "That role does not exist."}},
+	{identity.ErrRoleChanged, problem{http.StatusConflict, "error", "Someone else changed this role at the same moment. Reload the page and try again."}},
 	{identity.ErrNotFound, problem{http.StatusNotFound, "error", msgNotFound}},
 	{grant.ErrNotFound, problem{http.StatusNotFound, "error", msgNotFound}},
 	{grant.ErrScopeNotGranted, problem{http.StatusBadRequest, "error", "That scope is not granted, so it cannot be suspended."}},

@@ -31,6 +31,8 @@ type fakeIdentity struct {
 	users    map[string]identity.User
 	sessions map[string]string // session id → user id
 	next     int
+	// roleChanges are the role changes made, as "by made whom role".
+	roleChanges []string
 }
 
 func newFakeIdentity() *fakeIdentity {
@@ -94,13 +96,14 @@ func (f *fakeIdentity) Users(context.Context) ([]identity.User, error) {
 	return out, nil
 }
 
-func (f *fakeIdentity) SetRole(_ context.Context, id string, r identity.Role) error {
+func (f *fakeIdentity) ChangeRole(_ context.Context, id string, r identity.Role, by identity.User) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	u, ok := f.users[id]
 	if !ok {
 		return fmt.Errorf("setting role: %w", identity.ErrNotFound)
 	}
+	f.roleChanges = append(f.roleChanges, fmt.Sprintf("%s made %s %s", by.Email, u.Email, r))
 	u.Role = r
 	f.users[id] = u
 	return nil

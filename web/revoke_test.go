@@ -45,22 +45,22 @@ func (f *fakeRevocations) Revoke(_ context.Context, userID string, by revoke.Act
 		SessionsEnded: 1, PurgedRows: 12}, f.err
 }
 
-func (f *fakeRevocations) Suspend(_ context.Context, userID, scope string, by revoke.Actor) error {
-	return f.change("suspend", userID, scope, by)
+func (f *fakeRevocations) Suspend(_ context.Context, userID, scope string, by revoke.Actor, reason string) error {
+	return f.change("suspend", userID, scope, by, reason)
 }
 
-func (f *fakeRevocations) Resume(_ context.Context, userID, scope string, by revoke.Actor) error {
-	return f.change("resume", userID, scope, by)
+func (f *fakeRevocations) Resume(_ context.Context, userID, scope string, by revoke.Actor, reason string) error {
+	return f.change("resume", userID, scope, by, reason)
 }
 
-func (f *fakeRevocations) change(verb, userID, scope string, by revoke.Actor) error {
+func (f *fakeRevocations) change(verb, userID, scope string, by revoke.Actor, reason string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	name, err := revoke.LookupScope(scope)
 	if err != nil {
 		return err
 	}
-	f.calls = append(f.calls, fmt.Sprintf("%s %s %s by %s", verb, userID, name, by.ID))
+	f.calls = append(f.calls, fmt.Sprintf("%s %s %s by %s: %s", verb, userID, name, by.ID, reason))
 	return nil
 }
 
@@ -240,6 +240,7 @@ func TestAccessPage(t *testing.T) {
 		`#user-u-bob li[data-scope="calendar.readonly"] form[action="/admin/access/u-bob/suspend"] button`:          "Suspend",
 		`#user-u-bob li[data-scope="calendar.events.readonly"] form[action="/admin/access/u-bob/resume"] button`:    "Resume",
 		`#user-u-bob li[data-scope="calendar.readonly"] input[name=scope][value="` + scopes.CalendarReadonly + `"]`: "",
+		`#user-u-bob li[data-scope="calendar.readonly"] input[name=reason][maxlength="200"]`:                        "",
 		`#user-u-bob a[href="/admin/users/u-bob/revoke"]`:                                                           "Revoke access",
 		"#user-u-rita .grant":   "revoked",
 		"#user-u-rita .pending": "2 attempt(s), next 2026-01-02 03:04 UTC",
@@ -251,11 +252,11 @@ func TestAccessPage(t *testing.T) {
 		}
 	}
 
-	for _, step := range []struct{ path, scope string }{
-		{"/admin/access/u-bob/suspend", scopes.CalendarReadonly},
-		{"/admin/access/u-bob/resume", scopes.CalendarEventsReadonly},
+	for _, step := range []struct{ path, scope, reason string }{
+		{"/admin/access/u-bob/suspend", scopes.CalendarReadonly, "left the project"},
+		{"/admin/access/u-bob/resume", scopes.CalendarEventsReadonly, ""},
 	} {
-		res := h.post(step.path, url.Values{"scope": {step.scope}})
+		res := h.post(step.path, url.Values{"scope": {step.scope}, "reason": {step.reason}})
 		if res.StatusCode != http.StatusSeeOther || res.Location() != "/admin/access#user-u-bob" {
 			t.Errorf("POST %s: %d to %q, want a redirect to the user's row", step.path, res.StatusCode, res.Location())
 		}
@@ -263,9 +264,12 @@ func TestAccessPage(t *testing.T) {
 	bad := h.post("/admin/access/u-bob/suspend", url.Values{"scope": {scopes.OpenID}})
 	h.expectStatus(bad, http.StatusBadRequest)
 	h.expectText(bad, map[string]string{"main": "Only the scopes ScopeTrail uses for Google APIs can be suspended."})
+	long := h.post("/admin/access/u-bob/suspend", url.Values{"scope": {scopes.CalendarReadonly}, "reason": {strings.Repeat("é", revoke.MaxNote+1)}})
+	h.expectStatus(long, http.StatusBadRequest)
+	h.expectText(long, map[string]string{"main": "The reason is too long: write at most 200 characters."})
 	want := []string{
-		"suspend u-bob " + scopes.CalendarReadonly + " by u-alice",
-		"resume u-bob " + scopes.CalendarEventsReadonly + " by u-alice",
+		"suspend u-bob " + scopes.CalendarReadonly + " by u-alice: left the project",
+		"resume u-bob " + scopes.CalendarEventsReadonly + " by u-alice: ",
 	}
 	if diff := cmp.Diff(want, f.recorded()); diff != "" {
 		t.Errorf("changes (-want +got):\n%s", diff)

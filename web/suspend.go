@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -37,6 +38,8 @@ type accessRow struct {
 // accessPage is what the admin's access page shows.
 type accessPage struct {
 	Rows []accessRow
+	// MaxNote bounds the reason typed for a suspension or resumption.
+	MaxNote int
 }
 
 // access lists every user with their grant and a button to suspend or
@@ -51,7 +54,7 @@ func (s *Server) access(c echo.Context) error {
 	if err != nil {
 		return fmt.Errorf("listing pending revocations: %w", err)
 	}
-	var page accessPage
+	page := accessPage{MaxNote: revoke.MaxNote}
 	for _, u := range users {
 		row, err := s.accessRow(ctx, u)
 		if err != nil {
@@ -96,12 +99,16 @@ func (s *Server) resumeScope(c echo.Context) error {
 	return s.changeScope(c, s.deps.Revocations.Resume)
 }
 
-// changeScope suspends or resumes a scope of the user in the path, and goes
-// back to their row of the access page.
-func (s *Server) changeScope(c echo.Context, change func(ctx context.Context, userID, scope string, by revoke.Actor) error) error {
+// changeScope suspends or resumes a scope of the user in the path, with the
+// reason the admin typed, and goes back to their row of the access page.
+func (s *Server) changeScope(c echo.Context, change func(ctx context.Context, userID, scope string, by revoke.Actor, reason string) error) error {
 	me, _ := currentUser(c)
 	id := c.Param("id")
-	if err := change(c.Request().Context(), id, c.FormValue("scope"), revoke.Actor{ID: me.ID, Email: me.Email}); err != nil {
+	reason := c.FormValue("reason")
+	if utf8.RuneCountInString(reason) > revoke.MaxNote {
+		return invalidf("The reason is too long: write at most %d characters.", revoke.MaxNote)
+	}
+	if err := change(c.Request().Context(), id, c.FormValue("scope"), revoke.Actor{ID: me.ID, Email: me.Email}, reason); err != nil {
 		return fmt.Errorf("changing a scope of %s: %w", id, err)
 	}
 	return c.Redirect(http.StatusSeeOther, "/admin/access#user-"+url.QueryEscape(id))

@@ -75,7 +75,7 @@ func newApp(ctx context.Context, o appOptions) (http.Handler, error) {
 		AllowedDomains: o.oauth.AllowedDomains,
 		Logger:         o.log,
 	}, web.Deps{
-		Core: web.Core{Sessions: c.users, Users: c.users, Auth: c.flow, Grants: c.grants, Tokens: c.tokens, DB: o.db},
+		Core: web.Core{Sessions: c.users, Users: c.users.Audited(c.trail), Auth: c.flow, Grants: c.grants, Tokens: c.tokens, DB: o.db},
 		Jobs: runner,
 		Calendars: &web.CalendarPages{Calendars: f.cal.syncer, Meetings: f.cal.store, Syncs: f.cal.jobs,
 			Recordings: f.rec.svc},

@@ -18,7 +18,7 @@ import (
 // The concrete stores satisfy the web package's small interfaces.
 var (
 	_ web.Sessions = (*identity.Store)(nil)
-	_ web.Users    = (*identity.Store)(nil)
+	_ web.Users    = (*identity.AuditedUsers)(nil)
 	_ web.Auth     = (*googleauth.Flow)(nil)
 	_ web.Grants   = (*grant.Store)(nil)
 	_ web.Tokens   = (*tokens.Store)(nil)

@@ -114,6 +114,7 @@ func runScopeChange(ctx context.Context, verb string, args []string, stdout, std
 	fs.SetOutput(stderr)
 	email := fs.String("user", "", "the email of the user (required)")
 	scope := fs.String("scope", "", "the scope, such as drive.readonly (required)")
+	reason := fs.String("reason", "", "why, for the audit trail")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -132,7 +133,7 @@ func runScopeChange(ctx context.Context, verb string, args []string, stdout, std
 		if verb == "resume" {
 			change = svc.Resume
 		}
-		if err := change(ctx, u.ID, *scope, by); err != nil {
+		if err := change(ctx, u.ID, *scope, by, *reason); err != nil {
 			return err
 		}
 		_, err = fmt.Fprintf(stdout, "%sed %s for %s\n", strings.TrimSuffix(verb, "e"), *scope, u.Email)

@@ -87,11 +87,13 @@ func (s *Service) AcceptForEmail(ctx context.Context, user identity.User) ([]Inv
 // longer works. It returns ErrNotFound, or ErrNotPending for an accepted or
 // withdrawn invitation.
 func (s *Service) Withdraw(ctx context.Context, by identity.User, id string) error {
+	var invitee string
 	err := s.db.InTx(ctx, func(tx *sqldb.Tx) error {
 		inv, err := s.get(ctx, tx, id)
 		if err != nil {
 			return err
 		}
+		invitee = inv.Email
 		if inv.Status != StatusPending && inv.Status != StatusExpired {
 			return fmt.Errorf("withdrawing invitation %s: %w", id, ErrNotPending)
 		}
@@ -104,5 +106,5 @@ func (s *Service) Withdraw(ctx context.Context, by identity.User, id string) err
 	if err != nil {
 		return err
 	}
-	return s.record(ctx, audit.EventInviteWithdraw, by.ID, by.Email, id, audit.OutcomeOK, "")
+	return s.recordAbout(ctx, audit.EventInviteWithdraw, by.ID, by.Email, id, invitee, audit.OutcomeOK, "")
 }

@@ -10,8 +10,8 @@
 // invitation.
 //
 // Every step — issued, new link, email sent or failed, accepted, withdrawn —
-// is an audit entry that names the invitation by its id and holds no email
-// address or message text.
+// is an audit entry that names the invitation by its id and, on the steps an
+// admin takes, the invitee's email as its subject; none holds message text.
 package invite
 
 import (
@@ -152,7 +152,16 @@ func (s *Service) Mailing() bool { return s.mailer != nil }
 
 // record appends an audit entry about an invitation.
 func (s *Service) record(ctx context.Context, ev audit.Event, actorID, actorEmail, id string, outcome audit.Outcome, reason string) error {
-	_, err := s.audit.Append(ctx, audit.Entry{Event: ev, ActorID: actorID, ActorEmail: actorEmail,
+	return s.recordAbout(ctx, ev, actorID, actorEmail, id, "", outcome, reason)
+}
+
+// recordAbout appends an audit entry about an invitation whose invitee,
+// when not the actor, is its subject, named by email.
+func (s *Service) recordAbout(ctx context.Context, ev audit.Event, actorID, actorEmail, id, invitee string, outcome audit.Outcome, reason string) error {
+	if strings.EqualFold(invitee, actorEmail) {
+		invitee = ""
+	}
+	_, err := s.audit.Append(ctx, audit.Entry{Event: ev, ActorID: actorID, ActorEmail: actorEmail, SubjectEmail: invitee,
 		Purpose: string(scopes.PurposeInvite), Resource: "invitation=" + id, Outcome: outcome, ErrorReason: reason})
 	if err != nil {
 		return fmt.Errorf("auditing %s of invitation %s: %w", ev, id, err)

@@ -46,7 +46,8 @@ func newFixture(t *testing.T, db *sqldb.DB, mailer invite.Mailer) *fixture {
 }
 
 // events returns the audit entries, oldest first, as "event actor resource
-// outcome", and checks that none holds an invited email.
+// outcome", the actor followed by ">subject" when the entry has a subject,
+// and checks that no other field holds an invited email.
 func (f *fixture) events(t *testing.T, emails ...string) []string {
 	t.Helper()
 	page, err := f.trail.Query(context.Background(), audit.Filter{Limit: audit.MaxLimit})
@@ -55,7 +56,11 @@ func (f *fixture) events(t *testing.T, emails ...string) []string {
 	}
 	var out []string
 	for _, e := range page.Entries {
-		out = append(out, strings.Join([]string{string(e.Event), e.ActorID, e.Resource, string(e.Outcome)}, " "))
+		actor := e.ActorID
+		if e.SubjectID != "" || e.SubjectEmail != "" {
+			actor += ">" + e.SubjectName()
+		}
+		out = append(out, strings.Join([]string{string(e.Event), actor, e.Resource, string(e.Outcome)}, " "))
 		for _, em := range emails {
 			if strings.Contains(strings.ToLower(e.Resource+e.ErrorReason+e.MethodName), strings.ToLower(em)) {
 				t.Errorf("audit entry %d holds the invited email %s", e.Seq, em)
@@ -181,8 +186,9 @@ func TestLifecycle(t *testing.T) {
 
 		r := func(inv invite.Issued) string { return "invitation=" + inv.ID }
 		wantEvents := []string{
-			"invite u-admin " + r(zoeInv) + " ok", "invite u-admin " + r(yanInv) + " ok", "invite u-admin " + r(xiaInv) + " ok",
-			"invite_renew u-admin " + r(yanInv) + " ok", "invite_withdraw u-admin " + r(yanInv) + " ok",
+			"invite u-admin>zoe@example.test " + r(zoeInv) + " ok", "invite u-admin>yan@example.test " + r(yanInv) + " ok",
+			"invite u-admin>xia@example.test " + r(xiaInv) + " ok",
+			"invite_renew u-admin>yan@example.test " + r(yanInv) + " ok", "invite_withdraw u-admin>yan@example.test " + r(yanInv) + " ok",
 			"invite_accept u-zoe " + r(zoeInv) + " ok",
 		}
 		if diff := cmp.Diff(wantEvents, f.events(t, "zoe@example.test", "yan@example.test", "xia@example.test")); diff != "" {

@@ -51,7 +51,7 @@ func (s *Service) Invite(ctx context.Context, by identity.User, emails []string)
 		return Batch{}, fmt.Errorf("issuing invitations: %w", err)
 	}
 	for i := range b.Issued {
-		if err := s.record(ctx, audit.EventInvite, by.ID, by.Email, b.Issued[i].ID, audit.OutcomeOK, ""); err != nil {
+		if err := s.recordAbout(ctx, audit.EventInvite, by.ID, by.Email, b.Issued[i].ID, b.Issued[i].Email, audit.OutcomeOK, ""); err != nil {
 			return b, err
 		}
 		if err := s.send(ctx, by, &b.Issued[i]); err != nil {
@@ -87,7 +87,7 @@ func (s *Service) Renew(ctx context.Context, by identity.User, id string) (Issue
 	if err != nil {
 		return Issued{}, err
 	}
-	if err := s.record(ctx, audit.EventInviteRenew, by.ID, by.Email, id, audit.OutcomeOK, ""); err != nil {
+	if err := s.recordAbout(ctx, audit.EventInviteRenew, by.ID, by.Email, id, out.Email, audit.OutcomeOK, ""); err != nil {
 		return out, err
 	}
 	return out, s.send(ctx, by, &out)
@@ -105,10 +105,10 @@ func (s *Service) send(ctx context.Context, by identity.User, iss *Issued) error
 	}
 	if sendErr != nil {
 		iss.SendError = sendErr.Error()
-		return s.record(ctx, audit.EventInviteSent, by.ID, by.Email, iss.ID, audit.OutcomeError, "send_failed")
+		return s.recordAbout(ctx, audit.EventInviteSent, by.ID, by.Email, iss.ID, iss.Email, audit.OutcomeError, "send_failed")
 	}
 	iss.SentAt, iss.SendError = s.now().UTC(), ""
-	return s.record(ctx, audit.EventInviteSent, by.ID, by.Email, iss.ID, audit.OutcomeOK, "")
+	return s.recordAbout(ctx, audit.EventInviteSent, by.ID, by.Email, iss.ID, iss.Email, audit.OutcomeOK, "")
 }
 
 // link is the invitation link for a token.

@@ -61,7 +61,7 @@ func TestSMTPDelivery(t *testing.T) {
 					t.Errorf("the message lacks %q:\n%s", want, d.Data)
 				}
 			}
-			wantEvents := []string{"invite u-admin invitation=" + iss.ID + " ok", "invite_sent u-admin invitation=" + iss.ID + " ok"}
+			wantEvents := []string{"invite u-admin>zoe@example.test invitation=" + iss.ID + " ok", "invite_sent u-admin>zoe@example.test invitation=" + iss.ID + " ok"}
 			if diff := cmp.Diff(wantEvents, f.events(t, "zoe@example.test")); diff != "" {
 				t.Errorf("audit trail (-want +got):\n%s", diff)
 			}
@@ -98,7 +98,7 @@ func TestSMTPFailure(t *testing.T) {
 	if err != nil || len(list) != 1 || list[0].SendError == "" {
 		t.Errorf("List = %+v, %v; want the failure recorded", list, err)
 	}
-	wantEvents := []string{"invite u-admin invitation=" + iss.ID + " ok", "invite_sent u-admin invitation=" + iss.ID + " error"}
+	wantEvents := []string{"invite u-admin>zoe@example.test invitation=" + iss.ID + " ok", "invite_sent u-admin>zoe@example.test invitation=" + iss.ID + " error"}
 	if diff := cmp.Diff(wantEvents, f.events(t, "zoe@example.test")); diff != "" {
 		t.Errorf("audit trail (-want +got):\n%s", diff)
 	}

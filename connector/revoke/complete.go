@@ -143,7 +143,7 @@ func (s *Service) drop(ctx context.Context, userID string) error {
 // abandoned writes the revoke entry of a revocation at Google that will not
 // be made.
 func (s *Service) abandoned(ctx context.Context, rv revocation, why string) error {
-	e := s.entry(audit.EventRevoke, rv.By, rv.UserID)
+	e := s.entry(ctx, audit.EventRevoke, rv.By, rv.UserID)
 	e.Outcome, e.ErrorReason = audit.OutcomeError, why
 	if rv.google {
 		e.APIName, e.MethodName = "oauth2", "oauth2.revoke"

@@ -97,7 +97,7 @@ func (s *Service) Revoke(ctx context.Context, userID string, by Actor, reason st
 	if res.googleErr != nil {
 		r.GoogleError = failure(res.googleErr)
 	}
-	e := s.entry(audit.EventRevoke, by, userID)
+	e := s.entry(ctx, audit.EventRevoke, by, userID)
 	e.Outcome, e.ErrorReason = audit.OutcomeOK, reason
 	if err != nil {
 		e.Outcome = audit.OutcomeError
@@ -147,7 +147,7 @@ func (s *Service) purge(ctx context.Context, userID string, by Actor) (map[strin
 		rows[name] = n
 		total += n
 	}
-	e := s.entry(audit.EventPurge, by, userID)
+	e := s.entry(ctx, audit.EventPurge, by, userID)
 	e.Outcome, e.Items = audit.OutcomeOK, total
 	if len(failed) > 0 {
 		e.Outcome, e.ErrorReason = audit.OutcomeError, "failed: "+strings.Join(failed, ", ")

@@ -178,7 +178,12 @@ func orDefault(d, def time.Duration) time.Duration {
 	return def
 }
 
-// entry returns an audit entry of event by actor about userID.
-func (s *Service) entry(event audit.Event, by Actor, userID string) audit.Entry {
-	return audit.Entry{Event: event, ActorID: by.ID, ActorEmail: by.Email, ClientID: s.o.ClientID, Resource: userID}
+// entry returns an audit entry of event by actor about userID, whom it
+// names as its subject when they are not the actor.
+func (s *Service) entry(ctx context.Context, event audit.Event, by Actor, userID string) audit.Entry {
+	e := audit.Entry{Event: event, ActorID: by.ID, ActorEmail: by.Email, ClientID: s.o.ClientID, Resource: userID}
+	if userID != by.ID {
+		e.SubjectID, e.SubjectEmail = userID, s.email(ctx, userID)
+	}
+	return e
 }

@@ -86,6 +86,13 @@ type Entry struct {
 	ActorID, ActorEmail, ClientID string
 	Event                         Event
 
+	// SubjectID and SubjectEmail name the user whose grant or data the
+	// entry concerns when that is not the actor, as the member whose scope
+	// an admin suspended; both are empty when the entry concerns its actor
+	// alone. SubjectEmail may be set without SubjectID, for someone who is
+	// not a user yet, such as an invitee.
+	SubjectID, SubjectEmail string
+
 	// APIName is "people", "calendar" or "drive"; MethodName is Google's
 	// method id, such as "calendar.events.list".
 	APIName, MethodName string

@@ -14,14 +14,21 @@ import (
 // of older entries. Version 1 covers the fields every entry has; version 2
 // adds the egress fields (Host, BytesSent, AudioDuration) and is written
 // only for entries that have them, so every other entry encodes as before.
+// Version 3 adds the subject (SubjectID, SubjectEmail) after the egress
+// fields and is written only for entries that have a subject.
 const (
 	formatV1 = 1
 	formatV2 = 2
+	formatV3 = 3
 )
 
-// formatVersion is the encoding version an entry is written in.
+// formatVersion is the encoding version an entry is written in: the oldest
+// that holds every field it has.
 func formatVersion(e *Entry) int {
-	if e.Host != "" || e.BytesSent != 0 || e.AudioDuration != 0 {
+	switch {
+	case e.SubjectID != "" || e.SubjectEmail != "":
+		return formatV3
+	case e.Host != "" || e.BytesSent != 0 || e.AudioDuration != 0:
 		return formatV2
 	}
 	return formatV1
@@ -31,6 +38,7 @@ func formatVersion(e *Entry) int {
 const (
 	entryMagic      = "scopetrail/audit/entry/v1\n"
 	entryMagicV2    = "scopetrail/audit/entry/v2\n"
+	entryMagicV3    = "scopetrail/audit/entry/v3\n"
 	genesisMagic    = "scopetrail/audit/genesis/v1\n"
 	checkpointMagic = "scopetrail/audit/checkpoint/v1\n"
 	headMACMagic    = "scopetrail/audit/head-mac/v1\n"
@@ -77,7 +85,13 @@ func entryHash(version int, chainID string, e *Entry) (string, error) {
 		}
 		enc = newEncoder(entryMagic)
 	case formatV2:
+		// Version 2 cannot hold a subject either.
+		if formatVersion(e) == formatV3 {
+			return "", fmt.Errorf("entry format version 2 has no subject")
+		}
 		enc = newEncoder(entryMagicV2)
+	case formatV3:
+		enc = newEncoder(entryMagicV3)
 	default:
 		return "", fmt.Errorf("unknown entry format version %d", version)
 	}
@@ -104,10 +118,14 @@ func entryHash(version int, chainID string, e *Entry) (string, error) {
 	enc.str(e.Replica)
 	enc.int(e.RefSeq)
 	enc.str(e.PrevHash)
-	if version == formatV2 {
+	if version >= formatV2 {
 		enc.str(e.Host)
 		enc.int(e.BytesSent)
 		enc.int(e.AudioDuration.Microseconds())
+	}
+	if version >= formatV3 {
+		enc.str(e.SubjectID)
+		enc.str(e.SubjectEmail)
 	}
 	return enc.sum(), nil
 }

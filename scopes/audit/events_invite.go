@@ -1,7 +1,9 @@
 package audit
 
 // Invitation events. Their entries name the invitation by its id in
-// Resource and never hold the invitee's email or the message sent.
+// Resource and, on the steps an admin takes (invite, invite_renew,
+// invite_sent, invite_withdraw), the invitee by email as SubjectEmail; they
+// never hold the message sent.
 const (
 	// EventInvite records an admin inviting a colleague.
 	EventInvite Event = "invite"

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -59,13 +60,15 @@ type record struct {
 	Host             string `json:"host"`
 	BytesSent        int64  `json:"bytes_sent"`
 	AudioMicros      int64  `json:"audio_us"`
+	SubjectID        string `json:"subject_id"`
+	SubjectEmail     string `json:"subject_email"`
 }
 
 // csvHeader names the CSV columns, in the order of record's fields.
 var csvHeader = []string{"seq", "id", "time", "actor_id", "actor_email", "client_id", "event", "api_name",
 	"method_name", "scope", "purpose", "resource", "http_status", "error_reason", "outcome", "num_response_bytes",
 	"items", "latency_us", "request_id", "replica", "ref_seq", "prev_hash", "hash",
-	"host", "bytes_sent", "audio_us"}
+	"host", "bytes_sent", "audio_us", "subject_id", "subject_email"}
 
 func newRecord(e Entry) record {
 	return record{
@@ -75,21 +78,45 @@ func newRecord(e Entry) record {
 		Outcome: string(e.Outcome), NumResponseBytes: e.NumResponseBytes, Items: e.Items,
 		LatencyMicros: e.Latency.Microseconds(), RequestID: e.RequestID, Replica: e.Replica, RefSeq: e.RefSeq,
 		PrevHash: e.PrevHash, Hash: e.Hash, Host: e.Host, BytesSent: e.BytesSent,
-		AudioMicros: e.AudioDuration.Microseconds(),
+		AudioMicros: e.AudioDuration.Microseconds(), SubjectID: e.SubjectID, SubjectEmail: e.SubjectEmail,
 	}
 }
 
+// csv returns the record's CSV row, each cell safe to open in a
+// spreadsheet (see SafeCell).
 func (r record) csv() []string {
+	row := r.csvCells()
+	for k, cell := range row {
+		row[k] = SafeCell(cell)
+	}
+	return row
+}
+
+// csvCells returns the record's CSV row as stored, before SafeCell.
+func (r record) csvCells() []string {
 	i := strconv.FormatInt
 	return []string{i(r.Seq, 10), r.ID, r.Time, r.ActorID, r.ActorEmail, r.ClientID, r.Event, r.APIName,
 		r.MethodName, r.Scope, r.Purpose, r.Resource, strconv.Itoa(r.HTTPStatus), r.ErrorReason, r.Outcome,
 		i(r.NumResponseBytes, 10), i(r.Items, 10), i(r.LatencyMicros, 10), r.RequestID, r.Replica, i(r.RefSeq, 10),
-		r.PrevHash, r.Hash, r.Host, i(r.BytesSent, 10), i(r.AudioMicros, 10)}
+		r.PrevHash, r.Hash, r.Host, i(r.BytesSent, 10), i(r.AudioMicros, 10), r.SubjectID, r.SubjectEmail}
+}
+
+// SafeCell neutralises a CSV cell that a spreadsheet would read as a
+// formula, following OWASP's rule on CSV injection: a cell that starts with
+// =, +, -, @, a tab or a carriage return gets a single quote in front, so
+// that it shows as the text it is. Every other cell is returned as it is.
+// Numbers the trail writes are never negative, so no number is changed.
+func SafeCell(cell string) string {
+	if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+		return "'" + cell
+	}
+	return cell
 }
 
 // Export writes every entry that matches f to w, streaming a page at a time
-// in constant memory. CSV starts with a header row; JSON Lines writes one
-// object per line. f.Limit is the page size; all pages are written.
+// in constant memory. CSV starts with a header row, and its cells are
+// neutralised for spreadsheets (SafeCell); JSON Lines writes one object per
+// line, every value exactly as stored. f.Limit is the page size; all pages are written.
 func (t *Trail) Export(ctx context.Context, w io.Writer, format Format, f Filter) error {
 	var write func(record) error
 	var flush func() error

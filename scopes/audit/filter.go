@@ -124,8 +124,9 @@ func scopeByName(name string) (scopes.Scope, bool) {
 }
 
 // ResolveUser replaces a user that f names by email with their id, found by
-// byEmail: entries are selected by the actor's id, which stays when an
-// email changes. A user named by id is left as it is.
+// byEmail, and keeps the email in UserEmail: entries are selected by the
+// actor's or the subject's id, which stays when an email changes, and by a
+// subject named only by this email. A user named by id is left as it is.
 func (f *Filter) ResolveUser(ctx context.Context, byEmail func(ctx context.Context, email string) (id string, err error)) error {
 	if !strings.Contains(f.UserID, "@") {
 		return nil
@@ -134,6 +135,6 @@ func (f *Filter) ResolveUser(ctx context.Context, byEmail func(ctx context.Conte
 	if err != nil {
 		return fmt.Errorf("%w (%w)", &FilterError{"user", f.UserID, "no user has this email"}, err)
 	}
-	f.UserID = id
+	f.UserID, f.UserEmail = id, strings.ToLower(f.UserID)
 	return nil
 }

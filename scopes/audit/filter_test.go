@@ -94,6 +94,9 @@ func TestResolveUser(t *testing.T) {
 		if err := f.ResolveUser(context.Background(), byEmail); err != nil || f.UserID != tc.want {
 			t.Errorf("ResolveUser(%q) = %q, %v; want %q", tc.user, f.UserID, err, tc.want)
 		}
+		if wantEmail := map[bool]string{true: tc.user}[strings.Contains(tc.user, "@")]; f.UserEmail != wantEmail {
+			t.Errorf("ResolveUser(%q) kept email %q, want %q", tc.user, f.UserEmail, wantEmail)
+		}
 	}
 	f := Filter{UserID: "nobody@example.com"}
 	var fe *FilterError

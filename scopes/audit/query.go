@@ -20,9 +20,19 @@ const (
 
 // Filter selects entries. Zero fields match everything.
 type Filter struct {
-	UserID, Scope, Method, Purpose string
-	Event                          Event
-	Outcome                        Outcome
+	// UserID selects the entries whose actor or subject is this user.
+	UserID string
+	// UserEmail, with UserID, also selects the entries whose subject has
+	// this email and no id, as an invitation sent to the user before they
+	// signed in. ResolveUser sets it; it is lower case.
+	UserEmail string
+	// Scope selects the entries that used this scope, and the consent
+	// entries (ConsentEvents) whose space-separated Scope lists it: the
+	// grants and refusals of it.
+	Scope           string
+	Method, Purpose string
+	Event           Event
+	Outcome         Outcome
 	// Since and Until bound the entries' time: Since <= Time < Until.
 	Since, Until time.Time
 	// Raw selects every stored entry as stored: a request's pending entry
@@ -52,6 +62,23 @@ type Page struct {
 	// when no entry that matches follows it yet.
 	Next string
 }
+
+// ConsentEvents are the events whose Scope lists every scope a consent
+// granted or refused, separated by spaces, rather than the one scope a
+// request used.
+var ConsentEvents = []Event{EventAuthorize, EventSignIn, EventDeny}
+
+// consentEventList is ConsentEvents as an SQL list of literals.
+var consentEventList = func() string {
+	quoted := make([]string, len(ConsentEvents))
+	for i, e := range ConsentEvents {
+		quoted[i] = "'" + string(e) + "'"
+	}
+	return strings.Join(quoted, ", ")
+}()
+
+// likeEscaper escapes LIKE's wildcards and its escape character.
+var likeEscaper = strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`)
 
 // pendingAsUnknown is the outcome of a request entry as read: its recorded
 // outcome, or "unknown" if none was recorded.
@@ -135,7 +162,7 @@ func (t *Trail) read(ctx context.Context, f Filter, w window, limit int) ([]Entr
 		if err := rows.Scan(&e.Seq, &e.ID, &at, &e.ActorID, &e.ActorEmail, &e.ClientID, &e.Event, &e.APIName,
 			&e.MethodName, &e.Scope, &e.Purpose, &e.Resource, &e.HTTPStatus, &e.ErrorReason, &e.Outcome,
 			&e.NumResponseBytes, &e.Items, &latency, &e.RequestID, &e.Replica, &e.RefSeq, &e.PrevHash, &e.Hash,
-			&e.Host, &e.BytesSent, &audio); err != nil {
+			&e.Host, &e.BytesSent, &audio, &e.SubjectID, &e.SubjectEmail); err != nil {
 			return nil, fmt.Errorf("querying the audit trail: %w", err)
 		}
 		e.Time, e.Latency = sqldb.FromMicros(at), time.Duration(latency)*time.Microsecond
@@ -181,7 +208,7 @@ func buildQuery(f Filter, w window, limit int) (string, []any) {
 		b.WriteString(`SELECT b.seq, b.id, b.time_us, b.actor_id, b.actor_email, b.client_id, b.event, b.api_name,
 			b.method_name, b.scope, b.purpose, b.resource, b.http_status, b.error_reason, b.outcome,
 			b.num_response_bytes, b.items, b.latency_us, b.request_id, b.replica, b.ref_seq, b.prev_hash, b.hash,
-			b.host, b.bytes_sent, b.audio_us
+			b.host, b.bytes_sent, b.audio_us, b.subject_id, b.subject_email
 			FROM audit_entries b WHERE 1 = 1`)
 	} else {
 		b.WriteString(`SELECT b.seq, b.id, b.time_us, b.actor_id, b.actor_email, b.client_id, ` + event + `, b.api_name,
@@ -189,7 +216,7 @@ func buildQuery(f Filter, w window, limit int) (string, []any) {
 			COALESCE(r.error_reason, b.error_reason), ` + outcome + `,
 			COALESCE(r.num_response_bytes, b.num_response_bytes), COALESCE(r.items, b.items),
 			COALESCE(r.latency_us, b.latency_us), b.request_id, b.replica, b.ref_seq, b.prev_hash, b.hash,
-			b.host, COALESCE(r.bytes_sent, b.bytes_sent), COALESCE(r.audio_us, b.audio_us)
+			b.host, COALESCE(r.bytes_sent, b.bytes_sent), COALESCE(r.audio_us, b.audio_us), b.subject_id, b.subject_email
 			FROM audit_entries b LEFT JOIN audit_entries r ON r.ref_seq = b.seq AND r.ref_seq > 0
 			WHERE b.ref_seq = 0`)
 	}
@@ -198,12 +225,23 @@ func buildQuery(f Filter, w window, limit int) (string, []any) {
 		b.WriteString(" AND " + cond)
 		args = append(args, arg)
 	}
+	switch {
+	case f.UserID != "" && f.UserEmail != "":
+		b.WriteString(" AND (b.actor_id = ? OR b.subject_id = ? OR b.subject_email = ?)")
+		args = append(args, f.UserID, f.UserID, f.UserEmail)
+	case f.UserID != "":
+		b.WriteString(" AND (b.actor_id = ? OR b.subject_id = ?)")
+		args = append(args, f.UserID, f.UserID)
+	}
+	if f.Scope != "" {
+		b.WriteString(" AND (b.scope = ? OR (b.event IN (" + consentEventList + `) AND ' ' || b.scope || ' ' LIKE ? ESCAPE '\'))`)
+		args = append(args, f.Scope, "% "+likeEscaper.Replace(f.Scope)+" %")
+	}
 	for _, c := range []struct {
 		col string
 		val string
 	}{
-		{"b.actor_id", f.UserID}, {"b.scope", f.Scope}, {"b.method_name", f.Method}, {"b.purpose", f.Purpose},
-		{event, string(f.Event)}, {outcome, string(f.Outcome)},
+		{"b.method_name", f.Method}, {"b.purpose", f.Purpose}, {event, string(f.Event)}, {outcome, string(f.Outcome)},
 	} {
 		if c.val != "" {
 			where(c.col+" = ?", c.val)

@@ -16,7 +16,7 @@ const pageSize = 1000
 // reads them.
 const storedColumns = `seq, id, version, chain_id, time_us, actor_id, actor_email, client_id, event, api_name,
 	method_name, scope, purpose, resource, http_status, error_reason, outcome, num_response_bytes, items, latency_us,
-	request_id, replica, ref_seq, prev_hash, hash, host, bytes_sent, audio_us`
+	request_id, replica, ref_seq, prev_hash, hash, host, bytes_sent, audio_us, subject_id, subject_email`
 
 // stored is an entry as stored, with the columns that are not part of Entry.
 type stored struct {
@@ -34,7 +34,7 @@ func scanStored(s scanner) (stored, error) {
 	err := s.Scan(&r.Seq, &r.ID, &r.version, &r.chainID, &at, &r.ActorID, &r.ActorEmail, &r.ClientID, &r.Event,
 		&r.APIName, &r.MethodName, &r.Scope, &r.Purpose, &r.Resource, &r.HTTPStatus, &r.ErrorReason, &r.Outcome,
 		&r.NumResponseBytes, &r.Items, &latency, &r.RequestID, &r.Replica, &r.RefSeq, &r.PrevHash, &r.Hash,
-		&r.Host, &r.BytesSent, &audio)
+		&r.Host, &r.BytesSent, &audio, &r.SubjectID, &r.SubjectEmail)
 	r.Time, r.Latency = sqldb.FromMicros(at), time.Duration(latency)*time.Microsecond
 	r.AudioDuration = time.Duration(audio) * time.Microsecond
 	return r, err

@@ -285,7 +285,7 @@ func (t *Trail) write(ctx context.Context, batch []*pending) error {
 }
 
 // entryValues is one row of insertEntries' VALUES list.
-const entryValues = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+const entryValues = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 // insertEntries inserts entries with one statement. A row already at one
 // of their places (which only someone writing the database behind the
@@ -293,12 +293,12 @@ const entryValues = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
 // naming the first such row, instead of a constraint violation: the
 // statement skips conflicting rows, and only then does it look.
 func insertEntries(ctx context.Context, tx *sqldb.Tx, chainID string, entries []Entry) error {
-	args := make([]any, 0, 28*len(entries))
+	args := make([]any, 0, 30*len(entries))
 	for _, e := range entries {
 		args = append(args, e.Seq, e.ID, formatVersion(&e), chainID, e.Time.UnixMicro(), e.ActorID, e.ActorEmail, e.ClientID,
 			string(e.Event), e.APIName, e.MethodName, e.Scope, e.Purpose, e.Resource, e.HTTPStatus, e.ErrorReason,
 			string(e.Outcome), e.NumResponseBytes, e.Items, e.Latency.Microseconds(), e.RequestID, e.Replica, e.RefSeq,
-			e.PrevHash, e.Hash, e.Host, e.BytesSent, e.AudioDuration.Microseconds())
+			e.PrevHash, e.Hash, e.Host, e.BytesSent, e.AudioDuration.Microseconds(), e.SubjectID, e.SubjectEmail)
 	}
 	first, last := entries[0].Seq, entries[len(entries)-1].Seq
 	res, err := tx.Exec(ctx, "INSERT INTO audit_entries ("+storedColumns+") VALUES "+

@@ -23,7 +23,7 @@ func tailLine(e audit.Entry) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d %s %s %s %s", e.Seq, stamp(e.Time), e.Event, e.Outcome, who)
 	for _, kv := range []struct{ k, v string }{
-		{"method", e.MethodName}, {"scope", shortScope(e.Scope)}, {"purpose", e.Purpose}, {"resource", e.Resource},
+		{"subject", e.SubjectName()}, {"method", e.MethodName}, {"scope", shortScope(e.Scope)}, {"purpose", e.Purpose}, {"resource", e.Resource},
 		{"status", nonZero(int64(e.HTTPStatus))}, {"reason", e.ErrorReason}, {"bytes", nonZero(e.NumResponseBytes)},
 		{"items", nonZero(e.Items)}, {"latency", nonZeroDuration(e.Latency)}, {"ref", nonZero(e.RefSeq)},
 		{"replica", e.Replica},
