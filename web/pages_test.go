@@ -168,7 +168,7 @@ func TestPages(t *testing.T) {
 			name: "access denied while linking",
 			as:   bob,
 			visit: func(h *harness) *browser.Page {
-				state := h.googleRedirect("/link/invite")
+				state := h.googleRedirect("/link/calendars")
 				return h.callback(url.Values{"state": {state}, "error": {"access_denied"}})
 			},
 			wantStatus: http.StatusOK,

@@ -38,6 +38,9 @@ type env struct {
 // options change the environment of one test.
 type options struct {
 	allowedDomains []string
+	// signupDomains are open for sign-up; nil opens example.com, the test
+	// accounts' domain, and an empty list none.
+	signupDomains []string
 	// fakeLag is how far the fake's clock is behind the app's.
 	fakeLag time.Duration
 	// discover leaves JWKSURL empty, so that New discovers it.
@@ -72,9 +75,12 @@ func newEnv(t *testing.T, db *sqldb.DB, o options) *env {
 	if o.issuer != "" {
 		ep.Issuer = o.issuer
 	}
+	if o.signupDomains == nil {
+		o.signupDomains = []string{"example.com"}
+	}
 	e.flow, err = googleauth.New(ctx, googleauth.Config{
 		ClientID: clientID, ClientSecret: "secret", RedirectURL: redirectURL, Endpoints: ep,
-		AllowedDomains: o.allowedDomains,
+		AllowedDomains: o.allowedDomains, SignupDomains: o.signupDomains,
 	}, googleauth.Deps{DB: db, Users: e.users, Tokens: e.tokens, Grants: e.Grants, Audit: e.Trail, Now: clk.Now})
 	if err != nil {
 		t.Fatalf("googleauth.New: %v", err)
