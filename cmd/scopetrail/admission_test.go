@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -135,6 +136,184 @@ func TestAdmissionUninvitedRefused(t *testing.T) {
 	a.signIn(admin, a.admin)
 	if users := admin.Get(a.base + "/admin/users"); strings.Contains(users.Content, stranger) {
 		t.Errorf("the refused account is a user:\n%s", users.Content)
+	}
+	a.stopClean(t)
+}
+
+// invite has the admin b invite email, as the directory page's form does,
+// and returns the invitation's link.
+func (a *admissionApp) invite(t *testing.T, b *browser.Browser, email string) string {
+	t.Helper()
+	dash := b.Get(a.base + "/dashboard")
+	token := browser.Attr(dash.Find(`input[name="csrf_token"]`), "value")
+	p := b.Post(a.base+"/admin/invitations", url.Values{"csrf_token": {token}, "email": {email}})
+	links := p.FindAll(`input[class="link"]`)
+	if p.StatusCode != http.StatusOK || len(links) != 1 {
+		t.Fatalf("inviting %s: %d, %d links:\n%s", email, p.StatusCode, len(links), p.Content)
+	}
+	return browser.Attr(links[0], "value")
+}
+
+// invitationStatus returns the status the admin's invitations page shows
+// for email's invitation.
+func (a *admissionApp) invitationStatus(t *testing.T, b *browser.Browser, email string) string {
+	t.Helper()
+	p := b.Get(a.base + "/admin/invitations")
+	for _, row := range p.FindAll(`tr`) {
+		if strings.Contains(browser.Text(row), email) {
+			if st := browser.FindIn(row, `td.status`); st != nil {
+				return strings.TrimSpace(browser.Text(st))
+			}
+		}
+	}
+	t.Fatalf("no invitation of %s on the invitations page:\n%s", email, p.Content)
+	return ""
+}
+
+// signIns counts the signin entries of email with the given admission.
+func signIns(t *testing.T, email, admission string) int {
+	t.Helper()
+	n := 0
+	for _, r := range auditOf(t, "signin") {
+		if r.ActorEmail == email && r.Resource == "admission="+admission {
+			n++
+		}
+	}
+	return n
+}
+
+// TestAdmissionInvitedOnce: an invitee gets in through the invitation,
+// which is accepted at that sign-in and only then; at the next sign-in they
+// are a user. Somebody else who opens that link is refused, with words that
+// say the link was not theirs, and the invitation stays pending for them.
+func TestAdmissionInvitedOnce(t *testing.T) {
+	a := startAdmissionApp(t, nil)
+	admin := browser.New(t)
+	a.signIn(admin, a.admin)
+	invitee, other := a.people[0], a.people[1]
+	link := a.invite(t, admin, invitee)
+
+	// Someone else's link admits nobody else.
+	intruder := browser.New(t)
+	intruder.Get(link)
+	a.assertRefused(t, intruder.Consent(intruder.Submit(intruder.Get(link), `form[action="/auth/signin"]`, nil),
+		browser.Answer{Account: other}), "addressed to another email address")
+	if got := refusalsOf(t, other); len(got) != 1 || got[0] != "not_invited" {
+		t.Errorf("refusals audited for %s: %q, want one not_invited", other, got)
+	}
+	if got := a.invitationStatus(t, admin, invitee); got != "pending" {
+		t.Errorf("after another account used the link the invitation is %q, want pending", got)
+	}
+
+	guest := browser.New(t)
+	landed := guest.Consent(guest.Submit(guest.Get(link), `form[action="/auth/signin"]`, nil), browser.Answer{Account: invitee})
+	if landed.Request.URL.Path != "/dashboard" {
+		t.Fatalf("the invitee landed on %s:\n%s", landed.Request.URL, landed.Content)
+	}
+	if got := a.invitationStatus(t, admin, invitee); got != "accepted" {
+		t.Errorf("the invitation is %q, want accepted", got)
+	}
+	guest.Submit(landed, `form[action="/auth/signout"]`, nil)
+	if again := a.signIn(guest, invitee); again.Request.URL.Path != "/dashboard" {
+		t.Fatalf("the invitee's second sign-in landed on %s:\n%s", again.Request.URL, again.Content)
+	}
+	var accepts int
+	for _, r := range auditOf(t, "invite_accept") {
+		if r.ActorEmail == invitee {
+			accepts++
+		}
+	}
+	if accepts != 1 || signIns(t, invitee, "invitation") != 1 || signIns(t, invitee, "user") != 1 {
+		t.Errorf("audit: %d acceptances, %d sign-ins by invitation, %d as a user; want 1 each", accepts,
+			signIns(t, invitee, "invitation"), signIns(t, invitee, "user"))
+	}
+	a.stopClean(t)
+}
+
+// TestAdmissionRevokedByAdmin: a user whose access an admin revoked is
+// refused, audited, until an admin re-admits them, which is audited too;
+// then they sign in again.
+func TestAdmissionRevokedByAdmin(t *testing.T) {
+	a := startAdmissionApp(t, nil)
+	admin := browser.New(t)
+	a.signIn(admin, a.admin)
+	member := a.people[0]
+	a.invite(t, admin, member)
+	mb := browser.New(t)
+	if p := a.signIn(mb, member); p.Request.URL.Path != "/dashboard" {
+		t.Fatalf("the invited member landed on %s", p.Request.URL)
+	}
+	users := admin.Get(a.base + "/admin/users")
+	row := users.Find(`tr:has(td:contains("` + member + `"))`)
+	if row == nil {
+		t.Fatalf("no row for %s:\n%s", member, users.Content)
+	}
+	id := strings.TrimPrefix(browser.Attr(row, "id"), "user-")
+	done := admin.Submit(admin.Get(a.base+"/admin/users/"+id+"/revoke"), `form[action="/admin/users/`+id+`/revoke"]`, nil)
+	if done.StatusCode != http.StatusOK {
+		t.Fatalf("revoking: %d:\n%s", done.StatusCode, done.Content)
+	}
+
+	a.assertRefused(t, a.signIn(browser.New(t), member), "An administrator revoked the access")
+	if got := refusalsOf(t, member); len(got) != 1 || got[0] != "blocked" {
+		t.Errorf("refusals audited for %s: %q, want one blocked", member, got)
+	}
+
+	users = admin.Get(a.base + "/admin/users")
+	back := admin.Submit(users, `form[action="/admin/users/`+id+`/readmit"]`, nil)
+	if back.StatusCode != http.StatusOK || back.Find(`form[action="/admin/users/`+id+`/readmit"]`) != nil {
+		t.Fatalf("re-admitting: %d, the form is still there:\n%s", back.StatusCode, back.Content)
+	}
+	if got := auditOf(t, "readmit"); len(got) != 1 || got[0].ActorEmail != a.admin || got[0].Outcome != "ok" {
+		t.Errorf("readmit entries: %+v, want one by %s", got, a.admin)
+	}
+	if p := a.signIn(browser.New(t), member); p.Request.URL.Path != "/dashboard" {
+		t.Fatalf("the re-admitted member landed on %s:\n%s", p.Request.URL, p.Content)
+	}
+	if n := signIns(t, member, "user"); n != 1 {
+		t.Errorf("%d sign-ins as a user after re-admission, want 1", n)
+	}
+	a.stopClean(t)
+}
+
+// TestAdmissionSelfRevokedComesBack: a user who revoked their own access
+// is not blocked: they come back through a fresh consent.
+func TestAdmissionSelfRevokedComesBack(t *testing.T) {
+	a := startAdmissionApp(t, nil)
+	admin := browser.New(t)
+	a.signIn(admin, a.admin)
+	member := a.people[0]
+	a.invite(t, admin, member)
+	mb := browser.New(t)
+	dash := mb.Consent(mb.Submit(a.signIn(mb, member), `form[action="/link/calendars"]`, nil), browser.Answer{})
+	done := mb.Submit(mb.Get(a.base+"/revoke"), `form[action="/revoke"]`, nil)
+	if done.StatusCode != http.StatusOK || dash.StatusCode != http.StatusOK {
+		t.Fatalf("revoking their own access: %d:\n%s", done.StatusCode, done.Content)
+	}
+	consent := mb.ReadConsent(mb.Submit(mb.Get(a.base+"/"), `form[action="/auth/signin"]`, nil))
+	if back := consent.Answer(browser.Answer{Account: member}); back.Request.URL.Path != "/dashboard" {
+		t.Fatalf("after revoking their own access the member landed on %s:\n%s", back.Request.URL, back.Content)
+	}
+	if got := refusalsOf(t, member); len(got) != 0 {
+		t.Errorf("refusals audited for %s: %q, want none", member, got)
+	}
+	if n := signIns(t, member, "user"); n != 1 {
+		t.Errorf("%d sign-ins as a user after revoking, want 1", n)
+	}
+	a.stopClean(t)
+}
+
+// TestAdmissionSignupDomain: with the demo's own domain open (the demo's
+// default), any of its accounts signs up without an invitation, audited as
+// a sign-up; accounts of other domains are not in the workspace to try.
+func TestAdmissionSignupDomain(t *testing.T) {
+	a := startAdmissionApp(t, map[string]string{"SIGNUP_DOMAINS": ""})
+	newcomer := a.people[2]
+	if p := a.signIn(browser.New(t), newcomer); p.Request.URL.Path != "/dashboard" {
+		t.Fatalf("the newcomer landed on %s:\n%s", p.Request.URL, p.Content)
+	}
+	if n := signIns(t, newcomer, "signup_domain"); n != 1 {
+		t.Errorf("%d sign-ups of %s audited, want 1", n, newcomer)
 	}
 	a.stopClean(t)
 }
