@@ -27,6 +27,9 @@ const (
 	// ReasonBlocked: an admin revoked the user's access and has not
 	// re-admitted them.
 	ReasonBlocked = "blocked"
+	// ReasonDomainNotAllowed: the account's hosted domain is not one of
+	// Config.AllowedDomains; Finish returns ErrDomainNotAllowed for it.
+	ReasonDomainNotAllowed = "domain_not_allowed"
 )
 
 // Ways in, in the signin audit entry's resource as "admission=WAY".

@@ -25,7 +25,8 @@ import (
 // expired state; ErrAccessDenied when the user refused consent (the Result
 // then names the Kind and Feature); ErrExchange when the code cannot be
 // exchanged; ErrIDToken when the ID token fails verification;
-// ErrDomainNotAllowed for an account outside Config.AllowedDomains; a
+// ErrDomainNotAllowed for an account outside Config.AllowedDomains (also
+// audited as an admission refusal); a
 // *Refusal wrapping ErrNotAdmitted for an account admission refused; and
 // ErrAccountMismatch when a link was granted by another Google account.
 //
@@ -59,6 +60,9 @@ func (f *Flow) Finish(ctx context.Context, sessionState string, query url.Values
 		return res, err
 	}
 	id, err := f.verifyIDToken(ctx, tok, p.nonce)
+	if errors.Is(err, ErrDomainNotAllowed) {
+		err = errors.Join(err, f.auditRefusal(ctx, &Refusal{Email: id.Email, Reason: ReasonDomainNotAllowed}))
+	}
 	if err != nil {
 		return res, err
 	}
@@ -193,7 +197,7 @@ func (f *Flow) verifyIDToken(ctx context.Context, tok *oauth2.Token, nonce strin
 		return identityClaims{}, fmt.Errorf("%w: reading claims: %w", ErrIDToken, err)
 	}
 	if len(f.cfg.AllowedDomains) > 0 && !slices.Contains(f.cfg.AllowedDomains, strings.ToLower(c.HostedDomain)) {
-		return identityClaims{}, fmt.Errorf("%w: %s (hosted domain %q)", ErrDomainNotAllowed, c.Email, c.HostedDomain)
+		return c, fmt.Errorf("%w: %s (hosted domain %q)", ErrDomainNotAllowed, c.Email, c.HostedDomain)
 	}
 	return c, nil
 }
