@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/scopetrail/scopetrail/connector/connectortest/browser"
 )
 
@@ -316,4 +318,33 @@ func TestAdmissionSignupDomain(t *testing.T) {
 		t.Errorf("%d sign-ups of %s audited, want 1", n, newcomer)
 	}
 	a.stopClean(t)
+}
+
+// TestSignupDomainsConfig: SIGNUP_DOMAINS is a comma list of domains,
+// trimmed, and anything else is a problem that says how to write it.
+func TestSignupDomainsConfig(t *testing.T) {
+	t.Parallel()
+	vars := goodSecrets()
+	vars["SIGNUP_DOMAINS"] = " example.com, ,acme.test,ana@example.com"
+	vars["ADMIN_CONTACT"] = "it-help@example.com"
+	ce := configProblems(t, vars)
+	want := []string{`SIGNUP_DOMAINS: "ana@example.com" is not a domain name; write domains like example.com, separated by commas`}
+	if diff := cmp.Diff(want, ce.Problems); diff != "" {
+		t.Errorf("problems (-want +got):\n%s", diff)
+	}
+	vars["SIGNUP_DOMAINS"] = " example.com, ,acme.test"
+	cfg, err := parseConfig(vars)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cfg.validate(); err != nil {
+		t.Fatalf("validate: %v", err)
+	}
+	oauth, _ := googleSettings(cfg, "http://127.0.0.1:8080/auth/callback")
+	if diff := cmp.Diff([]string{"example.com", "acme.test"}, oauth.SignupDomains); diff != "" {
+		t.Errorf("SignupDomains (-want +got):\n%s", diff)
+	}
+	if cfg.Auth.AdminContact != "it-help@example.com" {
+		t.Errorf("AdminContact = %q", cfg.Auth.AdminContact)
+	}
 }
