@@ -348,3 +348,70 @@ func TestSignupDomainsConfig(t *testing.T) {
 		t.Errorf("AdminContact = %q", cfg.Auth.AdminContact)
 	}
 }
+
+// userID returns the id of email's row on the admin's users page.
+func (a *admissionApp) userID(t *testing.T, admin *browser.Browser, email string) string {
+	t.Helper()
+	users := admin.Get(a.base + "/admin/users")
+	row := users.Find(`tr:has(td:contains("` + email + `"))`)
+	if row == nil {
+		t.Fatalf("no row for %s:\n%s", email, users.Content)
+	}
+	return strings.TrimPrefix(browser.Attr(row, "id"), "user-")
+}
+
+// TestRoleLeastPrivilege: a member is never offered the directory and is
+// refused before Google is asked; an admin made a member is offered to
+// drop directory.readonly, and dropping it is audited as a suspension by
+// themselves.
+func TestRoleLeastPrivilege(t *testing.T) {
+	a := startAdmissionApp(t, map[string]string{"SIGNUP_DOMAINS": ""})
+	boss := browser.New(t)
+	a.signIn(boss, a.admin)
+	email := a.people[0]
+	b := browser.New(t)
+	dash := a.signIn(b, email)
+	if dash.Find(`#feature-invite`) != nil || dash.Find(`#feature-calendars`) == nil {
+		t.Fatalf("the member's dashboard offers the directory, or lacks calendars:\n%s", dash.Content)
+	}
+	token := browser.Attr(dash.Find(`input[name="csrf_token"]`), "value")
+	if p := b.Post(a.base+"/link/invite", url.Values{"csrf_token": {token}}); p.StatusCode != http.StatusForbidden ||
+		p.Request.URL.Host != strings.TrimPrefix(a.base, "http://") {
+		t.Fatalf("a member linking the directory: %d at %s, want 403 from ScopeTrail", p.StatusCode, p.Request.URL)
+	}
+
+	// Made an admin, they grant the directory; made a member again, they
+	// are offered to drop it.
+	id := a.userID(t, boss, email)
+	setRole := func(role string) {
+		users := boss.Get(a.base + "/admin/users")
+		if p := boss.Submit(users, `form[action="/admin/users/`+id+`/role"]`, url.Values{"role": {role}}); p.StatusCode != http.StatusOK {
+			t.Fatalf("setting role %s: %d", role, p.StatusCode)
+		}
+	}
+	setRole("admin")
+	dash = b.Consent(b.Submit(b.Get(a.base+"/dashboard"), `form[action="/link/invite"]`, nil), browser.Answer{})
+	if dash.Find(`#unneeded`) != nil {
+		t.Errorf("an admin is offered to drop what they use:\n%s", dash.Content)
+	}
+	setRole("member")
+	dash = b.Get(a.base + "/dashboard")
+	offer := dash.Find(`#unneeded li[data-scope="directory.readonly"]`)
+	if offer == nil || dash.Find(`#feature-invite`) != nil {
+		t.Fatalf("the demoted admin is not offered to drop directory.readonly:\n%s", dash.Content)
+	}
+	dash = b.Submit(dash, `#unneeded form`, nil)
+	if dash.Request.URL.Path != "/dashboard" || dash.Find(`#unneeded`) != nil {
+		t.Errorf("after dropping: %s, still offered:\n%s", dash.Request.URL, dash.Content)
+	}
+	var drops int
+	for _, r := range auditOf(t, "suspend") {
+		if r.ActorEmail == email && r.Resource != "" {
+			drops++
+		}
+	}
+	if drops != 1 {
+		t.Errorf("%d suspensions by %s audited, want 1", drops, email)
+	}
+	a.stopClean(t)
+}
