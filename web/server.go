@@ -36,6 +36,9 @@ type Config struct {
 	// AllowedDomains are the Google Workspace domains that may sign in; the
 	// refusal page names them. Empty means every domain.
 	AllowedDomains []string
+	// AdminContact is whom the page of a refused sign-in tells to ask, such
+	// as the admins' emails.
+	AdminContact string
 	// Logger receives request logs and server errors; slog.Default() when nil.
 	Logger *slog.Logger
 }

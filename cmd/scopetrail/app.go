@@ -1,10 +1,12 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/scopetrail/scopetrail/connector/googleauth"
 	"github.com/scopetrail/scopetrail/connector/googlehttp"
@@ -46,6 +48,9 @@ type appOptions struct {
 	mail    invite.Config
 	// revoke receives the revocation service newApp builds.
 	revoke *revocations
+	// contact is whom a refused sign-in is told to ask; ADMIN_EMAILS when
+	// empty.
+	contact string
 }
 
 // newApp builds, in this order, the job runner (which enqueues at once),
@@ -73,6 +78,7 @@ func newApp(ctx context.Context, o appOptions) (http.Handler, error) {
 		SessionKeys:    o.keys.session,
 		SecureCookies:  o.secure,
 		AllowedDomains: o.oauth.AllowedDomains,
+		AdminContact:   cmp.Or(o.contact, strings.Join(o.oauth.AdminEmails, ", ")),
 		Logger:         o.log,
 	}, web.Deps{
 		Core: web.Core{Sessions: c.users, Users: c.users.Audited(c.trail), Auth: c.flow, Grants: c.grants, Tokens: c.tokens, DB: o.db},

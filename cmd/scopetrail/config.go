@@ -63,8 +63,16 @@ type AuthConfig struct {
 	// AllowedDomains are the Workspace domains that may sign in; empty
 	// admits every account.
 	AllowedDomains []string `env:"ALLOWED_DOMAINS"`
-	// AdminEmails become admins at sign-in; when empty the first user does.
+	// AdminEmails become admins at sign-in, and are always admitted; when
+	// empty the first user does.
 	AdminEmails []string `env:"ADMIN_EMAILS"`
+	// SignupDomains are the email domains whose accounts may sign up
+	// without an invitation; empty opens none, except that the demo opens
+	// its own domain.
+	SignupDomains []string `env:"SIGNUP_DOMAINS"`
+	// AdminContact is whom a refused account is told to ask; ADMIN_EMAILS
+	// when empty.
+	AdminContact string `env:"ADMIN_CONTACT"`
 }
 
 // SecretsConfig holds the keys, as written in the environment. They are

@@ -46,6 +46,7 @@ func serve(ctx context.Context, stdout, stderr io.Writer) error {
 		}
 		defer d.close()
 		oauth.ClientID, oauth.ClientSecret, oauth.Endpoints = d.client.ID, d.client.Secret, d.endpoints()
+		oauth.SignupDomains = d.signupDomains(oauth.SignupDomains)
 		bases = d.bases()
 		secure = !plainLocalHTTP(baseURL)
 	}
@@ -58,7 +59,8 @@ func serve(ctx context.Context, stdout, stderr io.Writer) error {
 	defer bg.stop()
 	handler, err := newApp(ctx, appOptions{db: db, keys: k, oauth: oauth, bases: bases, secure: secure, log: log, bg: bg,
 		baseURL: baseURL, mail: cfg.Mail, spoolDir: cfg.Recordings.SpoolDir, transcribe: cfg.Transcribe, retention: keep,
-		revoke: &revocations{retryEvery: revokeRetryEvery}})
+		contact: cfg.Auth.AdminContact,
+		revoke:  &revocations{retryEvery: revokeRetryEvery}})
 	if err != nil {
 		return err
 	}

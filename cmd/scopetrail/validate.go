@@ -77,6 +77,12 @@ func (c *Config) validate() (keys, error) {
 			p.addf("ALLOWED_DOMAINS: %q is not a domain name; write domains like example.com, separated by commas", d)
 		}
 	}
+	c.Auth.SignupDomains = trimAll(c.Auth.SignupDomains)
+	for _, d := range c.Auth.SignupDomains {
+		if !strings.Contains(d, ".") || strings.ContainsAny(d, "@/: ") {
+			p.addf("SIGNUP_DOMAINS: %q is not a domain name; write domains like example.com, separated by commas", d)
+		}
+	}
 	c.Auth.AdminEmails = trimAll(c.Auth.AdminEmails)
 	for _, e := range c.Auth.AdminEmails {
 		if local, domain, ok := strings.Cut(e, "@"); !ok || local == "" || !strings.Contains(domain, ".") || strings.Contains(domain, "@") {
