@@ -36,6 +36,11 @@ type Config struct {
 	// AllowedDomains are the Google Workspace domains that may sign in; the
 	// refusal page names them. Empty means every domain.
 	AllowedDomains []string
+	// MetricsToken, when set, lets /metrics be read on the app's own port
+	// with it as a bearer token. When empty the app's port answers 404 for
+	// /metrics, which are then served only by MetricsHandler on a listener
+	// of their own.
+	MetricsToken string
 	// Logger receives request logs and server errors; slog.Default() when nil.
 	Logger *slog.Logger
 }
@@ -104,7 +109,9 @@ func (s *Server) routes() {
 
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
-	e.GET("/metrics", echo.WrapHandler(s.metrics.handler()))
+	if s.cfg.MetricsToken != "" {
+		e.GET("/metrics", s.metricsWithToken)
+	}
 	e.StaticFS("/static", echo.MustSubFS(staticFS, "static"))
 
 	app := e.Group("", s.withSession, s.csrf, s.loadUser, noStore)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"net/http"
 
 	"github.com/scopetrail/scopetrail/connector/googleauth"
 	"github.com/scopetrail/scopetrail/connector/googlehttp"
@@ -44,6 +43,8 @@ type appOptions struct {
 	// mail is the SMTP server that sends them.
 	baseURL string
 	mail    invite.Config
+	// metricsToken lets the app's port serve /metrics to its bearer.
+	metricsToken string
 	// revoke receives the revocation service newApp builds.
 	revoke *revocations
 }
@@ -51,7 +52,7 @@ type appOptions struct {
 // newApp builds, in this order, the job runner (which enqueues at once),
 // the core, the features that register their kinds on the runner, the
 // revocation service and the web server. serve starts the runner.
-func newApp(ctx context.Context, o appOptions) (http.Handler, error) {
+func newApp(ctx context.Context, o appOptions) (*web.Server, error) {
 	runner, err := o.bg.open(ctx, o.db)
 	if err != nil {
 		return nil, err
@@ -73,6 +74,7 @@ func newApp(ctx context.Context, o appOptions) (http.Handler, error) {
 		SessionKeys:    o.keys.session,
 		SecureCookies:  o.secure,
 		AllowedDomains: o.oauth.AllowedDomains,
+		MetricsToken:   o.metricsToken,
 		Logger:         o.log,
 	}, web.Deps{
 		Core: web.Core{Sessions: c.users, Users: c.users, Auth: c.flow, Grants: c.grants, Tokens: c.tokens, DB: o.db},
