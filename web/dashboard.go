@@ -174,7 +174,7 @@ func (s *Server) dropScope(c echo.Context) error {
 	if u.Role.Needs(name) {
 		return invalidf("Your role uses this permission, so it cannot be dropped here. Revoke access to remove everything.")
 	}
-	if err := s.deps.Revocations.Suspend(c.Request().Context(), u.ID, name, revoke.Actor{ID: u.ID, Email: u.Email}); err != nil {
+	if err := s.deps.Revocations.Suspend(c.Request().Context(), u.ID, name, revoke.Actor{ID: u.ID, Email: u.Email}, "dropped: the "+string(u.Role)+" role does not need it"); err != nil {
 		return fmt.Errorf("dropping %s for %s: %w", name, u.ID, err)
 	}
 	return c.Redirect(http.StatusSeeOther, "/dashboard")

@@ -89,6 +89,7 @@ var errorTable = []struct {
 	{invite.ErrWithdrawn, problem{http.StatusGone, "error", "This invitation was withdrawn."}},
 	{invite.ErrAccepted, problem{http.StatusGone, "error", "This invitation was already used. If it was you, just sign in."}},
 	{invite.ErrNotPending, problem{http.StatusConflict, "error", "This invitation was already accepted or withdrawn."}},
+	{errBodyTooLarge, problem{http.StatusRequestEntityTooLarge, "error", "This request is larger than ScopeTrail accepts. Go back and send less at once."}},
 	{errCSRF, problem{http.StatusForbidden, "error", "This form has expired. Go back, reload the page and try again."}},
 	{errSignInRequired, problem{http.StatusUnauthorized, "error", "Please sign in first."}},
 	{errForbidden, problem{http.StatusForbidden, "error", "Your role does not allow this. Ask an administrator if you need it."}},

@@ -53,6 +53,7 @@ func demoEnv(t *testing.T, databaseURL string) {
 		"DATABASE_URL": databaseURL, "DEMO_KEYS_FILE": filepath.Join(dir, "demo-keys.env"), "RECORDINGS_SPOOL_DIR": filepath.Join(dir, "spool"),
 		"SESSION_KEYS": "", "TOKEN_KEYS": "", "AUDIT_SIGNING_KEY": "", "ALLOWED_DOMAINS": "", "ADMIN_EMAILS": "", "SIGNUP_DOMAINS": "", "ADMIN_CONTACT": "",
 		"LOG_FORMAT": "json", "LOG_LEVEL": "info", "RECORDING_RETENTION": "0", "TRANSCRIBE_ENGINE": "none",
+		"METRICS_ADDR": "127.0.0.1:0", "METRICS_TOKEN": "",
 	} {
 		t.Setenv(k, v)
 	}

@@ -18,7 +18,7 @@ func (s *Service) Readmit(ctx context.Context, userID string, by Actor) error {
 	if _, err := s.o.Users.User(ctx, userID); err != nil {
 		return fmt.Errorf("re-admitting %s: %w", userID, err)
 	}
-	begin, err := s.o.Trail.Begin(ctx, s.entry(audit.EventReadmit, by, userID))
+	begin, err := s.o.Trail.Begin(ctx, s.entry(ctx, audit.EventReadmit, by, userID))
 	if err != nil {
 		return fmt.Errorf("auditing the re-admission of %s, so nothing changed: %w", userID, err)
 	}
