@@ -95,6 +95,9 @@ func serve(ctx context.Context, stdout, stderr io.Writer) error {
 	if d != nil {
 		d.printWelcome(stdout, baseURL)
 	}
+	if d == nil && len(cfg.Auth.AdminEmails) == 0 && len(cfg.Auth.SignupDomains) == 0 {
+		log.Warn("ADMIN_EMAILS and SIGNUP_DOMAINS are empty: only existing users and invitees can sign in")
+	}
 	log.Info("serving", "base_url", baseURL, "addr", ln.Addr().String(), "demo", d != nil, "database", db.Dialect)
 
 	select {

@@ -1,7 +1,9 @@
 // Package identity holds ScopeTrail's users, their roles and their
 // server-side browser sessions.
 //
-// Users are created or updated when they sign in with Google. A session is
+// Users are created or updated when they sign in with Google and the
+// caller's admission lets them in (SignInAdmitted); an admin can block a
+// user from signing in until they are re-admitted. A session is
 // identified by a random 256-bit id that only the browser holds: the
 // database keeps a SHA-256 hash of it, so reading the sessions table does
 // not reveal an id that could be replayed. Ending a session on the server
