@@ -44,6 +44,11 @@ type options struct {
 	discover bool
 	// issuer, when set, replaces the fake's issuer in the configuration.
 	issuer string
+	// tokenAuth is Config.TokenAuth.
+	tokenAuth string
+	// strict runs the fake in strict mode, as a standards-conformant OAuth
+	// server rather than Google.
+	strict bool
 }
 
 func newEnv(t *testing.T, db *sqldb.DB, o options) *env {
@@ -62,7 +67,7 @@ func newEnv(t *testing.T, db *sqldb.DB, o options) *env {
 	e.Env = connectortest.New(t, connectortest.Options{
 		Workspace: ws, FakeNow: func() time.Time { return clk.Now().Add(-o.fakeLag) },
 		Client: googletest.Client{ID: clientID, Secret: "secret", RedirectURIs: []string{redirectURL}, Name: "ScopeTrail"},
-		DB:     db, Clock: clk, Tokens: e.tokens, Trail: audit.Options{Now: clk.Now, CheckpointEvery: -1},
+		DB:     db, Clock: clk, Tokens: e.tokens, Trail: audit.Options{Now: clk.Now, CheckpointEvery: -1}, Strict: o.strict,
 	})
 	u := e.URLs
 	ep := googleauth.Endpoints{AuthURL: u.AuthURL, TokenURL: u.TokenURL, RevokeURL: u.RevokeURL, UserinfoURL: u.UserinfoURL, Issuer: u.Issuer, JWKSURL: u.JWKSURL}
@@ -74,7 +79,7 @@ func newEnv(t *testing.T, db *sqldb.DB, o options) *env {
 	}
 	e.flow, err = googleauth.New(ctx, googleauth.Config{
 		ClientID: clientID, ClientSecret: "secret", RedirectURL: redirectURL, Endpoints: ep,
-		AllowedDomains: o.allowedDomains,
+		AllowedDomains: o.allowedDomains, TokenAuth: o.tokenAuth,
 	}, googleauth.Deps{DB: db, Users: e.users, Tokens: e.tokens, Grants: e.Grants, Audit: e.Trail, Now: clk.Now})
 	if err != nil {
 		t.Fatalf("googleauth.New: %v", err)

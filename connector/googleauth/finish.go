@@ -129,7 +129,7 @@ func (f *Flow) exchange(ctx context.Context, code, verifier string) (*oauth2.Tok
 		return nil, fmt.Errorf("%w: the redirect has no code", ErrExchange)
 	}
 	ctx = context.WithValue(ctx, oauth2.HTTPClient, f.http)
-	tok, err := f.OAuth2Config().Exchange(ctx, code, oauth2.VerifierOption(verifier))
+	tok, err := f.exchanger.Exchange(ctx, code, oauth2.VerifierOption(verifier))
 	var re *oauth2.RetrieveError
 	switch {
 	case errors.As(err, &re):

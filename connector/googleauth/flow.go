@@ -33,6 +33,9 @@ type Flow struct {
 	now      func() time.Time
 	http     *http.Client
 	verifier *oidc.IDTokenVerifier
+	// exchanger exchanges codes; one Config, so that the style
+	// TokenAuthAuto detects is remembered.
+	exchanger *oauth2.Config
 }
 
 // New returns a Flow. When cfg.Endpoints.JWKSURL is empty it fetches the
@@ -72,6 +75,7 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Flow, error) {
 		IssuerURL: ep.Issuer, AuthURL: ep.AuthURL, TokenURL: ep.TokenURL, UserInfoURL: ep.UserinfoURL, JWKSURL: ep.JWKSURL,
 	}).NewProvider(keyCtx)
 	f.verifier = provider.VerifierContext(keyCtx, &oidc.Config{ClientID: cfg.ClientID, Now: f.now})
+	f.exchanger = f.OAuth2Config()
 	return f, nil
 }
 
@@ -100,8 +104,8 @@ func discover(ctx context.Context, ep *Endpoints) error {
 }
 
 // OAuth2Config returns the client configuration without scopes, for
-// refreshing tokens. It sends the client credentials in the form body, as
-// Google expects.
+// refreshing tokens. It authenticates the client as Config.TokenAuth says.
+// Each call returns a new Config, whose auto-detected style is found anew.
 func (f *Flow) OAuth2Config() *oauth2.Config {
 	return &oauth2.Config{
 		ClientID:     f.cfg.ClientID,
@@ -110,7 +114,7 @@ func (f *Flow) OAuth2Config() *oauth2.Config {
 		Endpoint: oauth2.Endpoint{
 			AuthURL:   f.cfg.Endpoints.AuthURL,
 			TokenURL:  f.cfg.Endpoints.TokenURL,
-			AuthStyle: oauth2.AuthStyleInParams,
+			AuthStyle: f.cfg.authStyle(),
 		},
 	}
 }

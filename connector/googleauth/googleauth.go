@@ -19,6 +19,8 @@ import (
 	"net/url"
 	"time"
 
+	"golang.org/x/oauth2"
+
 	"github.com/scopetrail/scopetrail/connector/tokens"
 	"github.com/scopetrail/scopetrail/scopes"
 	"github.com/scopetrail/scopetrail/scopes/audit"
@@ -98,6 +100,36 @@ type Config struct {
 	AllowedDomains []string
 	// AdminEmails become admins when they sign in; see identity.Store.SignIn.
 	AdminEmails []string
+	// TokenAuth is how the client authenticates at the token endpoint, for
+	// code exchanges and refreshes, and at the revoke endpoint: one of
+	// TokenAuthAuto (the default when empty), TokenAuthBasic or
+	// TokenAuthPost.
+	TokenAuth string
+}
+
+// Client authentication styles (RFC 6749 §2.3.1), the values of
+// Config.TokenAuth and GOOGLE_TOKEN_AUTH.
+const (
+	// TokenAuthAuto tries HTTP Basic first and then the form body, as
+	// golang.org/x/oauth2's AuthStyleAutoDetect does, and remembers what
+	// worked.
+	TokenAuthAuto = "auto"
+	// TokenAuthBasic is client_secret_basic: HTTP Basic authentication.
+	TokenAuthBasic = "basic"
+	// TokenAuthPost is client_secret_post: client_id and client_secret in
+	// the form body.
+	TokenAuthPost = "post"
+)
+
+// authStyle returns the x/oauth2 style of c.TokenAuth.
+func (c Config) authStyle() oauth2.AuthStyle {
+	switch c.TokenAuth {
+	case TokenAuthBasic:
+		return oauth2.AuthStyleInHeader
+	case TokenAuthPost:
+		return oauth2.AuthStyleInParams
+	}
+	return oauth2.AuthStyleAutoDetect
 }
 
 // validate reports every problem of c at once.
@@ -108,6 +140,11 @@ func (c Config) validate() error {
 	}
 	if c.ClientSecret == "" {
 		errs = append(errs, errors.New("client secret is empty"))
+	}
+	switch c.TokenAuth {
+	case "", TokenAuthAuto, TokenAuthBasic, TokenAuthPost:
+	default:
+		errs = append(errs, fmt.Errorf("token authentication %q is not one of auto, basic and post", c.TokenAuth))
 	}
 	for name, u := range map[string]string{"redirect URL": c.RedirectURL, "issuer": c.Endpoints.Issuer} {
 		if p, err := url.Parse(u); err != nil || !p.IsAbs() || p.Host == "" {
