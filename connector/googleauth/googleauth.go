@@ -76,6 +76,13 @@ type Endpoints struct {
 	JWKSURL string `env:"GOOGLE_JWKS_URL" envDefault:"https://www.googleapis.com/oauth2/v3/certs"`
 }
 
+// googleIssuerHost is the host of Google's OpenID issuer.
+const googleIssuerHost = "accounts.google.com"
+
+// offlineAccess is the OpenID Connect scope that asks for a refresh token
+// (OIDC Core §11). Google does not use it; others do.
+const offlineAccess = "offline_access"
+
 // GoogleEndpoints returns Google's production endpoints.
 func GoogleEndpoints() Endpoints {
 	return Endpoints{
@@ -185,4 +192,12 @@ type Result struct {
 	Granted []string
 	// Missing are the feature's scopes that were not granted.
 	Missing []string
+	// Lost are the features the user could use before this link and no
+	// longer can: the server does not honour incremental authorization and
+	// the new token, which replaces the old one, lacks their scopes.
+	Lost []scopes.Feature
+	// NoRefreshToken is true when, after a link, ScopeTrail holds no refresh
+	// token for the user: it can reach Google only until the access token
+	// expires, and not while the user is away.
+	NoRefreshToken bool
 }
