@@ -49,6 +49,9 @@ type options struct {
 	// strict runs the fake in strict mode, as a standards-conformant OAuth
 	// server rather than Google.
 	strict bool
+	// asGoogle makes the fake issue ID tokens as https://accounts.google.com
+	// and the flow expect them, so that the flow treats it as Google.
+	asGoogle bool
 }
 
 func newEnv(t *testing.T, db *sqldb.DB, o options) *env {
@@ -76,6 +79,10 @@ func newEnv(t *testing.T, db *sqldb.DB, o options) *env {
 	}
 	if o.issuer != "" {
 		ep.Issuer = o.issuer
+	}
+	if o.asGoogle {
+		e.Fake.SetBaseURL(googleauth.GoogleEndpoints().Issuer)
+		ep.Issuer = googleauth.GoogleEndpoints().Issuer
 	}
 	e.flow, err = googleauth.New(ctx, googleauth.Config{
 		ClientID: clientID, ClientSecret: "secret", RedirectURL: redirectURL, Endpoints: ep,
