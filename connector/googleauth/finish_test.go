@@ -295,3 +295,50 @@ func TestForgedStateKeepsPending(t *testing.T) {
 		t.Errorf("the real redirect after a forged one: %v", err)
 	}
 }
+
+// TestDenialsAudited declines consent at sign-in and at a link, and unticks
+// a scope at a link: each is a deny entry, the sign-in's without an actor,
+// since nobody is signed in yet.
+func TestDenialsAudited(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := newEnv(t, sqldbtest.SQLite(t), options{})
+	authURL, state, err := e.flow.BeginSignIn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.flow.Finish(ctx, state, consent(t, authURL, browser.Answer{Account: ada, Cancel: true})); !errors.Is(err, googleauth.ErrAccessDenied) {
+		t.Fatalf("declined sign-in: %v, want ErrAccessDenied", err)
+	}
+	user := e.signIn(t, ada)
+	authURL, state, err = e.flow.BeginLink(ctx, user.ID, scopes.FeatureRecordings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.flow.Finish(ctx, state, consent(t, authURL, browser.Answer{Account: ada, Cancel: true})); !errors.Is(err, googleauth.ErrAccessDenied) {
+		t.Fatalf("declined link: %v, want ErrAccessDenied", err)
+	}
+	authURL, state, err = e.flow.BeginLink(ctx, user.ID, scopes.FeatureCalendars)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.flow.Finish(ctx, state, consent(t, authURL, browser.Answer{Account: ada, Untick: []string{scopes.CalendarEventsReadonly}})); err != nil {
+		t.Fatalf("partial link: %v", err)
+	}
+	var got []audit.Entry
+	for _, en := range entries(t, e) {
+		if en.Event == audit.EventDeny {
+			got = append(got, en)
+		}
+	}
+	want := []audit.Entry{
+		{ClientID: clientID, Event: audit.EventDeny, Outcome: audit.OutcomeDenied, Scope: "email openid profile", Purpose: "signin", ErrorReason: "access_denied"},
+		{ActorID: user.ID, ActorEmail: ada, ClientID: clientID, Event: audit.EventDeny, Outcome: audit.OutcomeDenied,
+			Scope: scopes.DriveReadonly + " openid", Purpose: "recordings", Resource: "feature=recordings", ErrorReason: "access_denied"},
+		{ActorID: user.ID, ActorEmail: ada, ClientID: clientID, Event: audit.EventDeny, Outcome: audit.OutcomeDenied,
+			Scope: scopes.CalendarEventsReadonly, Purpose: "meetings", Resource: "feature=calendars", ErrorReason: "not_granted"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("deny entries (-want +got):\n%s", diff)
+	}
+}

@@ -8,8 +8,17 @@
 // by a hash of the state, and are consumed exactly once when Google
 // redirects back; the state must also match the one kept in the browser's
 // session. The ID token is verified with go-oidc (signature, issuer,
-// audience, expiry) and its nonce is checked. Granted scopes are read only
-// from the token response.
+// audience, expiry), then its nonce, azp and iat are checked. Granted scopes
+// are read only from the token response (the requested ones when it omits
+// them, RFC 6749 §5.1).
+//
+// The flows work with any standards-conformant OpenID Connect server, not
+// only Google's: the client authenticates as Config.TokenAuth says, and
+// with an issuer other than Google's a link also asks for offline_access
+// and, since such a server may not honour include_granted_scopes, again for
+// the scopes granted before; the grant is then exactly what the new token
+// carries. A redirect with an OAuth error, and the scopes a user unticked,
+// are audited as deny entries.
 package googleauth
 
 import (
