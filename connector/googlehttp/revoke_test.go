@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/oauth2"
@@ -17,6 +18,7 @@ import (
 	"github.com/scopetrail/scopetrail/connector/googlehttp"
 	"github.com/scopetrail/scopetrail/scopes"
 	"github.com/scopetrail/scopetrail/scopes/audit"
+	"github.com/scopetrail/scopetrail/scopes/grant"
 )
 
 // revokeSeen is what the revoke endpoint received: the form and whether the
@@ -121,5 +123,36 @@ func TestRevokeConfigError(t *testing.T) {
 	tok, _ := env.Tokens.Load(ctx, user)
 	if _, err := env.OAuth2Config().TokenSource(ctx, &oauth2.Token{RefreshToken: tok.RefreshToken}).Token(); err != nil {
 		t.Errorf("the refused revocation ended the grant: %v", err)
+	}
+}
+
+// TestRefreshClientRefused refreshes with a wrong client secret: the token
+// endpoint's invalid_client is a configuration error, and the grant is not
+// marked for reconnecting, since the user can do nothing about it.
+func TestRefreshClientRefused(t *testing.T) {
+	t.Parallel()
+	env := connectortest.New(t, connectortest.Options{Door: func(o *googlehttp.Options) { o.OAuth2.ClientSecret = "wrong" }})
+	user := env.Authorize(t, env.People[0], scopes.DriveReadonly)
+	ctx := context.Background()
+	tok, err := env.Tokens.Load(ctx, user)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok.Expiry = env.Clock.Now().Add(-time.Minute)
+	if err := env.Tokens.Save(ctx, user, tok); err != nil {
+		t.Fatal(err)
+	}
+	rctx := connectortest.Ctx(scopes.PurposeRecordings)
+	req, _ := http.NewRequestWithContext(rctx, http.MethodGet, env.URLs.DriveBase+"files?fields=files(id)", nil)
+	resp, err := env.Door.Client(user).Do(req)
+	if err == nil {
+		resp.Body.Close()
+		t.Fatal("a request with a refused client secret succeeded")
+	}
+	if f := googlehttp.Classify(err); f.Class != googlehttp.ClassConfig || f.Code != "config.invalid_client" {
+		t.Errorf("refresh with a wrong secret: %+v, want config.invalid_client", f)
+	}
+	if g, err := env.Grants.Get(ctx, user); err != nil || g.Status != grant.StatusActive {
+		t.Errorf("grant after the refused client: %+v, %v; want it still active", g, err)
 	}
 }
