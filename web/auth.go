@@ -4,8 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -91,7 +91,7 @@ func (s *Server) signIn(c echo.Context) error {
 	if err != nil {
 		return fmt.Errorf("beginning sign-in: %w", err)
 	}
-	sessionOf(c).set(keyState, state)
+	addPendingState(sessionOf(c), state)
 	return c.Redirect(http.StatusSeeOther, authURL)
 }
 
@@ -110,23 +110,31 @@ func (s *Server) link(c echo.Context) error {
 	if err != nil {
 		return fmt.Errorf("beginning link of %s: %w", feature, err)
 	}
-	sessionOf(c).set(keyState, state)
+	addPendingState(sessionOf(c), state)
 	return c.Redirect(http.StatusSeeOther, authURL)
 }
 
 // callback finishes a sign-in or a link when Google sends the browser back.
-// The pending state is used once, whatever the outcome. Sign-in admits the
-// account, accepting its invitation, or refuses it (googleauth.Finish); a
-// refusal is shown by the admission page. A successful link queues the
-// feature's first sync (see syncAfterLink).
+// The browser's session holds the states of its pending requests, one per
+// tab that started one; the redirect's state must be one of them, and is
+// used once, whatever the outcome. Sign-in admits the account, accepting
+// its invitation, or refuses it (googleauth.Finish); a refusal is shown by
+// the admission page. A redirect whose state is not one of
+// them (forged, or of another browser), or that is malformed, leaves the
+// pending requests alone. A successful link queues the feature's first sync
+// (see syncAfterLink).
 func (s *Server) callback(c echo.Context) error {
 	ctx := c.Request().Context()
 	sess := sessionOf(c)
-	state := sess.take(keyState)
-	if state == "" {
-		return fmt.Errorf("callback without a pending request in this browser: %w", googleauth.ErrStateMismatch)
+	query := c.QueryParams()
+	state := query.Get("state")
+	if !hasPendingState(sess, state) {
+		return fmt.Errorf("callback without a matching pending request in this browser: %w", googleauth.ErrStateMismatch)
 	}
-	res, err := s.deps.Auth.Finish(ctx, state, c.QueryParams())
+	res, err := s.deps.Auth.Finish(ctx, state, query)
+	if !errors.Is(err, googleauth.ErrBadCallback) {
+		dropPendingState(sess, state)
+	}
 	if err != nil {
 		return fmt.Errorf("finishing Google request: %w", err)
 	}
@@ -149,7 +157,7 @@ func (s *Server) callback(c echo.Context) error {
 		if !ok || u.ID != res.User.ID {
 			return fmt.Errorf("link finished for user %s, not the browser's user: %w", res.User.ID, googleauth.ErrAccountMismatch)
 		}
-		sess.set(keyNotice, encodeNotice(res.Feature, res.Missing))
+		sess.set(keyNotice, encodeNotice(res))
 		s.syncAfterLink(ctx, u, res)
 	default:
 		return fmt.Errorf("googleauth returned an unknown result kind %q", res.Kind)
@@ -170,16 +178,38 @@ func (s *Server) signOut(c echo.Context) error {
 }
 
 // encodeNotice packs a link result into the one-time notice cookie value:
-// the feature, then the scopes Google did not grant.
-func encodeNotice(f scopes.Feature, missing []string) string {
-	return strings.Join(append([]string{string(f)}, missing...), " ")
+// the feature, the scopes Google did not grant, the features that lost
+// access, and whether no refresh token is held.
+func encodeNotice(res googleauth.Result) string {
+	v := url.Values{"f": {string(res.Feature)}, "m": res.Missing}
+	for _, f := range res.Lost {
+		v.Add("l", string(f))
+	}
+	if res.NoRefreshToken {
+		v.Set("r", "0")
+	}
+	return v.Encode()
+}
+
+// linkNotice is a decoded notice.
+type linkNotice struct {
+	Feature        scopes.Feature
+	Missing        []string
+	Lost           []scopes.Feature
+	NoRefreshToken bool
 }
 
 // decodeNotice unpacks encodeNotice's value.
-func decodeNotice(v string) (scopes.Feature, []string, bool) {
-	fields := strings.Fields(v)
-	if len(fields) == 0 {
-		return "", nil, false
+func decodeNotice(raw string) (linkNotice, bool) {
+	v, err := url.ParseQuery(raw)
+	if raw == "" || err != nil || v.Get("f") == "" {
+		return linkNotice{}, false
 	}
-	return scopes.Feature(fields[0]), fields[1:], true
+	n := linkNotice{Feature: scopes.Feature(v.Get("f")), Missing: v["m"], NoRefreshToken: v.Get("r") == "0"}
+	for _, f := range v["l"] {
+		if slices.Contains(scopes.Features, scopes.Feature(f)) {
+			n.Lost = append(n.Lost, scopes.Feature(f))
+		}
+	}
+	return n, true
 }

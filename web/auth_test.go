@@ -1,13 +1,17 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/scopetrail/scopetrail/connector/connectortest/browser"
+	"github.com/scopetrail/scopetrail/connector/googleauth"
+	"github.com/scopetrail/scopetrail/connector/googlehttp"
 	"github.com/scopetrail/scopetrail/scopes/identity"
 )
 
@@ -133,7 +137,8 @@ func TestSignOut(t *testing.T) {
 }
 
 // TestCallbackState checks that the state is bound to the browser and used
-// once.
+// once, and that a forged or missing state leaves the browser's real
+// pending request alone.
 func TestCallbackState(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -144,11 +149,13 @@ func TestCallbackState(t *testing.T) {
 		// the request.
 		otherBrowser bool
 		want         int
+		// thenReal is the status of the real callback that follows.
+		thenReal int
 	}{
-		{"good", func(s string) url.Values { return url.Values{"state": {s}, "code": {"c"}} }, false, http.StatusSeeOther},
-		{"forged state", func(string) url.Values { return url.Values{"state": {"state-99"}, "code": {"c"}} }, false, http.StatusBadRequest},
-		{"no state", func(string) url.Values { return url.Values{"code": {"c"}} }, false, http.StatusBadRequest},
-		{"another browser", func(s string) url.Values { return url.Values{"state": {s}, "code": {"c"}} }, true, http.StatusBadRequest},
+		{"good", func(s string) url.Values { return url.Values{"state": {s}, "code": {"c"}} }, false, http.StatusSeeOther, http.StatusBadRequest},
+		{"forged state", func(string) url.Values { return url.Values{"state": {"state-99"}, "code": {"c"}} }, false, http.StatusBadRequest, http.StatusSeeOther},
+		{"no state", func(string) url.Values { return url.Values{"code": {"c"}} }, false, http.StatusBadRequest, http.StatusSeeOther},
+		{"another browser", func(s string) url.Values { return url.Values{"state": {s}, "code": {"c"}} }, true, http.StatusBadRequest, http.StatusBadRequest},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -161,8 +168,68 @@ func TestCallbackState(t *testing.T) {
 			}
 			r := h.callback(tt.query(state))
 			h.expectStatus(r, tt.want)
-			// Whatever happened, the state cannot be used again.
-			h.expectStatus(h.callback(url.Values{"state": {state}, "code": {"c"}}), http.StatusBadRequest)
+			h.expectStatus(h.callback(url.Values{"state": {state}, "code": {"c"}}), tt.thenReal)
+		})
+	}
+}
+
+// TestCallbackTwoTabs starts two links in two tabs of one browser: each
+// tab's callback finishes, in either order, and neither twice.
+func TestCallbackTwoTabs(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.signIn(bob)
+	h.auth.linkAs = bob.ID
+	first := h.googleRedirect("/link/invite")
+	second := h.googleRedirect("/link/calendars")
+	h.expectStatus(h.callback(url.Values{"state": {second}, "code": {"c"}}), http.StatusSeeOther)
+	h.expectStatus(h.callback(url.Values{"state": {first}, "code": {"c"}}), http.StatusSeeOther)
+	h.expectStatus(h.callback(url.Values{"state": {first}, "code": {"c"}}), http.StatusBadRequest)
+}
+
+// TestCallbackErrors shows each error of a finished redirect: what the
+// caller sent is a 4xx that says what to do, and a malformed redirect
+// leaves the request pending.
+func TestCallbackErrors(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name   string
+		err    error
+		status int
+		text   string
+		// pending is true when the request stays pending afterwards.
+		pending bool
+	}{
+		{"server error", &googleauth.AuthorizationError{Code: "temporarily_unavailable"}, http.StatusBadRequest, `"temporarily_unavailable"`, false},
+		{"malformed error code", &googleauth.AuthorizationError{}, http.StatusBadRequest, "Please try again", false},
+		{"code rejected", fmt.Errorf("x: %w", googleauth.ErrCodeRejected), http.StatusBadRequest, "start again", false},
+		{"malformed", fmt.Errorf("x: %w", googleauth.ErrBadCallback), http.StatusBadRequest, "start again", true},
+		{"client refused", fmt.Errorf("%w: %w", googleauth.ErrExchange, &googlehttp.ClientConfigError{Endpoint: "token", Status: 401, Code: "invalid_client"}),
+			http.StatusInternalServerError, "GOOGLE_TOKEN_AUTH", false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t)
+			h.auth.signInAs = bob
+			state := h.googleRedirect("/auth/signin")
+			h.auth.mu.Lock()
+			h.auth.finishErr = tc.err
+			h.auth.keepPending = tc.pending
+			h.auth.mu.Unlock()
+			r := h.callback(url.Values{"state": {state}, "code": {"c"}})
+			h.expectStatus(r, tc.status)
+			if got := r.TextOf(t, "#error p"); !strings.Contains(got, tc.text) {
+				t.Errorf("error page says %q, want %q in it", got, tc.text)
+			}
+			h.auth.mu.Lock()
+			h.auth.finishErr = nil
+			h.auth.mu.Unlock()
+			want := http.StatusBadRequest
+			if tc.pending {
+				want = http.StatusSeeOther
+			}
+			h.expectStatus(h.callback(url.Values{"state": {state}, "code": {"c"}}), want)
 		})
 	}
 }

@@ -72,6 +72,11 @@ type notice struct {
 	Feature scopes.Feature
 	Title   string
 	Missing []string
+	// Lost are the titles of the features that lost access with this link:
+	// the server does not keep earlier grants.
+	Lost []string
+	// NoRefreshToken is true when the link left no refresh token.
+	NoRefreshToken bool
 }
 
 // dashboardPage is what the dashboard shows.
@@ -107,8 +112,11 @@ func (s *Server) dashboard(c echo.Context) error {
 	if s.deps.Revocations != nil {
 		page.Unneeded = unneededScopes(u, g)
 	}
-	if f, missing, ok := decodeNotice(sessionOf(c).take(keyNotice)); ok {
-		page.Notice = &notice{Feature: f, Title: featureTexts[f].Title, Missing: missing}
+	if n, ok := decodeNotice(sessionOf(c).take(keyNotice)); ok {
+		page.Notice = &notice{Feature: n.Feature, Title: featureTexts[n.Feature].Title, Missing: n.Missing, NoRefreshToken: n.NoRefreshToken}
+		for _, f := range n.Lost {
+			page.Notice.Lost = append(page.Notice.Lost, featureTexts[f].Title)
+		}
 	}
 	return s.render(c, http.StatusOK, "dashboard", page)
 }

@@ -55,6 +55,10 @@ type problem struct {
 const (
 	msgNotFound = "We could not find that page."
 	msgInternal = "Something went wrong on our side. Please try again; if it keeps happening, tell your administrator."
+	// msgClientConfig is shown when Google refuses ScopeTrail's own OAuth
+	// client: trying again does not help.
+	msgClientConfig = "Google refused ScopeTrail's sign-in settings, so trying again will not help. Tell your administrator: " +
+		"GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET or GOOGLE_TOKEN_AUTH is wrong."
 )
 
 // errorTable maps sentinel errors to what the user sees. The first entry
@@ -68,6 +72,9 @@ var errorTable = []struct {
 	{googleauth.ErrNotAdmitted, problem{http.StatusForbidden, "admission", ""}},
 	{googleauth.ErrStateMismatch, problem{http.StatusBadRequest, "error", "This sign-in request has expired or was already used. Please start again."}},
 	{googleauth.ErrIDToken, problem{http.StatusBadRequest, "error", "Google's answer could not be verified. Please start again."}},
+	{googleauth.ErrBadCallback, problem{http.StatusBadRequest, "error", "Google's answer was incomplete or malformed. Please start again."}},
+	{googleauth.ErrCodeRejected, problem{http.StatusBadRequest, "error", "This sign-in expired or was already used. Please start again."}},
+	{googlehttp.ErrClientConfig, problem{http.StatusInternalServerError, "error", msgClientConfig}},
 	{googleauth.ErrExchange, problem{http.StatusBadGateway, "error", "Google did not complete the request. Please try again in a moment."}},
 	{googleauth.ErrAccountMismatch, problem{http.StatusForbidden, "error", "You granted access with a different Google account than the one you signed in with. Ask again and choose your own account."}},
 	{googleauth.ErrUnknownFeature, problem{http.StatusNotFound, "error", msgNotFound}},
@@ -122,6 +129,8 @@ var failureWords = map[string]string{
 	googlehttp.CodeTimeout:                                 "Google did not answer in time.",
 	googlehttp.CodeTokenStore:                              "ScopeTrail could not read the stored Google token; it will try again.",
 	string(googlehttp.ClassPermanent):                      "Google refused the request.",
+	string(googlehttp.ClassConfig):                         "Google refused ScopeTrail's OAuth client: an administrator must fix GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET or GOOGLE_TOKEN_AUTH.",
+	string(googlehttp.ClassConfig) + ".invalid_client":     "Google did not accept ScopeTrail's client credentials: an administrator must check GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET and GOOGLE_TOKEN_AUTH.",
 	string(googlehttp.ClassInternal):                       "Something went wrong on ScopeTrail's side.",
 	recordings.CodeExportTooLarge:                          "Drive cannot export this transcript: it is larger than 10 MB.",
 	recordings.CodeChecksum:                                "The download did not match Drive's size and md5 checksum.",
@@ -164,6 +173,10 @@ func failureText(code, detail string) string {
 
 // classify finds how to show an error.
 func classify(err error) problem {
+	var ae *googleauth.AuthorizationError
+	if errors.As(err, &ae) {
+		return authorizationProblem(ae)
+	}
 	for _, row := range errorTable {
 		if errors.Is(err, row.err) {
 			return row.problem
@@ -184,6 +197,17 @@ func classify(err error) problem {
 		return problem{he.Code, "error", msg}
 	}
 	return problem{http.StatusInternalServerError, "error", msgInternal}
+}
+
+// authorizationProblem shows an OAuth error Google redirected back with:
+// a 400 that names its code, which googleauth checked is a plain token, and
+// asks to try again.
+func authorizationProblem(ae *googleauth.AuthorizationError) problem {
+	msg := "Google answered with an error instead of completing the request. Please try again."
+	if ae.Code != "" {
+		msg = fmt.Sprintf("Google answered with the error %q instead of completing the request. Please try again.", ae.Code)
+	}
+	return problem{http.StatusBadRequest, "error", msg}
 }
 
 // errorPage is what the error, denied and refused pages show.

@@ -117,6 +117,9 @@ type fakeAuth struct {
 	pending map[string]googleauth.Result
 	// finishErr, when set, is returned by Finish after the state checks.
 	finishErr error
+	// keepPending makes Finish return finishErr before it consumes the
+	// state, as googleauth does for a malformed redirect.
+	keepPending bool
 	// beginErr, when set, is returned by BeginSignIn and BeginLink.
 	beginErr error
 	// signInAs is the user the next sign-in returns.
@@ -125,6 +128,10 @@ type fakeAuth struct {
 	linkGrants map[scopes.Feature][]string
 	// linkAs, when set, is the user id links report instead of the caller.
 	linkAs string
+	// linkLost and linkNoRefresh are the next links' Result.Lost and
+	// Result.NoRefreshToken.
+	linkLost      []scopes.Feature
+	linkNoRefresh bool
 }
 
 func newFakeAuth() *fakeAuth {
@@ -163,7 +170,8 @@ func (f *fakeAuth) BeginLink(_ context.Context, userID string, feature scopes.Fe
 			missing = append(missing, s)
 		}
 	}
-	return f.begin(googleauth.Result{Kind: googleauth.KindLink, User: identity.User{ID: userID}, Feature: feature, Granted: granted, Missing: missing})
+	return f.begin(googleauth.Result{Kind: googleauth.KindLink, User: identity.User{ID: userID}, Feature: feature, Granted: granted, Missing: missing,
+		Lost: f.linkLost, NoRefreshToken: f.linkNoRefresh})
 }
 
 func (f *fakeAuth) Finish(_ context.Context, sessionState string, q url.Values) (googleauth.Result, error) {
@@ -172,6 +180,9 @@ func (f *fakeAuth) Finish(_ context.Context, sessionState string, q url.Values) 
 	res, ok := f.pending[q.Get("state")]
 	if !ok || q.Get("state") != sessionState {
 		return googleauth.Result{}, fmt.Errorf("finishing: %w", googleauth.ErrStateMismatch)
+	}
+	if f.keepPending && f.finishErr != nil {
+		return googleauth.Result{}, f.finishErr
 	}
 	delete(f.pending, q.Get("state"))
 	if q.Get("error") == "access_denied" {

@@ -136,6 +136,26 @@ func TestPages(t *testing.T) {
 			},
 		},
 		{
+			name: "dashboard after a link that lost a feature and left no refresh token",
+			as:   bob,
+			setup: func(h *harness) {
+				h.auth.linkGrants[scopes.FeatureRecordings] = []string{scopes.DriveReadonly}
+				h.auth.linkLost = []scopes.Feature{scopes.FeatureCalendars}
+				h.auth.linkNoRefresh = true
+			},
+			visit: func(h *harness) *browser.Page {
+				state := h.googleRedirect("/link/recordings")
+				r := h.callback(url.Values{"state": {state}, "code": {"c"}})
+				h.expectStatus(r, http.StatusSeeOther)
+				return h.get(r.Location())
+			},
+			wantStatus: http.StatusOK,
+			want: map[string]string{
+				"#notice-lost":    "This sign-in service does not keep what you granted before: Calendars lost access. Turn it on again below.",
+				"#notice-offline": "Google gave ScopeTrail no refresh token: it can reach your data only for the next hour, and not while you are away. Turn the feature on again, and allow offline access if you are asked.",
+			},
+		},
+		{
 			name:       "users",
 			as:         alice,
 			visit:      func(h *harness) *browser.Page { return h.get("/admin/users") },

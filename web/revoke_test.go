@@ -230,7 +230,7 @@ func TestAccessPage(t *testing.T) {
 		Scopes:    []string{scopes.OpenID, scopes.Email, scopes.CalendarReadonly, scopes.CalendarEventsReadonly},
 		Suspended: []string{scopes.CalendarEventsReadonly}})
 	h.grants.put(grant.Grant{UserID: rita.ID, Status: grant.StatusRevoked, Reason: "revoked by an admin", Scopes: []string{scopes.DriveReadonly}})
-	f.pending = []revoke.Pending{{UserID: rita.ID, Attempts: 2, NextAt: time.Date(2026, 1, 2, 3, 4, 0, 0, time.UTC)}}
+	f.pending = []revoke.Pending{{UserID: rita.ID, Attempts: 2, NextAt: time.Date(2026, 1, 2, 3, 4, 0, 0, time.UTC), ConfigError: true}}
 	h.signIn(alice)
 
 	r := h.get("/admin/access")
@@ -242,9 +242,10 @@ func TestAccessPage(t *testing.T) {
 		`#user-u-bob li[data-scope="calendar.readonly"] input[name=scope][value="` + scopes.CalendarReadonly + `"]`: "",
 		`#user-u-bob li[data-scope="calendar.readonly"] input[name=reason][maxlength="200"]`:                        "",
 		`#user-u-bob a[href="/admin/users/u-bob/revoke"]`:                                                           "Revoke access",
-		"#user-u-rita .grant":   "revoked",
-		"#user-u-rita .pending": "2 attempt(s), next 2026-01-02 03:04 UTC",
-		"#user-u-alice .grant":  "nothing granted",
+		"#user-u-rita .grant":                  "revoked",
+		"#user-u-rita .pending":                "2 attempt(s), next 2026-01-02 03:04 UTC",
+		`#user-u-rita [data-pending="config"]`: "Google refused ScopeTrail's OAuth client",
+		"#user-u-alice .grant":                 "nothing granted",
 	})
 	for _, sel := range []string{`#user-u-bob li[data-scope="openid"]`, `#user-u-rita form`, `#user-u-rita a.button`} {
 		if r.Find(sel) != nil {

@@ -59,6 +59,9 @@ type DatabaseConfig struct {
 type GoogleConfig struct {
 	ClientID     string `env:"GOOGLE_CLIENT_ID"`
 	ClientSecret string `env:"GOOGLE_CLIENT_SECRET"`
+	// TokenAuth is how the client authenticates at the token and revoke
+	// endpoints: auto, basic or post (googleauth.Config.TokenAuth).
+	TokenAuth string `env:"GOOGLE_TOKEN_AUTH" envDefault:"auto"`
 	// Endpoints are the OAuth and OpenID endpoints.
 	Endpoints googleauth.Endpoints
 	// APIs are the base URLs of the People, Calendar and Drive APIs.

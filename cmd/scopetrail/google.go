@@ -19,6 +19,7 @@ func googleSettings(cfg *Config, redirectURL string) (googleauth.Config, googleh
 		AllowedDomains: cfg.Auth.AllowedDomains,
 		AdminEmails:    cfg.Auth.AdminEmails,
 		SignupDomains:  cfg.Auth.SignupDomains,
+		TokenAuth:      cfg.Google.TokenAuth,
 	}, cfg.Google.APIs
 }
 

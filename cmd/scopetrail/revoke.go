@@ -30,6 +30,11 @@ var _ web.Revocations = (*revoke.Service)(nil)
 // completed yet.
 const revokeRetryEvery = time.Minute
 
+// errRevokePending is what `scopetrail revoke` returns, so that it exits
+// non-zero, when the revocation holds locally but Google has not confirmed
+// it yet: a running server keeps asking Google.
+var errRevokePending = errors.New("the revocation at Google is pending; a running server keeps asking Google and deletes the token once it confirms")
+
 // reasonCLI is the reason recorded for revocations made from the command
 // line.
 const reasonCLI = "revoked from the command line"
@@ -79,7 +84,9 @@ func (r *revocations) build(ctx context.Context, s revokeStores) (*revoke.Servic
 	return svc, nil
 }
 
-// runRevoke is `scopetrail revoke --user EMAIL [--reason TEXT]`.
+// runRevoke is `scopetrail revoke --user EMAIL [--reason TEXT]`. It fails
+// (the command exits non-zero) while the revocation at Google is only
+// pending, wrapping errRevokePending.
 func runRevoke(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("revoke", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -103,6 +110,9 @@ func runRevoke(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		rep, err := svc.Revoke(ctx, u.ID, by, why)
 		if rep.Google != "" {
 			printReport(stdout, u, rep)
+		}
+		if err == nil && rep.Google == revoke.GooglePending {
+			return fmt.Errorf("%w (%s)", errRevokePending, rep.GoogleError)
 		}
 		return err
 	})

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -52,7 +53,9 @@ func testRevokeCommandsNeedNoRiver(t *testing.T, databaseURL string) {
 		{"resume", "--user", u.Email, "--scope", "calendar.readonly"},
 		{"revoke", "--user", u.Email},
 	} {
-		if out, err := cli(t, args...); err != nil {
+		// The demo's Google is out of the command line's reach: the
+		// revocation at Google stays pending, and revoke says so.
+		if out, err := cli(t, args...); err != nil && (args[0] != "revoke" || !errors.Is(err, errRevokePending)) {
 			t.Fatalf("%v: %v\n%s", args, err, out)
 		}
 		if riverTables(t, db) {

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/scopetrail/scopetrail/connector/googleauth"
 	"github.com/scopetrail/scopetrail/connector/tokens"
 	"github.com/scopetrail/scopetrail/scopes/audit"
 	"github.com/scopetrail/scopetrail/scopes/sqldb"
@@ -64,6 +65,11 @@ func (c *Config) validate() (keys, error) {
 	if !c.DemoMode() {
 		if c.Google.ClientSecret == "" {
 			p.addf("GOOGLE_CLIENT_SECRET: empty; copy the secret of the OAuth client GOOGLE_CLIENT_ID names (Google Cloud console, APIs & Services, Credentials), or unset GOOGLE_CLIENT_ID to run the demo")
+		}
+		switch c.Google.TokenAuth {
+		case googleauth.TokenAuthAuto, googleauth.TokenAuthBasic, googleauth.TokenAuthPost:
+		default:
+			p.addf("GOOGLE_TOKEN_AUTH: %q is not auto, basic or post; use basic for a server that allows only client_secret_basic, post for client_secret_post", c.Google.TokenAuth)
 		}
 		for _, v := range []struct{ name, value string }{
 			{"GOOGLE_AUTH_URL", c.Google.Endpoints.AuthURL}, {"GOOGLE_TOKEN_URL", c.Google.Endpoints.TokenURL},

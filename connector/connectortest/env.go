@@ -39,6 +39,9 @@ type Options struct {
 	// Client is the OAuth client registered at the fake; its empty fields
 	// default to ClientID, ClientSecret and RedirectURL.
 	Client googletest.Client
+	// Strict starts the fake in strict mode, as a standards-conformant
+	// OAuth server rather than Google (googletest.Options.Strict).
+	Strict bool
 
 	// DB defaults to a fresh SQLite database (sqldbtest.SQLite).
 	DB *sqldb.DB

@@ -12,6 +12,7 @@ package connectortest
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -42,11 +43,14 @@ type Google struct {
 	People []string
 	// Client is the registered OAuth client.
 	Client googletest.Client
+	// Strict is true when the fake runs in strict mode.
+	Strict bool
 }
 
 // StartGoogle starts a fake Google serving o.Workspace, or a workspace
 // generated from o.Generate, on its clock o.FakeNow with faults seeded by
-// o.FaultSeed, and registers o.Client. It reads no other field of o. The fake
+// o.FaultSeed, in strict mode when o.Strict, and registers o.Client. It
+// reads no other field of o. The fake
 // is closed when the test ends.
 func StartGoogle(t testing.TB, o Options) *Google {
 	t.Helper()
@@ -67,7 +71,7 @@ func StartGoogle(t testing.TB, o Options) *Google {
 			t.Fatalf("workspace.Generate: %v", err)
 		}
 	}
-	fake, base, err := googletest.Start(googletest.Options{Workspace: ws, Now: o.FakeNow, Seed: o.FaultSeed})
+	fake, base, err := googletest.Start(googletest.Options{Workspace: ws, Now: o.FakeNow, Seed: o.FaultSeed, Strict: o.Strict})
 	if err != nil {
 		t.Fatalf("googletest.Start: %v", err)
 	}
@@ -83,7 +87,7 @@ func StartGoogle(t testing.TB, o Options) *Google {
 		c.RedirectURIs = []string{RedirectURL}
 	}
 	fake.RegisterClient(c)
-	g := &Google{Fake: fake, Base: base, URLs: googletest.Endpoints(base), Workspace: ws, Client: c}
+	g := &Google{Fake: fake, Base: base, URLs: googletest.Endpoints(base), Workspace: ws, Client: c, Strict: o.Strict}
 	for _, p := range ws.People() {
 		if !p.Deleted {
 			g.People = append(g.People, p.Email)
@@ -93,10 +97,15 @@ func StartGoogle(t testing.TB, o Options) *Google {
 }
 
 // OAuth2Config returns the registered client's configuration at the fake,
-// asking for scopeList.
+// asking for scopeList. It sends the client credentials in the form body,
+// as Google expects, or as HTTP Basic to a strict fake.
 func (g *Google) OAuth2Config(scopeList ...string) *oauth2.Config {
+	style := oauth2.AuthStyleInParams
+	if g.Strict {
+		style = oauth2.AuthStyleInHeader
+	}
 	return &oauth2.Config{ClientID: g.Client.ID, ClientSecret: g.Client.Secret, RedirectURL: g.Client.RedirectURIs[0],
-		Scopes: scopeList, Endpoint: oauth2.Endpoint{AuthURL: g.URLs.AuthURL, TokenURL: g.URLs.TokenURL, AuthStyle: oauth2.AuthStyleInParams}}
+		Scopes: scopeList, Endpoint: oauth2.Endpoint{AuthURL: g.URLs.AuthURL, TokenURL: g.URLs.TokenURL, AuthStyle: style}}
 }
 
 // Token runs the OAuth flow at the fake for the person with the given email,
@@ -104,6 +113,9 @@ func (g *Google) OAuth2Config(scopeList ...string) *oauth2.Config {
 // the token Google issued.
 func (g *Google) Token(t testing.TB, email string, scopeList ...string) *oauth2.Token {
 	t.Helper()
+	if g.Strict {
+		scopeList = append(slices.Clip(scopeList), "offline_access")
+	}
 	cfg := g.OAuth2Config(scopeList...)
 	loc := browser.Consent(t, cfg.AuthCodeURL("state", oauth2.AccessTypeOffline), browser.Answer{Account: email})
 	code := loc.Query().Get("code")

@@ -49,13 +49,31 @@ func TestNewDiscoversEndpoints(t *testing.T) {
 
 func TestOAuth2Config(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, sqldbtest.SQLite(t), options{})
-	u := e.URLs
-	want := &oauth2.Config{
-		ClientID: clientID, ClientSecret: "secret", RedirectURL: redirectURL,
-		Endpoint: oauth2.Endpoint{AuthURL: u.AuthURL, TokenURL: u.TokenURL, AuthStyle: oauth2.AuthStyleInParams},
+	for auth, style := range map[string]oauth2.AuthStyle{
+		"": oauth2.AuthStyleAutoDetect, googleauth.TokenAuthAuto: oauth2.AuthStyleAutoDetect,
+		googleauth.TokenAuthBasic: oauth2.AuthStyleInHeader, googleauth.TokenAuthPost: oauth2.AuthStyleInParams,
+	} {
+		t.Run("auth="+auth, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t, sqldbtest.SQLite(t), options{tokenAuth: auth})
+			u := e.URLs
+			want := &oauth2.Config{
+				ClientID: clientID, ClientSecret: "secret", RedirectURL: redirectURL,
+				Endpoint: oauth2.Endpoint{AuthURL: u.AuthURL, TokenURL: u.TokenURL, AuthStyle: style},
+			}
+			if diff := cmp.Diff(want, e.flow.OAuth2Config(), cmpopts.IgnoreUnexported(oauth2.Config{})); diff != "" {
+				t.Errorf("OAuth2Config (-want +got):\n%s", diff)
+			}
+			e.signIn(t, ada) // the code exchange authenticates as configured
+		})
 	}
-	if diff := cmp.Diff(want, e.flow.OAuth2Config(), cmpopts.IgnoreUnexported(oauth2.Config{})); diff != "" {
-		t.Errorf("OAuth2Config (-want +got):\n%s", diff)
+}
+
+func TestTokenAuthInvalid(t *testing.T) {
+	t.Parallel()
+	_, err := googleauth.New(context.Background(), googleauth.Config{ClientID: "c", ClientSecret: "s", RedirectURL: redirectURL,
+		Endpoints: googleauth.GoogleEndpoints(), TokenAuth: "header"}, googleauth.Deps{})
+	if err == nil || !strings.Contains(err.Error(), `token authentication "header" is not one of auto, basic and post`) {
+		t.Errorf("New with TokenAuth header: %v", err)
 	}
 }

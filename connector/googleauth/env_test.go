@@ -52,6 +52,14 @@ type options struct {
 	issuer string
 	// adminEmails are always admitted.
 	adminEmails []string
+	// tokenAuth is Config.TokenAuth.
+	tokenAuth string
+	// strict runs the fake in strict mode, as a standards-conformant OAuth
+	// server rather than Google.
+	strict bool
+	// asGoogle makes the fake issue ID tokens as https://accounts.google.com
+	// and the flow expect them, so that the flow treats it as Google.
+	asGoogle bool
 }
 
 func newEnv(t *testing.T, db *sqldb.DB, o options) *env {
@@ -70,7 +78,7 @@ func newEnv(t *testing.T, db *sqldb.DB, o options) *env {
 	e.Env = connectortest.New(t, connectortest.Options{
 		Workspace: ws, FakeNow: func() time.Time { return clk.Now().Add(-o.fakeLag) },
 		Client: googletest.Client{ID: clientID, Secret: "secret", RedirectURIs: []string{redirectURL}, Name: "ScopeTrail"},
-		DB:     db, Clock: clk, Tokens: e.tokens, Trail: audit.Options{Now: clk.Now, CheckpointEvery: -1},
+		DB:     db, Clock: clk, Tokens: e.tokens, Trail: audit.Options{Now: clk.Now, CheckpointEvery: -1}, Strict: o.strict,
 	})
 	u := e.URLs
 	ep := googleauth.Endpoints{AuthURL: u.AuthURL, TokenURL: u.TokenURL, RevokeURL: u.RevokeURL, UserinfoURL: u.UserinfoURL, Issuer: u.Issuer, JWKSURL: u.JWKSURL}
@@ -86,9 +94,13 @@ func newEnv(t *testing.T, db *sqldb.DB, o options) *env {
 	if e.invites, err = invite.New(invite.Options{DB: db, Audit: e.Trail, BaseURL: "https://app.example.test", Now: clk.Now}); err != nil {
 		t.Fatalf("invite.New: %v", err)
 	}
+	if o.asGoogle {
+		e.Fake.SetBaseURL(googleauth.GoogleEndpoints().Issuer)
+		ep.Issuer = googleauth.GoogleEndpoints().Issuer
+	}
 	e.flow, err = googleauth.New(ctx, googleauth.Config{
 		ClientID: clientID, ClientSecret: "secret", RedirectURL: redirectURL, Endpoints: ep,
-		AllowedDomains: o.allowedDomains, SignupDomains: o.signupDomains, AdminEmails: o.adminEmails,
+		AllowedDomains: o.allowedDomains, SignupDomains: o.signupDomains, AdminEmails: o.adminEmails, TokenAuth: o.tokenAuth,
 	}, googleauth.Deps{DB: db, Users: e.users, Tokens: e.tokens, Grants: e.Grants, Audit: e.Trail, Invitations: e.invites, Now: clk.Now})
 	if err != nil {
 		t.Fatalf("googleauth.New: %v", err)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -34,6 +35,9 @@ type Flow struct {
 	now      func() time.Time
 	http     *http.Client
 	verifier *oidc.IDTokenVerifier
+	// exchanger exchanges codes; one Config, so that the style
+	// TokenAuthAuto detects is remembered.
+	exchanger *oauth2.Config
 }
 
 // New returns a Flow. When cfg.Endpoints.JWKSURL is empty it fetches the
@@ -73,6 +77,7 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Flow, error) {
 		IssuerURL: ep.Issuer, AuthURL: ep.AuthURL, TokenURL: ep.TokenURL, UserInfoURL: ep.UserinfoURL, JWKSURL: ep.JWKSURL,
 	}).NewProvider(keyCtx)
 	f.verifier = provider.VerifierContext(keyCtx, &oidc.Config{ClientID: cfg.ClientID, Now: f.now})
+	f.exchanger = f.OAuth2Config()
 	return f, nil
 }
 
@@ -101,8 +106,8 @@ func discover(ctx context.Context, ep *Endpoints) error {
 }
 
 // OAuth2Config returns the client configuration without scopes, for
-// refreshing tokens. It sends the client credentials in the form body, as
-// Google expects.
+// refreshing tokens. It authenticates the client as Config.TokenAuth says.
+// Each call returns a new Config, whose auto-detected style is found anew.
 func (f *Flow) OAuth2Config() *oauth2.Config {
 	return &oauth2.Config{
 		ClientID:     f.cfg.ClientID,
@@ -111,7 +116,7 @@ func (f *Flow) OAuth2Config() *oauth2.Config {
 		Endpoint: oauth2.Endpoint{
 			AuthURL:   f.cfg.Endpoints.AuthURL,
 			TokenURL:  f.cfg.Endpoints.TokenURL,
-			AuthStyle: oauth2.AuthStyleInParams,
+			AuthStyle: f.cfg.authStyle(),
 		},
 	}
 }
@@ -135,7 +140,10 @@ func (f *Flow) BeginSignIn(ctx context.Context) (authURL, state string, err erro
 // openid so that Finish can check the same Google account answered. It asks
 // for offline access and includes the scopes granted before; it sends
 // prompt=consent only when no refresh token is held for the user, since
-// Google returns a refresh token only on consent. It returns
+// Google returns a refresh token only on consent. From an issuer other than
+// Google's, which may not honour include_granted_scopes, it asks again for
+// the feature scopes granted before, and for offline_access (OIDC Core
+// §11), which such servers need to issue a refresh token. It returns
 // ErrUnknownFeature for a feature without scopes, and an error wrapping
 // identity.ErrNotFound for an unknown user.
 func (f *Flow) BeginLink(ctx context.Context, userID string, feature scopes.Feature) (authURL, state string, err error) {
@@ -146,6 +154,19 @@ func (f *Flow) BeginLink(ctx context.Context, userID string, feature scopes.Feat
 	u, err := f.users.User(ctx, userID)
 	if err != nil {
 		return "", "", fmt.Errorf("googleauth: starting link: %w", err)
+	}
+	ask := slices.Concat([]string{scopes.OpenID}, want)
+	if !f.incremental() {
+		earlier, err := f.earlierScopes(ctx, userID)
+		if err != nil {
+			return "", "", fmt.Errorf("googleauth: starting link: %w", err)
+		}
+		for _, sc := range earlier {
+			if !slices.Contains(ask, sc) {
+				ask = append(ask, sc)
+			}
+		}
+		ask = append(ask, offlineAccess)
 	}
 	hasRefresh, err := f.tokens.HasRefreshToken(ctx, userID)
 	if err != nil {
@@ -159,13 +180,41 @@ func (f *Flow) BeginLink(ctx context.Context, userID string, feature scopes.Feat
 	if !hasRefresh {
 		opts = append(opts, oauth2.ApprovalForce)
 	}
-	return f.begin(ctx, pending{kind: KindLink, userID: userID, feature: feature}, slices.Concat([]string{scopes.OpenID}, want), opts...)
+	return f.begin(ctx, pending{kind: KindLink, userID: userID, feature: feature}, ask, opts...)
+}
+
+// incremental reports whether the issuer is Google's, which honours
+// include_granted_scopes: a new token carries every scope granted before.
+func (f *Flow) incremental() bool {
+	u, err := url.Parse(f.cfg.Endpoints.Issuer)
+	return err == nil && u.Host == googleIssuerHost
+}
+
+// earlierScopes returns the feature scopes the user's grant holds, none
+// when it is revoked.
+func (f *Flow) earlierScopes(ctx context.Context, userID string) ([]string, error) {
+	g, err := f.grants.Get(ctx, userID)
+	switch {
+	case errors.Is(err, grant.ErrNotFound):
+		return nil, nil
+	case err != nil:
+		return nil, err
+	case g.Status == grant.StatusRevoked:
+		return nil, nil
+	}
+	var out []string
+	for _, sc := range g.Scopes {
+		if !slices.Contains(scopes.SignIn, sc) {
+			out = append(out, sc)
+		}
+	}
+	return out, nil
 }
 
 // begin stores a pending request with a fresh state, nonce and PKCE
 // verifier, and returns the authorization URL.
 func (f *Flow) begin(ctx context.Context, p pending, scopeList []string, opts ...oauth2.AuthCodeOption) (authURL, state string, err error) {
-	state, p.nonce, p.verifier = randomString(), randomString(), oauth2.GenerateVerifier()
+	state, p.nonce, p.verifier, p.scopes = randomString(), randomString(), oauth2.GenerateVerifier(), scopeList
 	p.expires = f.now().Add(pendingTTL)
 	if err := f.savePending(ctx, state, p); err != nil {
 		return "", "", fmt.Errorf("googleauth: starting %s: %w", p.kind, err)

@@ -95,7 +95,7 @@ func TestLink(t *testing.T) {
 		}
 		q := query(t, authURL)
 		wantParams := map[string]string{
-			"scope":       "openid " + scopes.CalendarReadonly + " " + scopes.CalendarEventsReadonly,
+			"scope":       "openid " + scopes.CalendarReadonly + " " + scopes.CalendarEventsReadonly + " offline_access",
 			"access_type": "offline", "include_granted_scopes": "true", "prompt": "consent",
 			"code_challenge_method": "S256", "login_hint": ada, "state": state,
 		}

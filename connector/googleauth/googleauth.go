@@ -8,8 +8,17 @@
 // by a hash of the state, and are consumed exactly once when Google
 // redirects back; the state must also match the one kept in the browser's
 // session. The ID token is verified with go-oidc (signature, issuer,
-// audience, expiry) and its nonce is checked. Granted scopes are read only
-// from the token response.
+// audience, expiry), then its nonce, azp and iat are checked. Granted scopes
+// are read only from the token response (the requested ones when it omits
+// them, RFC 6749 §5.1).
+//
+// The flows work with any standards-conformant OpenID Connect server, not
+// only Google's: the client authenticates as Config.TokenAuth says, and
+// with an issuer other than Google's a link also asks for offline_access
+// and, since such a server may not honour include_granted_scopes, again for
+// the scopes granted before; the grant is then exactly what the new token
+// carries. A redirect with an OAuth error, and the scopes a user unticked,
+// are audited as deny entries.
 package googleauth
 
 import (
@@ -18,6 +27,8 @@ import (
 	"net/http"
 	"net/url"
 	"time"
+
+	"golang.org/x/oauth2"
 
 	"github.com/scopetrail/scopetrail/connector/tokens"
 	"github.com/scopetrail/scopetrail/scopes"
@@ -74,6 +85,13 @@ type Endpoints struct {
 	JWKSURL string `env:"GOOGLE_JWKS_URL" envDefault:"https://www.googleapis.com/oauth2/v3/certs"`
 }
 
+// googleIssuerHost is the host of Google's OpenID issuer.
+const googleIssuerHost = "accounts.google.com"
+
+// offlineAccess is the OpenID Connect scope that asks for a refresh token
+// (OIDC Core §11). Google does not use it; others do.
+const offlineAccess = "offline_access"
+
 // GoogleEndpoints returns Google's production endpoints.
 func GoogleEndpoints() Endpoints {
 	return Endpoints{
@@ -102,6 +120,36 @@ type Config struct {
 	// SignupDomains are the email domains whose accounts may sign up
 	// without an invitation; see Finish for the other ways in.
 	SignupDomains []string
+	// TokenAuth is how the client authenticates at the token endpoint, for
+	// code exchanges and refreshes, and at the revoke endpoint: one of
+	// TokenAuthAuto (the default when empty), TokenAuthBasic or
+	// TokenAuthPost.
+	TokenAuth string
+}
+
+// Client authentication styles (RFC 6749 §2.3.1), the values of
+// Config.TokenAuth and GOOGLE_TOKEN_AUTH.
+const (
+	// TokenAuthAuto tries HTTP Basic first and then the form body, as
+	// golang.org/x/oauth2's AuthStyleAutoDetect does, and remembers what
+	// worked.
+	TokenAuthAuto = "auto"
+	// TokenAuthBasic is client_secret_basic: HTTP Basic authentication.
+	TokenAuthBasic = "basic"
+	// TokenAuthPost is client_secret_post: client_id and client_secret in
+	// the form body.
+	TokenAuthPost = "post"
+)
+
+// authStyle returns the x/oauth2 style of c.TokenAuth.
+func (c Config) authStyle() oauth2.AuthStyle {
+	switch c.TokenAuth {
+	case TokenAuthBasic:
+		return oauth2.AuthStyleInHeader
+	case TokenAuthPost:
+		return oauth2.AuthStyleInParams
+	}
+	return oauth2.AuthStyleAutoDetect
 }
 
 // validate reports every problem of c at once.
@@ -112,6 +160,11 @@ func (c Config) validate() error {
 	}
 	if c.ClientSecret == "" {
 		errs = append(errs, errors.New("client secret is empty"))
+	}
+	switch c.TokenAuth {
+	case "", TokenAuthAuto, TokenAuthBasic, TokenAuthPost:
+	default:
+		errs = append(errs, fmt.Errorf("token authentication %q is not one of auto, basic and post", c.TokenAuth))
 	}
 	for name, u := range map[string]string{"redirect URL": c.RedirectURL, "issuer": c.Endpoints.Issuer} {
 		if p, err := url.Parse(u); err != nil || !p.IsAbs() || p.Host == "" {
@@ -155,4 +208,12 @@ type Result struct {
 	Granted []string
 	// Missing are the feature's scopes that were not granted.
 	Missing []string
+	// Lost are the features the user could use before this link and no
+	// longer can: the server does not honour incremental authorization and
+	// the new token, which replaces the old one, lacks their scopes.
+	Lost []scopes.Feature
+	// NoRefreshToken is true when, after a link, ScopeTrail holds no refresh
+	// token for the user: it can reach Google only until the access token
+	// expires, and not while the user is away.
+	NoRefreshToken bool
 }

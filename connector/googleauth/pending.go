@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/scopetrail/scopetrail/scopes"
@@ -25,7 +26,9 @@ type pending struct {
 	feature  scopes.Feature
 	nonce    string
 	verifier string // PKCE code verifier
-	expires  time.Time
+	// scopes are the scopes asked for, as sent.
+	scopes  []string
+	expires time.Time
 }
 
 // savePending stores p under a hash of state and drops expired requests.
@@ -34,9 +37,9 @@ func (f *Flow) savePending(ctx context.Context, state string, p pending) error {
 	if _, err := f.db.Exec(ctx, "DELETE FROM oauth_requests WHERE expires_at <= ?", now.UnixMicro()); err != nil {
 		return fmt.Errorf("dropping expired requests: %w", err)
 	}
-	_, err := f.db.Exec(ctx, `INSERT INTO oauth_requests (state_hash, kind, user_id, feature, nonce, verifier, created_at, expires_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		hashState(state), p.kind, p.userID, string(p.feature), p.nonce, p.verifier, now.UnixMicro(), p.expires.UnixMicro())
+	_, err := f.db.Exec(ctx, `INSERT INTO oauth_requests (state_hash, kind, user_id, feature, nonce, verifier, scopes, created_at, expires_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		hashState(state), p.kind, p.userID, string(p.feature), p.nonce, p.verifier, strings.Join(p.scopes, " "), now.UnixMicro(), p.expires.UnixMicro())
 	if err != nil {
 		return fmt.Errorf("storing pending request: %w", err)
 	}
@@ -48,18 +51,18 @@ func (f *Flow) savePending(ctx context.Context, state string, p pending) error {
 // returns ErrStateMismatch if there is none or it has expired.
 func (f *Flow) consumePending(ctx context.Context, state string) (pending, error) {
 	var p pending
-	var feature string
+	var feature, scopeList string
 	var expires int64
 	err := f.db.QueryRow(ctx, `DELETE FROM oauth_requests WHERE state_hash = ?
-		RETURNING kind, user_id, feature, nonce, verifier, expires_at`, hashState(state)).
-		Scan(&p.kind, &p.userID, &feature, &p.nonce, &p.verifier, &expires)
+		RETURNING kind, user_id, feature, nonce, verifier, scopes, expires_at`, hashState(state)).
+		Scan(&p.kind, &p.userID, &feature, &p.nonce, &p.verifier, &scopeList, &expires)
 	if errors.Is(err, sql.ErrNoRows) {
 		return pending{}, fmt.Errorf("%w: no pending request for this state (forged or already used)", ErrStateMismatch)
 	}
 	if err != nil {
 		return pending{}, fmt.Errorf("googleauth: reading pending request: %w", err)
 	}
-	p.feature, p.expires = scopes.Feature(feature), sqldb.FromMicros(expires)
+	p.feature, p.scopes, p.expires = scopes.Feature(feature), strings.Fields(scopeList), sqldb.FromMicros(expires)
 	if !f.now().Before(p.expires) {
 		return pending{}, fmt.Errorf("%w: the request expired at %s", ErrStateMismatch, p.expires.UTC().Format(time.RFC3339))
 	}

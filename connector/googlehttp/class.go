@@ -44,6 +44,12 @@ const (
 	// ClassPermanent means Google refused the request itself (a 4xx other
 	// than a rate limit); the same request will fail again.
 	ClassPermanent Class = "permanent"
+	// ClassConfig means the OAuth server refused ScopeTrail's own client
+	// (invalid_client, unauthorized_client, or an invalid_request at the
+	// revoke endpoint): the client id, secret, authentication style
+	// (GOOGLE_TOKEN_AUTH) or endpoint is wrong. Nothing will work until an
+	// administrator fixes the configuration, so it is not retried soon.
+	ClassConfig Class = "config"
 	// ClassInternal means the failure is not Google's nor the door's: a
 	// database error, say. The job that met it may be tried again later.
 	ClassInternal Class = "internal"
@@ -149,6 +155,8 @@ func classify(err error, now time.Time) Failure {
 		return Failure{Class: ClassTransient, Code: CodeTokenStore}
 	case errors.Is(err, ErrAuditUnavailable):
 		return Failure{Class: ClassAuditUnavailable, Code: string(ClassAuditUnavailable)}
+	case errors.Is(err, ErrClientConfig):
+		return configFailure(err)
 	}
 	if f, ok := selfClassified(err); ok {
 		return f
@@ -160,6 +168,18 @@ func classify(err error, now time.Time) Failure {
 		return f
 	}
 	return Failure{Class: ClassInternal, Code: string(ClassInternal)}
+}
+
+// configFailure classifies an OAuth server's refusal of the client itself:
+// the code is "config." and the OAuth error code.
+func configFailure(err error) Failure {
+	f := Failure{Class: ClassConfig, Code: string(ClassConfig)}
+	var ce *ClientConfigError
+	if errors.As(err, &ce) {
+		f.Status, f.Code = ce.Status, string(ClassConfig)+"."+ce.Code
+		f.Detail = fmt.Sprintf("%s answered %d %s", ce.Endpoint, ce.Status, ce.Code)
+	}
+	return f
 }
 
 // selfClassified classifies an error that says whether it is worth another

@@ -216,8 +216,8 @@ func TestClassifyRevokeAnswers(t *testing.T) {
 		t.Errorf("Revoke answered 503: %+v, want transient.backend_error after 7s", f)
 	}
 	status.Store(http.StatusBadRequest)
-	if f := googlehttp.Classify(env.Door.Revoke(ctx, user)); f.Class != googlehttp.ClassPermanent || f.Code != "permanent.invalid_request" {
-		t.Errorf("Revoke answered 400 invalid_request: %+v, want permanent.invalid_request", f)
+	if f := googlehttp.Classify(env.Door.Revoke(ctx, user)); f.Class != googlehttp.ClassConfig || f.Code != "config.invalid_request" || f.Class.Retryable() {
+		t.Errorf("Revoke answered 400 invalid_request: %+v, want config.invalid_request, not retryable", f)
 	}
 	if f := googlehttp.Classify(env.Door.Revoke(ctx, "u-nobody")); f.Class != googlehttp.ClassNoToken {
 		t.Errorf("Revoke without a token: %+v, want no_token", f)

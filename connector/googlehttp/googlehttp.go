@@ -47,7 +47,35 @@ var (
 	// ErrRevoked means Google reports that the user's grant was revoked;
 	// the grant is marked revoked.
 	ErrRevoked = errors.New("googlehttp: access revoked at Google")
+	// ErrClientConfig means the OAuth server refused ScopeTrail's client
+	// itself; the error is a *ClientConfigError.
+	ErrClientConfig = errors.New("googlehttp: the OAuth server refused the client configuration")
 )
+
+// ClientConfigError is an OAuth server's refusal of the client itself, at
+// its token or revoke endpoint: invalid_client, unauthorized_client, or an
+// invalid_request the client's configuration causes.
+type ClientConfigError struct {
+	// Endpoint is "token" or "revoke".
+	Endpoint string
+	// Status is the HTTP status and Code the OAuth error code.
+	Status int
+	Code   string
+}
+
+func (e *ClientConfigError) Error() string {
+	return fmt.Sprintf("googlehttp: the %s endpoint refused the OAuth client: %d %s", e.Endpoint, e.Status, e.Code)
+}
+
+// Unwrap makes errors.Is(err, ErrClientConfig) true.
+func (e *ClientConfigError) Unwrap() error { return ErrClientConfig }
+
+// IsClientConfigCode reports whether an OAuth error code of the token or
+// revoke endpoint blames the client's configuration rather than the token
+// or the user.
+func IsClientConfigCode(code string) bool {
+	return code == "invalid_client" || code == "unauthorized_client" || code == "invalid_request"
+}
 
 // DeniedError is a refusal by the policy.
 type DeniedError struct {

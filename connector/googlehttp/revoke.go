@@ -11,21 +11,29 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/oauth2"
 	"google.golang.org/api/googleapi"
 
 	"github.com/scopetrail/scopetrail/scopes/audit"
 )
 
 // Revoke asks Google to revoke a user's grant: it posts the user's refresh
-// token (or, without one, the access token) to Options.RevokeURL, audited as
-// a revoke entry with method "oauth2.revoke". It neither deletes the tokens
-// nor marks the grant; revoking a user locally is the caller's work, and
-// must not wait for Google. A token Google already considers invalid counts
-// as revoked. It returns an error wrapping ErrNoToken when the user has no
-// token, and an error when Google's answer is anything else than success, so
-// that the caller can retry: one wrapping a *googleapi.Error with Google's
-// status and error code when Google answered, which Classify tells
-// transient from permanent.
+// token (or, without one, the access token) to Options.RevokeURL with its
+// token_type_hint, authenticated with the client credentials as
+// Options.OAuth2's AuthStyle says (RFC 7009 §2.1; Google accepts them too,
+// and a standards-conformant server requires them), audited as a revoke
+// entry with method "oauth2.revoke". With AuthStyleAutoDetect it tries HTTP
+// Basic first and, when that is refused with 400 or 401, the form body, as
+// golang.org/x/oauth2 does at the token endpoint.
+//
+// It neither deletes the tokens nor marks the grant; revoking a user locally
+// is the caller's work, and must not wait for Google. A token Google already
+// considers invalid counts as revoked. It returns an error wrapping
+// ErrNoToken when the user has no token, and an error when Google's answer is
+// anything else than success, so that the caller can retry: one wrapping a
+// *googleapi.Error with Google's status and error code when Google answered,
+// which Classify tells transient from permanent, and from a configuration
+// error (invalid_client and the like).
 func (d *Door) Revoke(ctx context.Context, userID string) error {
 	if d.revokeURL == "" {
 		return errors.New("googlehttp: Options.RevokeURL is not set")
@@ -39,38 +47,31 @@ func (d *Door) Revoke(ctx context.Context, userID string) error {
 	if tok == nil || (tok.RefreshToken == "" && tok.AccessToken == "") {
 		return fmt.Errorf("%w for %s: nothing to revoke at Google", ErrNoToken, userID)
 	}
-	value := tok.RefreshToken
-	if value == "" {
-		value = tok.AccessToken
+	form := url.Values{"token": {tok.RefreshToken}, "token_type_hint": {"refresh_token"}}
+	if tok.RefreshToken == "" {
+		form = url.Values{"token": {tok.AccessToken}, "token_type_hint": {"access_token"}}
 	}
 	begin, err := d.trail.Begin(ctx, d.entry(c, audit.EventRevoke))
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrAuditUnavailable, err)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, d.revokeURL, strings.NewReader(url.Values{"token": {value}}.Encode()))
-	if err != nil {
-		return errors.Join(fmt.Errorf("googlehttp: building the revoke request: %w", err),
-			d.complete(ctx, begin, audit.Result{Outcome: audit.OutcomeError, ErrorReason: "bad_request"}))
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	start := time.Now()
-	resp, err := d.base.RoundTrip(req)
+	resp, body, err := d.postRevoke(ctx, form)
 	if err != nil {
 		return errors.Join(fmt.Errorf("googlehttp: revoking the grant of %s at Google: %w", userID, err),
 			d.complete(ctx, begin, audit.Result{Outcome: audit.OutcomeError, ErrorReason: "transport_error", Latency: time.Since(start)}))
 	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 	r := audit.Result{Outcome: audit.OutcomeOK, HTTPStatus: resp.StatusCode, NumResponseBytes: int64(len(body)), Latency: time.Since(start)}
 	if resp.StatusCode != http.StatusOK {
-		var e struct {
-			Error string `json:"error"`
-		}
-		_ = json.Unmarshal(body, &e)
-		r.Outcome, r.ErrorReason = audit.OutcomeError, e.Error
+		r.Outcome, r.ErrorReason = audit.OutcomeError, oauthErrorCode(body)
 	}
 	if err := d.complete(ctx, begin, r); err != nil {
 		return err
+	}
+	if r.Outcome == audit.OutcomeError && (resp.StatusCode == http.StatusBadRequest || resp.StatusCode == http.StatusUnauthorized) &&
+		IsClientConfigCode(r.ErrorReason) {
+		return fmt.Errorf("googlehttp: revoking the grant of %s: %w", userID,
+			&ClientConfigError{Endpoint: "revoke", Status: resp.StatusCode, Code: r.ErrorReason})
 	}
 	if r.Outcome == audit.OutcomeError && r.ErrorReason != "invalid_token" {
 		gerr := &googleapi.Error{Code: r.HTTPStatus, Header: resp.Header}
@@ -80,4 +81,56 @@ func (d *Door) Revoke(ctx context.Context, userID string) error {
 		return fmt.Errorf("googlehttp: revoking the grant of %s at Google: %w", userID, gerr)
 	}
 	return nil
+}
+
+// postRevoke posts form to the revoke endpoint with the client
+// credentials, and returns the answer with its body read (at most 64 KiB)
+// and closed.
+func (d *Door) postRevoke(ctx context.Context, form url.Values) (*http.Response, []byte, error) {
+	style := d.oauth.Endpoint.AuthStyle
+	inHeader := style != oauth2.AuthStyleInParams
+	resp, body, err := d.postRevokeOnce(ctx, form, inHeader)
+	if err == nil && style == oauth2.AuthStyleAutoDetect &&
+		(resp.StatusCode == http.StatusBadRequest || resp.StatusCode == http.StatusUnauthorized) && oauthErrorCode(body) != "invalid_token" {
+		return d.postRevokeOnce(ctx, form, false)
+	}
+	return resp, body, err
+}
+
+// postRevokeOnce makes one revoke request, with the client credentials in
+// an HTTP Basic header (URL-encoded, RFC 6749 §2.3.1) or in the form body.
+func (d *Door) postRevokeOnce(ctx context.Context, form url.Values, inHeader bool) (*http.Response, []byte, error) {
+	v := url.Values{}
+	for k, vs := range form {
+		v[k] = vs
+	}
+	if !inHeader {
+		v.Set("client_id", d.oauth.ClientID)
+		v.Set("client_secret", d.oauth.ClientSecret)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, d.revokeURL, strings.NewReader(v.Encode()))
+	if err != nil {
+		return nil, nil, fmt.Errorf("building the revoke request: %w", err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if inHeader {
+		req.SetBasicAuth(url.QueryEscape(d.oauth.ClientID), url.QueryEscape(d.oauth.ClientSecret))
+	}
+	resp, err := d.base.RoundTrip(req)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	return resp, body, nil
+}
+
+// oauthErrorCode returns the error member of an OAuth error body, "" when
+// there is none.
+func oauthErrorCode(body []byte) string {
+	var e struct {
+		Error string `json:"error"`
+	}
+	_ = json.Unmarshal(body, &e)
+	return e.Error
 }

@@ -117,6 +117,10 @@ func (d *Door) refresh(ctx context.Context, c *call, tok *oauth2.Token) (*oauth2
 	res.Event, res.Outcome, res.ErrorReason = audit.EventRefreshFailed, audit.OutcomeError, reason
 	cerr := d.complete(ctx, begin, res)
 	switch reason {
+	case "invalid_client":
+		// The token endpoint refused ScopeTrail's own credentials.
+		return nil, errors.Join(fmt.Errorf("refreshing the token of %s: %w", c.userID,
+			&ClientConfigError{Endpoint: "token", Status: res.HTTPStatus, Code: reason}), cerr)
 	case "invalid_grant":
 		return nil, errors.Join(fmt.Errorf("%w: refreshing the token of %s: invalid_grant", ErrRevoked, c.userID), cerr, d.revoked(ctx, c, reason))
 	case "unauthorized_client":

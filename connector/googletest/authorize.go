@@ -87,7 +87,7 @@ func (s *Server) parseAuthRequest(q url.Values) (*authRequest, *pageError) {
 	req := &authRequest{
 		id: randomToken("", 24), client: c, redirectURI: redirectURI,
 		state: q.Get("state"), nonce: q.Get("nonce"), loginHint: q.Get("login_hint"),
-		includeGranted: q.Get("include_granted_scopes") == "true",
+		includeGranted: q.Get("include_granted_scopes") == "true" && !s.strict,
 		prompt:         strings.Fields(q.Get("prompt")),
 		challenge:      q.Get("code_challenge"),
 		method:         q.Get("code_challenge_method"),
@@ -99,8 +99,10 @@ func (s *Server) parseAuthRequest(q url.Values) (*authRequest, *pageError) {
 	var invalid []string
 	for _, sc := range strings.Fields(q.Get("scope")) {
 		sc = googleSpelling(sc)
-		if !knownScopes()[sc] {
+		if keep, known := s.requestedScope(sc); !known {
 			invalid = append(invalid, sc)
+		} else if !keep {
+			continue
 		} else if !slices.Contains(req.scopes, sc) {
 			req.scopes = append(req.scopes, sc)
 		}

@@ -48,7 +48,7 @@ func (s *Server) renderConsent(w http.ResponseWriter, req *authRequest) {
 		}
 	}
 	for _, sc := range req.scopes {
-		opt := scopeOption{Value: sc, Description: sc, Fixed: isSignIn(sc)}
+		opt := scopeOption{Value: sc, Description: sc, Fixed: isSignIn(sc) || sc == offlineAccess}
 		if reg, ok := scopes.Lookup(sc); ok {
 			opt.Description = reg.Description
 		}
@@ -97,7 +97,7 @@ func (s *Server) consent(w http.ResponseWriter, r *http.Request) {
 	ticked := r.PostForm["scope"]
 	var granted []string
 	for _, sc := range req.scopes {
-		if isSignIn(sc) || slices.Contains(ticked, sc) {
+		if isSignIn(sc) || sc == offlineAccess || slices.Contains(ticked, sc) {
 			granted = append(granted, sc)
 		}
 	}
@@ -107,7 +107,11 @@ func (s *Server) consent(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	g, first := s.recordConsentLocked(grantKey{clientID: req.client.ID, email: p.Email}, granted)
-	code, codeScopes := s.issueCodeLocked(req, g, granted, req.offline && (first || slices.Contains(req.prompt, "consent")))
+	withRefresh := req.offline && (first || slices.Contains(req.prompt, "consent"))
+	if s.strict {
+		withRefresh = withRefreshStrict(granted)
+	}
+	code, codeScopes := s.issueCodeLocked(req, g, granted, withRefresh)
 	s.mu.Unlock()
 	s.redirectWithCode(w, r, req, code, codeScopes, "consent")
 }
@@ -122,7 +126,7 @@ func (s *Server) issueCodeLocked(req *authRequest, g *grant, granted []string, w
 	}
 	code = randomToken(codePrefix, 48)
 	s.codes[code] = &authCode{
-		grant: g.key, redirectURI: req.redirectURI, scopes: codeScopes, nonce: req.nonce,
+		grant: g.key, redirectURI: req.redirectURI, scopes: codeScopes, requested: req.scopes, nonce: req.nonce,
 		challenge: req.challenge, method: req.method, offline: req.offline,
 		withRefresh: withRefresh, expires: s.now().Add(codeTTL),
 	}

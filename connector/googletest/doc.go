@@ -30,5 +30,11 @@
 // fakeapi.WithCaller. Every request served, OAuth included, is logged
 // without its tokens.
 //
+// Options.Strict makes the OAuth server a standards-conformant one instead
+// of Google (client_secret_basic only, offline_access for refresh tokens,
+// no include_granted_scopes, scope omitted when it is the one requested,
+// authenticated revocation): see strict.go. ScopeTrail's interop test runs
+// its whole flow against both.
+//
 // The package ships in the binary for the demo and never imports testing.
 package googletest

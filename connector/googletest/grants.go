@@ -60,9 +60,9 @@ func (s *Server) RevokeUser(email string) {
 	}
 }
 
-// revokeToken ends the grant of an access or refresh token. It reports
-// whether the token was live.
-func (s *Server) revokeToken(v string) (grantKey, bool) {
+// revokeToken ends the grant of an access or refresh token, of clientID's
+// when it is not empty. It reports whether the token was live.
+func (s *Server) revokeToken(v, clientID string) (grantKey, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var key grantKey
@@ -71,6 +71,9 @@ func (s *Server) revokeToken(v string) (grantKey, bool) {
 	} else if t, ok := s.refresh[v]; ok {
 		key = t.grant
 	} else {
+		return grantKey{}, false
+	}
+	if clientID != "" && key.clientID != clientID {
 		return grantKey{}, false
 	}
 	if g := s.grants[key]; g != nil {

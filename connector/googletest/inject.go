@@ -70,7 +70,7 @@ func (s *Server) injectTokenFault(w http.ResponseWriter, r *http.Request, f Faul
 	}
 	switch f.Kind {
 	case FaultInvalidGrant:
-		s.revokeToken(refresh)
+		s.revokeToken(refresh, "")
 		writeOAuthError(w, errExpiredGrant)
 	case FaultTestingExpiry:
 		s.dropRefresh(refresh)

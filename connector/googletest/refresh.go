@@ -49,7 +49,7 @@ func (s *Server) redeemRefresh(issuer, v string, c Client) (*tokenResponse, *oau
 		return nil, errExpiredGrant
 	}
 	t.lastUsed = now
-	return s.issueTokensLocked(issuer, g, t.scopes, true, ""), nil
+	return s.issueTokensLocked(issuer, g, t.scopes, nil, true, ""), nil
 }
 
 // refreshOwner returns the email of the user of a refresh token, "" when

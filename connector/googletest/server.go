@@ -29,6 +29,9 @@ type Options struct {
 	// Seed seeds the random choices of faults that have a Probability, so
 	// that a run can be repeated.
 	Seed uint64
+	// Strict makes the fake a standards-conformant OAuth server instead of
+	// Google: see strict.go for what changes.
+	Strict bool
 }
 
 // Server is the fake Google. Create it with New or Start.
@@ -36,6 +39,7 @@ type Server struct {
 	ws      *workspace.Workspace
 	now     func() time.Time
 	signer  *idTokenSigner
+	strict  bool
 	faults  *faultSet
 	log     *requestLog
 	api     *fakeapi.API
@@ -76,6 +80,7 @@ func New(o Options) (*Server, error) {
 		ws:      o.Workspace,
 		now:     o.Now,
 		signer:  signer,
+		strict:  o.Strict,
 		faults:  newFaultSet(o.Seed),
 		log:     newRequestLog(),
 		issuer:  issuer,

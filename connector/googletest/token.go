@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"slices"
-	"strings"
 
 	"github.com/scopetrail/scopetrail/scopes"
 )
@@ -17,7 +16,7 @@ type tokenResponse struct {
 	AccessToken  string `json:"access_token"`
 	ExpiresIn    int    `json:"expires_in"`
 	RefreshToken string `json:"refresh_token,omitempty"`
-	Scope        string `json:"scope"`
+	Scope        string `json:"scope,omitempty"`
 	TokenType    string `json:"token_type"`
 	IDToken      string `json:"id_token,omitempty"`
 }
@@ -50,7 +49,7 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 		writeOAuthError(w, invalidRequest("The request body could not be read."))
 		return
 	}
-	c, oerr := s.authenticateClient(r)
+	c, oerr := s.authenticate(r)
 	if oerr != nil {
 		writeOAuthError(w, oerr)
 		return
@@ -107,7 +106,7 @@ func (s *Server) exchangeCode(r *http.Request, c Client) (*tokenResponse, *oauth
 		return nil, errExpiredGrant
 	}
 	code.used = true
-	resp := s.issueTokensLocked(issuer, g, code.scopes, code.offline, code.nonce)
+	resp := s.issueTokensLocked(issuer, g, code.scopes, code.requested, code.offline, code.nonce)
 	if code.withRefresh {
 		resp.RefreshToken = s.issueRefreshLocked(g, code.scopes, c.Testing)
 	}
@@ -115,12 +114,13 @@ func (s *Server) exchangeCode(r *http.Request, c Client) (*tokenResponse, *oauth
 }
 
 // issueTokensLocked issues an access token, and an ID token from issuer
-// when openid was granted. s.mu must be held.
-func (s *Server) issueTokensLocked(issuer string, g *grant, granted []string, offline bool, nonce string) *tokenResponse {
+// when openid was granted. requested are the scopes the client asked for,
+// nil for a refresh. s.mu must be held.
+func (s *Server) issueTokensLocked(issuer string, g *grant, granted, requested []string, offline bool, nonce string) *tokenResponse {
 	at := s.issueAccessLocked(g, granted, offline)
 	resp := &tokenResponse{
 		AccessToken: at, ExpiresIn: int(accessTokenTTL.Seconds()),
-		Scope: strings.Join(granted, " "), TokenType: "Bearer",
+		Scope: s.responseScope(granted, requested), TokenType: "Bearer",
 	}
 	if slices.Contains(granted, scopes.OpenID) {
 		if p, ok := s.activePerson(g.key.email); ok {

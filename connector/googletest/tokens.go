@@ -38,6 +38,7 @@ type authCode struct {
 	grant       grantKey
 	redirectURI string
 	scopes      []string
+	requested   []string // the scopes of the authorization request
 	nonce       string
 	challenge   string
 	method      string // PKCE method, "S256" or "plain"

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/scopetrail/scopetrail/connector/googlehttp"
 	"github.com/scopetrail/scopetrail/scopes/audit"
 	"github.com/scopetrail/scopetrail/scopes/grant"
 	"github.com/scopetrail/scopetrail/scopes/sqldb"
@@ -19,6 +20,9 @@ type revocation struct {
 	// token is kept for it. local is true while the tokens (once Google is
 	// settled), the sessions or the personal data are left.
 	google, local bool
+	// config is true when Google refused ScopeTrail's OAuth client itself
+	// on the last attempt: a configuration error that backoff does not cure.
+	config bool
 }
 
 // result is what one attempt at a revocation did.
@@ -86,6 +90,7 @@ func (s *Service) attempt(ctx context.Context, rv revocation, now time.Time) (re
 		default:
 			res.googleErr = gerr
 			rv.LastError = failure(gerr)
+			rv.config = googlehttp.Classify(gerr).Class == googlehttp.ClassConfig
 		}
 	}
 	var tokErr error
@@ -116,15 +121,21 @@ func (s *Service) attempt(ctx context.Context, rv revocation, now time.Time) (re
 	return res, errors.Join(append(errs, s.save(ctx, rv, now))...)
 }
 
-// save records what rv has left, due after the backoff, or deletes its row
-// when nothing is.
+// save records what rv has left, due after the backoff (after RetryMax
+// when Google refused the client's configuration, which only an
+// administrator can fix: a restart with the fixed configuration retries at
+// once), or deletes its row when nothing is.
 func (s *Service) save(ctx context.Context, rv revocation, now time.Time) error {
 	if !rv.google && !rv.local {
 		return s.drop(ctx, rv.UserID)
 	}
+	wait := s.backoff(rv.Attempts)
+	if rv.config {
+		wait = s.o.RetryMax
+	}
 	_, err := s.o.DB.Exec(ctx, `UPDATE revocations SET google_pending = ?, local_pending = ?, attempts = ?, last_error = ?, next_at = ?
 		WHERE user_id = ?`, flag(rv.google), flag(rv.local), rv.Attempts, rv.LastError,
-		sqldb.Micros(now.Add(s.backoff(rv.Attempts))), rv.UserID)
+		sqldb.Micros(now.Add(wait)), rv.UserID)
 	if err != nil {
 		return fmt.Errorf("recording what the revocation of %s has left: %w", rv.UserID, err)
 	}

@@ -23,9 +23,13 @@ type Pending struct {
 	// RevokedAt is when the grant was revoked locally.
 	RevokedAt time.Time
 	// Attempts counts the attempts so far; LastError is why the last one
-	// failed.
+	// failed: googlehttp's failure code, a space and its detail.
 	Attempts  int
 	LastError string
+	// ConfigError is true when the last attempt failed because Google
+	// refused ScopeTrail's OAuth client (googlehttp.ClassConfig): an
+	// administrator must fix the configuration.
+	ConfigError bool
 	// NextAt is when the next attempt is due; GiveUpAt is when the token is
 	// deleted even if Google never confirmed.
 	NextAt, GiveUpAt time.Time
@@ -148,6 +152,7 @@ func (s *Service) query(ctx context.Context, where string, args ...any) ([]revoc
 			rv.By.ID = rv.UserID
 		}
 		rv.google, rv.local = google == 1, local == 1
+		rv.ConfigError = strings.HasPrefix(rv.LastError, string(googlehttp.ClassConfig)+".")
 		rv.RevokedAt, rv.NextAt = sqldb.FromMicros(revoked), sqldb.FromMicros(next)
 		rv.GiveUpAt = rv.RevokedAt.Add(s.o.GiveUpAfter)
 		out = append(out, rv)
