@@ -65,12 +65,17 @@ func (m *metrics) handler() http.Handler {
 // only with Config.MetricsToken.
 func (s *Server) MetricsHandler() http.Handler { return s.metrics.handler() }
 
+// bearerScheme is the authentication scheme (RFC 6750) of the metrics
+// token, which the app reads from a scraper's request; matched without
+// regard to case, as RFC 9110 §11.1 says.
+const bearerScheme = "Bearer"
+
 // metricsWithToken serves the metrics on the app's port to a request that
 // carries Config.MetricsToken as a bearer token, and 401 to any other.
 func (s *Server) metricsWithToken(c echo.Context) error {
-	got, ok := strings.CutPrefix(c.Request().Header.Get(echo.HeaderAuthorization), "Bearer ")
-	if !ok || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), []byte(s.cfg.MetricsToken)) != 1 {
-		c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="metrics"`)
+	scheme, got, _ := strings.Cut(c.Request().Header.Get(echo.HeaderAuthorization), " ")
+	if !strings.EqualFold(scheme, bearerScheme) || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), []byte(s.cfg.MetricsToken)) != 1 {
+		c.Response().Header().Set(echo.HeaderWWWAuthenticate, bearerScheme+` realm="metrics"`)
 		return c.String(http.StatusUnauthorized, "metrics need the bearer token METRICS_TOKEN\n")
 	}
 	s.metrics.handler().ServeHTTP(c.Response(), c.Request())

@@ -69,6 +69,10 @@ func fillDemoKeys(c *Config) error {
 	if err := os.WriteFile(c.Demo.KeysFile, []byte(text+"\n"), 0o600); err != nil {
 		return fmt.Errorf("writing demo keys: %w", err)
 	}
+	// WriteFile keeps the mode of a file that existed: make it private.
+	if err := os.Chmod(c.Demo.KeysFile, 0o600); err != nil {
+		return fmt.Errorf("writing demo keys: %w", err)
+	}
 	return nil
 }
 

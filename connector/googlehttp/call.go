@@ -80,7 +80,7 @@ func (d *Door) under(api string, u *url.URL) (string, bool) {
 func pathParams(tmpl, rel string) string {
 	segs := strings.Split(strings.TrimPrefix(rel, "/"), "/")
 	v := url.Values{}
-	for i, t := range strings.Split(tmpl, "/") {
+	for i, t := range strings.Split(strings.TrimPrefix(tmpl, "/"), "/") {
 		open, end := strings.IndexByte(t, '{'), strings.IndexByte(t, '}')
 		if open < 0 || end < open || i >= len(segs) {
 			continue

@@ -3,6 +3,7 @@ package googlehttp
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -26,6 +27,7 @@ const plantedToken = "ya29.PLANTED-secret-token"
 
 // FuzzGoogleError checks what Classify makes of any error answer from
 // Google, as google.golang.org/api decodes it: the class follows the status
+// it reports
 // (429 or a 403 rate limit: rate_limited; 5xx: transient; other 4xx:
 // permanent), so that retry.Retryable is true exactly for the first two;
 // the code is a class and a word; the wait asked for is never negative nor
@@ -80,6 +82,14 @@ func FuzzGoogleError(f *testing.F) {
 		if err == nil {
 			t.Fatalf("CheckResponse(%d) = nil", status)
 		}
+		// google.golang.org/api reports the code of the error body when it
+		// has one (Google's is the HTTP status), and the status otherwise:
+		// that is the status the classes follow.
+		var gerr *googleapi.Error
+		if !errors.As(err, &gerr) {
+			t.Fatalf("CheckResponse(%d) = %T, want a *googleapi.Error", status, err)
+		}
+		status = gerr.Code
 		fl := classify(err, now)
 		fl.Detail = cutRunes(Redact(fl.Detail), MaxDetail)
 		if public := Classify(err); public.Class != fl.Class || public.Code != fl.Code {

@@ -184,6 +184,16 @@ func (sp *spooler) get(ctx context.Context, svc *drive.Service, fileID string) e
 		return err
 	}
 	defer resp.Body.Close()
+	if sp.off > 0 && resp.StatusCode == http.StatusPartialContent {
+		if first, _, _, err := parseContentRange(resp.Header.Get("Content-Range")); err != nil || first != sp.off {
+			// Not the bytes asked for: ask for the whole file instead.
+			resp.Body.Close()
+			if err := sp.restart(); err != nil {
+				return fmt.Errorf("restarting the download: %w", err)
+			}
+			return sp.get(ctx, svc, fileID)
+		}
+	}
 	if sp.off > 0 && resp.StatusCode != http.StatusPartialContent {
 		// The whole file came back: start again from its first byte.
 		if err := sp.restart(); err != nil {

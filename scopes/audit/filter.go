@@ -107,7 +107,12 @@ func parseFilterTime(name, s string, now time.Time) (time.Time, error) {
 	}
 	for _, layout := range filterTimeLayouts {
 		if t, err := time.ParseInLocation(layout, s, time.UTC); err == nil {
-			return t.UTC(), nil
+			// The zero time would read as no bound at all, and a year
+			// outside 1–9999 cannot be written back into a link.
+			if t = t.UTC(); t.IsZero() || t.Year() < 1 || t.Year() > 9999 {
+				break
+			}
+			return t, nil
 		}
 	}
 	return time.Time{}, &FilterError{name, s, "want an RFC 3339 time, a date and time in UTC as 2026-03-01T09:00, a date, or a duration back from now as 24h"}
