@@ -138,7 +138,21 @@ func matchPath(tmpl string, segs []string) (int, bool) {
 			// A custom verb ("people/me:foo") never matches a bare parameter.
 			return 0, false
 		}
+		if dotSegment(param) {
+			// "calendars/../events" is another method once a server
+			// resolves the dot segment (RFC 3986 §5.2.4).
+			return 0, false
+		}
 		score += len(prefix) + len(suffix)
 	}
 	return score, true
+}
+
+// dotSegment reports whether an escaped path segment is "." or "..",
+// percent-encoded or not.
+func dotSegment(seg string) bool {
+	if un, err := url.PathUnescape(seg); err == nil {
+		seg = un
+	}
+	return seg == "." || seg == ".."
 }

@@ -95,13 +95,17 @@ func (s *Server) signIn(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, authURL)
 }
 
-// link starts asking the signed-in user for one feature's scopes.
+// link starts asking the signed-in user for one feature's scopes; a
+// feature the user's role does not use is refused before Google is asked.
 func (s *Server) link(c echo.Context) error {
 	feature := scopes.Feature(c.Param("feature"))
 	if !slices.Contains(scopes.Features, feature) {
 		return echo.ErrNotFound
 	}
 	u, _ := currentUser(c)
+	if !u.Role.Uses(feature) {
+		return fmt.Errorf("%s may not link %s: %w", u.Role, feature, errFeatureNotForRole)
+	}
 	authURL, state, err := s.deps.Auth.BeginLink(c.Request().Context(), u.ID, feature)
 	if err != nil {
 		return fmt.Errorf("beginning link of %s: %w", feature, err)
@@ -111,8 +115,10 @@ func (s *Server) link(c echo.Context) error {
 }
 
 // callback finishes a sign-in or a link when Google sends the browser back.
-// The pending state is used once, whatever the outcome. A successful link
-// queues the feature's first sync (see syncAfterLink).
+// The pending state is used once, whatever the outcome. Sign-in admits the
+// account, accepting its invitation, or refuses it (googleauth.Finish); a
+// refusal is shown by the admission page. A successful link queues the
+// feature's first sync (see syncAfterLink).
 func (s *Server) callback(c echo.Context) error {
 	ctx := c.Request().Context()
 	sess := sessionOf(c)
@@ -136,8 +142,8 @@ func (s *Server) callback(c echo.Context) error {
 			return fmt.Errorf("creating session: %w", err)
 		}
 		sess.set(keySessionID, session.ID)
+		sess.del(keyInvitation)
 		renewCSRF(sess)
-		s.acceptInvitations(ctx, res.User)
 	case googleauth.KindLink:
 		u, ok := currentUser(c)
 		if !ok || u.ID != res.User.ID {

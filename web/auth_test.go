@@ -174,7 +174,7 @@ func TestLinkForAnotherUser(t *testing.T) {
 	h := newHarness(t)
 	h.auth.linkAs = alice.ID
 	h.signIn(bob)
-	state := h.googleRedirect("/link/invite")
+	state := h.googleRedirect("/link/calendars")
 	r := h.callback(url.Values{"state": {state}, "code": {"c"}})
 	h.expectStatus(r, http.StatusForbidden)
 	if got := r.TextOf(t, "#error p"); got == "" {

@@ -19,7 +19,9 @@ const (
 var errCSRF = errors.New("web: missing or wrong CSRF token")
 
 // csrf protects every state-changing request with a synchroniser token kept
-// in the (signed, encrypted) session cookie. Forms carry it in csrf_token.
+// in the (signed, encrypted) session cookie. Forms carry it in csrf_token,
+// scripts in the X-CSRF-Token header; a token in the query string counts
+// for nothing.
 // Requests that a browser marks as cross-site are refused outright.
 func (s *Server) csrf(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
@@ -36,9 +38,14 @@ func (s *Server) csrf(next echo.HandlerFunc) echo.HandlerFunc {
 		if c.Request().Header.Get("Sec-Fetch-Site") == "cross-site" {
 			return errCSRF
 		}
+		// From the header or the posted form, never from the query string,
+		// where it would reach logs, history and Referer headers.
 		got := c.Request().Header.Get(csrfHeader)
 		if got == "" {
-			got = c.FormValue(csrfField)
+			if err := s.readForm(c.Request()); err != nil {
+				return err
+			}
+			got = c.Request().PostForm.Get(csrfField)
 		}
 		if subtle.ConstantTimeCompare([]byte(got), []byte(token)) != 1 {
 			return errCSRF

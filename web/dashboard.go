@@ -7,8 +7,10 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/scopetrail/scopetrail/connector/revoke"
 	"github.com/scopetrail/scopetrail/scopes"
 	"github.com/scopetrail/scopetrail/scopes/grant"
+	"github.com/scopetrail/scopetrail/scopes/identity"
 )
 
 // featureText is how the dashboard presents a feature.
@@ -74,14 +76,19 @@ type notice struct {
 
 // dashboardPage is what the dashboard shows.
 type dashboardPage struct {
+	// Features are the features the user's role uses.
 	Features   []featureView
 	Notice     *notice
 	Status     grant.Status
 	Reason     string
 	HasRefresh bool
+	// Unneeded are granted scopes that no feature of the user's role uses,
+	// as after an admin became a member, with a button to drop each.
+	Unneeded []scopeView
 }
 
-// dashboard shows each feature with what was granted and what is missing.
+// dashboard shows each feature the user's role uses with what was granted
+// and what is missing, and offers to drop what the role does not need.
 func (s *Server) dashboard(c echo.Context) error {
 	ctx := c.Request().Context()
 	u, _ := currentUser(c)
@@ -94,8 +101,11 @@ func (s *Server) dashboard(c echo.Context) error {
 		return fmt.Errorf("reading tokens: %w", err)
 	}
 	page := dashboardPage{Status: g.Status, Reason: g.Reason, HasRefresh: hasRefresh}
-	for _, f := range scopes.Features {
+	for _, f := range u.Role.Features() {
 		page.Features = append(page.Features, featureFor(f, g))
+	}
+	if s.deps.Revocations != nil {
+		page.Unneeded = unneededScopes(u, g)
 	}
 	if f, missing, ok := decodeNotice(sessionOf(c).take(keyNotice)); ok {
 		page.Notice = &notice{Feature: f, Title: featureTexts[f].Title, Missing: missing}
@@ -134,4 +144,38 @@ func featureFor(f scopes.Feature, g grant.Grant) featureView {
 		v.State = stateGranted
 	}
 	return v
+}
+
+// unneededScopes are the scopes of g, usable, that no feature of u's role
+// asks for.
+func unneededScopes(u identity.User, g grant.Grant) []scopeView {
+	if g.Status == grant.StatusRevoked {
+		return nil
+	}
+	var out []scopeView
+	for _, sc := range scopes.All() {
+		if revoke.Suspendable(sc) && g.Has(sc.Name) && !g.IsSuspended(sc.Name) && !u.Role.Needs(sc.Name) {
+			out = append(out, scopeView{Short: sc.Short, Tier: string(sc.Tier), Description: sc.Description, Granted: true})
+		}
+	}
+	return out
+}
+
+// dropScope stops ScopeTrail from using a scope the user's role does not
+// need. Google cannot take one scope out of a grant, so the scope is
+// suspended (revoke.Service.Suspend, audited): the door refuses every use
+// of it from then on, and revoking all access removes it at Google.
+func (s *Server) dropScope(c echo.Context) error {
+	u, _ := currentUser(c)
+	name, err := revoke.LookupScope(c.FormValue("scope"))
+	if err != nil {
+		return fmt.Errorf("dropping a scope: %w", err)
+	}
+	if u.Role.Needs(name) {
+		return invalidf("Your role uses this permission, so it cannot be dropped here. Revoke access to remove everything.")
+	}
+	if err := s.deps.Revocations.Suspend(c.Request().Context(), u.ID, name, revoke.Actor{ID: u.ID, Email: u.Email}, "dropped: the "+string(u.Role)+" role does not need it"); err != nil {
+		return fmt.Errorf("dropping %s for %s: %w", name, u.ID, err)
+	}
+	return c.Redirect(http.StatusSeeOther, "/dashboard")
 }

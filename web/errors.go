@@ -26,6 +26,9 @@ var (
 	errSignInRequired = errors.New("web: sign-in required")
 	// errForbidden means the signed-in user's role does not allow the request.
 	errForbidden = errors.New("web: role does not allow this")
+	// errFeatureNotForRole means a user asked to link a feature their role
+	// does not use, so ScopeTrail will not ask Google for its scopes.
+	errFeatureNotForRole = errors.New("web: the role does not use this feature")
 )
 
 // invalidInput is a request the user can correct; its message is shown.
@@ -62,6 +65,7 @@ var errorTable = []struct {
 }{
 	{googleauth.ErrAccessDenied, problem{http.StatusOK, "denied", ""}},
 	{googleauth.ErrDomainNotAllowed, problem{http.StatusForbidden, "refused", ""}},
+	{googleauth.ErrNotAdmitted, problem{http.StatusForbidden, "admission", ""}},
 	{googleauth.ErrStateMismatch, problem{http.StatusBadRequest, "error", "This sign-in request has expired or was already used. Please start again."}},
 	{googleauth.ErrIDToken, problem{http.StatusBadRequest, "error", "Google's answer could not be verified. Please start again."}},
 	{googleauth.ErrExchange, problem{http.StatusBadGateway, "error", "Google did not complete the request. Please try again in a moment."}},
@@ -85,9 +89,11 @@ var errorTable = []struct {
 	{invite.ErrWithdrawn, problem{http.StatusGone, "error", "This invitation was withdrawn."}},
 	{invite.ErrAccepted, problem{http.StatusGone, "error", "This invitation was already used. If it was you, just sign in."}},
 	{invite.ErrNotPending, problem{http.StatusConflict, "error", "This invitation was already accepted or withdrawn."}},
+	{errBodyTooLarge, problem{http.StatusRequestEntityTooLarge, "error", "This request is larger than ScopeTrail accepts. Go back and send less at once."}},
 	{errCSRF, problem{http.StatusForbidden, "error", "This form has expired. Go back, reload the page and try again."}},
 	{errSignInRequired, problem{http.StatusUnauthorized, "error", "Please sign in first."}},
 	{errForbidden, problem{http.StatusForbidden, "error", "Your role does not allow this. Ask an administrator if you need it."}},
+	{errFeatureNotForRole, problem{http.StatusForbidden, "error", "Your role does not use this feature, so ScopeTrail does not ask Google for its access. Ask an administrator if you need it."}},
 }
 
 // failureWords turns the failure codes that stores keep (googlehttp's, and
@@ -186,6 +192,8 @@ type errorPage struct {
 	StatusText     string
 	Message        string
 	AllowedDomains []string
+	// Refusal is what the admission page says; nil on the other pages.
+	Refusal *refusalView
 }
 
 // handleError is the one place errors become responses. Only server-side
@@ -211,6 +219,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 		StatusText:     http.StatusText(p.status),
 		Message:        p.message,
 		AllowedDomains: s.cfg.AllowedDomains,
+		Refusal:        s.refusalOf(c, err),
 	}
 	if rerr := s.render(c, p.status, p.page, page); rerr != nil {
 		s.log.Error("rendering error page", "err", rerr)

@@ -11,7 +11,8 @@ import (
 	"github.com/scopetrail/scopetrail/scopes/identity"
 )
 
-// Invitations issues, lists, withdraws and accepts invitations.
+// Invitations issues, lists and withdraws invitations; signing in accepts
+// them (googleauth).
 // *invite.Service satisfies it.
 type Invitations interface {
 	// Invite invites each address, skipping those already invited. It
@@ -30,9 +31,6 @@ type Invitations interface {
 	// errors wrap invite.ErrNotFound, ErrExpired, ErrWithdrawn or
 	// ErrAccepted.
 	Check(ctx context.Context, token string) (invite.Invitation, error)
-	// AcceptForEmail accepts the pending invitations to a user who just
-	// signed in.
-	AcceptForEmail(ctx context.Context, user identity.User) ([]invite.Invitation, error)
 	// Mailing reports whether invitations are sent by email.
 	Mailing() bool
 }
@@ -122,22 +120,6 @@ func (s *Server) invitationWelcome(c echo.Context) error {
 	if err != nil {
 		return fmt.Errorf("opening an invitation link: %w", err)
 	}
+	sessionOf(c).set(keyInvitation, "opened")
 	return s.render(c, http.StatusOK, "invitations_welcome", welcomePage{Invitation: inv})
-}
-
-// acceptInvitations accepts the invitations of a user who just signed in.
-// A failure is logged and does not stop the sign-in: the invitation stays
-// pending and is accepted at the next one.
-func (s *Server) acceptInvitations(ctx context.Context, u identity.User) {
-	if s.deps.Invitations == nil {
-		return
-	}
-	accepted, err := s.deps.Invitations.AcceptForEmail(ctx, u)
-	if err != nil {
-		s.log.Error("accepting invitations at sign-in", "user", u.ID, "err", err)
-		return
-	}
-	if len(accepted) > 0 {
-		s.log.Info("invitations accepted at sign-in", "user", u.ID, "count", len(accepted))
-	}
 }

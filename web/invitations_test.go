@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -22,13 +21,11 @@ import (
 // fakeInvitations keeps invitations in memory; a link's token is
 // "tok-" and the invitation id.
 type fakeInvitations struct {
-	mu       sync.Mutex
-	invs     []invite.Invitation // newest first
-	next     int
-	mailing  bool
-	sendErr  string // recorded on each issued invitation when mailing
-	acceptBy []string
-	err      error // returned by AcceptForEmail
+	mu      sync.Mutex
+	invs    []invite.Invitation // newest first
+	next    int
+	mailing bool
+	sendErr string // recorded on each issued invitation when mailing
 }
 
 var _ Invitations = (*fakeInvitations)(nil)
@@ -132,13 +129,6 @@ func (f *fakeInvitations) Check(_ context.Context, token string) (invite.Invitat
 		return inv, nil
 	}
 	return invite.Invitation{}, invite.ErrNotFound
-}
-
-func (f *fakeInvitations) AcceptForEmail(_ context.Context, u identity.User) ([]invite.Invitation, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.acceptBy = append(f.acceptBy, u.ID)
-	return nil, f.err
 }
 
 func (f *fakeInvitations) Mailing() bool {
@@ -289,28 +279,5 @@ func TestInvitationWelcome(t *testing.T) {
 	}
 	if got := r.TextOf(t, "#welcome .email"); got != "zoe@example.com" {
 		t.Errorf("invited email shown = %q", got)
-	}
-	// The button starts a sign-in, which accepts the invitation.
-	d.auth.mu.Lock()
-	d.auth.signInAs = bob
-	d.auth.mu.Unlock()
-	state := d.googleRedirect("/auth/signin")
-	r = d.callback(url.Values{"state": {state}, "code": {"c"}})
-	d.expectStatus(r, http.StatusSeeOther)
-	if !cmp.Equal(d.invites.acceptBy, []string{bob.ID}) {
-		t.Errorf("AcceptForEmail was called for %q, want bob", d.invites.acceptBy)
-	}
-}
-
-func TestSignInSurvivesAcceptFailure(t *testing.T) {
-	t.Parallel()
-	d := newDirectoryHarness(t)
-	d.invites.err = errors.New("database is down")
-	d.signIn(bob)
-	if r := d.get("/dashboard"); r.StatusCode != http.StatusOK {
-		t.Errorf("dashboard after sign-in: %d", r.StatusCode)
-	}
-	if !strings.Contains(d.logs.String(), "accepting invitations at sign-in") {
-		t.Error("the failure was not logged")
 	}
 }

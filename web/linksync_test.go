@@ -76,7 +76,6 @@ func TestSyncQueuedAfterLink(t *testing.T) {
 		want    []string
 	}{
 		{"admin links invite", alice, scopes.FeatureInvite, []string{scopes.DirectoryReadonly}, []string{"directory " + alice.ID}},
-		{"member links invite", bob, scopes.FeatureInvite, []string{scopes.DirectoryReadonly}, nil},
 		{"calendars with one of their scopes", bob, scopes.FeatureCalendars, []string{scopes.CalendarEventsReadonly},
 			[]string{"calendars " + bob.ID}},
 		{"recordings", bob, scopes.FeatureRecordings, []string{scopes.DriveReadonly}, []string{"recordings " + bob.ID}},

@@ -1,9 +1,13 @@
 package web
 
 import (
+	"crypto/subtle"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
+
+	"github.com/labstack/echo/v4"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -53,4 +57,22 @@ func (m *metrics) observe(route, method string, status int, elapsed time.Duratio
 // handler serves the registry in the Prometheus text format.
 func (m *metrics) handler() http.Handler {
 	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{Registry: m.registry})
+}
+
+// MetricsHandler serves the metrics in the Prometheus text format without
+// any check, for a listener of their own that only the operator reaches
+// (METRICS_ADDR, on loopback by default). The app's own port serves them
+// only with Config.MetricsToken.
+func (s *Server) MetricsHandler() http.Handler { return s.metrics.handler() }
+
+// metricsWithToken serves the metrics on the app's port to a request that
+// carries Config.MetricsToken as a bearer token, and 401 to any other.
+func (s *Server) metricsWithToken(c echo.Context) error {
+	got, ok := strings.CutPrefix(c.Request().Header.Get(echo.HeaderAuthorization), "Bearer ")
+	if !ok || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), []byte(s.cfg.MetricsToken)) != 1 {
+		c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="metrics"`)
+		return c.String(http.StatusUnauthorized, "metrics need the bearer token METRICS_TOKEN\n")
+	}
+	s.metrics.handler().ServeHTTP(c.Response(), c.Request())
+	return nil
 }

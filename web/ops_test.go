@@ -1,7 +1,9 @@
 package web
 
 import (
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 )
@@ -38,15 +40,19 @@ func TestOps(t *testing.T) {
 	}
 }
 
+// metricsToken is the bearer token the metrics tests configure.
+const metricsToken = "metrics-token-0123456789abcdef"
+
 // TestMetrics checks that requests are counted by route template, method
-// and status, with their latency.
+// and status, with their latency, and served on the app's port to the
+// bearer of the metrics token.
 func TestMetrics(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t)
+	h := newHarness(t, func(c *Config) { c.MetricsToken = metricsToken })
 	h.signIn(alice)
 	h.get("/admin/users")
 	h.get("/no/such/page")
-	r := h.get("/metrics")
+	r := h.do(http.MethodGet, "/metrics", nil, http.Header{"Authorization": {"Bearer " + metricsToken}})
 	h.expectStatus(r, http.StatusOK)
 	for _, want := range []string{
 		`scopetrail_http_requests_total{method="GET",route="/admin/users",status="200"} 1`,
@@ -58,5 +64,53 @@ func TestMetrics(t *testing.T) {
 		if !strings.Contains(r.Content, want) {
 			t.Errorf("metrics lack %s", want)
 		}
+	}
+}
+
+// TestMetricsNotPublic checks that the app's port does not serve /metrics
+// without the token: 404 when no token is configured, 401 without the
+// right one; and that MetricsHandler, for the operator's own listener,
+// serves them.
+func TestMetricsNotPublic(t *testing.T) {
+	t.Parallel()
+	open := newHarness(t)
+	open.signIn(alice)
+	r := open.get("/metrics")
+	open.expectStatus(r, http.StatusNotFound)
+	if strings.Contains(r.Content, "scopetrail_http_requests_total") {
+		t.Errorf("the app's port showed metrics:\n%s", r.Content)
+	}
+
+	guarded := newHarness(t, func(c *Config) { c.MetricsToken = metricsToken })
+	for name, header := range map[string]http.Header{
+		"no token":        nil,
+		"wrong token":     {"Authorization": {"Bearer not-the-token"}},
+		"token prefix":    {"Authorization": {"Bearer " + metricsToken[:10]}},
+		"basic auth":      {"Authorization": {"Basic " + metricsToken}},
+		"token in cookie": {"Cookie": {"token=" + metricsToken}},
+	} {
+		r := guarded.do(http.MethodGet, "/metrics", nil, header)
+		if r.StatusCode != http.StatusUnauthorized || strings.Contains(r.Content, "go_goroutines") {
+			t.Errorf("%s: status %d, want 401 without metrics:\n%s", name, r.StatusCode, r.Content)
+		}
+	}
+	r = guarded.get("/metrics?token=" + metricsToken)
+	guarded.expectStatus(r, http.StatusUnauthorized)
+
+	srv, err := New(open.config(), open.deps())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ops := httptest.NewServer(srv.MetricsHandler())
+	defer ops.Close()
+	srv.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/healthz", nil))
+	res, err := http.Get(ops.URL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusOK || !strings.Contains(string(body), `scopetrail_http_requests_total{method="GET",route="/healthz",status="200"} 1`) {
+		t.Errorf("MetricsHandler: %d:\n%s", res.StatusCode, body)
 	}
 }

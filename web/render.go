@@ -23,7 +23,7 @@ var (
 
 // pageNames are the pages, each templates/NAME.html, rendered inside
 // templates/layout.html.
-var pageNames = []string{"home", "dashboard", "users", "denied", "refused", "error", "jobs", "calendars", "meetings", "meetings_meeting", "directory", "invitations", "invitations_welcome", "recordings", "recording", "transcripts", "audit", "audit_chain", "report", "revoke", "revoke_done", "suspend"}
+var pageNames = []string{"home", "dashboard", "users", "denied", "refused", "admission", "error", "jobs", "calendars", "meetings", "meetings_meeting", "directory", "invitations", "invitations_welcome", "recordings", "recording", "transcripts", "audit", "audit_chain", "report", "revoke", "revoke_done", "suspend"}
 
 // views holds one parsed template set per page.
 type views struct {
@@ -74,7 +74,8 @@ type layout struct {
 func (l layout) IsAdmin() bool { return l.User != nil && l.User.Role == identity.RoleAdmin }
 
 // render writes a page. It renders into a buffer first, so a template error
-// becomes a clean 500 instead of half a page.
+// becomes a clean 500 instead of half a page, and so that bidirectional
+// control characters from data are neutralised (neutraliseBidi).
 func (s *Server) render(c echo.Context, status int, name string, page any) error {
 	t, ok := s.views.pages[name]
 	if !ok {
@@ -91,5 +92,5 @@ func (s *Server) render(c echo.Context, status int, name string, page any) error
 	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
 		return fmt.Errorf("rendering %s: %w", name, err)
 	}
-	return c.HTMLBlob(status, buf.Bytes())
+	return c.HTMLBlob(status, neutraliseBidi(buf.Bytes()))
 }

@@ -25,6 +25,8 @@ func (s *Server) revokeRoutes(app *echo.Group, member, admin echo.MiddlewareFunc
 	app.POST("/revoke", s.revokeSelf, member)
 	app.GET("/admin/users/:id/revoke", s.revokeUserConfirm, member, admin)
 	app.POST("/admin/users/:id/revoke", s.revokeUser, member, admin)
+	app.POST("/admin/users/:id/readmit", s.readmit, member, admin)
+	app.POST("/dashboard/drop", s.dropScope, member)
 	app.GET("/admin/access", s.access, member, admin)
 	app.POST("/admin/access/:id/suspend", s.suspendScope, member, admin)
 	app.POST("/admin/access/:id/resume", s.resumeScope, member, admin)

@@ -36,6 +36,17 @@ type Config struct {
 	// AllowedDomains are the Google Workspace domains that may sign in; the
 	// refusal page names them. Empty means every domain.
 	AllowedDomains []string
+	// AdminContact is whom the page of a refused sign-in tells to ask, such
+	// as the admins' emails.
+	AdminContact string
+	// MetricsToken, when set, lets /metrics be read on the app's own port
+	// with it as a bearer token. When empty the app's port answers 404 for
+	// /metrics, which are then served only by MetricsHandler on a listener
+	// of their own.
+	MetricsToken string
+	// MaxBodyBytes bounds every request body; DefaultMaxBodyBytes when
+	// zero.
+	MaxBodyBytes int64
 	// Logger receives request logs and server errors; slog.Default() when nil.
 	Logger *slog.Logger
 }
@@ -61,6 +72,9 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	}
 	if cfg.SessionTTL == 0 {
 		cfg.SessionTTL = DefaultSessionTTL
+	}
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = DefaultMaxBodyBytes
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -100,14 +114,16 @@ func (s *Server) routes() {
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
-	e.Use(middleware.RequestID(), s.observe, s.recoverPanics(), s.secure)
+	e.Use(middleware.RequestID(), s.observe, s.recoverPanics(), s.secure, s.limitBodies)
 
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
-	e.GET("/metrics", echo.WrapHandler(s.metrics.handler()))
+	if s.cfg.MetricsToken != "" {
+		e.GET("/metrics", s.metricsWithToken)
+	}
 	e.StaticFS("/static", echo.MustSubFS(staticFS, "static"))
 
-	app := e.Group("", s.withSession, s.csrf, s.loadUser, noStore)
+	app := e.Group("", s.withSession, s.csrf, s.boundFields, s.loadUser, noStore)
 	app.GET("/", s.home)
 	app.POST("/auth/signin", s.signIn)
 	app.GET("/auth/callback", s.callback)

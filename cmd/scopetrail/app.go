@@ -1,10 +1,11 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
-	"net/http"
+	"strings"
 
 	"github.com/scopetrail/scopetrail/connector/googleauth"
 	"github.com/scopetrail/scopetrail/connector/googlehttp"
@@ -44,14 +45,19 @@ type appOptions struct {
 	// mail is the SMTP server that sends them.
 	baseURL string
 	mail    invite.Config
+	// metricsToken lets the app's port serve /metrics to its bearer.
+	metricsToken string
 	// revoke receives the revocation service newApp builds.
 	revoke *revocations
+	// contact is whom a refused sign-in is told to ask; ADMIN_EMAILS when
+	// empty.
+	contact string
 }
 
 // newApp builds, in this order, the job runner (which enqueues at once),
 // the core, the features that register their kinds on the runner, the
 // revocation service and the web server. serve starts the runner.
-func newApp(ctx context.Context, o appOptions) (http.Handler, error) {
+func newApp(ctx context.Context, o appOptions) (*web.Server, error) {
 	runner, err := o.bg.open(ctx, o.db)
 	if err != nil {
 		return nil, err
@@ -76,6 +82,8 @@ func newApp(ctx context.Context, o appOptions) (http.Handler, error) {
 		SessionKeys:    o.keys.session,
 		SecureCookies:  o.secure,
 		AllowedDomains: o.oauth.AllowedDomains,
+		AdminContact:   cmp.Or(o.contact, strings.Join(o.oauth.AdminEmails, ", ")),
+		MetricsToken:   o.metricsToken,
 		Logger:         o.log,
 	}, web.Deps{
 		Core: web.Core{Sessions: c.users, Users: c.users.Audited(c.trail), Auth: c.flow, Grants: c.grants, Tokens: c.tokens, DB: o.db},

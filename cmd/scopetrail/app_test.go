@@ -51,8 +51,9 @@ func demoEnv(t *testing.T, databaseURL string) {
 	for k, v := range map[string]string{
 		"ADDR": "127.0.0.1:0", "BASE_URL": "", "GOOGLE_CLIENT_ID": "", "GOOGLE_CLIENT_SECRET": "",
 		"DATABASE_URL": databaseURL, "DEMO_KEYS_FILE": filepath.Join(dir, "demo-keys.env"), "RECORDINGS_SPOOL_DIR": filepath.Join(dir, "spool"),
-		"SESSION_KEYS": "", "TOKEN_KEYS": "", "AUDIT_SIGNING_KEY": "", "ALLOWED_DOMAINS": "", "ADMIN_EMAILS": "",
+		"SESSION_KEYS": "", "TOKEN_KEYS": "", "AUDIT_SIGNING_KEY": "", "ALLOWED_DOMAINS": "", "ADMIN_EMAILS": "", "SIGNUP_DOMAINS": "", "ADMIN_CONTACT": "",
 		"LOG_FORMAT": "json", "LOG_LEVEL": "info", "RECORDING_RETENTION": "0", "TRANSCRIBE_ENGINE": "none",
+		"METRICS_ADDR": "127.0.0.1:0", "METRICS_TOKEN": "",
 	} {
 		t.Setenv(k, v)
 	}

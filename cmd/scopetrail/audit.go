@@ -3,20 +3,41 @@ package main
 import (
 	"context"
 	"crypto/ed25519"
+	"fmt"
 
+	"github.com/caarlos0/env/v11"
+
+	"github.com/scopetrail/scopetrail/scopes/audit/auditcli"
 	"github.com/scopetrail/scopetrail/scopes/sqldb"
 )
 
-// openAuditReadOnly loads the configuration as serve does and opens its
-// database read-only, never migrating it, for `scopetrail audit`.
-func openAuditReadOnly(ctx context.Context) (*sqldb.DB, ed25519.PrivateKey, error) {
-	cfg, k, err := loadConfig()
+// openAuditReadOnly is what `scopetrail audit` opens: the database named by
+// DATABASE_URL alone, read-only and never migrated, so that a reviewer
+// verifies with nothing but the database and the public key or a witness
+// file; and, only for the commands that need it, the configured signing
+// key, with the whole configuration.
+var openAuditReadOnly = auditcli.Opener{DB: openAuditDatabase, Key: configuredAuditKey}
+
+// openAuditDatabase opens DATABASE_URL's database read-only. A SQLite path
+// that does not exist is an error (sqldb.OpenReadOnly), never a new file.
+func openAuditDatabase(ctx context.Context) (*sqldb.DB, error) {
+	vars, err := environment()
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	db, err := sqldb.OpenReadOnly(ctx, cfg.Database.URL)
+	var dc DatabaseConfig
+	if err := env.ParseWithOptions(&dc, env.Options{Environment: vars}); err != nil {
+		return nil, fmt.Errorf("reading DATABASE_URL: %w", err)
+	}
+	return sqldb.OpenReadOnly(ctx, dc.URL)
+}
+
+// configuredAuditKey loads the configuration as serve does and returns its
+// audit signing key.
+func configuredAuditKey() (ed25519.PrivateKey, error) {
+	_, k, err := loadConfig()
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return db, k.audit, nil
+	return k.audit, nil
 }

@@ -39,6 +39,13 @@ type ServerConfig struct {
 	Addr string `env:"ADDR" envDefault:"127.0.0.1:8080"`
 	// BaseURL is the public URL of the app; http://ADDR when empty.
 	BaseURL string `env:"BASE_URL"`
+	// MetricsAddr is the host:port of a listener that serves only
+	// /metrics, on loopback by default; set empty, or off, it is not
+	// started.
+	MetricsAddr string `env:"METRICS_ADDR" envDefault:"127.0.0.1:9090"`
+	// MetricsToken, when set, also serves /metrics on ADDR to requests that
+	// carry it as a bearer token.
+	MetricsToken string `env:"METRICS_TOKEN"`
 }
 
 // DatabaseConfig names the database.
@@ -63,8 +70,16 @@ type AuthConfig struct {
 	// AllowedDomains are the Workspace domains that may sign in; empty
 	// admits every account.
 	AllowedDomains []string `env:"ALLOWED_DOMAINS"`
-	// AdminEmails become admins at sign-in; when empty the first user does.
+	// AdminEmails become admins at sign-in, and are always admitted; when
+	// empty the first user does.
 	AdminEmails []string `env:"ADMIN_EMAILS"`
+	// SignupDomains are the email domains whose accounts may sign up
+	// without an invitation; empty opens none, except that the demo opens
+	// its own domain.
+	SignupDomains []string `env:"SIGNUP_DOMAINS"`
+	// AdminContact is whom a refused account is told to ask; ADMIN_EMAILS
+	// when empty.
+	AdminContact string `env:"ADMIN_CONTACT"`
 }
 
 // SecretsConfig holds the keys, as written in the environment. They are
@@ -132,6 +147,9 @@ func parseConfig(vars map[string]string) (*Config, error) {
 	}
 	if err != nil {
 		return nil, fmt.Errorf("parsing configuration: %w", err)
+	}
+	if v, set := vars["METRICS_ADDR"]; (set && strings.TrimSpace(v) == "") || strings.EqualFold(strings.TrimSpace(v), "off") {
+		cfg.Server.MetricsAddr = "" // set empty, or off: no metrics listener
 	}
 	return &cfg, nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/scopetrail/scopetrail/connector/googleauth"
 	"github.com/scopetrail/scopetrail/connector/googlehttp"
+	"github.com/scopetrail/scopetrail/connector/invite"
 	"github.com/scopetrail/scopetrail/connector/tokens"
 	"github.com/scopetrail/scopetrail/scopes/audit"
 	"github.com/scopetrail/scopetrail/scopes/grant"
@@ -34,6 +35,9 @@ type core struct {
 	trail  *audit.Trail
 	flow   *googleauth.Flow
 	door   *googlehttp.Door
+	// invites are the invitations, which sign-in accepts; nil in a command
+	// that has no base URL for their links.
+	invites *invite.Service
 }
 
 // newCore builds the core on o.db.
@@ -43,9 +47,20 @@ func newCore(ctx context.Context, o appOptions) (*core, error) {
 	grants := grant.NewStore(o.db, time.Now)
 	replica, _ := os.Hostname()
 	trail := audit.New(o.db, audit.Options{Replica: replica, Signer: o.keys.audit})
-	flow, err := googleauth.New(ctx, o.oauth, googleauth.Deps{
-		DB: o.db, Users: users, Tokens: toks, Grants: grants, Audit: trail,
-	})
+	deps := googleauth.Deps{DB: o.db, Users: users, Tokens: toks, Grants: grants, Audit: trail}
+	var invites *invite.Service
+	if o.baseURL != "" {
+		mailer, err := o.mail.Mailer()
+		if err != nil {
+			return nil, err
+		}
+		invites, err = invite.New(invite.Options{DB: o.db, Audit: trail, BaseURL: o.baseURL, Mailer: mailer, Now: time.Now})
+		if err != nil {
+			return nil, err // names itself
+		}
+		deps.Invitations = invites
+	}
+	flow, err := googleauth.New(ctx, o.oauth, deps)
 	if err != nil {
 		return nil, fmt.Errorf("googleauth.New: %w", err)
 	}
@@ -64,5 +79,5 @@ func newCore(ctx context.Context, o appOptions) (*core, error) {
 	if err != nil {
 		return nil, fmt.Errorf("googlehttp.New: %w", err)
 	}
-	return &core{users: users, tokens: toks, grants: grants, trail: trail, flow: flow, door: door}, nil
+	return &core{users: users, tokens: toks, grants: grants, trail: trail, flow: flow, door: door, invites: invites}, nil
 }

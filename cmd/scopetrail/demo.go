@@ -78,6 +78,9 @@ type demo struct {
 	urls     googletest.URLs
 	client   googletest.Client
 	accounts []string
+	// domain is the demo workspace's, which the demo opens for sign-up
+	// unless SIGNUP_DOMAINS names others.
+	domain string
 }
 
 // startDemo starts the fake Google with the demo workspace, its Meet
@@ -94,8 +97,9 @@ func startDemo(redirectURL string, now time.Time) (*demo, error) {
 		return nil, fmt.Errorf("googletest.Start: %w", err)
 	}
 	d := &demo{
-		fake: fake,
-		urls: googletest.Endpoints(base),
+		fake:   fake,
+		domain: ws.Domain,
+		urls:   googletest.Endpoints(base),
 		client: googletest.Client{
 			ID:           demoClientID,
 			Secret:       randomBase64(24),
@@ -162,8 +166,17 @@ ScopeTrail demo: no GOOGLE_CLIENT_ID is set, so a fake Google runs in-process at
 Open %s and sign in as one of these demo accounts%s:
   %s
 No password is needed. Unless ADMIN_EMAILS says otherwise, the first account to sign in becomes admin.
+Accounts of %s may sign up without an invitation unless SIGNUP_DOMAINS names other domains.
 
-`, d.urls.Issuer, baseURL, more, strings.Join(accounts, "\n  "))
+`, d.urls.Issuer, baseURL, more, strings.Join(accounts, "\n  "), d.domain)
+}
+
+// signupDomains returns the sign-up domains configured, or the demo's own.
+func (d *demo) signupDomains(configured []string) []string {
+	if len(configured) > 0 {
+		return configured
+	}
+	return []string{d.domain}
 }
 
 // close stops the fake.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -71,13 +72,8 @@ func newFeatures(o appOptions, c *core, runner *jobs.Runner) (*features, error) 
 	if dir.syncer, err = directory.New(directory.Options{DB: o.db, Door: c.door, Endpoint: o.bases.People}); err != nil {
 		return nil, err // names itself
 	}
-	mailer, err := o.mail.Mailer()
-	if err != nil {
-		return nil, err
-	}
-	dir.invites, err = invite.New(invite.Options{DB: o.db, Audit: c.trail, BaseURL: o.baseURL, Mailer: mailer, Now: time.Now})
-	if err != nil {
-		return nil, err // names itself
+	if dir.invites = c.invites; dir.invites == nil {
+		return nil, errors.New("the invitations need the app's base URL")
 	}
 	rec := &recordingsApp{}
 	engine, err := o.transcribe.NewEngine()

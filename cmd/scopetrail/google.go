@@ -18,6 +18,7 @@ func googleSettings(cfg *Config, redirectURL string) (googleauth.Config, googleh
 		Endpoints:      cfg.Google.Endpoints,
 		AllowedDomains: cfg.Auth.AllowedDomains,
 		AdminEmails:    cfg.Auth.AdminEmails,
+		SignupDomains:  cfg.Auth.SignupDomains,
 	}, cfg.Google.APIs
 }
 

@@ -29,6 +29,13 @@ func serve(ctx context.Context, stdout, stderr io.Writer) error {
 		return fmt.Errorf("listening on ADDR %s: %w", cfg.Server.Addr, err)
 	}
 	defer ln.Close()
+	var metricsLn net.Listener
+	if cfg.Server.MetricsAddr != "" {
+		if metricsLn, err = net.Listen("tcp", cfg.Server.MetricsAddr); err != nil {
+			return fmt.Errorf("listening on METRICS_ADDR %s (empty turns the metrics listener off): %w", cfg.Server.MetricsAddr, err)
+		}
+		defer metricsLn.Close()
+	}
 	baseURL := strings.TrimRight(cmp.Or(cfg.Server.BaseURL, "http://"+ln.Addr().String()), "/")
 
 	db, err := openDatabase(ctx, cfg.Database.URL)
@@ -46,6 +53,7 @@ func serve(ctx context.Context, stdout, stderr io.Writer) error {
 		}
 		defer d.close()
 		oauth.ClientID, oauth.ClientSecret, oauth.Endpoints = d.client.ID, d.client.Secret, d.endpoints()
+		oauth.SignupDomains = d.signupDomains(oauth.SignupDomains)
 		bases = d.bases()
 		secure = !plainLocalHTTP(baseURL)
 	}
@@ -58,6 +66,7 @@ func serve(ctx context.Context, stdout, stderr io.Writer) error {
 	defer bg.stop()
 	handler, err := newApp(ctx, appOptions{db: db, keys: k, oauth: oauth, bases: bases, secure: secure, log: log, bg: bg,
 		baseURL: baseURL, mail: cfg.Mail, spoolDir: cfg.Recordings.SpoolDir, transcribe: cfg.Transcribe, retention: keep,
+		contact: cfg.Auth.AdminContact, metricsToken: cfg.Server.MetricsToken,
 		revoke: &revocations{retryEvery: revokeRetryEvery}})
 	if err != nil {
 		return err
@@ -70,7 +79,16 @@ func serve(ctx context.Context, stdout, stderr io.Writer) error {
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 	}
-	served := make(chan error, 1)
+	served := make(chan error, 2)
+	servers := []*http.Server{srv}
+	if metricsLn != nil {
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", handler.MetricsHandler())
+		metricsSrv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+		servers = append(servers, metricsSrv)
+		go func() { served <- metricsSrv.Serve(metricsLn) }()
+		fmt.Fprintf(stdout, "metrics on http://%s/metrics\n", metricsLn.Addr())
+	}
 	go func() { served <- srv.Serve(ln) }()
 
 	fmt.Fprintf(stdout, "listening on http://%s\n", ln.Addr())
@@ -87,11 +105,15 @@ func serve(ctx context.Context, stdout, stderr io.Writer) error {
 	log.Info("shutting down")
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
 	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("http.Server.Shutdown: %w", err)
+	for _, s := range servers {
+		if err := s.Shutdown(shutdownCtx); err != nil {
+			return fmt.Errorf("http.Server.Shutdown: %w", err)
+		}
 	}
-	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("http.Server.Serve: %w", err)
+	for range servers {
+		if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+			return fmt.Errorf("http.Server.Serve: %w", err)
+		}
 	}
 	return nil
 }

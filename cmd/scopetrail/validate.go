@@ -11,6 +11,7 @@ import (
 
 	"github.com/scopetrail/scopetrail/connector/tokens"
 	"github.com/scopetrail/scopetrail/scopes/audit"
+	"github.com/scopetrail/scopetrail/scopes/sqldb"
 )
 
 // keys are the parsed secrets.
@@ -20,6 +21,9 @@ type keys struct {
 	tokens  *tokens.Keyring
 	audit   ed25519.PrivateKey
 }
+
+// minMetricsToken is the shortest METRICS_TOKEN accepted.
+const minMetricsToken = 24
 
 // generateHint tells how to make keys.
 const generateHint = "print fresh ones with `scopetrail keys generate`"
@@ -34,6 +38,14 @@ func (c *Config) validate() (keys, error) {
 	if _, _, err := net.SplitHostPort(c.Server.Addr); err != nil {
 		p.addf("ADDR: %q is not host:port; write for example 127.0.0.1:8080 or :8080", c.Server.Addr)
 	}
+	if c.Server.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.Server.MetricsAddr); err != nil {
+			p.addf("METRICS_ADDR: %q is not host:port; write for example 127.0.0.1:9090, or leave it empty to serve no metrics listener", c.Server.MetricsAddr)
+		}
+	}
+	if t := c.Server.MetricsToken; t != "" && len(t) < minMetricsToken {
+		p.addf("METRICS_TOKEN: %d characters, want at least %d; make one with `openssl rand -hex 32`", len(t), minMetricsToken)
+	}
 	if c.Server.BaseURL != "" {
 		u, err := url.Parse(c.Server.BaseURL)
 		switch {
@@ -45,6 +57,8 @@ func (c *Config) validate() (keys, error) {
 	}
 	if strings.TrimSpace(c.Database.URL) == "" {
 		p.addf("DATABASE_URL: empty; set a SQLite file such as ./data/scopetrail.db or a postgres:// URL")
+	} else if err := sqldb.CheckURL(c.Database.URL); err != nil {
+		p.addf("DATABASE_URL: %s", err)
 	}
 
 	if !c.DemoMode() {
@@ -75,6 +89,12 @@ func (c *Config) validate() (keys, error) {
 	for _, d := range c.Auth.AllowedDomains {
 		if !strings.Contains(d, ".") || strings.ContainsAny(d, "@/: ") {
 			p.addf("ALLOWED_DOMAINS: %q is not a domain name; write domains like example.com, separated by commas", d)
+		}
+	}
+	c.Auth.SignupDomains = trimAll(c.Auth.SignupDomains)
+	for _, d := range c.Auth.SignupDomains {
+		if !strings.Contains(d, ".") || strings.ContainsAny(d, "@/: ") {
+			p.addf("SIGNUP_DOMAINS: %q is not a domain name; write domains like example.com, separated by commas", d)
 		}
 	}
 	c.Auth.AdminEmails = trimAll(c.Auth.AdminEmails)

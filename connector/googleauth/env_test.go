@@ -11,6 +11,7 @@ import (
 	"github.com/scopetrail/scopetrail/connector/googleauth"
 	"github.com/scopetrail/scopetrail/connector/googletest"
 	"github.com/scopetrail/scopetrail/connector/googletest/workspace"
+	"github.com/scopetrail/scopetrail/connector/invite"
 	"github.com/scopetrail/scopetrail/connector/tokens"
 	"github.com/scopetrail/scopetrail/scopes/audit"
 	"github.com/scopetrail/scopetrail/scopes/clocktest"
@@ -33,17 +34,24 @@ type env struct {
 	flow   *googleauth.Flow
 	users  *identity.Store
 	tokens *tokens.Store
+	// invites are the invitations sign-in accepts.
+	invites *invite.Service
 }
 
 // options change the environment of one test.
 type options struct {
 	allowedDomains []string
+	// signupDomains are open for sign-up; nil opens example.com, the test
+	// accounts' domain, and an empty list none.
+	signupDomains []string
 	// fakeLag is how far the fake's clock is behind the app's.
 	fakeLag time.Duration
 	// discover leaves JWKSURL empty, so that New discovers it.
 	discover bool
 	// issuer, when set, replaces the fake's issuer in the configuration.
 	issuer string
+	// adminEmails are always admitted.
+	adminEmails []string
 }
 
 func newEnv(t *testing.T, db *sqldb.DB, o options) *env {
@@ -72,10 +80,16 @@ func newEnv(t *testing.T, db *sqldb.DB, o options) *env {
 	if o.issuer != "" {
 		ep.Issuer = o.issuer
 	}
+	if o.signupDomains == nil {
+		o.signupDomains = []string{"example.com"}
+	}
+	if e.invites, err = invite.New(invite.Options{DB: db, Audit: e.Trail, BaseURL: "https://app.example.test", Now: clk.Now}); err != nil {
+		t.Fatalf("invite.New: %v", err)
+	}
 	e.flow, err = googleauth.New(ctx, googleauth.Config{
 		ClientID: clientID, ClientSecret: "secret", RedirectURL: redirectURL, Endpoints: ep,
-		AllowedDomains: o.allowedDomains,
-	}, googleauth.Deps{DB: db, Users: e.users, Tokens: e.tokens, Grants: e.Grants, Audit: e.Trail, Now: clk.Now})
+		AllowedDomains: o.allowedDomains, SignupDomains: o.signupDomains, AdminEmails: o.adminEmails,
+	}, googleauth.Deps{DB: db, Users: e.users, Tokens: e.tokens, Grants: e.Grants, Audit: e.Trail, Invitations: e.invites, Now: clk.Now})
 	if err != nil {
 		t.Fatalf("googleauth.New: %v", err)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/scopetrail/scopetrail/scopes"
 	"github.com/scopetrail/scopetrail/scopes/audit"
+	"github.com/scopetrail/scopetrail/scopes/identity"
 )
 
 // Finish completes a flow from the query of Google's redirect. sessionState
@@ -24,10 +25,16 @@ import (
 // expired state; ErrAccessDenied when the user refused consent (the Result
 // then names the Kind and Feature); ErrExchange when the code cannot be
 // exchanged; ErrIDToken when the ID token fails verification;
-// ErrDomainNotAllowed for an account outside Config.AllowedDomains; and
+// ErrDomainNotAllowed for an account outside Config.AllowedDomains (also
+// audited as an admission refusal); a
+// *Refusal wrapping ErrNotAdmitted for an account admission refused; and
 // ErrAccountMismatch when a link was granted by another Google account.
 //
-// A sign-in creates or updates the user and writes a "signin" audit entry.
+// A sign-in admits the account only if it is an admin email, a user not
+// blocked, invited to its verified email (the invitation is accepted then)
+// or of a sign-up domain; it then creates or updates the user and writes a
+// "signin" audit entry. A refusal creates no user and writes an
+// "admission_refused" entry.
 // A link saves the token, records the grant and writes an "authorize" audit
 // entry before it returns; a partial grant is not an error, and
 // Result.Missing names what was not granted.
@@ -53,6 +60,9 @@ func (f *Flow) Finish(ctx context.Context, sessionState string, query url.Values
 		return res, err
 	}
 	id, err := f.verifyIDToken(ctx, tok, p.nonce)
+	if errors.Is(err, ErrDomainNotAllowed) {
+		err = errors.Join(err, f.auditRefusal(ctx, &Refusal{Email: id.Email, Reason: ReasonDomainNotAllowed}))
+	}
 	if err != nil {
 		return res, err
 	}
@@ -64,20 +74,32 @@ func (f *Flow) Finish(ctx context.Context, sessionState string, query url.Values
 	return f.finishSignIn(ctx, res, id)
 }
 
-// finishSignIn creates or updates the user and audits the sign-in.
+// finishSignIn admits the account or refuses it (see admission.check),
+// creates or updates the user and audits the sign-in, with how the account
+// got in, or the refusal.
 func (f *Flow) finishSignIn(ctx context.Context, res Result, id identityClaims) (Result, error) {
 	if id.Email == "" || !id.EmailVerified {
 		return res, fmt.Errorf("%w: the account has no verified email", ErrIDToken)
 	}
-	u, err := f.users.SignIn(ctx, id.Subject, id.Email, id.Name, id.Picture, f.cfg.AdminEmails)
+	a := &admission{f: f}
+	profile := identity.Profile{Subject: id.Subject, Email: id.Email, Name: id.Name, Picture: id.Picture}
+	u, err := f.users.SignInAdmitted(ctx, profile, f.cfg.AdminEmails, a.check)
+	if a.refusal != nil {
+		return res, errors.Join(a.refusal, f.auditRefusal(ctx, a.refusal))
+	}
 	if err != nil {
 		return res, fmt.Errorf("googleauth: signing in: %w", err)
 	}
 	res.User = u
+	if f.invites != nil {
+		if err := f.invites.RecordAccepted(ctx, u, a.accepted); err != nil {
+			return res, fmt.Errorf("googleauth: signing in %s: %w", u.ID, err)
+		}
+	}
 	_, err = f.audit.Append(ctx, audit.Entry{
 		ActorID: u.ID, ActorEmail: u.Email, ClientID: f.cfg.ClientID,
 		Event: audit.EventSignIn, Scope: strings.Join(res.Granted, " "), Purpose: string(scopes.PurposeSignIn),
-		Outcome: audit.OutcomeOK,
+		Resource: "admission=" + a.way, Outcome: audit.OutcomeOK,
 	})
 	if err != nil {
 		return res, fmt.Errorf("googleauth: auditing sign-in of %s: %w", u.ID, err)
@@ -175,7 +197,7 @@ func (f *Flow) verifyIDToken(ctx context.Context, tok *oauth2.Token, nonce strin
 		return identityClaims{}, fmt.Errorf("%w: reading claims: %w", ErrIDToken, err)
 	}
 	if len(f.cfg.AllowedDomains) > 0 && !slices.Contains(f.cfg.AllowedDomains, strings.ToLower(c.HostedDomain)) {
-		return identityClaims{}, fmt.Errorf("%w: %s (hosted domain %q)", ErrDomainNotAllowed, c.Email, c.HostedDomain)
+		return c, fmt.Errorf("%w: %s (hosted domain %q)", ErrDomainNotAllowed, c.Email, c.HostedDomain)
 	}
 	return c, nil
 }

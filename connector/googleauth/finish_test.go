@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
+	"github.com/google/go-cmp/cmp"
 	"golang.org/x/oauth2"
 
 	"github.com/scopetrail/scopetrail/connector/connectortest/browser"
@@ -129,6 +130,9 @@ func TestFinishRefuses(t *testing.T) {
 				res, err := e.flow.Finish(ctx, state, q)
 				if users, uerr := e.users.Users(ctx); len(users) != 0 || uerr != nil {
 					t.Errorf("a refused sign-in created users: %v, %v", users, uerr)
+				}
+				if got := events(t, e); !cmp.Equal(got, [][4]string{{"admission_refused", ada, "", "domain_not_allowed"}}) {
+					t.Errorf("audit trail after the refusal: %q", got)
 				}
 				return res, err
 			}},

@@ -30,6 +30,7 @@ type Flow struct {
 	tokens   *tokens.Store
 	grants   *grant.Store
 	audit    *audit.Trail
+	invites  Invitations
 	now      func() time.Time
 	http     *http.Client
 	verifier *oidc.IDTokenVerifier
@@ -48,7 +49,7 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Flow, error) {
 	}
 	f := &Flow{
 		cfg: cfg, db: deps.DB, users: deps.Users, tokens: deps.Tokens, grants: deps.Grants, audit: deps.Audit,
-		now: deps.Now, http: cmp.Or(deps.HTTPClient, &http.Client{Timeout: 30 * time.Second}),
+		now: deps.Now, http: cmp.Or(deps.HTTPClient, &http.Client{Timeout: 30 * time.Second}), invites: deps.Invitations,
 	}
 	if f.now == nil {
 		f.now = time.Now

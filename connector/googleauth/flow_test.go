@@ -73,7 +73,7 @@ func TestSignIn(t *testing.T) {
 			t.Errorf("sign-in stored a token: %v, %v", has, err)
 		}
 		wantEntries := []audit.Entry{{ActorID: res.User.ID, ActorEmail: ada, ClientID: clientID, Event: audit.EventSignIn,
-			Scope: "email openid profile", Purpose: "signin", Outcome: audit.OutcomeOK}}
+			Scope: "email openid profile", Purpose: "signin", Resource: "admission=signup_domain", Outcome: audit.OutcomeOK}}
 		if diff := cmp.Diff(wantEntries, entries(t, e)); diff != "" {
 			t.Errorf("audit entries (-want +got):\n%s", diff)
 		}

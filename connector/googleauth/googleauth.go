@@ -97,7 +97,11 @@ type Config struct {
 	// whose accounts may sign in, matched against the ID token's "hd".
 	AllowedDomains []string
 	// AdminEmails become admins when they sign in; see identity.Store.SignIn.
+	// They are always admitted.
 	AdminEmails []string
+	// SignupDomains are the email domains whose accounts may sign up
+	// without an invitation; see Finish for the other ways in.
+	SignupDomains []string
 }
 
 // validate reports every problem of c at once.
@@ -117,8 +121,8 @@ func (c Config) validate() error {
 	return errors.Join(errs...)
 }
 
-// Deps are the stores the flows write to. All but Now and HTTPClient are
-// required.
+// Deps are the stores the flows write to. All but Invitations, Now and
+// HTTPClient are required.
 type Deps struct {
 	// DB holds the pending authorization requests.
 	DB     *sqldb.DB
@@ -126,6 +130,9 @@ type Deps struct {
 	Tokens *tokens.Store
 	Grants *grant.Store
 	Audit  *audit.Trail
+	// Invitations admits the accounts invited by email; nil admits nobody
+	// by invitation.
+	Invitations Invitations
 	// Now is the clock for request expiry and ID token verification; nil
 	// means time.Now.
 	Now func() time.Time

@@ -181,11 +181,15 @@ func retryAfter(e *googleapi.Error, now time.Time) time.Duration {
 		return 0
 	}
 	if s, err := strconv.ParseInt(v, 10, 64); err == nil {
-		return time.Duration(max(s, 0)) * time.Second
+		return time.Duration(min(max(s, 0), int64(maxRetryAfter/time.Second))) * time.Second
 	}
 	t, err := http.ParseTime(v)
 	if err != nil {
 		return 0
 	}
-	return max(t.Sub(now), 0)
+	return min(max(t.Sub(now), 0), maxRetryAfter)
 }
+
+// maxRetryAfter bounds the wait a Retry-After header may ask for, so that a
+// huge number of seconds cannot overflow into a negative wait.
+const maxRetryAfter = 24 * time.Hour

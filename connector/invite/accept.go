@@ -35,52 +35,76 @@ func (s *Service) Check(ctx context.Context, token string) (Invitation, error) {
 	return inv, nil
 }
 
-// AcceptForEmail is called when a user has signed in: it accepts every
-// pending, unexpired invitation to the user's email, which makes the
-// invitee a member, and returns them. A user with no invitation gets none
-// and no error. Sign-in itself creates the user, as a member unless they
-// were made an admin, and accepting leaves their role as it is.
+// AcceptForEmail accepts every pending, unexpired invitation to the user's
+// email, which makes the invitee a member, and returns them: AcceptInTx in
+// a transaction of its own, then RecordAccepted. A user with no invitation
+// gets none and no error.
 func (s *Service) AcceptForEmail(ctx context.Context, user identity.User) ([]Invitation, error) {
-	email := strings.ToLower(user.Email)
-	now := s.now()
 	var accepted []Invitation
 	err := s.db.InTx(ctx, func(tx *sqldb.Tx) error {
-		rows, err := tx.Query(ctx, "SELECT "+columns+" FROM invitations WHERE email = ? AND status = ? AND expires_at > ?",
-			email, StatusPending, now.UnixMicro())
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			inv, err := scan(rows, now)
-			if err != nil {
-				rows.Close()
-				return err
-			}
-			accepted = append(accepted, inv)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		for i := range accepted {
-			inv := &accepted[i]
-			inv.Status, inv.AcceptedBy, inv.ClosedAt = StatusAccepted, user.ID, now.UTC()
-			if _, err := tx.Exec(ctx, "UPDATE invitations SET status = ?, accepted_by = ?, closed_at = ? WHERE id = ? AND status = ?",
-				inv.Status, inv.AcceptedBy, now.UnixMicro(), inv.ID, StatusPending); err != nil {
-				return err
-			}
-		}
-		return nil
+		var err error
+		accepted, err = s.AcceptInTx(ctx, tx, user)
+		return err
 	})
+	if err != nil {
+		return nil, err
+	}
+	return accepted, s.RecordAccepted(ctx, user, accepted)
+}
+
+// AcceptInTx accepts, inside tx, every pending, unexpired invitation to the
+// user's email and returns them; each is accepted once, by the first
+// transaction to commit. Sign-in calls it in its own transaction, so that an
+// account admitted by its invitation and the invitation's acceptance commit
+// together. Accepting leaves the user's role as it is. The caller audits the
+// acceptances with RecordAccepted once tx has committed.
+func (s *Service) AcceptInTx(ctx context.Context, tx *sqldb.Tx, user identity.User) ([]Invitation, error) {
+	email := strings.ToLower(user.Email)
+	now := s.now()
+	rows, err := tx.Query(ctx, "SELECT "+columns+" FROM invitations WHERE email = ? AND status = ? AND expires_at > ?",
+		email, StatusPending, now.UnixMicro())
 	if err != nil {
 		return nil, fmt.Errorf("accepting the invitations of %s: %w", user.ID, err)
 	}
-	for _, inv := range accepted {
-		if err := s.record(ctx, audit.EventInviteAccept, user.ID, user.Email, inv.ID, audit.OutcomeOK, ""); err != nil {
-			return accepted, err
+	var pending []Invitation
+	for rows.Next() {
+		inv, err := scan(rows, now)
+		if err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("accepting the invitations of %s: %w", user.ID, err)
+		}
+		pending = append(pending, inv)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("accepting the invitations of %s: %w", user.ID, err)
+	}
+	var accepted []Invitation
+	for _, inv := range pending {
+		res, err := tx.Exec(ctx, "UPDATE invitations SET status = ?, accepted_by = ?, closed_at = ? WHERE id = ? AND status = ?",
+			StatusAccepted, user.ID, now.UnixMicro(), inv.ID, StatusPending)
+		if err != nil {
+			return nil, fmt.Errorf("accepting invitation %s: %w", inv.ID, err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return nil, fmt.Errorf("accepting invitation %s: %w", inv.ID, err)
+		} else if n == 1 {
+			inv.Status, inv.AcceptedBy, inv.ClosedAt = StatusAccepted, user.ID, now.UTC()
+			accepted = append(accepted, inv)
 		}
 	}
 	return accepted, nil
+}
+
+// RecordAccepted writes an invite_accept audit entry for each invitation
+// the user accepted.
+func (s *Service) RecordAccepted(ctx context.Context, user identity.User, accepted []Invitation) error {
+	for _, inv := range accepted {
+		if err := s.record(ctx, audit.EventInviteAccept, user.ID, user.Email, inv.ID, audit.OutcomeOK, ""); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Withdraw withdraws a pending or expired invitation, so that its link no

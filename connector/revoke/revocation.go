@@ -1,6 +1,7 @@
 package revoke
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -52,7 +53,9 @@ type Report struct {
 	PurgedRows int64
 }
 
-// Revoke revokes every access of a user, in this order: it records the
+// Revoke revokes every access of a user, in this order: when by is not the
+// user (an admin, or the command line), it blocks the user from signing in
+// again until Readmit; it records the
 // revocation and marks the grant revoked (from then on no request for the
 // user leaves any replica), asks Google to revoke the grant, deletes the
 // tokens (or, when Google could not be reached, keeps them until a retry
@@ -72,6 +75,11 @@ func (s *Service) Revoke(ctx context.Context, userID string, by Actor, reason st
 	r := Report{UserID: userID}
 	if _, err := s.o.Users.User(ctx, userID); err != nil {
 		return r, fmt.Errorf("revoking %s: %w", userID, err)
+	}
+	if by.ID != userID {
+		if err := s.o.Users.Block(ctx, userID, cmp.Or(by.Email, by.ID)); err != nil {
+			return r, fmt.Errorf("revoking %s: %w", userID, err)
+		}
 	}
 	g, err := s.o.Grants.Get(ctx, userID)
 	switch {

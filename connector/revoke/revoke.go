@@ -82,6 +82,10 @@ type Users interface {
 	User(ctx context.Context, id string) (identity.User, error)
 	// EndUserSessions ends every live session of a user.
 	EndUserSessions(ctx context.Context, userID string) (int, error)
+	// Block keeps a user from signing in until Readmit; by names who.
+	Block(ctx context.Context, userID, by string) error
+	// Readmit lets a blocked user sign in again.
+	Readmit(ctx context.Context, userID string) error
 }
 
 // Purger removes the personal data fetched for a user from one feature's

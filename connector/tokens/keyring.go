@@ -57,7 +57,8 @@ func ParseKeyring(spec string) (*Keyring, error) {
 			errs = append(errs, fmt.Errorf("key %d has no id: want ID:BASE64", i+1))
 			continue
 		case !keyIDPattern.MatchString(id):
-			errs = append(errs, fmt.Errorf("key id %q must be 1 to 32 letters, digits, '.', '_' or '-'", id))
+			// The id is not quoted: a key written first (BASE64:ID) would be.
+			errs = append(errs, fmt.Errorf("key %d: its id must be 1 to 32 letters, digits, '.', '_' or '-': want ID:BASE64, the id first", i+1))
 			continue
 		case slices.ContainsFunc(kr.keys, func(k key) bool { return k.id == id }):
 			errs = append(errs, fmt.Errorf("key id %q appears twice", id))

@@ -33,9 +33,12 @@ func TestParseKeyring(t *testing.T) {
 		{name: "every bad key at once", spec: k1 + ",k2:" + short + ",k!:" + k1 + ",k3:" + k1 + ",k3:" + k2 + ",k4:not base64!", wantErrors: []string{
 			"key 1 has no id: want ID:BASE64",
 			`key "k2" is 12 bytes, want 32 (base64 of 32 random bytes)`,
-			`key id "k!" must be 1 to 32 letters, digits, '.', '_' or '-'`,
+			"key 3: its id must be 1 to 32 letters, digits, '.', '_' or '-': want ID:BASE64, the id first",
 			`key id "k3" appears twice`,
 			`key "k4" is not base64 (want base64 of 32 random bytes)`,
+		}},
+		{name: "key written before its id", spec: k1 + ":k1", wantErrors: []string{
+			"key 1: its id must be 1 to 32 letters, digits, '.', '_' or '-': want ID:BASE64, the id first",
 		}},
 	}
 	for _, tc := range cases {

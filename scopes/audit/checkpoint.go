@@ -14,52 +14,55 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/mod/sumdb/tlog"
+
 	"github.com/scopetrail/scopetrail/scopes/sqldb"
 )
 
-// Checkpoint is a signed statement that the chain's entry Seq had hash Hash.
-// The signature also covers the chain's id and the checkpoint's time.
+// Checkpoint is a signed statement about the trail up to entry Seq. From
+// migration 00018 on, a checkpoint is a C2SP tlog-checkpoint signed note
+// (Note) over the Merkle tree of entries 1 to Seq (Root), numbered from 1
+// (Number) and naming the checkpoint before it. Checkpoints written before
+// have Number 0 and no Note: their Signature covers the chain's id, Seq,
+// Hash and Time.
 type Checkpoint struct {
-	Seq  int64
+	Seq int64
+	// Hash is the hash of entry Seq.
 	Hash string
 	Time time.Time
-	// KeyID names the public key that verifies Signature.
+	// KeyID names the public key that verifies the checkpoint.
 	KeyID string
-	// Signature is the base64 Ed25519 signature.
+	// Signature is the base64 Ed25519 signature of an old checkpoint.
 	Signature string
+	// Number, Root and Note are a note checkpoint's: its number, the
+	// base64 tree hash and the whole signed note.
+	Number int64
+	Root   string
+	Note   string
 }
 
-// Checkpoint signs the chain's current head now and returns the checkpoint.
-// If the head is already checkpointed, it returns that checkpoint. It
-// returns ErrNoSigner without a signing key and ErrEmpty on an empty trail.
+// Checkpoint signs the trail up to its current head now, witnesses it and
+// returns it. If the head is already checkpointed, it returns the latest
+// checkpoint. It returns ErrNoSigner without a signing key and ErrEmpty on
+// an empty trail. Witness failures are logged, not returned.
 func (t *Trail) Checkpoint(ctx context.Context) (Checkpoint, error) {
 	if t.signer == nil {
 		return Checkpoint{}, ErrNoSigner
 	}
-	var cp Checkpoint
-	err := t.db.InTx(ctx, func(tx *sqldb.Tx) error {
-		h, err := t.lockHead(ctx, tx)
-		if err != nil {
-			return err
-		}
-		if h.seq == 0 {
-			return ErrEmpty
-		}
-		var at int64
-		err = tx.QueryRow(ctx, "SELECT seq, hash, time_us, key_id, signature FROM audit_checkpoints WHERE seq = ?", h.seq).
-			Scan(&cp.Seq, &cp.Hash, &at, &cp.KeyID, &cp.Signature)
-		if err == nil {
-			cp.Time = sqldb.FromMicros(at)
-			return nil
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("reading checkpoint %d: %w", h.seq, err)
-		}
-		cp = t.sign(h.chainID, h.seq, h.hash)
-		return insertCheckpoint(ctx, tx, cp)
-	})
+	var seq int64
+	err := t.db.QueryRow(ctx, "SELECT head_seq FROM audit_chain WHERE id = 1").Scan(&seq)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && seq == 0) {
+		return Checkpoint{}, ErrEmpty
+	}
 	if err != nil {
-		return Checkpoint{}, fmt.Errorf("checkpointing the audit trail: %w", err)
+		return Checkpoint{}, fmt.Errorf("checkpointing the audit trail: reading the head: %w", err)
+	}
+	cp, made, err := t.checkpointAt(ctx, seq)
+	if err != nil {
+		return Checkpoint{}, err
+	}
+	if made {
+		t.witness(ctx, cp)
 	}
 	return cp, nil
 }
@@ -73,21 +76,113 @@ func (t *Trail) PublicKey() ed25519.PublicKey {
 	return t.signer.Public().(ed25519.PublicKey)
 }
 
-func (t *Trail) sign(chainID string, seq int64, hash string) Checkpoint {
-	at := micro(t.now())
-	sig := ed25519.Sign(t.signer, checkpointMessage(chainID, seq, hash, at))
-	return Checkpoint{Seq: seq, Hash: hash, Time: at, KeyID: KeyID(t.PublicKey()), Signature: base64.StdEncoding.EncodeToString(sig)}
-}
-
-func insertCheckpoint(ctx context.Context, tx *sqldb.Tx, cp Checkpoint) error {
-	if _, err := tx.Exec(ctx, `INSERT INTO audit_checkpoints (seq, hash, time_us, key_id, signature) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (seq) DO NOTHING`, cp.Seq, cp.Hash, cp.Time.UnixMicro(), cp.KeyID, cp.Signature); err != nil {
-		return fmt.Errorf("writing checkpoint %d: %w", cp.Seq, err)
+// latestCheckpoint reads the note checkpoint with the highest number; ok is
+// false when there is none.
+func latestCheckpoint(ctx context.Context, q rowQuerier) (cp Checkpoint, ok bool, err error) {
+	var at int64
+	err = q.QueryRow(ctx, "SELECT "+checkpointColumns+" FROM audit_checkpoints WHERE number > 0 ORDER BY number DESC LIMIT 1").
+		Scan(&cp.Seq, &cp.Hash, &at, &cp.KeyID, &cp.Signature, &cp.Number, &cp.Note)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Checkpoint{}, false, nil
 	}
-	return nil
+	if err != nil {
+		return Checkpoint{}, false, fmt.Errorf("reading the latest checkpoint: %w", err)
+	}
+	cp.Time = sqldb.FromMicros(at)
+	cp.Root = noteRoot(cp.Note)
+	return cp, true, nil
 }
 
-// verifyCheckpoint checks a checkpoint's signature against pub.
+// noteRoot returns the tree hash line of a checkpoint note.
+func noteRoot(msg string) string {
+	lines := strings.SplitN(msg, "\n", 4)
+	if len(lines) < 4 {
+		return ""
+	}
+	return lines[2]
+}
+
+// checkpointAt makes the checkpoint of entries 1 to size, unless the latest
+// checkpoint already covers size, in which case it returns that one with
+// made false. It extends the stored tree first, checking the entries it
+// hashes. Checkpoints are serialized within the process; between
+// processes, the unique checkpoint number lets only one of two racing
+// checkpoints in.
+func (t *Trail) checkpointAt(ctx context.Context, size int64) (cp Checkpoint, made bool, err error) {
+	t.cpMu.Lock()
+	defer t.cpMu.Unlock()
+	for range 5 {
+		cp, made, err = t.tryCheckpointAt(ctx, size)
+		if err != nil {
+			return Checkpoint{}, false, fmt.Errorf("checkpointing the audit trail at entry %d: %w", size, err)
+		}
+		if made || cp.Seq >= size {
+			return cp, made, nil
+		}
+	}
+	return cp, false, nil
+}
+
+// tryCheckpointAt makes the checkpoint of entries 1 to size once; when
+// another process made the next checkpoint first, it returns the latest
+// with made false, and the caller tries again.
+func (t *Trail) tryCheckpointAt(ctx context.Context, size int64) (cp Checkpoint, made bool, err error) {
+	var chainID string
+	if err := t.db.QueryRow(ctx, "SELECT chain_id FROM audit_chain WHERE id = 1").Scan(&chainID); err != nil {
+		return Checkpoint{}, false, fmt.Errorf("reading the chain: %w", err)
+	}
+	prev, ok, err := latestCheckpoint(ctx, t.db)
+	if err != nil {
+		return Checkpoint{}, false, err
+	}
+	if ok && prev.Seq >= size {
+		return prev, false, nil
+	}
+	var legacy int
+	if err := t.db.QueryRow(ctx, "SELECT COUNT(*) FROM audit_checkpoints WHERE seq = ?", size).Scan(&legacy); err != nil {
+		return Checkpoint{}, false, fmt.Errorf("reading checkpoints: %w", err)
+	}
+	if legacy > 0 {
+		return Checkpoint{Seq: size}, false, nil
+	}
+	if err := extendTree(ctx, t.db, chainID, prev.Seq, size); err != nil {
+		return Checkpoint{}, false, err
+	}
+	root, err := tlog.TreeHash(size, newTreeReader(ctx, t.db))
+	if err != nil {
+		return Checkpoint{}, false, fmt.Errorf("hashing the tree: %w", err)
+	}
+	head, err := hashAt(ctx, t.db, size)
+	if err != nil {
+		return Checkpoint{}, false, err
+	}
+	b := checkpointBody{ChainID: chainID, Size: size, Root: root, Number: prev.Number + 1, Head: head, Time: micro(t.now())}
+	if ok {
+		b.PrevSize, b.PrevNote = prev.Seq, noteHash([]byte(prev.Note))
+	}
+	msg, err := signBody(t.signer, b)
+	if err != nil {
+		return Checkpoint{}, false, err
+	}
+	cp = Checkpoint{Seq: size, Hash: head, Time: b.Time, KeyID: KeyID(t.PublicKey()), Number: b.Number, Root: encodeHash(root), Note: string(msg)}
+	res, err := t.db.Exec(ctx, "INSERT INTO audit_checkpoints ("+checkpointColumns+") VALUES (?, ?, ?, ?, '', ?, ?) ON CONFLICT DO NOTHING",
+		cp.Seq, cp.Hash, cp.Time.UnixMicro(), cp.KeyID, cp.Number, cp.Note)
+	if err != nil {
+		return Checkpoint{}, false, fmt.Errorf("writing checkpoint %d: %w", cp.Number, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		// Another process made checkpoint number b.Number first.
+		cp, _, err := latestCheckpoint(ctx, t.db)
+		return cp, false, err
+	}
+	return cp, true, nil
+}
+
+// checkpointColumns are the columns of audit_checkpoints, in the order
+// they are scanned.
+const checkpointColumns = "seq, hash, time_us, key_id, signature, number, note"
+
+// verifyCheckpoint checks an old checkpoint's signature against pub.
 func verifyCheckpoint(pub ed25519.PublicKey, chainID string, cp Checkpoint) error {
 	if id := KeyID(pub); cp.KeyID != id {
 		return fmt.Errorf("checkpoint %d was signed by key %s, not by key %s", cp.Seq, cp.KeyID, id)

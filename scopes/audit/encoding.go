@@ -34,13 +34,14 @@ func formatVersion(e *Entry) int {
 	return formatV1
 }
 
-// Domain-separation prefixes for the three things that are hashed or signed.
+// Domain-separation prefixes for the things that are hashed, sealed or signed.
 const (
 	entryMagic      = "scopetrail/audit/entry/v1\n"
 	entryMagicV2    = "scopetrail/audit/entry/v2\n"
 	entryMagicV3    = "scopetrail/audit/entry/v3\n"
 	genesisMagic    = "scopetrail/audit/genesis/v1\n"
 	checkpointMagic = "scopetrail/audit/checkpoint/v1\n"
+	headMACMagic    = "scopetrail/audit/head-mac/v1\n"
 )
 
 // encoder writes a canonical encoding into a hash: every string is prefixed

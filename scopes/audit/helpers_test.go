@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"fmt"
+	"os"
 	"sync"
 	"testing"
 	"time"
@@ -123,4 +124,57 @@ func rehash(t testing.TB, r *stored) {
 		t.Fatal(err)
 	}
 	r.Hash = h
+}
+
+// readTable reads every row of a table.
+func readTable(t testing.TB, db *sqldb.DB, table string) *tableRows {
+	t.Helper()
+	rows, err := db.Query(context.Background(), "SELECT * FROM "+table+" ORDER BY 1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := &tableRows{cols: cols}
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		for i, v := range vals {
+			if b, ok := v.([]byte); ok {
+				vals[i] = string(b)
+			}
+		}
+		out.rows = append(out.rows, vals)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// readWitnessFile reads the notes a file witness holds.
+func readWitnessFile(t testing.TB, path string) [][]byte {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	wl, err := ReadWitness(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !wl.PublicKey.Equal(testKey().Public()) {
+		t.Fatalf("the witness file records key %x, not the signing key's", wl.PublicKey)
+	}
+	return wl.Notes
 }

@@ -102,7 +102,7 @@ func entries(db *sqldb.DB, upTo int64) *cursor[stored] {
 // checkpoints returns a cursor over the checkpoints with seq up to upTo.
 func checkpoints(db *sqldb.DB, upTo int64) *cursor[Checkpoint] {
 	return &cursor[Checkpoint]{load: func(ctx context.Context, after int64) ([]Checkpoint, int64, error) {
-		rows, err := db.Query(ctx, "SELECT seq, hash, time_us, key_id, signature FROM audit_checkpoints WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
+		rows, err := db.Query(ctx, "SELECT "+checkpointColumns+" FROM audit_checkpoints WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
 			after, upTo, pageSize)
 		if err != nil {
 			return nil, 0, fmt.Errorf("reading checkpoints after %d: %w", after, err)
@@ -112,10 +112,10 @@ func checkpoints(db *sqldb.DB, upTo int64) *cursor[Checkpoint] {
 		for rows.Next() {
 			var cp Checkpoint
 			var at int64
-			if err := rows.Scan(&cp.Seq, &cp.Hash, &at, &cp.KeyID, &cp.Signature); err != nil {
+			if err := rows.Scan(&cp.Seq, &cp.Hash, &at, &cp.KeyID, &cp.Signature, &cp.Number, &cp.Note); err != nil {
 				return nil, 0, fmt.Errorf("reading checkpoints after %d: %w", after, err)
 			}
-			cp.Time = sqldb.FromMicros(at)
+			cp.Time, cp.Root = sqldb.FromMicros(at), noteRoot(cp.Note)
 			page = append(page, cp)
 			after = cp.Seq
 		}

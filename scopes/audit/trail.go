@@ -6,8 +6,10 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/scopetrail/scopetrail/scopes/sqldb"
@@ -35,7 +37,20 @@ type Options struct {
 	Now func() time.Time
 	// WriteTimeout bounds one append transaction; 0 means 10 seconds.
 	WriteTimeout time.Duration
+	// CheckpointInterval is how often RunCheckpoints checkpoints the trail
+	// when it has new entries: 0 means DefaultCheckpointInterval.
+	CheckpointInterval time.Duration
+	// Witnesses receive every checkpoint this process makes, outside the
+	// database. See Witness for what happens when one fails.
+	Witnesses []Witness
+	// Logger logs checkpoints that fail and witnesses that fail; nil means
+	// slog.Default().
+	Logger *slog.Logger
 }
+
+// DefaultCheckpointInterval is how often RunCheckpoints checkpoints a trail
+// with new entries when Options.CheckpointInterval is 0.
+const DefaultCheckpointInterval = time.Minute
 
 // Trail is the audit trail of one database. It is safe for concurrent use,
 // and several processes may append to one database: appends are serialized
@@ -47,6 +62,22 @@ type Trail struct {
 	every   int64
 	now     func() time.Time
 	timeout time.Duration
+	// macKey seals the chain head; nil without a signer.
+	macKey []byte
+
+	interval  time.Duration
+	witnesses []Witness
+	log       *slog.Logger
+	// cpMu serializes this process's checkpoints.
+	cpMu sync.Mutex
+	// wit holds the latest checkpoint that RunCheckpoints has yet to
+	// witness; witWake tells it there is one.
+	witMu   sync.Mutex
+	wit     *Checkpoint
+	witWake chan struct{}
+	// nextDue is when RunCheckpoints looks next, in Unix microseconds; 0
+	// when it does not run.
+	nextDue atomic.Int64
 
 	// mu guards the group-commit queue: concurrent appends wait in queue
 	// while one of them, the leader, writes a batch in one transaction.
@@ -66,7 +97,17 @@ type pending struct {
 
 // New returns the trail stored in db, which must be migrated.
 func New(db *sqldb.DB, o Options) *Trail {
-	t := &Trail{db: db, replica: o.Replica, signer: o.Signer, every: int64(o.CheckpointEvery), now: o.Now, timeout: o.WriteTimeout}
+	t := &Trail{db: db, replica: o.Replica, signer: o.Signer, every: int64(o.CheckpointEvery), now: o.Now, timeout: o.WriteTimeout,
+		interval: o.CheckpointInterval, witnesses: o.Witnesses, log: o.Logger, witWake: make(chan struct{}, 1)}
+	if t.signer != nil {
+		t.macKey = headMACKey(t.signer)
+	}
+	if t.interval <= 0 {
+		t.interval = DefaultCheckpointInterval
+	}
+	if t.log == nil {
+		t.log = slog.Default()
+	}
 	if t.every == 0 {
 		t.every = DefaultCheckpointEvery
 	}
@@ -170,7 +211,31 @@ func (t *Trail) append(ctx context.Context, e Entry) (Entry, error) {
 		t.flushing = false
 	}
 	t.mu.Unlock()
+	if err == nil {
+		t.checkpointBatch(ctx, batch[0].out.Seq, batch[len(batch)-1].out.Seq)
+	}
 	return p.out, p.err
+}
+
+// checkpointBatch makes the count checkpoints that a batch of entries first
+// to last crossed, after it committed and handed on the lead, so that the
+// appends queued behind it do not wait. A failure is logged: the entries
+// are durable, and the next checkpoint covers them.
+func (t *Trail) checkpointBatch(ctx context.Context, first, last int64) {
+	if t.signer == nil || t.every <= 0 {
+		return
+	}
+	ctx = context.WithoutCancel(ctx)
+	for m := (first + t.every - 1) / t.every * t.every; m <= last; m += t.every {
+		cp, made, err := t.checkpointAt(ctx, m)
+		if err != nil {
+			t.log.Error("audit checkpoint failed", "size", m, "err", err)
+			return
+		}
+		if made {
+			t.queueWitness(cp)
+		}
+	}
 }
 
 // write appends a batch in one transaction that holds the chain's head.
@@ -180,8 +245,10 @@ func (t *Trail) write(ctx context.Context, batch []*pending) error {
 		if err != nil {
 			return err
 		}
+		if err := t.checkHead(ctx, tx, h); err != nil {
+			return err
+		}
 		entries := make([]Entry, len(batch))
-		var cps []Checkpoint
 		for i, p := range batch {
 			e := p.in
 			h.seq++
@@ -202,20 +269,13 @@ func (t *Trail) write(ctx context.Context, batch []*pending) error {
 			}
 			h.hash = e.Hash
 			entries[i] = e
-			if t.signer != nil && t.every > 0 && e.Seq%t.every == 0 {
-				cps = append(cps, t.sign(h.chainID, e.Seq, e.Hash))
-			}
 		}
 		if err := insertEntries(ctx, tx, h.chainID, entries); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, "UPDATE audit_chain SET head_seq = ?, head_hash = ? WHERE id = 1", h.seq, h.hash); err != nil {
+		if _, err := tx.Exec(ctx, "UPDATE audit_chain SET head_seq = ?, head_hash = ?, head_mac = ? WHERE id = 1",
+			h.seq, h.hash, t.headMAC(h.chainID, h.seq, h.hash)); err != nil {
 			return fmt.Errorf("moving the chain head: %w", err)
-		}
-		for _, cp := range cps {
-			if err := insertCheckpoint(ctx, tx, cp); err != nil {
-				return err
-			}
 		}
 		for i, p := range batch {
 			p.out = entries[i]
@@ -227,7 +287,11 @@ func (t *Trail) write(ctx context.Context, batch []*pending) error {
 // entryValues is one row of insertEntries' VALUES list.
 const entryValues = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
-// insertEntries inserts entries with one statement.
+// insertEntries inserts entries with one statement. A row already at one
+// of their places (which only someone writing the database behind the
+// trail's back can have put there) makes it return an *InconsistentError
+// naming the first such row, instead of a constraint violation: the
+// statement skips conflicting rows, and only then does it look.
 func insertEntries(ctx context.Context, tx *sqldb.Tx, chainID string, entries []Entry) error {
 	args := make([]any, 0, 30*len(entries))
 	for _, e := range entries {
@@ -236,12 +300,28 @@ func insertEntries(ctx context.Context, tx *sqldb.Tx, chainID string, entries []
 			string(e.Outcome), e.NumResponseBytes, e.Items, e.Latency.Microseconds(), e.RequestID, e.Replica, e.RefSeq,
 			e.PrevHash, e.Hash, e.Host, e.BytesSent, e.AudioDuration.Microseconds(), e.SubjectID, e.SubjectEmail)
 	}
-	_, err := tx.Exec(ctx, "INSERT INTO audit_entries ("+storedColumns+") VALUES "+
-		strings.TrimSuffix(strings.Repeat(entryValues+", ", len(entries)), ", "), args...)
+	first, last := entries[0].Seq, entries[len(entries)-1].Seq
+	res, err := tx.Exec(ctx, "INSERT INTO audit_entries ("+storedColumns+") VALUES "+
+		strings.TrimSuffix(strings.Repeat(entryValues+", ", len(entries)), ", ")+" ON CONFLICT (seq) DO NOTHING", args...)
 	if err != nil {
-		return fmt.Errorf("inserting entries %d to %d: %w", entries[0].Seq, entries[len(entries)-1].Seq, err)
+		return fmt.Errorf("inserting entries %d to %d: %w", first, last, err)
 	}
-	return nil
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("inserting entries %d to %d: %w", first, last, err)
+	} else if n == int64(len(entries)) {
+		return nil
+	}
+	var at int64
+	ids := make([]any, 0, len(entries)+2)
+	ids = append(ids, first, last)
+	for _, e := range entries {
+		ids = append(ids, e.ID)
+	}
+	if err := tx.QueryRow(ctx, "SELECT MIN(seq) FROM audit_entries WHERE seq >= ? AND seq <= ? AND id NOT IN ("+
+		strings.TrimSuffix(strings.Repeat("?, ", len(entries)), ", ")+")", ids...).Scan(&at); err != nil {
+		return fmt.Errorf("inserting entries %d to %d: finding the row in the way: %w", first, last, err)
+	}
+	return inconsistent(at, "a row is already stored at entry %d, past the chain head at entry %d", at, first-1)
 }
 
 func randomID() string {

@@ -13,8 +13,23 @@ import (
 type walker struct {
 	chainID string
 	pub     ed25519.PublicKey
-	ents    *cursor[stored]
-	cps     *cursor[Checkpoint]
+	// head is the chain head, read again by rehead when a row past it
+	// turns up, in case it was appended while the walk ran.
+	head   head
+	rehead func(context.Context) (head, error)
+	ents   *cursor[stored]
+	cps    *cursor[Checkpoint]
+	// tree is the Merkle tree of the entries accepted so far.
+	tree merkle
+	// wits are the witnessed checkpoints, by size; wit is the next one to
+	// reach, and witGood the size of the last one the trail matched.
+	wits    []witnessed
+	wit     int
+	witGood int64
+	// note is the latest note checkpoint that verified.
+	note *checkpointBody
+	// noteMsg is its signed note.
+	noteMsg []byte
 
 	// expect is the seq the next entry must have.
 	expect int64
@@ -38,16 +53,29 @@ func (w *walker) walk(ctx context.Context) error {
 			return err
 		}
 		w.rep.Entries++
+		if r.Seq > w.head.seq {
+			if w.head, err = w.rehead(ctx); err != nil {
+				return fmt.Errorf("reading the chain head: %w", err)
+			}
+			if r.Seq > w.head.seq {
+				w.blame(r.Seq, KindPastHead, fmt.Sprintf("entry %d lies past the chain head at entry %d: no append put it there", r.Seq, w.head.seq))
+				return nil
+			}
+		}
 		bad, err := w.check(ctx, r)
 		if err != nil || bad {
 			return err
 		}
+		w.tree.add(leafData(r.Hash))
 		w.prevPrev, w.prev = w.prev, r.Hash
 		w.prevPrevTime, w.prevTime = w.prevTime, r.Time
 		w.rep.VerifiedUpTo, w.rep.VerifiedTime = r.Seq, r.Time
 		w.expect++
 		if bad, err := w.checkpointsAt(ctx, r.Seq, r.Hash); err != nil || bad {
 			return err
+		}
+		if w.witnessedAt(r.Seq) {
+			return nil
 		}
 	}
 }
@@ -111,7 +139,11 @@ func (w *walker) checkpointsAt(ctx context.Context, seq int64, hash string) (boo
 		if err != nil || cp == nil || cp.Seq > seq {
 			return false, err
 		}
-		if err := verifyCheckpoint(w.pub, w.chainID, *cp); err != nil {
+		if cp.Note != "" {
+			if w.noteAt(seq, hash, cp) {
+				return true, nil
+			}
+		} else if err := verifyCheckpoint(w.pub, w.chainID, *cp); err != nil {
 			return w.blame(seq, KindBadSignature, err.Error()), nil
 		}
 		if cp.Hash != hash {
@@ -120,6 +152,9 @@ func (w *walker) checkpointsAt(ctx context.Context, seq int64, hash string) (boo
 				"entry %d differs from its checkpoint signed at %s: an entry after %d was edited and the chain rehashed",
 				seq, cp.Time.Format(time.RFC3339), w.signed)}
 			return true, nil
+		}
+		if cp.Seq != seq {
+			return w.blame(seq, KindCheckpointReplaced, fmt.Sprintf("a checkpoint is stored for entry %d, which is not in the trail", cp.Seq)), nil
 		}
 		w.signed, w.signedTime = cp.Seq, w.prevTime
 		c := *cp

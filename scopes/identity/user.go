@@ -25,15 +25,28 @@ type User struct {
 	Role       Role
 	CreatedAt  time.Time
 	LastSignIn time.Time
+	// BlockedAt is when an admin revoked the user's access, which keeps them
+	// from signing in until an admin re-admits them; zero otherwise.
+	// BlockedBy names who did it.
+	BlockedAt time.Time
+	BlockedBy string
 }
 
-const userColumns = "id, email, name, picture, subject, role, created_at, last_sign_in"
+// Blocked reports whether an admin shut the user out.
+func (u User) Blocked() bool { return !u.BlockedAt.IsZero() }
+
+const userColumns = "id, email, name, picture, subject, role, created_at, last_sign_in, blocked_at, blocked_by_email"
+
+// insertColumns are the columns a new user is written with; they start
+// unblocked.
+const insertColumns = "id, email, name, picture, subject, role, created_at, last_sign_in"
 
 // firstUserSetting names the settings row claimed by the first user ever
 // created.
 const firstUserSetting = "identity.first_user"
 
 // SignIn records a sign-in by the Google account sub with the given profile,
+// admitting any account: it is SignInAdmitted with no admission check.
 // creating the user on first sign-in and updating email, name, picture and
 // last sign-in otherwise. A user whose email is in adminEmails becomes an
 // admin. When adminEmails is empty, the first user ever created becomes an
@@ -44,7 +57,16 @@ const firstUserSetting = "identity.first_user"
 // to sub. SignIn returns ErrSubjectMismatch if the email already belongs to
 // a user bound to a different Google account.
 func (s *Store) SignIn(ctx context.Context, sub, email, name, picture string, adminEmails []string) (User, error) {
-	email = normalizeEmail(email)
+	return s.SignInAdmitted(ctx, Profile{Subject: sub, Email: email, Name: name, Picture: picture}, adminEmails, nil)
+}
+
+// SignInAdmitted is SignIn that lets admit refuse the account: admit runs
+// in the sign-in's transaction once the user is created or updated, and an
+// error from it rolls the sign-in back, so that a refused account leaves no
+// user behind. A nil admit admits everyone.
+func (s *Store) SignInAdmitted(ctx context.Context, p Profile, adminEmails []string, admit Admission) (User, error) {
+	sub, name, picture := p.Subject, p.Name, p.Picture
+	email := normalizeEmail(p.Email)
 	if sub == "" || email == "" {
 		return User{}, errors.New("identity: sign-in needs a subject and an email")
 	}
@@ -63,7 +85,10 @@ func (s *Store) SignIn(ctx context.Context, sub, email, name, picture string, ad
 		switch {
 		case errors.Is(err, ErrNotFound):
 			u = User{ID: newID(), Email: email, Name: name, Picture: picture, Subject: sub, Role: RoleMember, CreatedAt: now, LastSignIn: now}
-			return createUser(ctx, tx, &u, isAdmin, len(adminEmails) == 0)
+			if err := createUser(ctx, tx, &u, isAdmin, len(adminEmails) == 0); err != nil {
+				return err
+			}
+			return admit.check(ctx, tx, u, false)
 		case err != nil:
 			return err
 		}
@@ -76,7 +101,7 @@ func (s *Store) SignIn(ctx context.Context, sub, email, name, picture string, ad
 		if err != nil {
 			return fmt.Errorf("updating user %s: %w", u.ID, err)
 		}
-		return nil
+		return admit.check(ctx, tx, u, true)
 	})
 	if err != nil {
 		return User{}, fmt.Errorf("identity: sign-in: %w", err)
@@ -99,7 +124,7 @@ func createUser(ctx context.Context, tx *sqldb.Tx, u *User, isAdmin, firstIsAdmi
 	if isAdmin || (firstIsAdmin && first == 1) {
 		u.Role = RoleAdmin
 	}
-	_, err = tx.Exec(ctx, "INSERT INTO users ("+userColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+	_, err = tx.Exec(ctx, "INSERT INTO users ("+insertColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 		u.ID, u.Email, u.Name, u.Picture, u.Subject, string(u.Role), sqldb.Micros(u.CreatedAt), sqldb.Micros(u.LastSignIn))
 	if err != nil {
 		return fmt.Errorf("inserting user: %w", err)
@@ -173,8 +198,8 @@ type scanner interface{ Scan(dest ...any) error }
 func scanUser(row scanner) (User, error) {
 	var u User
 	var role string
-	var created, last int64
-	err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Picture, &u.Subject, &role, &created, &last)
+	var created, last, blocked int64
+	err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Picture, &u.Subject, &role, &created, &last, &blocked, &u.BlockedBy)
 	if errors.Is(err, sql.ErrNoRows) {
 		return User{}, ErrNotFound
 	}
@@ -182,6 +207,7 @@ func scanUser(row scanner) (User, error) {
 		return User{}, fmt.Errorf("reading user: %w", err)
 	}
 	u.Role, u.CreatedAt, u.LastSignIn = Role(role), sqldb.FromMicros(created), sqldb.FromMicros(last)
+	u.BlockedAt = sqldb.FromMicros(blocked)
 	return u, nil
 }
 

@@ -8,10 +8,7 @@ import (
 	"context"
 	"database/sql"
 	"embed"
-	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -36,47 +33,6 @@ var migrations embed.FS
 type DB struct {
 	*sql.DB
 	Dialect Dialect
-}
-
-// Open opens the database named by url: a postgres:// or postgresql:// URL
-// for PostgreSQL, or a file path (optionally prefixed with sqlite:// or
-// file:) for SQLite. SQLite runs in WAL mode with a busy timeout and foreign
-// keys on; its parent directory is created if needed. Open does not migrate.
-func Open(ctx context.Context, url string) (*DB, error) {
-	var db *DB
-	switch {
-	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
-		sqlDB, err := sql.Open("pgx", url)
-		if err != nil {
-			return nil, fmt.Errorf("opening postgres: %w", err)
-		}
-		sqlDB.SetMaxOpenConns(20)
-		db = &DB{DB: sqlDB, Dialect: Postgres}
-	default:
-		path := strings.TrimPrefix(strings.TrimPrefix(url, "sqlite://"), "file:")
-		if path == "" {
-			return nil, errors.New("empty database path")
-		}
-		if path != ":memory:" {
-			if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-				return nil, fmt.Errorf("creating database directory: %w", err)
-			}
-		}
-		dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
-		sqlDB, err := sql.Open("sqlite", dsn)
-		if err != nil {
-			return nil, fmt.Errorf("opening sqlite: %w", err)
-		}
-		if path == ":memory:" {
-			sqlDB.SetMaxOpenConns(1)
-		}
-		db = &DB{DB: sqlDB, Dialect: SQLite}
-	}
-	if err := db.PingContext(ctx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("connecting to %s: %w", db.Dialect, err)
-	}
-	return db, nil
 }
 
 // Migrate applies every embedded migration that has not run yet.

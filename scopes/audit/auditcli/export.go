@@ -3,6 +3,7 @@ package auditcli
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"time"
 
@@ -14,6 +15,7 @@ func auditExport(ctx context.Context, e *auditEnv, args []string) error {
 	fs := e.flags("export")
 	format := fs.String("format", "", "csv or jsonl (required)")
 	out := fs.String("o", "", "write to `FILE` instead of stdout")
+	signed := fs.Bool("signed", false, "with jsonl: start with the latest signed checkpoint and give each entry its proof in the checkpoint's tree, for `audit verify --export`")
 	ff := addFilterFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return err
@@ -21,6 +23,9 @@ func auditExport(ctx context.Context, e *auditEnv, args []string) error {
 	f, err := audit.ParseFormat(*format)
 	if err != nil {
 		return err
+	}
+	if *signed && f != audit.FormatJSONL {
+		return fmt.Errorf("--signed needs --format jsonl")
 	}
 	if err := e.open(ctx); err != nil {
 		return err
@@ -30,14 +35,18 @@ func auditExport(ctx context.Context, e *auditEnv, args []string) error {
 		return err
 	}
 	filter.Limit = audit.MaxLimit
+	export := func(w io.Writer) error { return e.trail.Export(ctx, w, f, filter) }
+	if *signed {
+		export = func(w io.Writer) error { return e.trail.ExportSigned(ctx, w, filter) }
+	}
 	if *out == "" {
-		return e.trail.Export(ctx, e.stdout, f, filter)
+		return export(e.stdout)
 	}
 	file, err := os.OpenFile(*out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return err
 	}
-	err = e.trail.Export(ctx, file, f, filter)
+	err = export(file)
 	if cerr := file.Close(); err == nil {
 		err = cerr
 	}

@@ -19,9 +19,9 @@ func sqliteURL(t testing.TB) string {
 // opener opens url read-only with the fixtures' signing key, as
 // `scopetrail audit` opens the configured database.
 func opener(url string) Opener {
-	return func(ctx context.Context) (*sqldb.DB, ed25519.PrivateKey, error) {
-		db, err := sqldb.OpenReadOnly(ctx, url)
-		return db, ed25519.NewKeyFromSeed(fixtureSeed), err
+	return Opener{
+		DB:  func(ctx context.Context) (*sqldb.DB, error) { return sqldb.OpenReadOnly(ctx, url) },
+		Key: func() (ed25519.PrivateKey, error) { return ed25519.NewKeyFromSeed(fixtureSeed), nil },
 	}
 }
 

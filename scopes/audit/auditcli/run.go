@@ -21,9 +21,15 @@ import (
 const auditUsage = `usage: scopetrail audit <command> [flags]
 
 commands:
-  verify [--pubkey FILE]   check the hash chain and the signed checkpoints; exit 1 naming the first bad entry
-  export --format csv|jsonl [filters] [-o FILE]
-                           stream the entries that match the filters, to stdout or FILE
+  verify [--pubkey FILE] [--witness FILE|URL]
+                           check every row, the hash chain and the signed checkpoints, and the trail
+                           against a witness; exit 1 naming the first bad entry. Needs only the
+                           database and the public key or the witness file
+  verify --export FILE --pubkey FILE
+                           check a signed export offline: every entry is in the signed tree
+  export --format csv|jsonl [--signed] [filters] [-o FILE]
+                           stream the entries that match the filters, to stdout or FILE;
+                           --signed (jsonl) adds the checkpoint and each entry's proof
   tail [-n 20] [-f] [filters]
                            print the latest stored entries; -f keeps printing new ones
   pubkey                   print the public key that verifies the checkpoints, in PEM
@@ -45,11 +51,16 @@ func (e *brokenChain) Error() string {
 	return fmt.Sprintf("entry %d: %s (%s); %s", e.first.Seq, e.first.Kind, e.first.Detail, e.intact)
 }
 
-// Opener opens the database whose trail the commands read, read-only and
-// without migrating it (see sqldb.OpenReadOnly), and returns it with the
-// key that signs the trail's checkpoints. Run calls it at most once, after
-// the command's flags are read, and closes the database.
-type Opener func(ctx context.Context) (*sqldb.DB, ed25519.PrivateKey, error)
+// Opener opens what the commands read. DB opens the database read-only and
+// without migrating it (see sqldb.OpenReadOnly); Run calls it at most
+// once, after the command's flags are read, and closes the database. Key,
+// which may be nil, returns the key that signs the trail's checkpoints:
+// only pubkey needs it, and verify when given neither --pubkey nor
+// --witness (it then also checks the chain head's seal).
+type Opener struct {
+	DB  func(ctx context.Context) (*sqldb.DB, error)
+	Key func() (ed25519.PrivateKey, error)
+}
 
 // Run runs `scopetrail audit verify|export|tail|pubkey` with args, the
 // words after "audit", until it finishes or ctx ends. A chain found broken
@@ -85,18 +96,35 @@ type auditEnv struct {
 	key            ed25519.PrivateKey
 }
 
-// open opens the database and its trail.
+// open opens the database and its trail, with the signing key if
+// signingKey was called first.
 func (e *auditEnv) open(ctx context.Context) error {
-	db, key, err := e.opener(ctx)
+	db, err := e.opener.DB(ctx)
 	if errors.Is(err, sqldb.ErrNotMigrated) {
 		return fmt.Errorf("%w; the audit commands never migrate the database they read: start `scopetrail serve` on it once", err)
 	}
 	if err != nil {
 		return err
 	}
-	e.db, e.key = db, key
-	e.trail = audit.New(db, audit.Options{Signer: key})
+	e.db = db
+	e.trail = audit.New(db, audit.Options{Signer: e.key})
 	return nil
+}
+
+// signingKey loads the configured signing key.
+func (e *auditEnv) signingKey() (ed25519.PrivateKey, error) {
+	if e.opener.Key == nil {
+		return nil, errors.New("no signing key is configured here")
+	}
+	key, err := e.opener.Key()
+	if err != nil {
+		return nil, fmt.Errorf("loading the signing key: %w", err)
+	}
+	if key == nil {
+		return nil, errors.New("no signing key is configured here (AUDIT_SIGNING_KEY)")
+	}
+	e.key = key
+	return key, nil
 }
 
 // close closes the database, if it was opened.
