@@ -30,7 +30,8 @@ func TestStartupConfigAudited(t *testing.T) {
 	}
 	res := browser.Text(p.Find("table.audit tbody tr .resource"))
 	for _, want := range []string{"GOOGLE_CLIENT_ID=", "GOOGLE_DRIVE_URL=http://127.0.0.1:", "GOOGLE_TOKEN_URL=http://127.0.0.1:",
-		"SMTP_HOST=mail.example.test", "SMTP_PORT=2525", "SMTP_FROM=scopetrail@example.test", "ALLOWED_DOMAINS="} {
+		"SMTP_HOST=mail.example.test", "SMTP_PORT=2525", "SMTP_FROM=scopetrail@example.test", "ALLOWED_DOMAINS=",
+		"SIGNUP_DOMAINS="} {
 		if !strings.Contains(res, want) {
 			t.Errorf("config entry %q lacks %q", res, want)
 		}
