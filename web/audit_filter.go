@@ -44,7 +44,7 @@ func readAuditForm(c echo.Context) auditForm {
 var auditEvents = []audit.Event{audit.EventActivity, audit.EventDeny, audit.EventAuthorize, audit.EventRefresh,
 	audit.EventRefreshFailed, audit.EventRevoke, audit.EventSuspend, audit.EventResume, audit.EventPurge,
 	audit.EventSignIn, audit.EventInvite, audit.EventInviteRenew, audit.EventInviteSent, audit.EventInviteAccept,
-	audit.EventInviteWithdraw}
+	audit.EventInviteWithdraw, audit.EventRoleChange, audit.EventAdmissionRefused, audit.EventReadmit, audit.EventConfig}
 
 // auditPurposes are the purposes the filter form offers.
 var auditPurposes = []scopes.Purpose{scopes.PurposeSignIn, scopes.PurposeInvite, scopes.PurposeMeetings, scopes.PurposeRecordings}

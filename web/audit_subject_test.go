@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -97,6 +98,49 @@ func TestExportName(t *testing.T) {
 	} {
 		if got := exportName(tc.f, names); got != tc.want {
 			t.Errorf("exportName(%+v) = %q, want %q", tc.f, got, tc.want)
+		}
+	}
+}
+
+// TestAuditExportSpreadsheetSafe exports an entry whose fields a
+// spreadsheet would run as formulas: the CSV holds each behind a quote,
+// the JSON Lines export holds it exactly.
+func TestAuditExportSpreadsheetSafe(t *testing.T) {
+	t.Parallel()
+	trail, _ := newTestTrail(t)
+	const evil = "=cmd|' /C calc'!A0"
+	if _, err := trail.Append(context.Background(), audit.Entry{Event: audit.EventActivity, ActorID: "@SUM(A1)",
+		Resource: evil, ErrorReason: "-1+2", Scope: scopes.DriveReadonly}); err != nil {
+		t.Fatal(err)
+	}
+	h := newReviewHarness(t, trail, nil)
+	h.signIn(rita)
+	for _, tt := range []struct {
+		format string
+		read   func(t *testing.T, body io.Reader) []map[string]string
+		want   map[string]string
+	}{
+		{"csv", readCSV, map[string]string{"actor_id": "'@SUM(A1)", "resource": "'" + evil, "error_reason": "'-1+2"}},
+		{"jsonl", readJSONL, map[string]string{"actor_id": "@SUM(A1)", "resource": evil, "error_reason": "-1+2"}},
+	} {
+		res, err := h.browser.Client().Get(h.ts.URL + "/audit/export." + tt.format + "?scope=drive.readonly")
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs := tt.read(t, res.Body)
+		res.Body.Close()
+		if len(recs) != 1 {
+			t.Fatalf("%s: %d records", tt.format, len(recs))
+		}
+		got := map[string]string{}
+		for k := range tt.want {
+			got[k] = recs[0][k]
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("%s export (-want +got):\n%s", tt.format, diff)
+		}
+		if cd := res.Header.Get("Content-Disposition"); cd != `attachment; filename="scopetrail-audit-scope-drive.readonly.`+tt.format+`"` {
+			t.Errorf("%s: Content-Disposition %q", tt.format, cd)
 		}
 	}
 }

@@ -68,7 +68,7 @@ func TestDropUnneededScope(t *testing.T) {
 	r := h.post("/dashboard/drop", url.Values{"scope": {"directory.readonly"}})
 	h.expectStatus(r, http.StatusSeeOther)
 	h.expectStatus(h.post("/dashboard/drop", url.Values{"scope": {"calendar.readonly"}}), http.StatusBadRequest)
-	want := []string{fmt.Sprintf("suspend %s %s by %s", bob.ID, scopes.DirectoryReadonly, bob.ID)}
+	want := []string{fmt.Sprintf("suspend %s %s by %s: dropped: the member role does not need it", bob.ID, scopes.DirectoryReadonly, bob.ID)}
 	if diff := cmp.Diff(want, f.recorded()); diff != "" {
 		t.Errorf("revocation calls (-want +got):\n%s", diff)
 	}

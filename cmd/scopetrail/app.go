@@ -66,6 +66,9 @@ func newApp(ctx context.Context, o appOptions) (*web.Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := recordStartup(ctx, o, c.trail); err != nil {
+		return nil, err
+	}
 	f, err := newFeatures(o, c, runner)
 	if err != nil {
 		return nil, err

@@ -46,8 +46,11 @@ func (e *FilterError) Error() string { return fmt.Sprintf("%s %q: %s", e.Field, 
 // are ignored, empty fields match everything), with one set of rules for
 // every place filters are typed:
 //
-//   - user: a user's id, or their email for ResolveUser to look up;
-//   - scope: a scope's full or short name, as drive.readonly;
+//   - user: a user's id, or their email for ResolveUser to look up; it
+//     matches the entries the user made and those that concern them;
+//   - scope: a scope's full or short name, as drive.readonly; it matches
+//     the entries that used it and the consent entries that granted or
+//     refused it;
 //   - method, purpose, event: a word, such as calendar.events.list;
 //   - outcome: one of Outcomes;
 //   - since, until: the time range, since <= time < until, each an RFC 3339
