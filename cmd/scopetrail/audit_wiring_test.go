@@ -6,10 +6,12 @@ import (
 	"crypto/ed25519"
 	"encoding/base64"
 	"errors"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/scopetrail/scopetrail/scopes/audit"
 	"github.com/scopetrail/scopetrail/scopes/sqldb"
@@ -114,5 +116,25 @@ func TestAuditVerifyNeedsNoSecrets(t *testing.T) {
 	}
 	if _, err := run("pubkey"); err == nil {
 		t.Error("pubkey without a signing key configured: no error")
+	}
+}
+
+// TestAuditTrailOptions builds the witnesses from the configuration, and
+// refuses a witness URL that is not one.
+func TestAuditTrailOptions(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "witness.jsonl")
+	o, closeAll, err := auditTrailOptions(audit.Options{Replica: "r"}, AuditConfig{WitnessFile: file, WitnessURL: "https://witness.example/cp",
+		WitnessLog: true, CheckpointInterval: time.Second}, slog.Default())
+	if err != nil || len(o.Witnesses) != 3 || o.CheckpointInterval != time.Second || o.Replica != "r" {
+		t.Fatalf("options %+v, %v", o, err)
+	}
+	if err := closeAll(); err != nil {
+		t.Error(err)
+	}
+	if fi, err := os.Stat(file); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("witness file: %v, %v", fi, err)
+	}
+	if _, _, err := auditTrailOptions(audit.Options{}, AuditConfig{WitnessURL: "witness.example"}, slog.Default()); err == nil {
+		t.Error("a witness URL without a scheme: no error")
 	}
 }
