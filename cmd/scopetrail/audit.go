@@ -4,9 +4,14 @@ import (
 	"context"
 	"crypto/ed25519"
 	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"time"
 
 	"github.com/caarlos0/env/v11"
 
+	"github.com/scopetrail/scopetrail/scopes/audit"
 	"github.com/scopetrail/scopetrail/scopes/audit/auditcli"
 	"github.com/scopetrail/scopetrail/scopes/sqldb"
 )
@@ -40,4 +45,33 @@ func configuredAuditKey() (ed25519.PrivateKey, error) {
 		return nil, err
 	}
 	return k.audit, nil
+}
+
+// auditTrailOptions completes the audit trail's options from the
+// configuration: the checkpoint interval and the witnesses. The returned
+// function closes the witness file; call it after the trail's
+// RunCheckpoints has returned.
+func auditTrailOptions(o audit.Options, c AuditConfig, log *slog.Logger) (audit.Options, func() error, error) {
+	o.CheckpointInterval, o.Logger = c.CheckpointInterval, log
+	closeAll := func() error { return nil }
+	if c.WitnessFile != "" {
+		fw, err := audit.NewFileWitness(c.WitnessFile)
+		if err != nil {
+			return o, nil, fmt.Errorf("AUDIT_WITNESS_FILE: %w", err)
+		}
+		o.Witnesses = append(o.Witnesses, fw)
+		closeAll = fw.Close
+	}
+	if c.WitnessURL != "" {
+		u, err := url.Parse(c.WitnessURL)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			closeAll()
+			return o, nil, fmt.Errorf("AUDIT_WITNESS_URL %q: want an http or https URL", c.WitnessURL)
+		}
+		o.Witnesses = append(o.Witnesses, audit.NewHTTPWitness(c.WitnessURL, &http.Client{Timeout: 10 * time.Second}))
+	}
+	if c.WitnessLog {
+		o.Witnesses = append(o.Witnesses, audit.NewLogWitness(log))
+	}
+	return o, closeAll, nil
 }

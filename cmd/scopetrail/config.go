@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/caarlos0/env/v11"
 	"github.com/joho/godotenv"
@@ -26,6 +27,7 @@ type Config struct {
 	Secrets  SecretsConfig
 	Log      LogConfig
 	Demo     DemoConfig
+	Audit    AuditConfig
 	// Mail, Recordings, Transcribe and the Google endpoints are the
 	// features' own configuration.
 	Mail       invite.Config
@@ -94,6 +96,20 @@ type SecretsConfig struct {
 	TokenKeys string `env:"TOKEN_KEYS"`
 	// AuditSigningKey is the base64 Ed25519 seed that signs checkpoints.
 	AuditSigningKey string `env:"AUDIT_SIGNING_KEY"`
+}
+
+// AuditConfig configures the audit trail's timed checkpoints and its
+// witnesses outside the database (see auditTrailOptions).
+type AuditConfig struct {
+	// WitnessFile receives each checkpoint as one appended JSON line.
+	WitnessFile string `env:"AUDIT_WITNESS_FILE"`
+	// WitnessURL receives each checkpoint as a JSON POST.
+	WitnessURL string `env:"AUDIT_WITNESS_URL"`
+	// WitnessLog logs each checkpoint as one structured line.
+	WitnessLog bool `env:"AUDIT_WITNESS_LOG" envDefault:"false"`
+	// CheckpointInterval is how often entries no checkpoint covers are
+	// checkpointed.
+	CheckpointInterval time.Duration `env:"AUDIT_CHECKPOINT_INTERVAL" envDefault:"60s"`
 }
 
 // LogConfig shapes the logs.

@@ -3,9 +3,16 @@
 //
 // Entries form one hash chain per database: each entry's hash covers a
 // canonical, versioned encoding of all its fields, its sequence number, the
-// chain's random id and the previous entry's hash. Checkpoints signed with
-// an Ed25519 key let a reviewer prove that the chain was not edited,
-// reordered, truncated or spliced; Verify names the first bad entry.
+// chain's random id and the previous entry's hash. The entries are also the
+// leaves of a Merkle tree (golang.org/x/mod/sumdb/tlog). Checkpoints, made
+// every CheckpointEvery entries and every CheckpointInterval, are numbered,
+// chained C2SP tlog-checkpoint notes signed with an Ed25519 key
+// (golang.org/x/mod/sumdb/note), also handed to Witnesses outside the
+// database. They let a reviewer prove that the trail was not edited,
+// reordered, truncated, emptied or spliced; Verify names the first bad
+// entry. The chain head is sealed with a key derived from the signing key,
+// and an append that finds the stored trail inconsistent fails with
+// ErrInconsistent instead of writing.
 //
 // The trail is write-ahead: Begin records a request, with outcome "pending",
 // before it leaves the process, and Complete appends a second entry that

@@ -138,3 +138,34 @@ func bulkInsert(b *testing.B, db *sqldb.DB, t0 time.Time, n int) {
 		b.Fatal(err)
 	}
 }
+
+// BenchmarkCheckpoint measures a count checkpoint: hashing 1,000 new
+// entries into the stored tree, signing and storing the note. Divided by
+// 1,000 it is what checkpoints add to each append.
+func BenchmarkCheckpoint(b *testing.B) {
+	for _, bk := range backends {
+		b.Run(bk.name, func(b *testing.B) {
+			tr := New(bk.open(b), Options{Signer: testKey(), CheckpointEvery: -1})
+			ctx := context.Background()
+			var size int64
+			for b.Loop() {
+				b.StopTimer()
+				for i := 0; i < 1000; i += 250 {
+					batch := make([]*pending, 250)
+					for j := range batch {
+						batch[j] = &pending{in: sample(i + j)}
+					}
+					if err := tr.write(ctx, batch); err != nil {
+						b.Fatal(err)
+					}
+				}
+				size += 1000
+				b.StartTimer()
+				if _, made, err := tr.checkpointAt(ctx, size); err != nil || !made {
+					b.Fatalf("checkpointAt(%d) = %v, %v", size, made, err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/1000, "µs/entry")
+		})
+	}
+}

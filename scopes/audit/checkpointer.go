@@ -3,6 +3,7 @@ package audit
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"golang.org/x/mod/sumdb/tlog"
@@ -90,7 +91,7 @@ func (t *Trail) witness(ctx context.Context, cp Checkpoint) {
 		cancel()
 		if err != nil {
 			t.log.Warn("audit checkpoint not witnessed; the next checkpoint tries again",
-				"witness", w, "number", cp.Number, "size", cp.Seq, "err", err)
+				"witness", fmt.Sprint(w), "number", cp.Number, "size", cp.Seq, "err", err)
 		}
 	}
 }

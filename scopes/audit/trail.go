@@ -40,8 +40,10 @@ type Options struct {
 	// CheckpointInterval is how often RunCheckpoints checkpoints the trail
 	// when it has new entries: 0 means DefaultCheckpointInterval.
 	CheckpointInterval time.Duration
-	// Witnesses receive every checkpoint this process makes, outside the
-	// database. See Witness for what happens when one fails.
+	// Witnesses receive the checkpoints this process makes, outside the
+	// database, from RunCheckpoints: each timed one, and the latest count
+	// one made since it last looked. See Witness for what happens when one
+	// fails.
 	Witnesses []Witness
 	// Logger logs checkpoints that fail and witnesses that fail; nil means
 	// slog.Default().
