@@ -176,7 +176,8 @@ func checkProven(pr *provenRecord, b checkpointBody) *Problem {
 	return nil
 }
 
-// entry is the exported record as an Entry, to hash it again.
+// entry is the exported record as an Entry, to hash it again: every field
+// that entryHash covers must be read back here.
 func (r *record) entry() (Entry, error) {
 	at, err := time.Parse(time.RFC3339Nano, r.Time)
 	if err != nil {
@@ -189,5 +190,6 @@ func (r *record) entry() (Entry, error) {
 		NumResponseBytes: r.NumResponseBytes, Items: r.Items, Latency: time.Duration(r.LatencyMicros) * time.Microsecond,
 		RequestID: r.RequestID, Replica: r.Replica, RefSeq: r.RefSeq, PrevHash: r.PrevHash, Hash: r.Hash,
 		Host: r.Host, BytesSent: r.BytesSent, AudioDuration: time.Duration(r.AudioMicros) * time.Microsecond,
+		SubjectID: r.SubjectID, SubjectEmail: r.SubjectEmail,
 	}, nil
 }

@@ -24,7 +24,13 @@ func TestSignedExport(t *testing.T) {
 			if err := tr.ExportSigned(ctx, &bytes.Buffer{}, Filter{Limit: 100}); !errors.Is(err, ErrNoCheckpoint) {
 				t.Errorf("export of an empty trail: %v; want ErrNoCheckpoint", err)
 			}
-			fill(t, tr, 23)
+			fill(t, tr, 22)
+			subj := sample(99)
+			subj.Event, subj.SubjectID, subj.SubjectEmail = EventSuspend, "u9", "u9@example.com"
+			subj.Host, subj.BytesSent = "local", 10
+			if _, err := tr.Append(ctx, subj); err != nil {
+				t.Fatal(err)
+			}
 			var out bytes.Buffer
 			if err := tr.ExportSigned(ctx, &out, Filter{Limit: 7}); err != nil {
 				t.Fatal(err)
