@@ -44,7 +44,7 @@ func TestCallbackAnswers(t *testing.T) {
 		{"code Google does not know", func(s string) url.Values { return url.Values{"state": {s}, "code": {"4/0Anot-a-code"}} }, "expired or was already used"},
 		{"no code", func(s string) url.Values { return url.Values{"state": {s}} }, "incomplete or malformed"},
 		{"two codes", func(s string) url.Values { return url.Values{"state": {s}, "code": {"a", "b"}} }, "incomplete or malformed"},
-		{"100k code", func(s string) url.Values { return url.Values{"state": {s}, "code": {strings.Repeat("a", 100_000)}} }, "incomplete or malformed"},
+		{"100k code", func(s string) url.Values { return url.Values{"state": {s}, "code": {strings.Repeat("a", 100_000)}} }, "at most 4096 are accepted"},
 		{"forged state", func(string) url.Values { return url.Values{"state": {"forged"}, "code": {"a"}} }, "expired or was already used"},
 	} {
 		_, state := start()
