@@ -28,6 +28,9 @@ type AuditLog interface {
 	Export(ctx context.Context, w io.Writer, format audit.Format, f audit.Filter) error
 	// Verify checks the whole chain against the checkpoints' public key.
 	Verify(ctx context.Context, pub ed25519.PublicKey) (audit.Report, error)
+	// Status checks the entries since the latest checkpoint, and says
+	// whether appends are refused and when the next checkpoint is due.
+	Status(ctx context.Context) (audit.Status, error)
 	// PublicKey returns the key that verifies the checkpoints, nil when
 	// none is configured.
 	PublicKey() ed25519.PublicKey
@@ -49,6 +52,7 @@ func (s *Server) reviewRoutes(g *echo.Group, member echo.MiddlewareFunc) {
 	g.GET("/audit/export.csv", s.auditExport(audit.FormatCSV), member, reviewer)
 	g.GET("/audit/export.jsonl", s.auditExport(audit.FormatJSONL), member, reviewer)
 	g.GET("/audit/chain", s.auditChain, member, reviewer)
+	g.POST("/audit/chain/verify", s.auditChainVerify, member, reviewer)
 	g.GET("/audit/pubkey.pem", s.auditPublicKey, member, reviewer)
 	g.GET("/report", s.privilegeReport, member, reviewer)
 }

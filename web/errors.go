@@ -15,6 +15,7 @@ import (
 	"github.com/scopetrail/scopetrail/connector/jobs"
 	"github.com/scopetrail/scopetrail/connector/recordings"
 	"github.com/scopetrail/scopetrail/connector/revoke"
+	"github.com/scopetrail/scopetrail/scopes/audit"
 	"github.com/scopetrail/scopetrail/scopes/grant"
 	"github.com/scopetrail/scopetrail/scopes/identity"
 	"github.com/scopetrail/scopetrail/scopes/policy"
@@ -176,6 +177,11 @@ func classify(err error) problem {
 	var ae *googleauth.AuthorizationError
 	if errors.As(err, &ae) {
 		return authorizationProblem(ae)
+	}
+	var ie *audit.InconsistentError
+	if errors.As(err, &ie) {
+		return problem{http.StatusServiceUnavailable, "error",
+			"ScopeTrail sends nothing to Google while its " + ie.Error() + ". Tell your administrator."}
 	}
 	for _, row := range errorTable {
 		if errors.Is(err, row.err) {

@@ -15,6 +15,7 @@ import (
 	"github.com/scopetrail/scopetrail/connector/revoke"
 	"github.com/scopetrail/scopetrail/connector/transcribe"
 	"github.com/scopetrail/scopetrail/scopes"
+	"github.com/scopetrail/scopetrail/scopes/audit"
 	"github.com/scopetrail/scopetrail/scopes/report"
 	"github.com/scopetrail/scopetrail/scopes/sqldb"
 	"github.com/scopetrail/scopetrail/web"
@@ -45,6 +46,12 @@ type appOptions struct {
 	// mail is the SMTP server that sends them.
 	baseURL string
 	mail    invite.Config
+	// trail holds the audit trail's checkpoint interval and witnesses
+	// (see auditTrailOptions); newCore adds the replica and the signing key.
+	trail audit.Options
+	// auditCfg is where the checkpoints are witnessed, for the start-up
+	// config entry.
+	auditCfg AuditConfig
 	// metricsToken lets the app's port serve /metrics to its bearer.
 	metricsToken string
 	// revoke receives the revocation service newApp builds.
@@ -66,6 +73,7 @@ func newApp(ctx context.Context, o appOptions) (*web.Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	o.bg.trail = c.trail
 	if err := recordStartup(ctx, o, c.trail); err != nil {
 		return nil, err
 	}

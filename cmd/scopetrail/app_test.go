@@ -54,6 +54,7 @@ func demoEnv(t *testing.T, databaseURL string) {
 		"SESSION_KEYS": "", "TOKEN_KEYS": "", "AUDIT_SIGNING_KEY": "", "ALLOWED_DOMAINS": "", "ADMIN_EMAILS": "", "SIGNUP_DOMAINS": "", "ADMIN_CONTACT": "",
 		"LOG_FORMAT": "json", "LOG_LEVEL": "info", "RECORDING_RETENTION": "0", "TRANSCRIBE_ENGINE": "none",
 		"METRICS_ADDR": "127.0.0.1:0", "METRICS_TOKEN": "",
+		"AUDIT_WITNESS_FILE": "", "AUDIT_WITNESS_URL": "", "AUDIT_WITNESS_LOG": "", "AUDIT_CHECKPOINT_INTERVAL": "",
 	} {
 		t.Setenv(k, v)
 	}

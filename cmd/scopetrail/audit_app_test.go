@@ -10,7 +10,7 @@ import (
 
 // TestReviewerPagesWired boots the demo, signs in its first user (an
 // admin), and reads the reviewer's pages: the audit log holds the sign-in,
-// the chain verifies, the key downloads, the report renders with its
+// the chain is consistent, the key downloads, the report renders with its
 // transcription egress, and the member's transcript search answers.
 func TestReviewerPagesWired(t *testing.T) {
 	a := startApp(t, "")
@@ -22,7 +22,7 @@ func TestReviewerPagesWired(t *testing.T) {
 	}
 	for path, want := range map[string]string{
 		"/audit":            `<td class="event">signin</td>`,
-		"/audit/chain":      "Verified up to entry",
+		"/audit/chain":      "Consistent up to entry",
 		"/audit/pubkey.pem": "-----BEGIN PUBLIC KEY-----",
 		"/report":           `id="scope-drive-readonly"`,
 		"/report#egress":    `id="no-egress"`,

@@ -46,7 +46,9 @@ func newCore(ctx context.Context, o appOptions) (*core, error) {
 	toks := tokens.NewStore(o.db, o.keys.tokens, time.Now)
 	grants := grant.NewStore(o.db, time.Now)
 	replica, _ := os.Hostname()
-	trail := audit.New(o.db, audit.Options{Replica: replica, Signer: o.keys.audit})
+	to := o.trail
+	to.Replica, to.Signer = replica, o.keys.audit
+	trail := audit.New(o.db, to)
 	deps := googleauth.Deps{DB: o.db, Users: users, Tokens: toks, Grants: grants, Audit: trail}
 	var invites *invite.Service
 	if o.baseURL != "" {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/scopetrail/scopetrail/connector/jobs"
+	"github.com/scopetrail/scopetrail/scopes/audit"
 	"github.com/scopetrail/scopetrail/scopes/sqldb"
 )
 
@@ -14,14 +15,22 @@ import (
 // shutdown; then they are cancelled, and retried by the next process.
 const jobsStopTimeout = 20 * time.Second
 
-// background owns the durable job runner across start-up: newApp opens it
-// before the features, which register their kinds on it, serve starts it
-// once the app is ready and stops it after the HTTP server has shut down.
+// background owns the durable job runner and the audit trail's timed
+// checkpoints across start-up: newApp opens the runner before the features,
+// which register their kinds on it, and hands over the trail; serve starts
+// both once the app is ready and stops them after the HTTP server has shut
+// down.
 type background struct {
 	// dbURL is DATABASE_URL; River's PostgreSQL driver opens its own pool.
 	dbURL  string
 	log    *slog.Logger
 	runner *jobs.Runner
+	// trail is signed and witnessed on a timer while the app serves;
+	// closeWitnesses closes its witnesses once that has stopped.
+	trail           *audit.Trail
+	closeWitnesses  func() error
+	stopCheckpoints context.CancelFunc
+	checkpointsDone chan struct{}
 }
 
 // open runs River's migrations on db and opens the runner, which
@@ -35,8 +44,17 @@ func (b *background) open(ctx context.Context, db *sqldb.DB) (*jobs.Runner, erro
 	return r, nil
 }
 
-// start starts working jobs. The runner outlives ctx: stop ends it.
+// start starts working jobs and checkpointing the trail. Both outlive ctx:
+// stop ends them.
 func (b *background) start(ctx context.Context) error {
+	if b.trail != nil {
+		cctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+		b.stopCheckpoints, b.checkpointsDone = cancel, make(chan struct{})
+		go func() {
+			defer close(b.checkpointsDone)
+			b.trail.RunCheckpoints(cctx)
+		}()
+	}
 	if b.runner == nil {
 		return nil
 	}
@@ -49,12 +67,20 @@ func (b *background) start(ctx context.Context) error {
 // stop lets running jobs finish for up to jobsStopTimeout, cancels the
 // rest, and closes the runner.
 func (b *background) stop() {
-	if b.runner == nil {
-		return
+	if b.runner != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), jobsStopTimeout)
+		defer cancel()
+		if err := b.runner.Stop(ctx); err != nil {
+			b.log.Error("stopping jobs", "err", err)
+		}
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), jobsStopTimeout)
-	defer cancel()
-	if err := b.runner.Stop(ctx); err != nil {
-		b.log.Error("stopping jobs", "err", err)
+	if b.stopCheckpoints != nil {
+		b.stopCheckpoints()
+		<-b.checkpointsDone
+	}
+	if b.closeWitnesses != nil {
+		if err := b.closeWitnesses(); err != nil {
+			b.log.Error("closing the audit witnesses", "err", err)
+		}
 	}
 }

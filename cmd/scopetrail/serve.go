@@ -11,6 +11,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/scopetrail/scopetrail/scopes/audit"
 )
 
 // shutdownTimeout bounds how long requests in flight may take to finish.
@@ -62,11 +64,15 @@ func serve(ctx context.Context, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err // validated already
 	}
-	bg := &background{dbURL: cfg.Database.URL, log: log}
+	trail, closeWitnesses, err := auditTrailOptions(audit.Options{}, cfg.Audit, log)
+	if err != nil {
+		return err
+	}
+	bg := &background{dbURL: cfg.Database.URL, log: log, closeWitnesses: closeWitnesses}
 	defer bg.stop()
 	handler, err := newApp(ctx, appOptions{db: db, keys: k, oauth: oauth, bases: bases, secure: secure, log: log, bg: bg,
 		baseURL: baseURL, mail: cfg.Mail, spoolDir: cfg.Recordings.SpoolDir, transcribe: cfg.Transcribe, retention: keep,
-		contact: cfg.Auth.AdminContact, metricsToken: cfg.Server.MetricsToken,
+		contact: cfg.Auth.AdminContact, metricsToken: cfg.Server.MetricsToken, trail: trail, auditCfg: cfg.Audit,
 		revoke: &revocations{retryEvery: revokeRetryEvery}})
 	if err != nil {
 		return err

@@ -44,6 +44,8 @@ func startupSettings(o appOptions) []audit.Setting {
 		kv("SMTP_FROM", o.mail.From),
 		kv("TRANSCRIBE_ENGINE", o.transcribe.Engine), kv("TRANSCRIBE_URL", safeURL(o.transcribe.URL)),
 		kv("TRANSCRIBE_MODEL", o.transcribe.Model), kv("TRANSCRIBE_ALLOWED_HOSTS", list(o.transcribe.AllowedHosts)),
+		kv("AUDIT_WITNESS_FILE", o.auditCfg.WitnessFile), kv("AUDIT_WITNESS_URL", safeURL(o.auditCfg.WitnessURL)),
+		kv("AUDIT_WITNESS_LOG", strconv.FormatBool(o.auditCfg.WitnessLog)),
 	}
 }
 
