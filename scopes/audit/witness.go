@@ -260,8 +260,12 @@ func ReadWitness(r io.Reader) (WitnessLog, error) {
 
 // parseVerifierKey reads an Ed25519 verifier key written by VerifierKey.
 func parseVerifierKey(vkey string) (ed25519.PublicKey, error) {
-	i := strings.LastIndexByte(vkey, '+')
-	b, err := base64.StdEncoding.DecodeString(vkey[i+1:])
+	// name+hash+data, where only data, in standard base64, may hold a '+'.
+	parts := strings.SplitN(vkey, "+", 3)
+	if len(parts) != 3 {
+		return nil, fmt.Errorf("%q is not an Ed25519 verifier key", vkey)
+	}
+	b, err := base64.StdEncoding.DecodeString(parts[2])
 	if err != nil || len(b) != 1+ed25519.PublicKeySize || b[0] != 1 {
 		return nil, fmt.Errorf("%q is not an Ed25519 verifier key", vkey)
 	}

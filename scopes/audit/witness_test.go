@@ -206,3 +206,27 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// TestParseVerifierKeyWithPlus reads back verifier keys whose base64 key
+// data holds a '+', as many keys' do.
+func TestParseVerifierKeyWithPlus(t *testing.T) {
+	found := 0
+	for i := byte(0); found < 3 && i < 200; i++ {
+		pub := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{i}, ed25519.SeedSize)).Public().(ed25519.PublicKey)
+		vkey, err := VerifierKey(pub)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Count(vkey, "+") < 3 {
+			continue
+		}
+		found++
+		got, err := parseVerifierKey(vkey)
+		if err != nil || !got.Equal(pub) {
+			t.Errorf("parseVerifierKey(%q) = %x, %v; want %x", vkey, got, err, pub)
+		}
+	}
+	if found == 0 {
+		t.Fatal("no seed gave a key with a '+' in its data")
+	}
+}
