@@ -180,7 +180,7 @@ func TestCallbackTwoTabs(t *testing.T) {
 	h := newHarness(t)
 	h.signIn(bob)
 	h.auth.linkAs = bob.ID
-	first := h.googleRedirect("/link/invite")
+	first := h.googleRedirect("/link/recordings")
 	second := h.googleRedirect("/link/calendars")
 	h.expectStatus(h.callback(url.Values{"state": {second}, "code": {"c"}}), http.StatusSeeOther)
 	h.expectStatus(h.callback(url.Values{"state": {first}, "code": {"c"}}), http.StatusSeeOther)
