@@ -111,3 +111,52 @@ func TestAdmission(t *testing.T) {
 		}
 	})
 }
+
+// TestAdminEmailPromotionAudited signs in a member whose email has since
+// been added to ADMIN_EMAILS: they become an admin, and a role_change entry
+// says so, naming them as its subject and the configuration as its actor.
+func TestAdminEmailPromotionAudited(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := sqldbtest.SQLite(t)
+	e := newEnv(t, db, options{adminEmails: []string{ada}})
+	if _, err := finishSignIn(t, e, ada); err != nil {
+		t.Fatal(err)
+	}
+	res, err := finishSignIn(t, e, bob)
+	if err != nil || res.User.Role != identity.RoleMember {
+		t.Fatalf("bob's first sign-in: %+v, %v; want a member", res.User, err)
+	}
+	promoted := newEnv(t, db, options{adminEmails: []string{ada, bob}})
+	if res, err = finishSignIn(t, promoted, bob); err != nil || res.User.Role != identity.RoleAdmin {
+		t.Fatalf("bob's sign-in as an admin email: %+v, %v; want an admin", res.User, err)
+	}
+	var changes []audit.Entry
+	for en, err := range promoted.Trail.Entries(ctx, audit.Filter{Event: audit.EventRoleChange, Raw: true}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		changes = append(changes, en)
+	}
+	if len(changes) != 1 {
+		t.Fatalf("%d role_change entries, want 1: %+v", len(changes), changes)
+	}
+	c := changes[0]
+	if c.SubjectID != res.User.ID || c.SubjectEmail != bob || c.ActorID != audit.ActorSystem || c.ActorEmail != "ADMIN_EMAILS" ||
+		c.Resource != audit.RoleResource(string(identity.RoleAdmin), string(identity.RoleMember)) {
+		t.Errorf("role_change entry: %+v", c)
+	}
+	if _, err := finishSignIn(t, promoted, bob); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, err := range promoted.Trail.Entries(ctx, audit.Filter{Event: audit.EventRoleChange, Raw: true}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	if n != 1 {
+		t.Errorf("%d role_change entries after a sign-in that changes nothing, want 1", n)
+	}
+}

@@ -96,6 +96,10 @@ func (f *Flow) finishSignIn(ctx context.Context, res Result, id identityClaims) 
 		return res, fmt.Errorf("%w: the account has no verified email", ErrIDToken)
 	}
 	a := &admission{f: f}
+	before, err := f.users.UserByEmail(ctx, id.Email)
+	if err != nil && !errors.Is(err, identity.ErrNotFound) {
+		return res, fmt.Errorf("googleauth: signing in: %w", err)
+	}
 	profile := identity.Profile{Subject: id.Subject, Email: id.Email, Name: id.Name, Picture: id.Picture}
 	u, err := f.users.SignInAdmitted(ctx, profile, f.cfg.AdminEmails, a.check)
 	if a.refusal != nil {
@@ -105,6 +109,11 @@ func (f *Flow) finishSignIn(ctx context.Context, res Result, id identityClaims) 
 		return res, fmt.Errorf("googleauth: signing in: %w", err)
 	}
 	res.User = u
+	if before.ID == u.ID && before.Role != u.Role {
+		if err := f.auditPromotion(ctx, u, before.Role); err != nil {
+			return res, err
+		}
+	}
 	if f.invites != nil {
 		if err := f.invites.RecordAccepted(ctx, u, a.accepted); err != nil {
 			return res, fmt.Errorf("googleauth: signing in %s: %w", u.ID, err)
@@ -119,6 +128,20 @@ func (f *Flow) finishSignIn(ctx context.Context, res Result, id identityClaims) 
 		return res, fmt.Errorf("googleauth: auditing sign-in of %s: %w", u.ID, err)
 	}
 	return res, nil
+}
+
+// auditPromotion records that signing in changed u's role from the one it
+// had, as ADMIN_EMAILS makes an existing member an admin: the change is the
+// configuration's, and u its subject.
+func (f *Flow) auditPromotion(ctx context.Context, u identity.User, from identity.Role) error {
+	_, err := f.audit.Append(ctx, audit.Entry{
+		ActorID: audit.ActorSystem, ActorEmail: "ADMIN_EMAILS", ClientID: f.cfg.ClientID, SubjectID: u.ID, SubjectEmail: u.Email,
+		Event: audit.EventRoleChange, Resource: audit.RoleResource(string(u.Role), string(from)), Outcome: audit.OutcomeOK,
+	})
+	if err != nil {
+		return fmt.Errorf("googleauth: auditing the role change of %s: %w", u.ID, err)
+	}
+	return nil
 }
 
 // finishLink checks the same Google account answered, then saves the token
