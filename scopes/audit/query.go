@@ -227,10 +227,10 @@ func buildQuery(f Filter, w window, limit int) (string, []any) {
 	}
 	switch {
 	case f.UserID != "" && f.UserEmail != "":
-		b.WriteString(" AND (b.actor_id = ? OR b.subject_id = ? OR b.subject_email = ?)")
+		b.WriteString(" AND (b.actor_id = ? OR (b.subject_id = ? AND b.subject_id <> '') OR (b.subject_email = ? AND b.subject_email <> ''))")
 		args = append(args, f.UserID, f.UserID, f.UserEmail)
 	case f.UserID != "":
-		b.WriteString(" AND (b.actor_id = ? OR b.subject_id = ?)")
+		b.WriteString(" AND (b.actor_id = ? OR (b.subject_id = ? AND b.subject_id <> ''))")
 		args = append(args, f.UserID, f.UserID)
 	}
 	if f.Scope != "" {

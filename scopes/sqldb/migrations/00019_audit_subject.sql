@@ -11,9 +11,11 @@ ALTER TABLE audit_entries ADD COLUMN subject_email TEXT NOT NULL DEFAULT '';
 -- A reviewer's user filter matches the actor, the subject's id or the
 -- subject's email: the actor is served by audit_entries_actor_time, the
 -- subject by these two indexes, so that every side of the OR is read by
--- index on SQLite and PostgreSQL alike.
-CREATE INDEX audit_entries_subject_time ON audit_entries (subject_id, time_us);
-CREATE INDEX audit_entries_subject_email_time ON audit_entries (subject_email, time_us);
+-- index on SQLite and PostgreSQL alike. Most entries have no subject, so the
+-- indexes hold only those that do: an append without a subject updates
+-- neither, and the queries repeat the indexes' conditions.
+CREATE INDEX audit_entries_subject_time ON audit_entries (subject_id, time_us) WHERE subject_id <> '';
+CREATE INDEX audit_entries_subject_email_time ON audit_entries (subject_email, time_us) WHERE subject_email <> '';
 
 -- +goose Down
 DROP INDEX audit_entries_subject_email_time;

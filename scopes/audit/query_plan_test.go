@@ -1,0 +1,49 @@
+package audit
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/scopetrail/scopetrail/scopes/sqldb/sqldbtest"
+)
+
+// TestUserFilterUsesIndexes checks that SQLite reads every side of the
+// user filter (actor, subject id, subject email) through an index, the
+// subject's partial indexes included, rather than scanning the trail.
+func TestUserFilterUsesIndexes(t *testing.T) {
+	db := sqldbtest.SQLite(t)
+	for _, f := range []Filter{{UserID: "u1", UserEmail: "zoe@example.com"}, {UserID: "u1"}, {UserID: "u1", Raw: true}} {
+		q, args := buildQuery(f, window{desc: true}, 50)
+		rows, err := db.Query(context.Background(), "EXPLAIN QUERY PLAN "+q, args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		rows.Close()
+		text := strings.Join(plan, "\n")
+		want := []string{"audit_entries_actor_time", "audit_entries_subject_time"}
+		if f.UserEmail != "" {
+			want = append(want, "audit_entries_subject_email_time")
+		}
+		for _, index := range want {
+			if !strings.Contains(text, index) {
+				t.Errorf("filter %+v: the plan does not use %s:\n%s", f, index, text)
+			}
+		}
+		if strings.Contains(text, "SCAN b\n") || strings.HasSuffix(text, "SCAN b") {
+			t.Errorf("filter %+v: the plan scans the trail:\n%s", f, text)
+		}
+	}
+}
