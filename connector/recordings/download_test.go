@@ -253,3 +253,49 @@ func TestResumeNextRun(t *testing.T) {
 		t.Errorf("after the next run: %s (%q), want queued with the whole file", got.State, got.Reason)
 	}
 }
+
+// wholeFileDoor is the door, with a server that ignores Range and answers
+// with the whole file while claiming 206 from its first byte, as a broken
+// proxy might.
+type wholeFileDoor struct{ door recordings.Door }
+
+func (d wholeFileDoor) Client(userID string) *http.Client {
+	c := *d.door.Client(userID)
+	base := c.Transport
+	c.Transport = roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		ranged := r.Header.Get("Range") != ""
+		if ranged {
+			r = r.Clone(r.Context())
+			r.Header.Del("Range")
+		}
+		resp, err := base.RoundTrip(r)
+		if err == nil && ranged && resp.StatusCode == http.StatusOK {
+			resp.StatusCode = http.StatusPartialContent
+			resp.Header.Set("Content-Range", fmt.Sprintf("bytes 0-%d/%d", resp.ContentLength-1, resp.ContentLength))
+		}
+		return resp, err
+	})
+	return &c
+}
+
+// TestResumeWrongContentRange resumes a cut download from a server whose
+// 206 starts at byte 0, not where the download stopped: the bytes are not
+// appended to the partial file, the download starts again, and the file is
+// whole.
+func TestResumeWrongContentRange(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, options{recordingSize: 2 << 20})
+	s := h.service(func(o *recordings.Options) { o.Door = wholeFileDoor{door: h.Door} })
+	rec, _ := firstRecording(t, h, s)
+	h.Fake.AddFault(googletest.Fault{Method: "drive.files.get", Kind: googletest.FaultCutBody, Count: 1})
+	if err := s.Download(context.Background(), h.userID, rec.FileID); err != nil {
+		t.Fatalf("Download: %v", err)
+	}
+	got, err := s.Recording(context.Background(), h.userID, rec.FileID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.State != recordings.StateQueued || got.Done != rec.Size || fileMD5(t, got.Path) != rec.MD5 {
+		t.Errorf("after the resumed download: %s (%s), %d bytes; want queued, %d bytes with md5 %s", got.State, got.Reason, got.Done, rec.Size, rec.MD5)
+	}
+}
