@@ -66,7 +66,7 @@ func auditTrailOptions(o audit.Options, c AuditConfig, log *slog.Logger) (audit.
 		u, err := url.Parse(c.WitnessURL)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 			closeAll()
-			return o, nil, fmt.Errorf("AUDIT_WITNESS_URL %q: want an http or https URL", c.WitnessURL)
+			return o, nil, fmt.Errorf("AUDIT_WITNESS_URL %q: want an http or https URL", safeURL(c.WitnessURL))
 		}
 		o.Witnesses = append(o.Witnesses, audit.NewHTTPWitness(c.WitnessURL, &http.Client{Timeout: 10 * time.Second}))
 	}

@@ -120,17 +120,23 @@ func (t *Trail) checkpointAt(ctx context.Context, size int64) (cp Checkpoint, ma
 			return cp, made, nil
 		}
 	}
-	return cp, false, nil
+	return Checkpoint{}, false, fmt.Errorf("checkpointing the audit trail at entry %d: other processes made 5 checkpoints in the meantime, none covering it", size)
 }
 
 // tryCheckpointAt makes the checkpoint of entries 1 to size once; when
 // another process made the next checkpoint first, it returns the latest
 // with made false, and the caller tries again.
+//
+// It signs nothing it has not checked: the entries since the previous
+// checkpoint must hash, link and end at the sealed chain head (see
+// consistency), and the stored tree must be the one the previous
+// checkpoint signed, or it returns an *InconsistentError.
 func (t *Trail) tryCheckpointAt(ctx context.Context, size int64) (cp Checkpoint, made bool, err error) {
-	var chainID string
-	if err := t.db.QueryRow(ctx, "SELECT chain_id FROM audit_chain WHERE id = 1").Scan(&chainID); err != nil {
+	h, err := t.readHead(ctx)
+	if err != nil {
 		return Checkpoint{}, false, fmt.Errorf("reading the chain: %w", err)
 	}
+	chainID := h.chainID
 	prev, ok, err := latestCheckpoint(ctx, t.db)
 	if err != nil {
 		return Checkpoint{}, false, err
@@ -144,6 +150,19 @@ func (t *Trail) tryCheckpointAt(ctx context.Context, size int64) (cp Checkpoint,
 	}
 	if legacy > 0 {
 		return Checkpoint{Seq: size}, false, nil
+	}
+	if size > h.seq {
+		return Checkpoint{}, false, inconsistent(h.seq+1, "a checkpoint of %d entries was asked for, but the chain head records %d", size, h.seq)
+	}
+	if ie, _, err := t.consistency(ctx, h, prev.Seq); err != nil {
+		return Checkpoint{}, false, err
+	} else if ie != nil {
+		return Checkpoint{}, false, ie
+	}
+	if ok {
+		if err := t.checkStoredTree(ctx, prev); err != nil {
+			return Checkpoint{}, false, err
+		}
 	}
 	if err := extendTree(ctx, t.db, chainID, prev.Seq, size); err != nil {
 		return Checkpoint{}, false, err
@@ -170,12 +189,34 @@ func (t *Trail) tryCheckpointAt(ctx context.Context, size int64) (cp Checkpoint,
 	if err != nil {
 		return Checkpoint{}, false, fmt.Errorf("writing checkpoint %d: %w", cp.Number, err)
 	}
-	if n, err := res.RowsAffected(); err != nil || n == 0 {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return Checkpoint{}, false, fmt.Errorf("writing checkpoint %d: %w", cp.Number, err)
+	}
+	if n == 0 {
 		// Another process made checkpoint number b.Number first.
 		cp, _, err := latestCheckpoint(ctx, t.db)
 		return cp, false, err
 	}
 	return cp, true, nil
+}
+
+// checkStoredTree checks that the stored Merkle tree of prev's size is
+// the one prev, a note checkpoint, signed: the next checkpoint builds on
+// it, and must not sign hashes planted in the table.
+func (t *Trail) checkStoredTree(ctx context.Context, prev Checkpoint) error {
+	body, err := openCheckpoint([]byte(prev.Note), t.PublicKey())
+	if err != nil {
+		return inconsistent(prev.Seq, "checkpoint %d does not verify: %v", prev.Number, err)
+	}
+	stored, err := tlog.TreeHash(prev.Seq, newTreeReader(ctx, t.db))
+	if err != nil {
+		return fmt.Errorf("hashing the stored tree: %w", err)
+	}
+	if stored != body.Root {
+		return inconsistent(prev.Seq, "the stored Merkle tree of %d entries is not the one checkpoint %d signed", prev.Seq, prev.Number)
+	}
+	return nil
 }
 
 // checkpointColumns are the columns of audit_checkpoints, in the order

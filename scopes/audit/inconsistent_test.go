@@ -3,6 +3,7 @@ package audit
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -73,5 +74,73 @@ func TestHeadMovedBehindTheAppender(t *testing.T) {
 	}
 	if st, err := New(db, Options{}).Status(ctx); err != nil || st.Inconsistent != nil {
 		t.Errorf("Status without the key: %+v, %v; want consistent, as it cannot check the seal", st, err)
+	}
+}
+
+// TestCheckpointRefusesAForgedTail forges a correctly hashed entry past the
+// head and moves the head, as someone without the signing key would: the
+// next checkpoint refuses to sign it, so that the forgery cannot become
+// part of a signed, witnessed tree.
+func TestCheckpointRefusesAForgedTail(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			db := b.open(t)
+			tr := newTrail(db)
+			fill(t, tr, 12)
+			last := storedAt(t, db, 12)
+			r := last
+			r.Seq, r.ID, r.PrevHash = 13, "forged", last.Hash
+			rehash(t, &r)
+			put(t, db, r)
+			tamperSQL(t, db, "UPDATE audit_chain SET head_seq = 13, head_hash = '"+r.Hash+"'")
+			if _, err := tr.Checkpoint(ctx); !errors.Is(err, ErrInconsistent) {
+				t.Errorf("Checkpoint over a forged tail: %v, want ErrInconsistent", err)
+			}
+			var n int
+			if err := db.QueryRow(ctx, "SELECT COUNT(*) FROM audit_checkpoints WHERE seq > 10").Scan(&n); err != nil || n != 0 {
+				t.Errorf("%d checkpoints past entry 10 (%v), want none", n, err)
+			}
+		})
+	}
+}
+
+// TestCheckpointIgnoresPlantedTreeHashes plants bogus tree hashes where
+// the next checkpoint will store its own, and edits one the last
+// checkpoint stored: the checkpoint refuses a tree that disagrees with the
+// signed one, and, once the edit is undone, overwrites the planted rows, so
+// that what it signs is the tree of the entries and the trail verifies.
+func TestCheckpointIgnoresPlantedTreeHashes(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			db := b.open(t)
+			tr := newTrail(db)
+			fill(t, tr, 12)
+			bogus := strings.Repeat("A", 43) + "="
+			var frontier string
+			if err := db.QueryRow(ctx, "SELECT hash FROM audit_tree ORDER BY idx DESC LIMIT 1").Scan(&frontier); err != nil {
+				t.Fatal(err)
+			}
+			tamperSQL(t, db, "UPDATE audit_tree SET hash = '"+bogus+"' WHERE idx = (SELECT MAX(idx) FROM audit_tree)")
+			if _, err := tr.Checkpoint(ctx); !errors.Is(err, ErrInconsistent) {
+				t.Errorf("Checkpoint over an edited stored tree: %v, want ErrInconsistent", err)
+			}
+			tamperSQL(t, db, "UPDATE audit_tree SET hash = '"+frontier+"' WHERE hash = '"+bogus+"'")
+			for i := int64(0); i < 200; i++ {
+				tamperSQL(t, db, fmt.Sprintf("INSERT INTO audit_tree (idx, hash) VALUES (%d, '%s') ON CONFLICT (idx) DO NOTHING", i, bogus))
+			}
+			if _, err := tr.Checkpoint(ctx); err != nil {
+				t.Fatalf("Checkpoint: %v", err)
+			}
+			rep, err := tr.Verify(ctx, tr.PublicKey())
+			if err != nil || !rep.OK() {
+				t.Errorf("Verify after the checkpoint: %+v, %v; want intact", rep.FirstBad, err)
+			}
+		})
 	}
 }

@@ -143,7 +143,7 @@ func extendChunk(ctx context.Context, tx *sqldb.Tx, chainID string, start, end i
 	for i := 0; i < len(add); i += 2 * perInsert {
 		part := add[i:min(i+2*perInsert, len(add))]
 		if _, err := tx.Exec(ctx, "INSERT INTO audit_tree (idx, hash) VALUES "+
-			strings.TrimSuffix(strings.Repeat("(?, ?), ", len(part)/2), ", ")+" ON CONFLICT (idx) DO NOTHING", part...); err != nil {
+			strings.TrimSuffix(strings.Repeat("(?, ?), ", len(part)/2), ", ")+" ON CONFLICT (idx) DO UPDATE SET hash = excluded.hash", part...); err != nil {
 			return fmt.Errorf("storing tree hashes for entries %d to %d: %w", start+1, end, err)
 		}
 	}

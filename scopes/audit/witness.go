@@ -7,10 +7,12 @@ import (
 	"crypto/ed25519"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"sync"
@@ -146,12 +148,17 @@ func (w *HTTPWitness) Witness(ctx context.Context, r WitnessRequest) error {
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.url, bytes.NewReader(b))
 	if err != nil {
-		return fmt.Errorf("posting to the audit witness: %w", err)
+		return fmt.Errorf("posting to the audit witness %s: its URL does not parse", w)
 	}
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := w.client.Do(req)
 	if err != nil {
-		return fmt.Errorf("posting to the audit witness: %w", err)
+		// The client's error quotes the whole URL: name the witness instead.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return fmt.Errorf("posting to the audit witness %s: %w", w, err)
 	}
 	defer resp.Body.Close()
 	msg, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
@@ -162,8 +169,16 @@ func (w *HTTPWitness) Witness(ctx context.Context, r WitnessRequest) error {
 	return nil
 }
 
-// String names the witness in log lines.
-func (w *HTTPWitness) String() string { return "url:" + w.url }
+// String names the witness in log lines, without the URL's user
+// information, query or fragment, which may hold credentials.
+func (w *HTTPWitness) String() string {
+	u, err := url.Parse(w.url)
+	if err != nil {
+		return "url:(unreadable)"
+	}
+	u.User, u.RawQuery, u.ForceQuery, u.Fragment, u.RawFragment = nil, "", false, "", ""
+	return "url:" + u.String()
+}
 
 // LogWitness writes each checkpoint as one structured log line, message
 // "audit checkpoint", with its number, size, tree hash and signed note, for

@@ -230,3 +230,25 @@ func TestParseVerifierKeyWithPlus(t *testing.T) {
 		t.Fatal("no seed gave a key with a '+' in its data")
 	}
 }
+
+// TestHTTPWitnessKeepsCredentialsOutOfErrors posts to a witness URL that
+// carries a password and a token to a port that refuses: neither the
+// witness's name nor its error quotes them.
+func TestHTTPWitnessKeepsCredentialsOutOfErrors(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	addr := srv.Listener.Addr().String()
+	srv.Close()
+	w := NewHTTPWitness("http://ops:hunter2@"+addr+"/witness?token=s3cret#frag", nil)
+	err := w.Witness(context.Background(), WitnessRequest{Note: []byte("n"), Number: 1, Size: 1})
+	if err == nil {
+		t.Fatal("posting to a closed port succeeded")
+	}
+	for _, text := range []string{w.String(), err.Error()} {
+		if strings.Contains(text, "hunter2") || strings.Contains(text, "s3cret") || strings.Contains(text, "ops") {
+			t.Errorf("%q quotes the URL's credentials", text)
+		}
+	}
+	if want := "url:http://" + addr + "/witness"; w.String() != want {
+		t.Errorf("String() = %q, want %q", w.String(), want)
+	}
+}

@@ -3,7 +3,9 @@
 -- sumdb/tlog layout): idx is tlog's stored hash index, hash its base64 value.
 -- Leaf n is entry n+1's hash. The tree is extended when a checkpoint is made,
 -- not by each append; verify never trusts it and recomputes it from the
--- entries, it only serves proofs to witnesses and exports.
+-- entries. A checkpoint builds on it only once its hash matches the previous
+-- signed checkpoint, and overwrites what it stores; it serves proofs to
+-- witnesses and exports.
 CREATE TABLE audit_tree (
     idx  BIGINT PRIMARY KEY,
     hash TEXT NOT NULL
