@@ -45,7 +45,7 @@ const (
 type Refusal struct {
 	// Email is the verified email of the account refused.
 	Email string
-	// Reason is ReasonNotInvited or ReasonBlocked.
+	// Reason is ReasonNotInvited, ReasonBlocked or ReasonDomainNotAllowed.
 	Reason string
 	// BlockedBy names who blocked the user, for ReasonBlocked.
 	BlockedBy string
@@ -76,19 +76,21 @@ type admission struct {
 	way      string
 	refusal  *Refusal
 	accepted []invite.Invitation
+	// hostedDomain is the ID token's hd claim.
+	hostedDomain string
 }
 
-// check admits, in this order: an admin email (ADMIN_EMAILS outranks the
-// users page, as it does for roles); a blocked user never; an existing
+// check admits, in this order: a user an admin blocked never, until an
+// admin re-admits them, even an admin email; an admin email; an existing
 // user; an account with a pending invitation to its email, which it
 // accepts; an account of a sign-up domain. Existing users accept their
 // pending invitations too.
 func (a *admission) check(ctx context.Context, tx *sqldb.Tx, u identity.User, existed bool) error {
 	switch {
-	case slices.ContainsFunc(a.f.cfg.AdminEmails, func(e string) bool { return strings.EqualFold(strings.TrimSpace(e), u.Email) }):
-		a.way = admittedAdminEmail
 	case u.Blocked():
 		return a.refuse(u.Email, ReasonBlocked, u.BlockedBy)
+	case slices.ContainsFunc(a.f.cfg.AdminEmails, func(e string) bool { return strings.EqualFold(strings.TrimSpace(e), u.Email) }):
+		a.way = admittedAdminEmail
 	case existed:
 		a.way = admittedUser
 	}
@@ -116,10 +118,17 @@ func (a *admission) refuse(email, reason, by string) error {
 	return a.refusal
 }
 
-// signupDomain reports whether email's domain is open for sign-up.
+// signupDomain reports whether email's domain is open for sign-up. Google
+// is the authority for an email's domain only when its ID token names that
+// domain as the account's hosted domain (hd): a personal Google account
+// registered under a company address has none. Other issuers' verified
+// emails are taken at their word.
 func (a *admission) signupDomain(email string) bool {
 	_, domain, ok := strings.Cut(email, "@")
-	return ok && slices.ContainsFunc(a.f.cfg.SignupDomains, func(d string) bool { return strings.EqualFold(strings.TrimSpace(d), domain) })
+	if !ok || (a.f.incremental() && !strings.EqualFold(a.hostedDomain, domain)) {
+		return false
+	}
+	return slices.ContainsFunc(a.f.cfg.SignupDomains, func(d string) bool { return strings.EqualFold(strings.TrimSpace(d), domain) })
 }
 
 // auditRefusal writes the admission_refused entry of a refused account.

@@ -95,7 +95,7 @@ func (f *Flow) finishSignIn(ctx context.Context, res Result, id identityClaims) 
 	if id.Email == "" || !id.EmailVerified {
 		return res, fmt.Errorf("%w: the account has no verified email", ErrIDToken)
 	}
-	a := &admission{f: f}
+	a := &admission{f: f, hostedDomain: id.HostedDomain}
 	before, err := f.users.UserByEmail(ctx, id.Email)
 	if err != nil && !errors.Is(err, identity.ErrNotFound) {
 		return res, fmt.Errorf("googleauth: signing in: %w", err)
@@ -298,7 +298,7 @@ func (f *Flow) verifyIDToken(ctx context.Context, tok *oauth2.Token, nonce strin
 	case idt.IssuedAt.After(f.now().Add(maxIssuedAtSkew)):
 		return identityClaims{}, fmt.Errorf("%w: issued in the future, at %s", ErrIDToken, idt.IssuedAt.UTC().Format(time.RFC3339))
 	}
-	if len(f.cfg.AllowedDomains) > 0 && !slices.Contains(f.cfg.AllowedDomains, strings.ToLower(c.HostedDomain)) {
+	if len(f.cfg.AllowedDomains) > 0 && !slices.ContainsFunc(f.cfg.AllowedDomains, func(d string) bool { return strings.EqualFold(d, c.HostedDomain) }) {
 		return c, fmt.Errorf("%w: %s (hosted domain %q)", ErrDomainNotAllowed, c.Email, c.HostedDomain)
 	}
 	return c, nil
