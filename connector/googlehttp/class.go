@@ -45,8 +45,8 @@ const (
 	// than a rate limit); the same request will fail again.
 	ClassPermanent Class = "permanent"
 	// ClassConfig means the OAuth server refused ScopeTrail's own client
-	// (invalid_client, unauthorized_client, or an invalid_request at the
-	// revoke endpoint): the client id, secret, authentication style
+	// (invalid_client anywhere; unauthorized_client or invalid_request on a
+	// code exchange or a revocation): the client id, secret, authentication style
 	// (GOOGLE_TOKEN_AUTH) or endpoint is wrong. Nothing will work until an
 	// administrator fixes the configuration, so it is not retried soon.
 	ClassConfig Class = "config"

@@ -35,23 +35,6 @@ func (s *Service) Check(ctx context.Context, token string) (Invitation, error) {
 	return inv, nil
 }
 
-// AcceptForEmail accepts every pending, unexpired invitation to the user's
-// email, which makes the invitee a member, and returns them: AcceptInTx in
-// a transaction of its own, then RecordAccepted. A user with no invitation
-// gets none and no error.
-func (s *Service) AcceptForEmail(ctx context.Context, user identity.User) ([]Invitation, error) {
-	var accepted []Invitation
-	err := s.db.InTx(ctx, func(tx *sqldb.Tx) error {
-		var err error
-		accepted, err = s.AcceptInTx(ctx, tx, user)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return accepted, s.RecordAccepted(ctx, user, accepted)
-}
-
 // AcceptInTx accepts, inside tx, every pending, unexpired invitation to the
 // user's email and returns them; each is accepted once, by the first
 // transaction to commit. Sign-in calls it in its own transaction, so that an

@@ -33,6 +33,23 @@ type fixture struct {
 	svc   *invite.Service
 }
 
+// accept accepts the user's invitations as a sign-in does: AcceptInTx in
+// a transaction, then RecordAccepted once it committed.
+func (f *fixture) accept(t *testing.T, user identity.User) ([]invite.Invitation, error) {
+	t.Helper()
+	ctx := context.Background()
+	var accepted []invite.Invitation
+	err := f.db.InTx(ctx, func(tx *sqldb.Tx) error {
+		var err error
+		accepted, err = f.svc.AcceptInTx(ctx, tx, user)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return accepted, f.svc.RecordAccepted(ctx, user, accepted)
+}
+
 func newFixture(t *testing.T, db *sqldb.DB, mailer invite.Mailer) *fixture {
 	t.Helper()
 	f := &fixture{db: db, clock: clocktest.New(time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC))}
@@ -152,22 +169,22 @@ func TestLifecycle(t *testing.T) {
 
 		// Xia's invitation expires; Zoe accepts hers by signing in.
 		f.clock.Advance(invite.DefaultTTL - time.Minute)
-		accepted, err := f.svc.AcceptForEmail(ctx, zoe)
+		accepted, err := f.accept(t, zoe)
 		if err != nil || len(accepted) != 1 || accepted[0].ID != zoeInv.ID || accepted[0].AcceptedBy != zoe.ID {
-			t.Fatalf("AcceptForEmail(zoe) = %+v, %v; want her invitation", accepted, err)
+			t.Fatalf("accept(zoe) = %+v, %v; want her invitation", accepted, err)
 		}
 		if _, err := f.svc.Check(ctx, token(zoeInv.Link)); !errors.Is(err, invite.ErrAccepted) {
 			t.Errorf("Check(used link) = %v, want ErrAccepted", err)
 		}
-		if again, err := f.svc.AcceptForEmail(ctx, zoe); err != nil || len(again) != 0 {
-			t.Errorf("second AcceptForEmail = %+v, %v; want nothing: links are single-use", again, err)
+		if again, err := f.accept(t, zoe); err != nil || len(again) != 0 {
+			t.Errorf("second accept = %+v, %v; want nothing: links are single-use", again, err)
 		}
 		f.clock.Advance(time.Minute)
 		if _, err := f.svc.Check(ctx, token(xiaInv.Link)); !errors.Is(err, invite.ErrExpired) {
 			t.Errorf("Check(expired) = %v, want ErrExpired", err)
 		}
-		if got, err := f.svc.AcceptForEmail(ctx, identity.User{ID: "u-xia", Email: "xia@example.test"}); err != nil || len(got) != 0 {
-			t.Errorf("AcceptForEmail(xia) after expiry = %+v, %v; want nothing", got, err)
+		if got, err := f.accept(t, identity.User{ID: "u-xia", Email: "xia@example.test"}); err != nil || len(got) != 0 {
+			t.Errorf("accept(xia) after expiry = %+v, %v; want nothing", got, err)
 		}
 
 		list, err := f.svc.List(ctx)
@@ -209,7 +226,7 @@ func TestPurge(t *testing.T) {
 	if _, err := f.svc.Invite(ctx, other, []string{"xia@example.test"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.svc.AcceptForEmail(ctx, zoe); err != nil {
+	if _, err := f.accept(t, zoe); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {

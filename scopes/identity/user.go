@@ -172,24 +172,6 @@ func (s *Store) Users(ctx context.Context) ([]User, error) {
 	return out, nil
 }
 
-// SetRole changes a user's role. It returns ErrInvalidRole if r is not one
-// of Roles, and ErrNotFound if there is no user with that id.
-func (s *Store) SetRole(ctx context.Context, id string, r Role) error {
-	if !r.Valid() {
-		return fmt.Errorf("identity: role %q: %w", r, ErrInvalidRole)
-	}
-	res, err := s.db.Exec(ctx, "UPDATE users SET role = ? WHERE id = ?", string(r), id)
-	if err != nil {
-		return fmt.Errorf("identity: setting role of %s: %w", id, err)
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return fmt.Errorf("identity: setting role of %s: %w", id, err)
-	} else if n == 0 {
-		return fmt.Errorf("identity: user %s: %w", id, ErrNotFound)
-	}
-	return nil
-}
-
 // scanner is what *sql.Row and *sql.Rows offer.
 type scanner interface{ Scan(dest ...any) error }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/scopetrail/scopetrail/scopes/audit"
 	"github.com/scopetrail/scopetrail/scopes/clocktest"
 	"github.com/scopetrail/scopetrail/scopes/identity"
 	"github.com/scopetrail/scopetrail/scopes/sqldb"
@@ -92,8 +93,8 @@ func TestSignIn(t *testing.T) {
 						t.Errorf("step %d: last sign-in %v, want %v", i, u.LastSignIn, clk.Now())
 					}
 					if st.setRole != "" {
-						if err := s.SetRole(ctx, u.ID, st.setRole); err != nil {
-							t.Fatalf("step %d: SetRole: %v", i, err)
+						if err := s.Audited(audit.New(db, audit.Options{})).ChangeRole(ctx, u.ID, st.setRole, identity.User{}); err != nil {
+							t.Fatalf("step %d: ChangeRole: %v", i, err)
 						}
 						u.Role = st.setRole
 					}
@@ -146,11 +147,14 @@ func TestUsers(t *testing.T) {
 	})
 }
 
-func TestSetRole(t *testing.T) {
+// TestChangeRoleChecks changes a role to each role, to one that does not
+// exist and for a user who does not exist.
+func TestChangeRoleChecks(t *testing.T) {
 	t.Parallel()
-	eachStore(t, func(t *testing.T, _ *sqldb.DB, s *identity.Store, _ *clocktest.Clock) {
+	eachStore(t, func(t *testing.T, db *sqldb.DB, s *identity.Store, _ *clocktest.Clock) {
 		ctx := context.Background()
 		u := signIn(t, s, "1", "ada@example.com", "Ada")
+		users := s.Audited(audit.New(db, audit.Options{}))
 		cases := []struct {
 			id      string
 			role    identity.Role
@@ -163,16 +167,16 @@ func TestSetRole(t *testing.T) {
 			{"unknown", identity.RoleAdmin, identity.ErrNotFound},
 		}
 		for _, tc := range cases {
-			err := s.SetRole(ctx, tc.id, tc.role)
+			err := users.ChangeRole(ctx, tc.id, tc.role, u)
 			if !errors.Is(err, tc.wantErr) {
-				t.Errorf("SetRole(%s, %q) error %v, want %v", tc.id, tc.role, err, tc.wantErr)
+				t.Errorf("ChangeRole(%s, %q) error %v, want %v", tc.id, tc.role, err, tc.wantErr)
 			}
 			if err != nil {
 				continue
 			}
 			got, err := s.User(ctx, tc.id)
 			if err != nil || got.Role != tc.role {
-				t.Errorf("after SetRole(%q): role %q, err %v", tc.role, got.Role, err)
+				t.Errorf("after ChangeRole(%q): role %q, err %v", tc.role, got.Role, err)
 			}
 		}
 	})
