@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/scopetrail/scopetrail/scopes/sqldb"
 )
 
 // TestForgedRowPastHead puts a row past the head, as issue 10's intruder
@@ -57,13 +59,7 @@ func TestHeadMovedBehindTheAppender(t *testing.T) {
 	db := backends[0].open(t)
 	tr := newTrail(db)
 	fill(t, tr, 12)
-	f := &tamperFixture{db: db}
-	last := storedAt(t, db, 12)
-	r := last
-	r.Seq, r.ID, r.PrevHash = 13, "forged", last.Hash
-	rehash(t, &r)
-	put(t, db, r)
-	f.sql(t, "UPDATE audit_chain SET head_seq = 13, head_hash = '"+r.Hash+"'")
+	forgeTail(t, db, 12)
 	_, err := tr.Append(ctx, sample(1))
 	var ie *InconsistentError
 	if !errors.As(err, &ie) || ie.Seq != 13 {
@@ -90,12 +86,7 @@ func TestCheckpointRefusesAForgedTail(t *testing.T) {
 			db := b.open(t)
 			tr := newTrail(db)
 			fill(t, tr, 12)
-			last := storedAt(t, db, 12)
-			r := last
-			r.Seq, r.ID, r.PrevHash = 13, "forged", last.Hash
-			rehash(t, &r)
-			put(t, db, r)
-			tamperSQL(t, db, "UPDATE audit_chain SET head_seq = 13, head_hash = '"+r.Hash+"'")
+			forgeTail(t, db, 12)
 			if _, err := tr.Checkpoint(ctx); !errors.Is(err, ErrInconsistent) {
 				t.Errorf("Checkpoint over a forged tail: %v, want ErrInconsistent", err)
 			}
@@ -143,4 +134,17 @@ func TestCheckpointIgnoresPlantedTreeHashes(t *testing.T) {
 			}
 		})
 	}
+}
+
+// forgeTail appends a correctly hashed, forged entry after entry head and
+// moves the chain head to it, as someone who can write the database but
+// does not hold the signing key, and so cannot seal the head, would.
+func forgeTail(t *testing.T, db *sqldb.DB, head int64) {
+	t.Helper()
+	last := storedAt(t, db, head)
+	r := last
+	r.Seq, r.ID, r.PrevHash = head+1, "forged", last.Hash
+	rehash(t, &r)
+	put(t, db, r)
+	tamperSQL(t, db, fmt.Sprintf("UPDATE audit_chain SET head_seq = %d, head_hash = '%s'", r.Seq, r.Hash))
 }
