@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -102,13 +103,19 @@ func (w *FileWitness) String() string { return "file:" + w.path }
 // note, "old_size": the size of the last checkpoint it accepted, "proof":
 // the base64 hashes of the consistency proof from old_size}. Any 2xx answer
 // accepts it. A GET of the same URL is expected to answer the latest
-// witnessed note, which `scopetrail audit verify --witness URL` reads.
+// witnessed note, which `scopetrail audit verify --witness URL` reads and
+// which the witness itself reads before its first post and after a refused
+// one, so that after a restart, or a post by another replica, its proof
+// starts from the size the witness holds.
 type HTTPWitness struct {
 	url    string
 	client *http.Client
 	mu     sync.Mutex
-	// old is the size of the last checkpoint the witness accepted.
-	old int64
+	// old is the size of the last checkpoint the witness accepted; synced
+	// is true once it was read back from the witness, as it must be after
+	// a restart or when another replica posted since.
+	old    int64
+	synced bool
 }
 
 // NewHTTPWitness returns a witness that posts to url with client, or
@@ -132,6 +139,9 @@ type httpWitnessBody struct {
 func (w *HTTPWitness) Witness(ctx context.Context, r WitnessRequest) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	if !w.synced {
+		w.old, w.synced = w.latestSize(ctx), true
+	}
 	body := httpWitnessBody{Note: string(r.Note), OldSize: w.old, Proof: []string{}}
 	if w.old > 0 && w.old < r.Size && r.Prove != nil {
 		p, err := r.Prove(ctx, w.old)
@@ -163,10 +173,45 @@ func (w *HTTPWitness) Witness(ctx context.Context, r WitnessRequest) error {
 	defer resp.Body.Close()
 	msg, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
 	if resp.StatusCode/100 != 2 {
+		// The witness may hold a checkpoint this process did not post:
+		// read its size again before the next post.
+		w.synced = false
 		return fmt.Errorf("the audit witness answered %s: %s", resp.Status, strings.TrimSpace(string(msg)))
 	}
 	w.old = r.Size
 	return nil
+}
+
+// latestSize reads the size of the latest checkpoint the witness holds,
+// from the note a GET of its URL answers; 0 when it holds none or cannot
+// say, and the next post then carries no proof.
+func (w *HTTPWitness) latestSize(ctx context.Context) int64 {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, w.url, nil)
+	if err != nil {
+		return 0
+	}
+	resp, err := w.client.Do(req)
+	if err != nil {
+		return 0
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return 0
+	}
+	text, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	if err != nil {
+		return 0
+	}
+	// A checkpoint note's second line is its tree size.
+	lines := strings.SplitN(string(text), "\n", 3)
+	if len(lines) < 3 {
+		return 0
+	}
+	size, err := strconv.ParseInt(lines[1], 10, 64)
+	if err != nil || size < 0 {
+		return 0
+	}
+	return size
 }
 
 // String names the witness in log lines, without the URL's user

@@ -252,3 +252,37 @@ func TestHTTPWitnessKeepsCredentialsOutOfErrors(t *testing.T) {
 		t.Errorf("String() = %q, want %q", w.String(), want)
 	}
 }
+
+// TestHTTPWitnessAfterRestart witnesses a checkpoint, then restarts the
+// process, as a deploy does: the new process's witness first reads the
+// size the witness holds, so that its next checkpoint comes with the
+// consistency proof the witness insists on, and is accepted.
+func TestHTTPWitnessAfterRestart(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := backends[0].open(t)
+	hw := &testWitness{pub: testKey().Public().(ed25519.PublicKey)}
+	srv := httptest.NewServer(hw)
+	defer srv.Close()
+	open := func() *Trail {
+		return New(db, Options{Signer: testKey(), CheckpointEvery: -1, Witnesses: []Witness{NewHTTPWitness(srv.URL, srv.Client())}})
+	}
+	first := open()
+	fill(t, first, 4)
+	for range 2 { // the test witness refuses its first post
+		if _, err := first.Checkpoint(ctx); err != nil {
+			t.Fatal(err)
+		}
+		fill(t, first, 2)
+	}
+	restarted := open()
+	fill(t, restarted, 2)
+	if _, err := restarted.Checkpoint(ctx); err != nil {
+		t.Fatal(err)
+	}
+	hw.mu.Lock()
+	defer hw.mu.Unlock()
+	if len(hw.accepted) != 2 || hw.proofs != 1 {
+		t.Errorf("the witness accepted %d checkpoints with %d proofs, want 2 with 1: the restarted process's was refused", len(hw.accepted), hw.proofs)
+	}
+}
