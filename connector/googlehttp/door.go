@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -83,6 +84,9 @@ type Door struct {
 	// refreshing holds one mutex per user, so that one refresh at a time
 	// runs for a user in this process.
 	refreshing sync.Map
+	// revokeInHeader is the style of client authentication the revoke
+	// endpoint accepted, with AuthStyleAutoDetect; nil until one has.
+	revokeInHeader atomic.Pointer[bool]
 }
 
 // New returns a Door.

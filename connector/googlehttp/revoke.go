@@ -24,7 +24,8 @@ import (
 // and a standards-conformant server requires them), audited as a revoke
 // entry with method "oauth2.revoke". With AuthStyleAutoDetect it tries HTTP
 // Basic first and, when that is refused with 400 or 401, the form body, as
-// golang.org/x/oauth2 does at the token endpoint.
+// golang.org/x/oauth2 does at the token endpoint: each request has its own
+// entry, and the style that worked is the only one used from then on.
 //
 // It neither deletes the tokens nor marks the grant; revoking a user locally
 // is the caller's work, and must not wait for Google. A token Google already
@@ -51,22 +52,21 @@ func (d *Door) Revoke(ctx context.Context, userID string) error {
 	if tok.RefreshToken == "" {
 		form = url.Values{"token": {tok.AccessToken}, "token_type_hint": {"access_token"}}
 	}
-	begin, err := d.trail.Begin(ctx, d.entry(c, audit.EventRevoke))
-	if err != nil {
-		return fmt.Errorf("%w: %w", ErrAuditUnavailable, err)
-	}
-	start := time.Now()
-	resp, body, err := d.postRevoke(ctx, form)
-	if err != nil {
-		return errors.Join(fmt.Errorf("googlehttp: revoking the grant of %s at Google: %w", userID, err),
-			d.complete(ctx, begin, audit.Result{Outcome: audit.OutcomeError, ErrorReason: "transport_error", Latency: time.Since(start)}))
-	}
-	r := audit.Result{Outcome: audit.OutcomeOK, HTTPStatus: resp.StatusCode, NumResponseBytes: int64(len(body)), Latency: time.Since(start)}
-	if resp.StatusCode != http.StatusOK {
-		r.Outcome, r.ErrorReason = audit.OutcomeError, oauthErrorCode(body)
-	}
-	if err := d.complete(ctx, begin, r); err != nil {
-		return err
+	var resp *http.Response
+	var r audit.Result
+	styles := d.revokeStyles()
+	for i, inHeader := range styles {
+		var err error
+		if resp, r, err = d.revokeOnce(ctx, c, form, inHeader); err != nil {
+			return fmt.Errorf("googlehttp: revoking the grant of %s at Google: %w", userID, err)
+		}
+		refused := (resp.StatusCode == http.StatusBadRequest || resp.StatusCode == http.StatusUnauthorized) && r.ErrorReason != "invalid_token"
+		if len(styles) > 1 && (resp.StatusCode == http.StatusOK || r.ErrorReason == "invalid_token") {
+			d.revokeInHeader.Store(&inHeader) // the server took these credentials
+		}
+		if !refused || i == len(styles)-1 {
+			break
+		}
 	}
 	if r.Outcome == audit.OutcomeError && (resp.StatusCode == http.StatusBadRequest || resp.StatusCode == http.StatusUnauthorized) &&
 		IsClientConfigCode(r.ErrorReason) {
@@ -83,18 +83,43 @@ func (d *Door) Revoke(ctx context.Context, userID string) error {
 	return nil
 }
 
-// postRevoke posts form to the revoke endpoint with the client
-// credentials, and returns the answer with its body read (at most 64 KiB)
-// and closed.
-func (d *Door) postRevoke(ctx context.Context, form url.Values) (*http.Response, []byte, error) {
-	style := d.oauth.Endpoint.AuthStyle
-	inHeader := style != oauth2.AuthStyleInParams
-	resp, body, err := d.postRevokeOnce(ctx, form, inHeader)
-	if err == nil && style == oauth2.AuthStyleAutoDetect &&
-		(resp.StatusCode == http.StatusBadRequest || resp.StatusCode == http.StatusUnauthorized) && oauthErrorCode(body) != "invalid_token" {
-		return d.postRevokeOnce(ctx, form, false)
+// revokeStyles says how to send the client credentials to the revoke
+// endpoint, in the order to try: in an HTTP Basic header (true) or in the
+// form body (false). With AuthStyleAutoDetect it is Basic then the form,
+// until one of them has worked; then only that one.
+func (d *Door) revokeStyles() []bool {
+	switch d.oauth.Endpoint.AuthStyle {
+	case oauth2.AuthStyleInHeader:
+		return []bool{true}
+	case oauth2.AuthStyleInParams:
+		return []bool{false}
 	}
-	return resp, body, err
+	if worked := d.revokeInHeader.Load(); worked != nil {
+		return []bool{*worked}
+	}
+	return []bool{true, false}
+}
+
+// revokeOnce sends one revoke request between its own pending audit entry
+// and its outcome, and returns Google's answer, with its body read and
+// closed, and the outcome recorded. Its error means the request was not
+// sent or got no answer, or the audit trail could not record it.
+func (d *Door) revokeOnce(ctx context.Context, c *call, form url.Values, inHeader bool) (*http.Response, audit.Result, error) {
+	begin, err := d.trail.Begin(ctx, d.entry(c, audit.EventRevoke))
+	if err != nil {
+		return nil, audit.Result{}, fmt.Errorf("%w: %w", ErrAuditUnavailable, err)
+	}
+	start := time.Now()
+	resp, body, err := d.postRevokeOnce(ctx, form, inHeader)
+	if err != nil {
+		return nil, audit.Result{}, errors.Join(err,
+			d.complete(ctx, begin, audit.Result{Outcome: audit.OutcomeError, ErrorReason: "transport_error", Latency: time.Since(start)}))
+	}
+	r := audit.Result{Outcome: audit.OutcomeOK, HTTPStatus: resp.StatusCode, NumResponseBytes: int64(len(body)), Latency: time.Since(start)}
+	if resp.StatusCode != http.StatusOK {
+		r.Outcome, r.ErrorReason = audit.OutcomeError, oauthErrorCode(body)
+	}
+	return resp, r, d.complete(ctx, begin, r)
 }
 
 // postRevokeOnce makes one revoke request, with the client credentials in

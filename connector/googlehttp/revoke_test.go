@@ -156,3 +156,56 @@ func TestRefreshClientRefused(t *testing.T) {
 		t.Errorf("grant after the refused client: %+v, %v; want it still active", g, err)
 	}
 }
+
+// TestRevokeAutoAuditsEachAttempt revokes with AuthStyleAutoDetect at a
+// server that refuses HTTP Basic: the refused request and the one with the
+// credentials in the form body each have their own revoke entry, begun
+// before it left, and the next revocation sends only the style that
+// worked.
+func TestRevokeAutoAuditsEachAttempt(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var sent []bool // whether each revoke request used HTTP Basic
+	env := connectortest.New(t, connectortest.Options{Door: func(o *googlehttp.Options) {
+		o.OAuth2.Endpoint.AuthStyle = oauth2.AuthStyleAutoDetect
+		revokeURL := o.RevokeURL
+		o.Base = roundTrip(func(r *http.Request) (*http.Response, error) {
+			if r.URL.String() != revokeURL {
+				return http.DefaultTransport.RoundTrip(r)
+			}
+			_, _, basic := r.BasicAuth()
+			mu.Lock()
+			sent = append(sent, basic)
+			mu.Unlock()
+			if basic {
+				return &http.Response{StatusCode: http.StatusUnauthorized, Header: http.Header{"Content-Type": {"application/json"}},
+					Body: io.NopCloser(strings.NewReader(`{"error":"invalid_client"}`)), Request: r}, nil
+			}
+			return http.DefaultTransport.RoundTrip(r)
+		})
+	}})
+	ctx := context.Background()
+	for _, person := range env.People[:2] {
+		user := env.Authorize(t, person, scopes.DriveReadonly)
+		if err := env.Door.Revoke(ctx, user); err != nil {
+			t.Fatalf("Revoke: %v", err)
+		}
+	}
+	begun := 0
+	for e, err := range env.Trail.Entries(ctx, audit.Filter{Event: audit.EventRevoke, Raw: true}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e.Outcome == audit.OutcomePending {
+			begun++
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if diff := cmp.Diff([]bool{true, false, false}, sent); diff != "" {
+		t.Errorf("revoke requests, HTTP Basic or not (-want +got):\n%s", diff)
+	}
+	if begun != len(sent) {
+		t.Errorf("%d revoke entries begun for %d requests", begun, len(sent))
+	}
+}
