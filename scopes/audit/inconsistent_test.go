@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/scopetrail/scopetrail/scopes/sqldb"
@@ -147,4 +148,54 @@ func forgeTail(t *testing.T, db *sqldb.DB, head int64) {
 	rehash(t, &r)
 	put(t, db, r)
 	tamperSQL(t, db, fmt.Sprintf("UPDATE audit_chain SET head_seq = %d, head_hash = '%s'", r.Seq, r.Hash))
+}
+
+// TestNoFalseAlarmUnderLoad checks the status and checkpoints while four
+// writers append: an append that commits between reading the head and
+// looking past it is no row past the head, so nothing is reported
+// inconsistent and every checkpoint is made.
+func TestNoFalseAlarmUnderLoad(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			tr := New(b.open(t), Options{Signer: testKey(), CheckpointEvery: -1})
+			done := make(chan struct{})
+			var wg sync.WaitGroup
+			for w := range 4 {
+				wg.Go(func() {
+					for i := range 150 {
+						if _, err := tr.Append(ctx, sample(w*1000+i)); err != nil {
+							t.Error(err)
+							return
+						}
+					}
+				})
+			}
+			go func() { wg.Wait(); close(done) }()
+			checks := 0
+		loop:
+			for ; ; checks++ {
+				select {
+				case <-done:
+					break loop
+				default:
+				}
+				st, err := tr.Status(ctx)
+				if err != nil || st.Inconsistent != nil {
+					t.Errorf("Status under load: %v, %v", st.Inconsistent, err)
+					break
+				}
+				if _, err := tr.Checkpoint(ctx); err != nil && !errors.Is(err, ErrEmpty) {
+					t.Errorf("Checkpoint under load: %v", err)
+					break
+				}
+			}
+			<-done
+			if checks == 0 {
+				t.Error("the writers finished before any check")
+			}
+		})
+	}
 }
