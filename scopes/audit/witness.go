@@ -14,7 +14,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -140,7 +139,7 @@ func (w *HTTPWitness) Witness(ctx context.Context, r WitnessRequest) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if !w.synced {
-		w.old, w.synced = w.latestSize(ctx), true
+		w.old, w.synced = w.latestSize(ctx, r.VerifierKey), true
 	}
 	body := httpWitnessBody{Note: string(r.Note), OldSize: w.old, Proof: []string{}}
 	if w.old > 0 && w.old < r.Size && r.Prove != nil {
@@ -183,9 +182,14 @@ func (w *HTTPWitness) Witness(ctx context.Context, r WitnessRequest) error {
 }
 
 // latestSize reads the size of the latest checkpoint the witness holds,
-// from the note a GET of its URL answers; 0 when it holds none or cannot
-// say, and the next post then carries no proof.
-func (w *HTTPWitness) latestSize(ctx context.Context) int64 {
+// from the note a GET of its URL answers, checked against the verifier key
+// vkey; 0 when it holds none or cannot say, and the next post then carries
+// no proof.
+func (w *HTTPWitness) latestSize(ctx context.Context, vkey string) int64 {
+	pub, err := parseVerifierKey(vkey)
+	if err != nil {
+		return 0
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, w.url, nil)
 	if err != nil {
 		return 0
@@ -198,20 +202,15 @@ func (w *HTTPWitness) latestSize(ctx context.Context) int64 {
 	if resp.StatusCode != http.StatusOK {
 		return 0
 	}
-	text, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	msg, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 	if err != nil {
 		return 0
 	}
-	// A checkpoint note's second line is its tree size.
-	lines := strings.SplitN(string(text), "\n", 3)
-	if len(lines) < 3 {
+	b, err := openCheckpoint(msg, pub)
+	if err != nil {
 		return 0
 	}
-	size, err := strconv.ParseInt(lines[1], 10, 64)
-	if err != nil || size < 0 {
-		return 0
-	}
-	return size
+	return b.Size
 }
 
 // String names the witness in log lines, without the URL's user
