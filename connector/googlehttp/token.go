@@ -1,7 +1,6 @@
 package googlehttp
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -70,8 +69,7 @@ func (d *Door) noToken(ctx context.Context, c *call, reason string, cause error)
 
 // refresh gets a new access token from Google's token endpoint, through the
 // base transport, audited as a refresh (or refresh_failed) entry, and stores
-// it. An invalid_grant answer means the user revoked the app: the grant is
-// marked revoked.
+// it. How a failure is returned is refreshFailure's choice.
 func (d *Door) refresh(ctx context.Context, c *call, tok *oauth2.Token) (*oauth2.Token, error) {
 	if tok.RefreshToken == "" {
 		return nil, errors.Join(d.noToken(ctx, c, "no_refresh_token", nil), d.grants.MarkReconnect(ctx, c.userID, "no_refresh_token"))
@@ -83,10 +81,12 @@ func (d *Door) refresh(ctx context.Context, c *call, tok *oauth2.Token) (*oauth2
 		return nil, fmt.Errorf("%w: %w", ErrAuditUnavailable, err)
 	}
 	var res audit.Result
+	var cut error
 	hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
 		resp, err := d.base.RoundTrip(r)
 		if err == nil {
 			res.HTTPStatus, res.NumResponseBytes = resp.StatusCode, max(resp.ContentLength, 0)
+			resp.Body = &readErrBody{ReadCloser: resp.Body, err: &cut}
 		}
 		return resp, err
 	})}
@@ -96,10 +96,12 @@ func (d *Door) refresh(ctx context.Context, c *call, tok *oauth2.Token) (*oauth2
 	if err == nil {
 		// The outcome is recorded before the token is stored: a request
 		// that finds the new token in the store, without waiting for this
-		// refresh, must find the refresh complete on the trail too.
+		// refresh, must find the refresh complete on the trail too. The
+		// new token is stored even if the caller has gone: with a server
+		// that rotates refresh tokens, the old one no longer works.
 		res.Outcome = audit.OutcomeOK
 		cerr := d.complete(ctx, begin, res)
-		if err = d.tokens.Save(ctx, c.userID, nt); err != nil {
+		if err = d.tokens.Save(context.WithoutCancel(ctx), c.userID, nt); err != nil {
 			return nil, errors.Join(fmt.Errorf("googlehttp: storing the refreshed token of %s: %w", c.userID, err), cerr)
 		}
 		if nt.RefreshToken == "" {
@@ -107,27 +109,21 @@ func (d *Door) refresh(ctx context.Context, c *call, tok *oauth2.Token) (*oauth2
 		}
 		return nt, cerr
 	}
-	var re *oauth2.RetrieveError
-	reason := "transport_error"
-	if errors.As(err, &re) {
-		// Never wrap re itself: its message holds the response body.
-		reason = cmp.Or(re.ErrorCode, "token_endpoint_error")
-		err = errors.New(reason)
+	if cut != nil {
+		// The answer was cut short: the library keeps only its text.
+		err = cut
 	}
-	res.Event, res.Outcome, res.ErrorReason = audit.EventRefreshFailed, audit.OutcomeError, reason
+	f := refreshFailure(c.userID, err)
+	res.Event, res.Outcome, res.ErrorReason = audit.EventRefreshFailed, audit.OutcomeError, f.reason
 	cerr := d.complete(ctx, begin, res)
-	switch reason {
-	case "invalid_client":
-		// The token endpoint refused ScopeTrail's own credentials.
-		return nil, errors.Join(fmt.Errorf("refreshing the token of %s: %w", c.userID,
-			&ClientConfigError{Endpoint: "token", Status: res.HTTPStatus, Code: reason}), cerr)
+	switch f.reason {
 	case "invalid_grant":
-		return nil, errors.Join(fmt.Errorf("%w: refreshing the token of %s: invalid_grant", ErrRevoked, c.userID), cerr, d.revoked(ctx, c, reason))
+		return nil, errors.Join(f.err, cerr, d.revoked(ctx, c, f.reason))
 	case "unauthorized_client":
 		// The refresh token belongs to another OAuth client.
-		cerr = errors.Join(cerr, d.grants.MarkReconnect(ctx, c.userID, reason))
+		cerr = errors.Join(cerr, d.grants.MarkReconnect(ctx, c.userID, f.reason))
 	}
-	return nil, errors.Join(fmt.Errorf("%w: refreshing the token of %s: %w", ErrNoToken, c.userID, err), cerr)
+	return nil, errors.Join(f.err, cerr)
 }
 
 // revoked handles a revocation seen at Google: it only marks the grant
