@@ -21,6 +21,12 @@ const expiryDelta = 10 * time.Second
 // fresh, else a refreshed one. A non-empty stale is an access token Google
 // refused; the token is refreshed unless another request already replaced
 // it. refreshed reports whether this call refreshed the token.
+//
+// One refresh at a time runs for a user: requests of this process wait on a
+// mutex, so that at most one of them per user waits on the store's lock
+// (RefreshLocker), which excludes the other processes. Once it holds the
+// lock, a request reads the token again, and does not refresh it if
+// another request, here or in another process, already did.
 func (d *Door) token(ctx context.Context, c *call, stale string) (tok *oauth2.Token, refreshed bool, err error) {
 	if tok, err = d.load(ctx, c); err != nil || d.fresh(tok, stale) {
 		return tok, false, err
@@ -28,8 +34,27 @@ func (d *Door) token(ctx context.Context, c *call, stale string) (tok *oauth2.To
 	mu, _ := d.refreshing.LoadOrStore(c.userID, &sync.Mutex{})
 	mu.(*sync.Mutex).Lock()
 	defer mu.(*sync.Mutex).Unlock()
-	// Another request may have refreshed the token while this one waited.
-	if tok, err = d.load(ctx, c); err != nil || d.fresh(tok, stale) {
+	locker, ok := d.tokens.(RefreshLocker)
+	if !ok {
+		return d.refreshUnlessFresh(ctx, c, stale)
+	}
+	called := false
+	lerr := locker.LockRefresh(ctx, c.userID, func(ctx context.Context) error {
+		called = true
+		tok, refreshed, err = d.refreshUnlessFresh(ctx, c, stale)
+		return err
+	})
+	if !called {
+		return nil, false, d.deny(ctx, c, "token_store_error", fmt.Errorf("%w: locking the refresh of %s: %w", ErrTokenStore, c.userID, lerr))
+	}
+	return tok, refreshed, err
+}
+
+// refreshUnlessFresh loads the user's token again and refreshes it unless
+// another request already did.
+func (d *Door) refreshUnlessFresh(ctx context.Context, c *call, stale string) (*oauth2.Token, bool, error) {
+	tok, err := d.load(ctx, c)
+	if err != nil || d.fresh(tok, stale) {
 		return tok, false, err
 	}
 	if tok, err = d.refresh(ctx, c, tok); err != nil {

@@ -16,9 +16,10 @@ import (
 
 // Store keeps one sealed token per user in the database.
 type Store struct {
-	db   *sqldb.DB
-	keys *Keyring
-	now  func() time.Time
+	db    *sqldb.DB
+	keys  *Keyring
+	now   func() time.Time
+	locks *refreshLocks
 }
 
 // NewStore returns a Store that seals with keys. now stamps updates; nil
@@ -27,7 +28,7 @@ func NewStore(db *sqldb.DB, keys *Keyring, now func() time.Time) *Store {
 	if now == nil {
 		now = time.Now
 	}
-	return &Store{db: db, keys: keys, now: now}
+	return &Store{db: db, keys: keys, now: now, locks: newRefreshLocks(db)}
 }
 
 // sealedToken is the plaintext that is sealed: the parts of an oauth2.Token
