@@ -29,6 +29,8 @@ type replicas struct {
 	clock  *clocktest.Clock
 	userID string
 	email  string
+	// tokenKeys is the keyring that seals the tokens, as TOKEN_KEYS.
+	tokenKeys string
 }
 
 func newReplicas(t *testing.T, url string, separatePools bool) *replicas {
@@ -36,8 +38,8 @@ func newReplicas(t *testing.T, url string, separatePools bool) *replicas {
 	g := connectortest.StartGoogle(t, connectortest.Options{Generate: workspace.GenerateOptions{Seed: 3, People: 4,
 		CalendarsPerPerson: 1, MeetingsPerCalendar: 1, MeetShare: 1, RecordingShare: 1}})
 	g.Fake.SetRotateRefreshTokens(true)
-	r := &replicas{google: g, clock: clocktest.New(time.Now()), email: g.People[0]}
-	kr, err := tokens.ParseKeyring("k1:" + tokens.GenerateKey())
+	r := &replicas{google: g, clock: clocktest.New(time.Now()), email: g.People[0], tokenKeys: "k1:" + tokens.GenerateKey()}
+	kr, err := tokens.ParseKeyring(r.tokenKeys)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,15 +62,21 @@ func newReplicas(t *testing.T, url string, separatePools bool) *replicas {
 	return r
 }
 
-// expire makes the stored access token expired.
+// expire makes the stored access token expired on the replicas' clock.
 func (r *replicas) expire(t *testing.T) {
+	t.Helper()
+	r.expireAt(t, r.clock.Now())
+}
+
+// expireAt makes the stored access token expired at now.
+func (r *replicas) expireAt(t *testing.T, now time.Time) {
 	t.Helper()
 	store := r.envs[0].Tokens
 	tok, err := store.Load(context.Background(), r.userID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tok.Expiry = r.clock.Now().Add(-time.Minute)
+	tok.Expiry = now.Add(-time.Minute)
 	if err := store.Save(context.Background(), r.userID, tok); err != nil {
 		t.Fatal(err)
 	}
