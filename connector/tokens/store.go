@@ -14,7 +14,9 @@ import (
 	"github.com/scopetrail/scopetrail/scopes/sqldb"
 )
 
-// Store keeps one sealed token per user in the database.
+// Store keeps one sealed token per user in the database, and single-flights
+// the refreshes of a user's token across the processes that share it
+// (LockRefresh).
 type Store struct {
 	db    *sqldb.DB
 	keys  *Keyring
