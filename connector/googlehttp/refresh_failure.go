@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"strconv"
@@ -34,12 +33,7 @@ type failedRefresh struct {
 func refreshFailure(userID string, err error) failedRefresh {
 	var re *oauth2.RetrieveError
 	if !errors.As(err, &re) {
-		reason := "transport_error"
-		var ne net.Error
-		if errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout() {
-			reason = "timeout"
-		}
-		return failedRefresh{reason, fmt.Errorf("googlehttp: refreshing the token of %s: %w", userID, err)}
+		return failedRefresh{transportReason(err), fmt.Errorf("googlehttp: refreshing the token of %s: %w", userID, err)}
 	}
 	// Never wrap re itself: its message holds the response body.
 	status, header := 0, http.Header{}
@@ -49,39 +43,45 @@ func refreshFailure(userID string, err error) failedRefresh {
 			header.Set("Retry-After", ra)
 		}
 	}
-	switch code := re.ErrorCode; {
-	case code == "invalid_client":
+	reason := refreshReason(status, re.ErrorCode)
+	switch reason {
+	case "invalid_client":
 		// The token endpoint refused ScopeTrail's own credentials.
-		return failedRefresh{code, fmt.Errorf("refreshing the token of %s: %w", userID,
-			&ClientConfigError{Endpoint: "token", Status: status, Code: code})}
-	case code == "invalid_grant":
-		return failedRefresh{code, fmt.Errorf("%w: refreshing the token of %s: invalid_grant", ErrRevoked, userID)}
-	case code == "unauthorized_client":
-		return failedRefresh{code, fmt.Errorf("%w: refreshing the token of %s: %s", ErrNoToken, userID, code)}
+		return failedRefresh{reason, fmt.Errorf("refreshing the token of %s: %w", userID,
+			&ClientConfigError{Endpoint: "token", Status: status, Code: reason})}
+	case "invalid_grant":
+		return failedRefresh{reason, fmt.Errorf("%w: refreshing the token of %s: invalid_grant", ErrRevoked, userID)}
+	case "unauthorized_client":
+		return failedRefresh{reason, fmt.Errorf("%w: refreshing the token of %s: %s", ErrNoToken, userID, reason)}
+	}
+	msg := "the token endpoint refused the refresh"
+	if status >= 500 || status == http.StatusTooManyRequests {
+		msg = "the token endpoint is unavailable"
+	}
+	return failedRefresh{reason, fmt.Errorf("googlehttp: refreshing the token of %s: %w", userID,
+		&googleapi.Error{Code: status, Message: msg, Header: header, Errors: []googleapi.ErrorItem{{Reason: reason}}})}
+}
+
+// refreshReason is the reason a refresh_failed entry gives for the token
+// endpoint's answer with status and OAuth error code: the three codes that
+// decide what to do, "token_endpoint_" and the status for a 5xx or a 429,
+// and otherwise the code, or "token_endpoint_error" without one.
+func refreshReason(status int, code string) string {
+	switch {
+	case code == "invalid_client" || code == "invalid_grant" || code == "unauthorized_client":
+		return code
 	case status >= 500 || status == http.StatusTooManyRequests:
-		reason := "token_endpoint_" + strconv.Itoa(status)
-		return failedRefresh{reason, fmt.Errorf("googlehttp: refreshing the token of %s: %w", userID,
-			&googleapi.Error{Code: status, Message: "the token endpoint is unavailable", Header: header,
-				Errors: []googleapi.ErrorItem{{Reason: reason}}})}
-	default:
-		reason := cmp.Or(code, "token_endpoint_error")
-		return failedRefresh{reason, fmt.Errorf("googlehttp: refreshing the token of %s: %w", userID,
-			&googleapi.Error{Code: status, Message: "the token endpoint refused the refresh", Errors: []googleapi.ErrorItem{{Reason: reason}}})}
+		return "token_endpoint_" + strconv.Itoa(status)
 	}
+	return cmp.Or(code, "token_endpoint_error")
 }
 
-// readErrBody is a token endpoint's response body that keeps the first
-// read error other than io.EOF, which golang.org/x/oauth2 reports only as
-// text, so that a cut answer is seen as the connection failure it is.
-type readErrBody struct {
-	io.ReadCloser
-	err *error
-}
-
-func (b *readErrBody) Read(p []byte) (int, error) {
-	n, err := b.ReadCloser.Read(p)
-	if err != nil && err != io.EOF && *b.err == nil {
-		*b.err = err
+// transportReason is the reason a refresh_failed entry gives for a request
+// that got no answer, or a cut one: "timeout" or "transport_error".
+func transportReason(err error) string {
+	var ne net.Error
+	if errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout() {
+		return "timeout"
 	}
-	return n, err
+	return "transport_error"
 }

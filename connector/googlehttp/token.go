@@ -93,62 +93,44 @@ func (d *Door) noToken(ctx context.Context, c *call, reason string, cause error)
 }
 
 // refresh gets a new access token from Google's token endpoint, through the
-// base transport, audited as a refresh (or refresh_failed) entry, and stores
-// it. How a failure is returned is refreshFailure's choice.
+// base transport, each request audited as a refresh (or refresh_failed)
+// entry, and stores it. How a failure is returned is refreshFailure's
+// choice.
 func (d *Door) refresh(ctx context.Context, c *call, tok *oauth2.Token) (*oauth2.Token, error) {
 	if tok.RefreshToken == "" {
 		return nil, errors.Join(d.noToken(ctx, c, "no_refresh_token", nil), d.grants.MarkReconnect(ctx, c.userID, "no_refresh_token"))
 	}
 	e := d.entry(c, audit.EventRefresh)
 	e.APIName, e.MethodName, e.Scope, e.Resource = "oauth2", "oauth2.token", "", ""
-	begin, err := d.trail.Begin(ctx, e)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrAuditUnavailable, err)
-	}
-	var res audit.Result
-	var cut error
-	hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
-		resp, err := d.base.RoundTrip(r)
-		if err == nil {
-			res.HTTPStatus, res.NumResponseBytes = resp.StatusCode, max(resp.ContentLength, 0)
-			resp.Body = &readErrBody{ReadCloser: resp.Body, err: &cut}
-		}
-		return resp, err
-	})}
-	start := time.Now()
+	rt := &auditedTokenEndpoint{door: d, ctx: ctx, entry: e}
+	hc := &http.Client{Transport: rt}
 	nt, err := d.oauth.TokenSource(context.WithValue(ctx, oauth2.HTTPClient, hc), &oauth2.Token{RefreshToken: tok.RefreshToken}).Token()
-	res.Latency = time.Since(start)
-	if err == nil {
-		// The outcome is recorded before the token is stored: a request
+	switch {
+	case errors.Is(err, ErrAuditUnavailable):
+		return nil, errors.Join(err, rt.cerr)
+	case err == nil:
+		// The outcome was recorded before the token is stored: a request
 		// that finds the new token in the store, without waiting for this
 		// refresh, must find the refresh complete on the trail too. The
 		// new token is stored even if the caller has gone: with a server
 		// that rotates refresh tokens, the old one no longer works.
-		res.Outcome = audit.OutcomeOK
-		cerr := d.complete(ctx, begin, res)
 		if err = d.tokens.Save(context.WithoutCancel(ctx), c.userID, nt); err != nil {
-			return nil, errors.Join(fmt.Errorf("googlehttp: storing the refreshed token of %s: %w", c.userID, err), cerr)
+			return nil, errors.Join(fmt.Errorf("googlehttp: storing the refreshed token of %s: %w", c.userID, err), rt.cerr)
 		}
 		if nt.RefreshToken == "" {
 			nt.RefreshToken = tok.RefreshToken
 		}
-		return nt, cerr
-	}
-	if cut != nil {
-		// The answer was cut short: the library keeps only its text.
-		err = cut
+		return nt, rt.cerr
 	}
 	f := refreshFailure(c.userID, err)
-	res.Event, res.Outcome, res.ErrorReason = audit.EventRefreshFailed, audit.OutcomeError, f.reason
-	cerr := d.complete(ctx, begin, res)
 	switch f.reason {
 	case "invalid_grant":
-		return nil, errors.Join(f.err, cerr, d.revoked(ctx, c, f.reason))
+		return nil, errors.Join(f.err, rt.cerr, d.revoked(ctx, c, f.reason))
 	case "unauthorized_client":
 		// The refresh token belongs to another OAuth client.
-		cerr = errors.Join(cerr, d.grants.MarkReconnect(ctx, c.userID, f.reason))
+		return nil, errors.Join(f.err, rt.cerr, d.grants.MarkReconnect(ctx, c.userID, f.reason))
 	}
-	return nil, errors.Join(f.err, cerr)
+	return nil, errors.Join(f.err, rt.cerr)
 }
 
 // revoked handles a revocation seen at Google: it only marks the grant
