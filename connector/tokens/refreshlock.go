@@ -44,7 +44,8 @@ func newRefreshLocks(db *sqldb.DB) *refreshLocks {
 // committed when the next holder reads it, and it stays saved whatever
 // becomes of the lock's transaction. On SQLite, which only one process
 // uses, the lock is this Store's. Waiting for the lock, and for a
-// connection to take it with, ends with ctx.
+// connection to take it with, ends with ctx; once taken, it is held until
+// fn returns.
 func (s *Store) LockRefresh(ctx context.Context, userID string, fn func(ctx context.Context) error) error {
 	if s.db.Dialect != sqldb.Postgres {
 		l, _ := s.locks.users.LoadOrStore(userID, make(chan struct{}, 1))
@@ -60,7 +61,15 @@ func (s *Store) LockRefresh(ctx context.Context, userID string, fn func(ctx cont
 		return fmt.Errorf("tokens: locking the refresh of %s: %w", userID, err)
 	}
 	defer unlock()
-	tx, err := s.db.BeginTx(ctx, nil)
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("tokens: locking the refresh of %s: %w", userID, err)
+	}
+	defer conn.Close()
+	// The transaction does not end with ctx, but when fn returns: a
+	// caller that leaves must not free the lock while its refresh may still
+	// be on its way. fn's own work ends with ctx.
+	tx, err := conn.BeginTx(context.WithoutCancel(ctx), nil)
 	if err != nil {
 		return fmt.Errorf("tokens: locking the refresh of %s: %w", userID, err)
 	}
