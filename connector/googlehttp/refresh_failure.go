@@ -13,8 +13,9 @@ import (
 	"google.golang.org/api/googleapi"
 )
 
-// failedRefresh is what a failed refresh means: the reason its audit entry
-// gives, and the error the request that needed it returns.
+// failedRefresh is what a failed refresh means: the reason, as the
+// refresh_failed entry of its last request gives it, and the error the
+// request that needed the token returns.
 type failedRefresh struct {
 	reason string
 	err    error

@@ -2,6 +2,7 @@ package googlehttp_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -124,6 +125,69 @@ func TestRefreshOutageIsRetried(t *testing.T) {
 			}
 			if g.Status != grant.StatusActive {
 				t.Errorf("after a token endpoint outage the grant is %q, want active", g.Status)
+			}
+		})
+	}
+}
+
+// tokenAnswer is a base transport that answers every token request itself
+// with status and an OAuth error code, and sends the other requests on.
+type tokenAnswer struct {
+	tokenURL string
+	status   int
+	code     string
+}
+
+func (b tokenAnswer) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.URL.String() != b.tokenURL {
+		return http.DefaultTransport.RoundTrip(r)
+	}
+	body := `{"error": "` + b.code + `"}`
+	return &http.Response{StatusCode: b.status, Request: r, ContentLength: int64(len(body)),
+		Header: http.Header{"Content-Type": {"application/json"}}, Body: io.NopCloser(strings.NewReader(body))}, nil
+}
+
+// TestRefreshRefusals: of the token endpoint's refusals, only invalid_grant
+// (the grant is revoked) and unauthorized_client (the user must link their
+// account again) ask the user to act; invalid_client is ScopeTrail's
+// configuration, and any other refusal is a permanent failure of the
+// request that leaves the grant alone. None is retried.
+func TestRefreshRefusals(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		status int
+		code   string
+		class  googlehttp.Class
+		grant  grant.Status
+	}{
+		{400, "invalid_grant", googlehttp.ClassRevoked, grant.StatusRevoked},
+		{400, "unauthorized_client", googlehttp.ClassNoToken, grant.StatusReconnectNeeded},
+		{401, "invalid_client", googlehttp.ClassConfig, grant.StatusActive},
+		{400, "invalid_scope", googlehttp.ClassPermanent, grant.StatusActive},
+		{404, "", googlehttp.ClassPermanent, grant.StatusActive},
+	} {
+		t.Run(fmt.Sprint(tc.status, " ", tc.code), func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t)
+			door := h.NewDoor(t, func(o *googlehttp.Options) { o.Base = tokenAnswer{h.URLs.TokenURL, tc.status, tc.code} })
+			user := h.Authorize(t, h.People[0], allScopes...)
+			h.expire(t, user)
+			calls := 0
+			err := retry.Do(recordings, retry.Policy{MaxAttempts: 3, Sleep: func(context.Context, time.Duration) error { return nil }},
+				func(ctx context.Context) error {
+					calls++
+					_, err := newServices(t, h.URLs, door, user).drive.Files.List().Context(ctx).Do()
+					return err
+				})
+			if f := googlehttp.Classify(err); f.Class != tc.class || calls != 1 {
+				t.Errorf("a refresh refused with %d %q: %+v after %d calls, want %s after one", tc.status, tc.code, f, calls, tc.class)
+			}
+			g, err := h.Grants.Get(context.Background(), user)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if g.Status != tc.grant {
+				t.Errorf("the grant is %q, want %q", g.Status, tc.grant)
 			}
 		})
 	}
