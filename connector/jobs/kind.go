@@ -73,7 +73,7 @@ func Register[T river.JobArgs](r *Runner, k Kind[T]) (*Queue[T], error) {
 	r.kinds[name] = k.Label
 	r.longest = max(r.longest, k.Timeout)
 	q := &Queue[T]{r: r, kind: k}
-	river.AddWorker(r.workers, &worker[T]{timeout: k.Timeout, run: k.Work})
+	river.AddWorker(r.workers, &worker[T]{timeout: k.Timeout, run: k.Work, r: r})
 	if k.Every > 0 {
 		r.periodic = append(r.periodic, river.NewPeriodicJob(river.PeriodicInterval(k.Every),
 			func() (river.JobArgs, *river.InsertOpts) { return zero, q.opts() },
