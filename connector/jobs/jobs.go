@@ -56,4 +56,10 @@ type Info struct {
 	// completed, was cancelled or was discarded; zero when it did not.
 	AttemptedAt time.Time
 	FinishedAt  time.Time
+	// AliveAt is when a running job was last known alive: its last
+	// heartbeat, or the start of its attempt. Stalled is true when that is
+	// longer ago than the Runner's RescueAfter: its process stopped
+	// answering, and a rescue puts it back within RescueAfter/4.
+	AliveAt time.Time
+	Stalled bool
 }

@@ -21,6 +21,9 @@ const CodeRescued = "rescued"
 // attempt's last heartbeat, in the database's own time format.
 const heartbeatKey = "heartbeat_at"
 
+// sqliteTime is how SQLite's datetime writes a time, in UTC.
+const sqliteTime = "2006-01-02 15:04:05.999"
+
 // rescueMessage is the error stored for a rescued attempt; failure reads it
 // back as CodeRescued.
 const rescueMessage = "[" + CodeRescued + "] the process running it stopped answering"

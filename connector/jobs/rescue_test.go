@@ -108,3 +108,30 @@ func TestLiveJobIsNotRescued(t *testing.T) {
 		}
 	})
 }
+
+// TestRequestSaysWhatMadeItNeedless asks for a job while an equal one
+// waits, and while one is left running by a dead replica: neither queues
+// anything, and each says which job made it needless.
+func TestRequestSaysWhatMadeItNeedless(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		r := b.open(t, (&calls{}).workers())
+		args := downloadArgs{UserID: "u1", RecordingID: "rec-a"}
+		if out, err := r.download.Request(ctx, args); err != nil || !out.Queued {
+			t.Fatalf("first Request = %+v, %v; want queued", out, err)
+		}
+		out, err := r.download.Request(ctx, args)
+		if err != nil || out.Queued || out.Pending.State != "available" || out.Pending.RecordingID != "rec-a" {
+			t.Errorf("Request while one waits = %+v, %v; want the waiting job", out, err)
+		}
+		b.leaveRunning(t, kindDownload, 2*time.Minute)
+		out, err = r.download.Request(ctx, args)
+		if err != nil || out.Queued || out.Pending.State != "running" || !out.Pending.Stalled {
+			t.Errorf("Request while a dead replica's job runs = %+v, %v; want that job, stalled", out, err)
+		}
+		if ago := time.Since(out.Pending.AliveAt); ago < 110*time.Second || ago > 10*time.Minute {
+			t.Errorf("the stalled job was last alive %v ago, want about two minutes", ago)
+		}
+	})
+}
