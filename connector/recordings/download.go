@@ -42,11 +42,8 @@ func (s *Service) Download(ctx context.Context, userID, fileID string) error {
 	if r.Kind != KindRecording {
 		return fmt.Errorf("downloading %s: %w", fileID, ErrWrongKind)
 	}
-	switch r.State {
-	case StateDownloaded, StateQueued, StateTranscribed:
-		if st, err := os.Stat(s.spoolPath(userID, fileID)); err == nil && st.Size() == r.Size {
-			return nil
-		}
+	if whole, err := s.spooledWhole(ctx, r); whole || err != nil {
+		return err
 	}
 	if err := s.store.setState(ctx, userID, fileID, StateDownloading, "", r.Done); err != nil {
 		return err
