@@ -82,7 +82,7 @@ func (s *Service) fetch(ctx context.Context, r Recording) (int64, error) {
 		return 0, fmt.Errorf("opening %s: %w", part, err)
 	}
 	defer f.Close()
-	sp := &spooler{f: f, sum: newPipeHash(md5.New()), buf: make([]byte, bufSize)}
+	sp := &spooler{f: f, sum: newPipeHash(md5.New()), buf: make([]byte, bufSize), watch: s.watchRevocation(ctx, r)}
 	defer func() { sp.sum.Stop() }()
 	if err := sp.resume(r.Size); err != nil {
 		return 0, err
@@ -133,6 +133,8 @@ type spooler struct {
 	sum *pipeHash
 	buf []byte
 	off int64 // bytes in the file, all hashed
+	// watch cuts the download when the member's grant is revoked.
+	watch *revocationWatch
 }
 
 // resume continues a temporary file left by an earlier run: it hashes the
@@ -210,5 +212,5 @@ func (sp *spooler) Write(p []byte) (int, error) {
 	if err != nil {
 		return n, fmt.Errorf("writing the spool: %w", err)
 	}
-	return n, nil
+	return n, sp.watch.spooled(n)
 }

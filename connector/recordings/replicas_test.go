@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/scopetrail/scopetrail/connector/connectortest"
+	"github.com/scopetrail/scopetrail/connector/googlehttp"
 	"github.com/scopetrail/scopetrail/connector/jobs"
 	"github.com/scopetrail/scopetrail/connector/recordings"
 	"github.com/scopetrail/scopetrail/scopes/audit"
@@ -22,30 +23,37 @@ type replica struct {
 	env    *connectortest.Env
 	runner *jobs.Runner
 	svc    *recordings.Service
+	spool  string
 }
 
-// newReplicas starts the harness on a fresh PostgreSQL schema and returns
-// n replicas on it, sharing one spool. Their runners are not started. The
-// test is skipped without PostgreSQL.
-func newReplicas(t *testing.T, n int) (*harness, []*replica) {
+// newReplicas starts the harness, with o, on a fresh PostgreSQL schema and
+// returns n replicas on it, sharing one spool; doors[i], when given,
+// changes the door of replica i. Their runners are not started. The test
+// is skipped without PostgreSQL.
+func newReplicas(t *testing.T, n int, o options, doors ...func(*googlehttp.Options)) (*harness, []*replica) {
 	t.Helper()
 	url := sqldbtest.PostgresURL(t)
-	h := newHarness(t, options{db: sqldbtest.Migrated(t, url)})
+	o.db = sqldbtest.Migrated(t, url)
+	h := newHarness(t, o)
 	spool := t.TempDir()
 	var out []*replica
 	for i := range n {
 		db := sqldbtest.Migrated(t, url)
+		var door func(*googlehttp.Options)
+		if i < len(doors) {
+			door = doors[i]
+		}
 		env := connectortest.New(t, connectortest.Options{Google: h.Google, DB: db, Tokens: h.Tokens, Clock: h.Clock,
-			Trail: audit.Options{Replica: "replica-" + string(rune('a'+i)), CheckpointEvery: -1}})
+			Trail: audit.Options{Replica: "replica-" + string(rune('a'+i)), CheckpointEvery: -1}, Door: door})
 		r := openRunner(t, db, url)
 		o := recordings.Options{DB: db, Door: env.Door, DriveURL: h.URLs.DriveBase, SpoolDir: spool,
-			Meetings: &wsMeetings{ws: h.Workspace, email: h.email}, Retry: fastRetry}
+			Meetings: &wsMeetings{ws: h.Workspace, email: h.email}, Retry: fastRetry, Audit: env.Trail}
 		svc, _, err := recordings.NewWithJobs(r, o, recordings.JobOptions{Grants: env.Grants, Every: -1,
 			Retention: recordings.Retention{Forever: true}})
 		if err != nil {
 			t.Fatalf("NewWithJobs: %v", err)
 		}
-		out = append(out, &replica{env: env, runner: r, svc: svc})
+		out = append(out, &replica{env: env, runner: r, svc: svc, spool: spool})
 	}
 	return h, out
 }
@@ -92,7 +100,7 @@ func (h *harness) mediaGets() map[string]int {
 // job, whichever replica runs them.
 func TestReplicasDownloadOnce(t *testing.T) {
 	t.Parallel()
-	h, reps := newReplicas(t, 2)
+	h, reps := newReplicas(t, 2, options{})
 	ctx := context.Background()
 	errs := make(chan error, len(reps))
 	for _, r := range reps {
