@@ -107,3 +107,33 @@ func TestRevocationOnAnotherReplicaCutsDownload(t *testing.T) {
 		t.Errorf("the cut download's entry says %d bytes, want part of %d", bytes, size)
 	}
 }
+
+// TestRevocationOnAnotherReplicaEndsQueuedJobs: replica B queued the
+// member's downloads and imports when replica A revokes the member; when B
+// works them they send nothing to Google and end cancelled, each after one
+// attempt, without retries.
+func TestRevocationOnAnotherReplicaEndsQueuedJobs(t *testing.T) {
+	t.Parallel()
+	h, reps := newReplicas(t, 2, options{})
+	a, b := reps[0], reps[1]
+	ctx := context.Background()
+	if err := b.svc.Sync(ctx, h.userID); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.env.Grants.Revoke(ctx, h.userID, "test"); err != nil {
+		t.Fatal(err)
+	}
+	before := len(h.Fake.Requests())
+	if err := b.runner.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	list := waitIdle(t, b.runner)
+	for _, j := range list {
+		if j.State != "cancelled" || j.Attempt != 1 {
+			t.Errorf("job %s of %s ended %s after %d attempts, want cancelled after one", j.Kind, j.RecordingID, j.State, j.Attempt)
+		}
+	}
+	if reqs := h.Fake.Requests()[before:]; len(reqs) != 0 {
+		t.Errorf("requests after the revocation: %+v", reqs)
+	}
+}
