@@ -10,6 +10,12 @@
 //
 // Jobs survive restarts and are shared between replicas: they live in
 // River's tables, created by River's own migrations when a Runner opens.
+// A running job records a heartbeat in its River row four times every
+// Options.RescueAfter (one minute by default); every started Runner puts
+// back, for any replica to run, a job whose heartbeats stopped for that
+// long, because its process was killed or its machine lost. Jobs are
+// therefore written to be run again: a download resumes its temporary
+// file, a sync applies each batch with its sync token in one transaction.
 // A job's arguments carry only ids. A job whose user's access was refused
 // by the audited door (revoked, suspended, no token), or whose results a
 // store refused to keep because the grant was revoked meanwhile

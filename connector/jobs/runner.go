@@ -44,7 +44,7 @@ type Options struct {
 	// before it is put back for another process: its process is taken to
 	// have died (SIGKILL, a lost machine). A running job beats four times in
 	// that time, so a long download that is alive is never taken up twice.
-	// Zero means DefaultRescueAfter (JOBS_RESCUE_AFTER).
+	// Zero means DefaultRescueAfter.
 	RescueAfter time.Duration
 }
 

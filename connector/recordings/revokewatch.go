@@ -2,7 +2,6 @@ package recordings
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -54,7 +53,7 @@ func (w *revocationWatch) spooled(n int) error {
 	w.sinceChecked, w.lastAt = 0, time.Now()
 	var st grant.Status
 	err := w.s.o.DB.QueryRow(w.ctx, `SELECT status FROM grants WHERE user_id = ?`, w.userID).Scan(&st)
-	if errors.Is(err, sql.ErrNoRows) || err != nil || st != grant.StatusRevoked {
+	if err != nil || st != grant.StatusRevoked { // no grant, or not readable now: checked again later
 		return nil
 	}
 	cut := fmt.Errorf("downloading %s: cut after %d bytes: %w", w.fileID, w.total, grant.ErrRevoked)
