@@ -27,7 +27,8 @@ type jobRow struct {
 	jobs.Info
 	// Label names the kind; Who is the user's email, or their id when the
 	// user is gone; Failure says in words why the last attempt failed;
-	// Progress says how far a running transcription has come.
+	// Progress says how far a running transcription has come, or that a
+	// running job's replica stopped answering.
 	Label, Who, Failure, Progress string
 }
 
@@ -55,7 +56,7 @@ func (s *Server) jobsList(c echo.Context) error {
 	}
 	page := jobsPage{Jobs: make([]jobRow, len(list)), Limit: jobsShown}
 	for i, j := range list {
-		row := jobRow{Info: j, Label: j.Label, Who: emails[j.UserID], Failure: failureText(j.LastErrorCode, j.LastErrorDetail)}
+		row := jobRow{Info: j, Label: j.Label, Who: emails[j.UserID], Failure: jobFailureText(j)}
 		if row.Label == "" {
 			row.Label = j.Kind
 		}
@@ -70,9 +71,22 @@ func (s *Server) jobsList(c echo.Context) error {
 	return s.render(c, http.StatusOK, "jobs", page)
 }
 
-// jobProgress says how far a running transcription job has come, "" for
-// any other job or when the recordings are not wired.
+// jobFailureText says in words why a job's last attempt failed.
+func jobFailureText(j jobs.Info) string {
+	if j.LastErrorCode == jobs.CodeRescued {
+		return "The replica running it stopped answering; it was put back for another to run."
+	}
+	return failureText(j.LastErrorCode, j.LastErrorDetail)
+}
+
+// jobProgress says how far a running transcription job has come, or that
+// a running job stalled because its replica stopped answering; "" for any
+// other job or when the recordings are not wired.
 func (s *Server) jobProgress(ctx context.Context, j jobs.Info) (string, error) {
+	if j.Stalled {
+		return "stalled: its replica stopped answering at " + j.AliveAt.UTC().Format("15:04:05 UTC") +
+			"; it is put back within a minute", nil
+	}
 	if j.Kind != recordings.JobTranscribe || j.State != "running" || s.deps.Recordings == nil {
 		return "", nil
 	}

@@ -22,8 +22,9 @@ type Recordings interface {
 	// there is one.
 	Transcript(ctx context.Context, userID, fileID string) (string, error)
 	// Retry starts a failed or waiting file over and schedules its next
-	// step.
-	Retry(ctx context.Context, userID, fileID string) error
+	// step; it says whether it queued a job, or which job of the file
+	// already waits or runs.
+	Retry(ctx context.Context, userID, fileID string) (recordings.Queued, error)
 }
 
 // recordingRow is a recording or transcript as the pages show it.
@@ -53,8 +54,10 @@ type recordingPage struct {
 	Transcript string
 	// FromMeet is true when the text is Meet's transcript of the meeting.
 	FromMeet bool
-	// Retried is true right after the button was pressed.
-	Retried bool
+	// Retried says, right after the button was pressed, what became of
+	// it; RetryQueued is true when a job was queued.
+	Retried     string
+	RetryQueued bool
 }
 
 // newRecordingRow dresses a file for the pages.
@@ -123,8 +126,8 @@ func (s *Server) recordingShow(c echo.Context) error {
 	if err != nil {
 		return fmt.Errorf("reading transcript: %w", err)
 	}
-	page := recordingPage{recordingRow: newRecordingRow(r), Transcript: text, FromMeet: r.TranscriptFrom != "",
-		Retried: c.QueryParam("retry") == "queued"}
+	page := recordingPage{recordingRow: newRecordingRow(r), Transcript: text, FromMeet: r.TranscriptFrom != ""}
+	page.Retried, page.RetryQueued = retryNote(c.QueryParams())
 	return s.render(c, http.StatusOK, "recording", page)
 }
 
@@ -133,8 +136,9 @@ func (s *Server) recordingShow(c echo.Context) error {
 func (s *Server) recordingRetry(c echo.Context) error {
 	u, _ := currentUser(c)
 	id := c.Param("id")
-	if err := s.deps.Recordings.Retry(c.Request().Context(), u.ID, id); err != nil {
+	q, err := s.deps.Recordings.Retry(c.Request().Context(), u.ID, id)
+	if err != nil {
 		return fmt.Errorf("retrying recording: %w", err)
 	}
-	return c.Redirect(http.StatusSeeOther, "/recordings/"+url.PathEscape(id)+"?retry=queued")
+	return c.Redirect(http.StatusSeeOther, "/recordings/"+url.PathEscape(id)+"?"+retryQuery(q).Encode())
 }

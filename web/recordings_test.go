@@ -21,6 +21,8 @@ type fakeRecordings struct {
 	files       map[string][]recordings.Recording // by user
 	transcripts map[string]string                 // by file id
 	retried     []string
+	// busy, when set, is what Retry answers instead of queued.
+	busy recordings.Queued
 }
 
 var _ Recordings = (*fakeRecordings)(nil)
@@ -55,14 +57,17 @@ func (f *fakeRecordings) Transcript(ctx context.Context, userID, fileID string) 
 	return f.transcripts[fileID], nil
 }
 
-func (f *fakeRecordings) Retry(ctx context.Context, userID, fileID string) error {
+func (f *fakeRecordings) Retry(ctx context.Context, userID, fileID string) (recordings.Queued, error) {
 	if _, err := f.Recording(ctx, userID, fileID); err != nil {
-		return err
+		return recordings.Queued{}, err
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.retried = append(f.retried, userID+"/"+fileID)
-	return nil
+	if f.busy.Status != "" {
+		return f.busy, nil
+	}
+	return recordings.Queued{Status: recordings.QueuedNow}, nil
 }
 
 // Bob's files: a transcribed recording, its Meet transcript, a failed

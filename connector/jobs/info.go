@@ -44,6 +44,13 @@ func (r *Runner) info(j *rivertype.JobRow) Info {
 		Attempt: j.Attempt, MaxAttempts: j.MaxAttempts, CreatedAt: j.CreatedAt, ScheduledAt: j.ScheduledAt,
 		AttemptedAt: deref(j.AttemptedAt), FinishedAt: deref(j.FinalizedAt),
 	}
+	if j.State == rivertype.JobStateRunning {
+		in.AliveAt = in.AttemptedAt
+		if hb := heartbeatOf(j.Metadata); hb.After(in.AliveAt) {
+			in.AliveAt = hb
+		}
+		in.Stalled = time.Since(in.AliveAt) > r.rescueAfter()
+	}
 	if n := len(j.Errors); n > 0 {
 		last := j.Errors[n-1]
 		in.LastErrorCode, in.LastErrorDetail = failure(last.Error)
@@ -60,6 +67,20 @@ func (r *Runner) label(kind string) string {
 		return l
 	}
 	return kind
+}
+
+// heartbeatOf reads the last heartbeat in a job's metadata, in the format
+// of either database; the zero time when there is none.
+func heartbeatOf(metadata []byte) time.Time {
+	var m map[string]any
+	_ = json.Unmarshal(metadata, &m) // River writes it; the zero time otherwise
+	s, _ := m[heartbeatKey].(string)
+	for _, layout := range []string{time.RFC3339Nano, sqliteTime} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC()
+		}
+	}
+	return time.Time{}
 }
 
 func deref(t *time.Time) time.Time {

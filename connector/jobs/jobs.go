@@ -10,6 +10,12 @@
 //
 // Jobs survive restarts and are shared between replicas: they live in
 // River's tables, created by River's own migrations when a Runner opens.
+// A running job records a heartbeat in its River row four times every
+// Options.RescueAfter (one minute by default); every started Runner puts
+// back, for any replica to run, a job whose heartbeats stopped for that
+// long, because its process was killed or its machine lost. Jobs are
+// therefore written to be run again: a download resumes its temporary
+// file, a sync applies each batch with its sync token in one transaction.
 // A job's arguments carry only ids. A job whose user's access was refused
 // by the audited door (revoked, suspended, no token), or whose results a
 // store refused to keep because the grant was revoked meanwhile
@@ -56,4 +62,10 @@ type Info struct {
 	// completed, was cancelled or was discarded; zero when it did not.
 	AttemptedAt time.Time
 	FinishedAt  time.Time
+	// AliveAt is when a running job was last known alive: its last
+	// heartbeat, or the start of its attempt. Stalled is true when that is
+	// longer ago than the Runner's RescueAfter: its process stopped
+	// answering, and a rescue puts it back within RescueAfter/4.
+	AliveAt time.Time
+	Stalled bool
 }

@@ -73,7 +73,7 @@ func Register[T river.JobArgs](r *Runner, k Kind[T]) (*Queue[T], error) {
 	r.kinds[name] = k.Label
 	r.longest = max(r.longest, k.Timeout)
 	q := &Queue[T]{r: r, kind: k}
-	river.AddWorker(r.workers, &worker[T]{timeout: k.Timeout, run: k.Work})
+	river.AddWorker(r.workers, &worker[T]{timeout: k.Timeout, run: k.Work, r: r})
 	if k.Every > 0 {
 		r.periodic = append(r.periodic, river.NewPeriodicJob(river.PeriodicInterval(k.Every),
 			func() (river.JobArgs, *river.InsertOpts) { return zero, q.opts() },
@@ -101,20 +101,45 @@ func (q *Queue[T]) opts() *river.InsertOpts {
 // Enqueue inserts a job unless an equal one has not finished; when an
 // equal one is running and the kind has a FollowUp, that is queued.
 func (q *Queue[T]) Enqueue(ctx context.Context, args T) error {
+	_, err := q.Request(ctx, args)
+	return err
+}
+
+// Outcome says what became of a request for a job.
+type Outcome struct {
+	// Queued is true when a job was inserted: the one asked for, or the
+	// follow-up of an equal one running.
+	Queued bool
+	// Pending, when Queued is false, is the equal job that has not
+	// finished and made another needless: waiting, or running (Stalled
+	// when its process stopped answering and it is about to be put back).
+	Pending Info
+}
+
+// Request enqueues a job as Enqueue does, and says whether it was queued
+// or which equal job made it needless.
+func (q *Queue[T]) Request(ctx context.Context, args T) (Outcome, error) {
 	if err := q.check(args); err != nil {
-		return err
+		return Outcome{}, err
 	}
 	res, err := q.r.client().Insert(ctx, args, q.opts())
 	if err != nil {
-		return fmt.Errorf("jobs: enqueueing %s: %w", args.Kind(), err)
+		return Outcome{}, fmt.Errorf("jobs: enqueueing %s: %w", args.Kind(), err)
 	}
-	if !res.UniqueSkippedAsDuplicate || res.Job.State != rivertype.JobStateRunning || q.kind.FollowUp == nil {
-		return nil
+	if !res.UniqueSkippedAsDuplicate {
+		return Outcome{Queued: true}, nil
 	}
-	if _, err := q.r.client().Insert(ctx, q.kind.FollowUp(args), q.opts()); err != nil {
-		return fmt.Errorf("jobs: enqueueing a follow-up %s: %w", args.Kind(), err)
+	if res.Job.State != rivertype.JobStateRunning || q.kind.FollowUp == nil {
+		return Outcome{Pending: q.r.info(res.Job)}, nil
 	}
-	return nil
+	follow, err := q.r.client().Insert(ctx, q.kind.FollowUp(args), q.opts())
+	if err != nil {
+		return Outcome{}, fmt.Errorf("jobs: enqueueing a follow-up %s: %w", args.Kind(), err)
+	}
+	if follow.UniqueSkippedAsDuplicate {
+		return Outcome{Pending: q.r.info(follow.Job)}, nil
+	}
+	return Outcome{Queued: true}, nil
 }
 
 // EnqueueMany inserts the jobs of list, in one statement, each unless an

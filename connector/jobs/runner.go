@@ -40,6 +40,12 @@ type Options struct {
 	PollInterval time.Duration
 	// Logger receives River's logs; nil means slog.Default.
 	Logger *slog.Logger
+	// RescueAfter is how long a running job may go without a heartbeat
+	// before it is put back for another process: its process is taken to
+	// have died (SIGKILL, a lost machine). A running job beats four times in
+	// that time, so a long download that is alive is never taken up twice.
+	// Zero means DefaultRescueAfter.
+	RescueAfter time.Duration
 }
 
 // riverClient is what a Runner uses of a *river.Client, whatever its driver.
@@ -70,6 +76,10 @@ type Runner struct {
 	longest  time.Duration     // the longest timeout of a kind
 	periodic []*river.PeriodicJob
 	working  riverClient // nil until Start
+	// stopRescues ends the rescues started by Start; rescuesDone is closed
+	// when they have ended.
+	stopRescues context.CancelFunc
+	rescuesDone chan struct{}
 }
 
 // Open runs River's migrations on o.DB and returns a Runner that enqueues
@@ -133,8 +143,10 @@ func (r *Runner) config() *river.Config {
 		},
 		Workers:      r.workers,
 		PeriodicJobs: r.periodic,
-		// A job may run for the longest timeout registered; only then is a
-		// job whose replica died taken up again.
+		// A job whose process died is put back by the Runner's own rescues,
+		// which read its heartbeats; River's rescuer, which reads only when
+		// the attempt started and waits for the kind's timeout, is the
+		// backstop.
 		RescueStuckJobsAfter: r.longest + 30*time.Minute,
 	}
 	if r.o.PollInterval > 0 {
@@ -182,6 +194,12 @@ func (r *Runner) Start(ctx context.Context) error {
 		return fmt.Errorf("jobs: starting River: %w", err)
 	}
 	r.working = c
+	rctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	r.stopRescues, r.rescuesDone = cancel, make(chan struct{})
+	go func() {
+		defer close(r.rescuesDone)
+		r.rescueLoop(rctx)
+	}()
 	return nil
 }
 
@@ -191,11 +209,13 @@ func (r *Runner) Start(ctx context.Context) error {
 func (r *Runner) Stop(ctx context.Context) error {
 	defer r.close()
 	r.mu.Lock()
-	c := r.working
+	c, stopRescues := r.working, r.stopRescues
 	r.mu.Unlock()
 	if c == nil {
 		return nil
 	}
+	stopRescues()
+	<-r.rescuesDone
 	err := c.Stop(ctx)
 	if err != nil && ctx.Err() != nil {
 		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)

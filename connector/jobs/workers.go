@@ -15,13 +15,16 @@ type worker[T river.JobArgs] struct {
 	river.WorkerDefaults[T]
 	timeout time.Duration
 	run     func(ctx context.Context, args T) error
+	r       *Runner // records the heartbeats
 }
 
 // Timeout returns the worker's job timeout.
 func (w *worker[T]) Timeout(*river.Job[T]) time.Duration { return w.timeout }
 
-// Work runs the job and turns its error into River's outcome.
+// Work runs the job, with heartbeats that tell the rescues of every
+// replica it is alive, and turns its error into River's outcome.
 func (w *worker[T]) Work(ctx context.Context, job *river.Job[T]) error {
+	defer w.r.heartbeat(ctx, job.ID, job.Attempt)()
 	return outcome(w.run(ctx, job.Args))
 }
 

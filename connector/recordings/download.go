@@ -42,11 +42,8 @@ func (s *Service) Download(ctx context.Context, userID, fileID string) error {
 	if r.Kind != KindRecording {
 		return fmt.Errorf("downloading %s: %w", fileID, ErrWrongKind)
 	}
-	switch r.State {
-	case StateDownloaded, StateQueued, StateTranscribed:
-		if st, err := os.Stat(s.spoolPath(userID, fileID)); err == nil && st.Size() == r.Size {
-			return nil
-		}
+	if whole, err := s.spooledWhole(ctx, r); whole || err != nil {
+		return err
 	}
 	if err := s.store.setState(ctx, userID, fileID, StateDownloading, "", r.Done); err != nil {
 		return err
@@ -85,7 +82,7 @@ func (s *Service) fetch(ctx context.Context, r Recording) (int64, error) {
 		return 0, fmt.Errorf("opening %s: %w", part, err)
 	}
 	defer f.Close()
-	sp := &spooler{f: f, sum: newPipeHash(md5.New()), buf: make([]byte, bufSize)}
+	sp := &spooler{f: f, sum: newPipeHash(md5.New()), buf: make([]byte, bufSize), watch: s.watchRevocation(ctx, r)}
 	defer func() { sp.sum.Stop() }()
 	if err := sp.resume(r.Size); err != nil {
 		return 0, err
@@ -136,6 +133,8 @@ type spooler struct {
 	sum *pipeHash
 	buf []byte
 	off int64 // bytes in the file, all hashed
+	// watch cuts the download when the member's grant is revoked.
+	watch *revocationWatch
 }
 
 // resume continues a temporary file left by an earlier run: it hashes the
@@ -213,5 +212,5 @@ func (sp *spooler) Write(p []byte) (int, error) {
 	if err != nil {
 		return n, fmt.Errorf("writing the spool: %w", err)
 	}
-	return n, nil
+	return n, sp.watch.spooled(n)
 }

@@ -97,7 +97,7 @@ func TestRetryAfterFailure(t *testing.T) {
 	if got.State != recordings.StateFailed || got.Reason != "transient.backendError" || got.ReasonDetail != wantDetail {
 		t.Errorf("after the outage: %s (%q %q), want failed (transient.backendError %q)", got.State, got.Reason, got.ReasonDetail, wantDetail)
 	}
-	if err := s.Retry(ctx, h.userID, rec.FileID); err != nil {
+	if _, err := s.Retry(ctx, h.userID, rec.FileID); err != nil {
 		t.Fatalf("Retry: %v", err)
 	}
 	if got, _ := s.Recording(ctx, h.userID, rec.FileID); got.State != recordings.StateTranscribed || fileMD5(t, got.Path) != rec.MD5 {

@@ -147,14 +147,21 @@ func (j *Jobs) register(r *jobs.Runner, jo JobOptions) error {
 
 // next schedules the next step of a file as a job: a transcript import, a
 // recording's transcription once it is downloaded, or its download.
-func (j *Jobs) next(ctx context.Context, r Recording) error {
+func (j *Jobs) next(ctx context.Context, r Recording) (Queued, error) {
+	var out jobs.Outcome
+	var err error
 	switch {
 	case r.Kind == KindTranscript:
-		return j.transcript.Enqueue(ctx, transcriptArgs{UserID: r.UserID, RecordingID: r.FileID})
+		out, err = j.transcript.Request(ctx, transcriptArgs{UserID: r.UserID, RecordingID: r.FileID})
 	case r.State == StateDownloaded || r.State == StateQueued:
-		return j.transcribe.Enqueue(ctx, transcribeArgs{UserID: r.UserID, RecordingID: r.FileID})
+		out, err = j.transcribe.Request(ctx, transcribeArgs{UserID: r.UserID, RecordingID: r.FileID})
+	default:
+		out, err = j.download.Request(ctx, downloadArgs{UserID: r.UserID, RecordingID: r.FileID})
 	}
-	return j.download.Enqueue(ctx, downloadArgs{UserID: r.UserID, RecordingID: r.FileID})
+	if err != nil {
+		return Queued{}, err
+	}
+	return queuedFrom(out), nil
 }
 
 // EnqueueRecordingsSync queues a discovery of userID's recordings and

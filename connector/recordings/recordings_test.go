@@ -253,9 +253,9 @@ func TestSyncEnqueues(t *testing.T) {
 	h := newHarness(t, options{})
 	var queued []string
 	s := h.service(func(o *recordings.Options) {
-		o.Enqueue = func(_ context.Context, r recordings.Recording) error {
+		o.Enqueue = func(_ context.Context, r recordings.Recording) (recordings.Queued, error) {
 			queued = append(queued, r.FileID)
-			return nil
+			return recordings.Queued{Status: recordings.QueuedNow}, nil
 		}
 	})
 	ctx := context.Background()
@@ -278,7 +278,7 @@ func TestSyncEnqueues(t *testing.T) {
 			t.Errorf("Sync fetched content: %s", u.Path)
 		}
 	}
-	if err := s.Retry(ctx, h.userID, want[0]); err != nil || queued[len(queued)-1] != want[0] {
-		t.Errorf("Retry = %v, queued %q; want %s queued", err, queued, want[0])
+	if q, err := s.Retry(ctx, h.userID, want[0]); err != nil || q.Status != recordings.QueuedNow || queued[len(queued)-1] != want[0] {
+		t.Errorf("Retry = %+v, %v, queued %q; want %s queued", q, err, queued, want[0])
 	}
 }

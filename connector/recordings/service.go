@@ -50,9 +50,10 @@ type Options struct {
 	// retry.Default.
 	Retry retry.Policy
 	// Enqueue, when set, schedules the next step of a file (see Process)
-	// in the background, as a durable job; Sync and Retry call it. Without
-	// it, they do the step at once.
-	Enqueue func(ctx context.Context, rec Recording) error
+	// in the background, as a durable job, and says whether it queued one
+	// or an equal job already waits or runs; Sync and Retry call it.
+	// Without it, they do the step at once.
+	Enqueue func(ctx context.Context, rec Recording) (Queued, error)
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }
@@ -196,7 +197,7 @@ func (s *Service) Sync(ctx context.Context, userID string) error {
 	}
 	var first error
 	for _, r := range pending {
-		if err := s.next(ctx, r); err != nil && first == nil {
+		if _, err := s.next(ctx, r); err != nil && first == nil {
 			first = err
 		}
 	}
@@ -204,24 +205,27 @@ func (s *Service) Sync(ctx context.Context, userID string) error {
 }
 
 // next schedules the next step of a file, or does it.
-func (s *Service) next(ctx context.Context, r Recording) error {
+func (s *Service) next(ctx context.Context, r Recording) (Queued, error) {
 	if s.o.Enqueue != nil {
 		return s.o.Enqueue(ctx, r)
 	}
-	return s.Process(ctx, r.UserID, r.FileID)
+	return Queued{Status: QueuedNow}, s.Process(ctx, r.UserID, r.FileID)
 }
 
 // Retry starts a failed or waiting file over (a recording keeps the bytes
 // already spooled) and schedules its next step with Options.Enqueue, or
-// does it at once without.
-func (s *Service) Retry(ctx context.Context, userID, fileID string) error {
+// does it at once without. It says whether a job was queued, or which job
+// of the file already waits or runs, and since when: a download that runs
+// on another replica, or one whose replica died and that is about to be
+// taken up again.
+func (s *Service) Retry(ctx context.Context, userID, fileID string) (Queued, error) {
 	r, err := s.store.get(ctx, userID, fileID)
 	if err != nil {
-		return err
+		return Queued{}, err
 	}
 	if r.State == StateFailed {
 		if err := s.store.setState(ctx, userID, fileID, StateFound, "", r.Done); err != nil {
-			return err
+			return Queued{}, err
 		}
 	}
 	return s.next(ctx, r)

@@ -1,12 +1,18 @@
 package recordings
 
 import (
+	"context"
+	"crypto/md5"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/scopetrail/scopetrail/scopes/grant"
 )
 
 // userDir is a member's folder in the spool: named by a digest of the user
@@ -58,4 +64,51 @@ func remove(paths ...string) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// spooledWhole reports whether the spool already holds the whole of a
+// recording, so that Download fetches nothing. A recording recorded as
+// downloaded needs its file of the right size. Any other needs a file whose
+// size and md5 are Drive's: one that a download, on this replica or another
+// sharing the spool, moved into place before its process died, before it
+// recorded the recording downloaded; spooledWhole records it so, queued for
+// transcription. When the member was revoked or purged meanwhile, the file
+// is deleted and the error wraps grant.ErrRevoked or ErrNotFound.
+func (s *Service) spooledWhole(ctx context.Context, r Recording) (bool, error) {
+	path := s.spoolPath(r.UserID, r.FileID)
+	if st, err := os.Stat(path); err != nil || st.Size() != r.Size {
+		return false, nil
+	}
+	switch r.State {
+	case StateDownloaded, StateQueued, StateTranscribed:
+		return true, nil
+	}
+	if r.MD5 == "" {
+		return false, nil
+	}
+	if sum, err := fileMD5(path); err != nil || sum != r.MD5 {
+		return false, nil // fetched again, into a fresh temporary file
+	}
+	err := s.store.setState(ctx, r.UserID, r.FileID, StateDownloaded, "", r.Size)
+	if err == nil {
+		err = s.store.setState(ctx, r.UserID, r.FileID, StateQueued, CodeWaitTranscription, r.Size)
+	}
+	if errors.Is(err, ErrNotFound) || errors.Is(err, grant.ErrRevoked) {
+		err = errors.Join(err, s.dropSpool(r.UserID, r.FileID))
+	}
+	return true, err
+}
+
+// fileMD5 returns the hex md5 of a file.
+func fileMD5(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", fmt.Errorf("opening %s: %w", path, err)
+	}
+	defer f.Close()
+	h := md5.New()
+	if _, err := io.CopyBuffer(h, f, make([]byte, bufSize)); err != nil {
+		return "", fmt.Errorf("hashing %s: %w", path, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }

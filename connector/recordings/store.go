@@ -91,19 +91,23 @@ func (s *store) byMeetings(ctx context.Context, userID string, meetingIDs []stri
 func (s *store) upsert(ctx context.Context, r Recording) (changed bool, err error) {
 	now := sqldb.Micros(s.now())
 	err = grant.WriteFetched(ctx, s.db, r.UserID, func(tx *sqldb.Tx) error {
+		// Another replica may discover the same file at the same time: the
+		// first insert wins, the other updates the row it wrote.
+		res, err := tx.Exec(ctx, `INSERT INTO recordings (user_id, file_id, kind, name, mime_type, size, md5,
+			created_at, modified_at, meeting_id, meet_code, state, found_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, file_id) DO NOTHING`,
+			r.UserID, r.FileID, r.Kind, r.Name, r.MimeType, r.Size, r.MD5, sqldb.Micros(r.Created), sqldb.Micros(r.Modified),
+			r.MeetingID, r.MeetCode, StateFound, now, now)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 1 {
+			return err
+		}
 		var md5 string
 		var modified int64
-		err := tx.QueryRow(ctx, `SELECT md5, modified_at FROM recordings WHERE user_id = ? AND file_id = ?`,
-			r.UserID, r.FileID).Scan(&md5, &modified)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-			_, err = tx.Exec(ctx, `INSERT INTO recordings (user_id, file_id, kind, name, mime_type, size, md5,
-				created_at, modified_at, meeting_id, meet_code, state, found_at, updated_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-				r.UserID, r.FileID, r.Kind, r.Name, r.MimeType, r.Size, r.MD5, sqldb.Micros(r.Created), sqldb.Micros(r.Modified),
-				r.MeetingID, r.MeetCode, StateFound, now, now)
-			return err
-		case err != nil:
+		if err := tx.QueryRow(ctx, `SELECT md5, modified_at FROM recordings WHERE user_id = ? AND file_id = ?`,
+			r.UserID, r.FileID).Scan(&md5, &modified); err != nil {
 			return err
 		}
 		changed = md5 != r.MD5 || r.Kind == KindTranscript && modified != sqldb.Micros(r.Modified)

@@ -114,7 +114,7 @@ func TestTranscriptionJob(t *testing.T) {
 		r, s := e.open(t, &transcribe.PocketSphinx{})
 		ctx := context.Background()
 		for range 2 {
-			if err := s.Retry(ctx, h.userID, rec.FileID); err != nil {
+			if _, err := s.Retry(ctx, h.userID, rec.FileID); err != nil {
 				t.Fatalf("Retry: %v", err)
 			}
 		}
@@ -163,7 +163,7 @@ func TestTranscriptionResumesAfterRestart(t *testing.T) {
 	stuck := &stuckEngine{started: make(chan struct{})}
 	r1, s1 := e.open(t, stuck)
 	ctx := context.Background()
-	if err := s1.Retry(ctx, e.h.userID, e.rec.FileID); err != nil {
+	if _, err := s1.Retry(ctx, e.h.userID, e.rec.FileID); err != nil {
 		t.Fatal(err)
 	}
 	if err := r1.Start(ctx); err != nil {

@@ -41,7 +41,7 @@ func TestExportTooLarge(t *testing.T) {
 		t.Errorf("the queued recording shows %d bytes of transcript", len(text))
 	}
 	// Importing the transcript on its own gives the same outcome.
-	if err := s.Retry(ctx, h.userID, doc.FileID); err != nil {
+	if _, err := s.Retry(ctx, h.userID, doc.FileID); err != nil {
 		t.Fatalf("Retry: %v", err)
 	}
 	gotDoc, _ = s.Recording(ctx, h.userID, doc.FileID)
