@@ -1,0 +1,123 @@
+package replicatest
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/scopetrail/scopetrail/scopes/sqldb"
+)
+
+// World is one run: the fake Google, the network in front of it, the
+// cluster of replicas on one database, and the people using it.
+type World struct {
+	Google  *Google
+	Proxy   *Proxy
+	Cluster *Cluster
+	DB      *sqldb.DB
+	Admin   *Person
+	Members []*Person
+}
+
+// NewWorld starts Google and the network, and configures (without
+// starting) n replicas of bin on the database at databaseURL. Everything
+// stops when t ends.
+func NewWorld(t testing.TB, bin, databaseURL string, o Options, n int) *World {
+	t.Helper()
+	g, err := StartGoogle(o.Workspace)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { g.Close() })
+	p, err := StartProxy(g.URL, ProxyOptions{Seed: uint64(o.Workspace.Seed), Hang: o.Hang, DownloadRate: o.DownloadRate, TokenLife: o.TokenLife})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Close() })
+	c, err := NewCluster(bin, t.TempDir(), databaseURL, g, p, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		for _, r := range c.Replicas {
+			r.Kill()
+		}
+	})
+	db, err := sqldb.Open(context.Background(), databaseURL)
+	if err != nil {
+		t.Fatalf("opening the shared database: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return &World{Google: g, Proxy: p, Cluster: c, DB: db}
+}
+
+// LinkAdmin signs the admin in on r and links the directory.
+func (w *World) LinkAdmin(t testing.TB, r *Replica) {
+	t.Helper()
+	w.Admin = SignIn(t, r, w.Google.Admin)
+	w.Admin.Link(t, r, "invite")
+}
+
+// LinkMember signs member i in on a, links calendars on b and recordings
+// on a, and links every calendar on b, as a load balancer might send one
+// person's requests to both replicas.
+func (w *World) LinkMember(t testing.TB, i int, a, b *Replica) {
+	t.Helper()
+	p := SignIn(t, a, w.Google.Members[i])
+	p.Link(t, b, "calendars")
+	p.Link(t, a, "recordings")
+	p.LinkAllCalendars(t, b)
+	w.Members = append(w.Members, p)
+}
+
+// Flows counts the OAuth flows every person completed.
+func (w *World) Flows() int {
+	n := 0
+	for _, p := range append([]*Person{w.Admin}, w.Members...) {
+		if p != nil {
+			n += p.Flows
+		}
+	}
+	return n
+}
+
+// busyStates are the states of a job that has yet to end.
+var busyStates = []string{"available", "running", "retryable", "scheduled", "pending"}
+
+// Settle waits until no job is waiting or running, for at most bound, and
+// returns the jobs as they are then.
+func (w *World) Settle(ctx context.Context, bound time.Duration) ([]Job, error) {
+	deadline := time.Now().Add(bound)
+	for {
+		jobs, err := Jobs(ctx, w.DB)
+		if err != nil {
+			return nil, err
+		}
+		busy := slices.ContainsFunc(jobs, func(j Job) bool { return slices.Contains(busyStates, j.State) })
+		if !busy || time.Now().After(deadline) {
+			return jobs, nil
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// Synced reads what the cluster synced.
+func (w *World) Synced(ctx context.Context) (Synced, error) { return ReadSynced(ctx, w.DB) }
+
+// Figures are the numbers a run prints.
+type Figures struct {
+	// Requests is how many requests Google served; Faults how many the
+	// network broke; Entries how many entries the trail holds.
+	Requests, Faults, Entries int
+	// Recovery is how long after the kill the killed replica served again
+	// and every job it was running had been taken up again or had ended.
+	Recovery time.Duration
+}
+
+// String prints the figures as one line.
+func (f Figures) String() string {
+	return fmt.Sprintf("replicas: %d requests served by Google, %d faults injected, %d audit entries, recovered %s after the kill",
+		f.Requests, f.Faults, f.Entries, f.Recovery.Round(time.Millisecond))
+}
