@@ -38,12 +38,28 @@ type Google struct {
 	Admin   string
 	Members []string
 	Domain  string
+
+	ws        *workspace.Workspace
+	directory int
+}
+
+// FillDirectory adds people without calendars until the directory has as
+// many people as the options ask. Google's consent page lists every
+// account of the domain, so the members link before the directory grows,
+// which keeps their consent pages small.
+func (g *Google) FillDirectory() {
+	for i := range g.directory - len(g.Members) - 1 {
+		given, family := fmt.Sprintf("Staff%05d", i), "Directory"
+		g.ws.PutPerson(workspace.Person{
+			ID: fmt.Sprintf("d%011d", i), Email: fmt.Sprintf("staff%05d@%s", i, g.ws.Domain),
+			GivenName: given, FamilyName: family, DisplayName: given + " " + family, Title: "Staff", Department: "Directory",
+		})
+	}
 }
 
 // StartGoogle generates the workspace of o and serves it. The members and
 // the admin are people of a generated workspace, with calendars, meetings
-// and Meet recordings; the rest of the directory are people without
-// calendars, added so that the directory has o.Directory people.
+// and Meet recordings; FillDirectory adds the rest of the directory.
 func StartGoogle(o WorkspaceOptions) (*Google, error) {
 	if o.Directory < o.Members+1 {
 		return nil, fmt.Errorf("replicatest: a directory of %d people cannot hold %d members and an admin", o.Directory, o.Members)
@@ -55,7 +71,7 @@ func StartGoogle(o WorkspaceOptions) (*Google, error) {
 	if err != nil {
 		return nil, fmt.Errorf("replicatest: generating the workspace: %w", err)
 	}
-	g := &Google{Domain: ws.Domain}
+	g := &Google{Domain: ws.Domain, ws: ws, directory: o.Directory}
 	for _, p := range ws.People() {
 		if p.Deleted {
 			continue
@@ -68,13 +84,6 @@ func StartGoogle(o WorkspaceOptions) (*Google, error) {
 	}
 	if len(g.Members) != o.Members {
 		return nil, fmt.Errorf("replicatest: the generated workspace has %d members, want %d", len(g.Members), o.Members)
-	}
-	for i := range o.Directory - o.Members - 1 {
-		given, family := fmt.Sprintf("Staff%05d", i), "Directory"
-		ws.PutPerson(workspace.Person{
-			ID: fmt.Sprintf("d%011d", i), Email: fmt.Sprintf("staff%05d@%s", i, ws.Domain),
-			GivenName: given, FamilyName: family, DisplayName: given + " " + family, Title: "Staff", Department: "Directory",
-		})
 	}
 	g.Fake, g.URL, err = googletest.Start(googletest.Options{Workspace: ws, Seed: uint64(o.Seed)})
 	if err != nil {

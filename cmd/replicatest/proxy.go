@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log"
@@ -28,15 +29,18 @@ const (
 	// FaultUnavailable answers 503 without asking Google.
 	FaultUnavailable Fault = "503"
 	// FaultCut passes the request on and cuts the connection halfway
-	// through Google's answer.
+	// through Google's answer, after its headers.
 	FaultCut Fault = "cut"
+	// FaultReset passes the request on and closes the connection before
+	// any byte of Google's answer, as a reset does.
+	FaultReset Fault = "reset"
 	// FaultHang passes the request on and holds Google's answer back for
 	// the hang time, or until the app gives up.
 	FaultHang Fault = "hang"
 )
 
-// faults are the kinds injected, each with the same share.
-var faults = []Fault{FaultTooMany, FaultUnavailable, FaultCut, FaultHang}
+// faults is the default mix of ProxyOptions.Faults.
+var faults = []Fault{FaultTooMany, FaultUnavailable, FaultCut, FaultReset, FaultHang, FaultTooMany, FaultUnavailable, FaultHang}
 
 // Proxy stands between the replicas and the fake Google, as the network
 // and Google's front ends do: it injects faults into the API calls and the
@@ -52,6 +56,7 @@ type Proxy struct {
 
 	mu       sync.Mutex
 	rng      *rand.Rand
+	mix      []Fault
 	rate     float64
 	hang     time.Duration
 	injected map[Fault]int
@@ -73,6 +78,10 @@ type ProxyOptions struct {
 	// TokenLife, when positive, is the expires_in the app is told for every
 	// access token, so that tokens are refreshed during the run.
 	TokenLife time.Duration
+	// Faults is the mix of faults to draw from, in equal shares; nil means
+	// 429s, 503s, cut connections (half of them cut before the answer,
+	// half within it) and hangs, a quarter each.
+	Faults []Fault
 }
 
 // StartProxy listens on a loopback port and forwards to target.
@@ -81,12 +90,19 @@ func StartProxy(target string, o ProxyOptions) (*Proxy, error) {
 	if err != nil {
 		return nil, fmt.Errorf("replicatest: parsing the proxy's target %q: %w", target, err)
 	}
-	p := &Proxy{target: u, rng: rand.New(rand.NewPCG(o.Seed, 0x9e3779b9)), hang: o.Hang,
+	p := &Proxy{target: u, rng: rand.New(rand.NewPCG(o.Seed, 0x9e3779b9)), mix: o.Faults, hang: o.Hang,
 		injected: map[Fault]int{}, downloadRate: o.DownloadRate, tokenLife: o.TokenLife}
+	if len(p.mix) == 0 {
+		p.mix = faults
+	}
 	p.rp = &httputil.ReverseProxy{
 		Rewrite:        func(r *httputil.ProxyRequest) { r.SetURL(u); r.Out.Host = u.Host },
 		ModifyResponse: p.modify,
+		ErrorHandler:   closeConnection,
 		ErrorLog:       log.New(io.Discard, "", 0),
+		// Every write reaches the app at once, so that a cut connection
+		// has sent what came before the cut.
+		FlushInterval: -1,
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -171,7 +187,7 @@ func (p *Proxy) pick(faultable bool) Fault {
 	if !faultable || p.rate <= 0 || p.rng.Float64() >= p.rate {
 		return ""
 	}
-	f := faults[p.rng.IntN(len(faults))]
+	f := p.mix[p.rng.IntN(len(p.mix))]
 	p.injected[f]++
 	return f
 }
@@ -188,8 +204,11 @@ func (p *Proxy) modify(resp *http.Response) error {
 			return fmt.Errorf("the app gave up during a hang: %w", resp.Request.Context().Err())
 		}
 	case FaultCut:
-		resp.Body = &cutReader{r: resp.Body, left: max(resp.ContentLength/2, 0)}
+		resp.Body = &cutReader{r: resp.Body, left: max(resp.ContentLength/2, 1)}
 		return nil
+	case FaultReset:
+		resp.Body.Close()
+		return errReset
 	}
 	if p.downloadRate > 0 && resp.Request.URL.Query().Get("alt") == "media" {
 		resp.Body = &throttledReader{r: resp.Body, rate: p.downloadRate, ctx: resp.Request.Context()}
@@ -230,6 +249,14 @@ func writeGoogleError(w http.ResponseWriter, code int, status, reason, message s
 	fmt.Fprintf(w, `{"error":{"code":%d,"message":%q,"status":%q,"errors":[{"message":%q,"domain":"global","reason":%q}]}}`,
 		code, message, status, message, reason)
 }
+
+// errReset is how modify asks for the connection to be closed.
+var errReset = errors.New("replicatest: reset")
+
+// closeConnection ends a request the proxy could not complete by closing
+// the connection without an answer, as a broken network does, instead of
+// the reverse proxy's 502, which Google never sends.
+func closeConnection(http.ResponseWriter, *http.Request, error) { panic(http.ErrAbortHandler) }
 
 // cutReader returns the first left bytes of r, then fails, which makes the
 // reverse proxy cut the connection.

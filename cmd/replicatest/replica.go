@@ -25,6 +25,8 @@ const startTimeout = 60 * time.Second
 func Build(t testing.TB) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "scopetrail")
+	start := time.Now()
+	defer func() { t.Logf("built scopetrail in %s", time.Since(start).Round(time.Millisecond)) }()
 	out, err := exec.Command("go", "build", "-o", bin, "github.com/scopetrail/scopetrail/cmd/scopetrail").CombinedOutput()
 	if err != nil {
 		t.Fatalf("go build scopetrail: %v\n%s", err, out)

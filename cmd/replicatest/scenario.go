@@ -50,11 +50,12 @@ func Baseline(t testing.TB, bin, databaseURL string, o Options) Synced {
 		t.Fatal(err)
 	}
 	r := w.Cluster.Replicas[0]
+	start := time.Now()
+	w.LinkMembers(t, 0, len(w.Google.Members), func(int) (*Replica, *Replica) { return r, r })
 	w.LinkAdmin(t, r)
-	for i := range w.Google.Members {
-		w.LinkMember(t, i, r, r)
-	}
+	t.Logf("baseline: %d people linked in %s", len(w.Members)+1, time.Since(start).Round(time.Millisecond))
 	jobs, err := w.Settle(ctx, o.Settle)
+	t.Logf("baseline: jobs ended %s after the start", time.Since(start).Round(time.Millisecond))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,27 +119,27 @@ func Chaos(t testing.TB, bin, databaseURL string, o Options) *Outcome {
 	start := time.Now()
 	w.Proxy.SetFaultRate(o.FaultRate)
 
-	w.LinkAdmin(t, a)
 	half := len(w.Google.Members) / 2
-	for i := range half {
+	w.LinkMembers(t, 0, half, func(i int) (*Replica, *Replica) {
 		if i%2 == 0 {
-			w.LinkMember(t, i, a, b)
-		} else {
-			w.LinkMember(t, i, b, a)
+			return a, b
 		}
-	}
+		return b, a
+	})
+	w.LinkAdmin(t, b)
+	t.Logf("chaos: %d people linked in %s", len(w.Members)+1, time.Since(start).Round(time.Millisecond))
 	out.KilledAmid = w.waitForWork(ctx, t)
 	killed := time.Now()
 	b.Kill()
 	restarted := make(chan error, 1)
 	go func() { restarted <- b.Start() }()
-	for i := half; i < len(w.Google.Members); i++ {
-		w.LinkMember(t, i, a, a)
-	}
+	w.LinkMembers(t, half, len(w.Google.Members), func(int) (*Replica, *Replica) { return a, a })
 	if err := <-restarted; err != nil {
 		t.Fatal(err)
 	}
+	t.Logf("chaos: all linked %s after the start", time.Since(start).Round(time.Millisecond))
 	out.Figures.Recovery, out.Stuck = w.recover(ctx, t, b, out.KilledAmid, killed, o.Recover)
+	t.Logf("chaos: recovered %s after the start", time.Since(start).Round(time.Millisecond))
 
 	ids, err := UserIDs(ctx, w.DB)
 	if err != nil {
@@ -158,9 +159,11 @@ func Chaos(t testing.TB, bin, databaseURL string, o Options) *Outcome {
 
 	time.Sleep(time.Until(start.Add(o.FaultFor)))
 	w.Proxy.SetFaultRate(0)
+	t.Logf("chaos: revoked and suspended, faults off %s after the start", time.Since(start).Round(time.Millisecond))
 	if out.Jobs, err = w.Settle(ctx, o.Settle); err != nil {
 		t.Fatal(err)
 	}
+	t.Logf("chaos: jobs ended %s after the start", time.Since(start).Round(time.Millisecond))
 	w.collect(ctx, t, out)
 	return out
 }

@@ -53,23 +53,31 @@ func NewWorld(t testing.TB, bin, databaseURL string, o Options, n int) *World {
 	return &World{Google: g, Proxy: p, Cluster: c, DB: db}
 }
 
-// LinkAdmin signs the admin in on r and links the directory.
+// LinkAdmin fills the directory, signs the admin in on r and links the
+// directory, which starts its sync.
 func (w *World) LinkAdmin(t testing.TB, r *Replica) {
 	t.Helper()
+	w.Google.FillDirectory()
 	w.Admin = SignIn(t, r, w.Google.Admin)
 	w.Admin.Link(t, r, "invite")
 }
 
-// LinkMember signs member i in on a, links calendars on b and recordings
-// on a, and links every calendar on b, as a load balancer might send one
-// person's requests to both replicas.
-func (w *World) LinkMember(t testing.TB, i int, a, b *Replica) {
+// LinkMembers links members from ≤ i < to, several at once. Member i
+// signs in on the first replica route(i) returns, links calendars on the
+// second, recordings on the first and every calendar on the second, as a
+// load balancer may send one person's requests to both replicas.
+func (w *World) LinkMembers(t testing.TB, from, to int, route func(i int) (a, b *Replica)) {
 	t.Helper()
-	p := SignIn(t, a, w.Google.Members[i])
-	p.Link(t, b, "calendars")
-	p.Link(t, a, "recordings")
-	p.LinkAllCalendars(t, b)
-	w.Members = append(w.Members, p)
+	linked := make([]*Person, to-from)
+	inParallel(t, to-from, func(t testing.TB, k int) {
+		a, b := route(from + k)
+		p := SignIn(t, a, w.Google.Members[from+k])
+		p.Link(t, b, "calendars")
+		p.Link(t, a, "recordings")
+		p.LinkAllCalendars(t, b)
+		linked[k] = p
+	})
+	w.Members = append(w.Members, linked...)
 }
 
 // Flows counts the OAuth flows every person completed.
