@@ -24,11 +24,13 @@ func (o *Outcome) Checks(base Synced) []Check {
 	return []Check{
 		{"every request Google served has its audit entry, written before it", CheckAudited(o.Served, o.Trail, o.Flows)},
 		{"the synced data equals a fault-free run's", o.checkSynced(base)},
+		{"every download is whole on the shared spool, with Drive's MD5", o.Spool},
 		{"no job is stuck, none was dropped for a transient fault", o.checkJobs()},
 		{"no refresh token was invalidated by a race, nobody revoked but the five", o.checkRefresh()},
 		{"no request for a revoked user after the revocation began", o.checkRevoked()},
 		{"no drive.readonly request after the suspension began", o.checkSuspended()},
-		{"the audit chain verifies", o.checkVerify()},
+		{"the audit chain verifies", o.Verify},
+		{"the replicas stop gracefully on SIGTERM", o.Stops},
 	}
 }
 
@@ -182,12 +184,4 @@ func (o *Outcome) checkSuspended() []string {
 		}
 	}
 	return fails
-}
-
-// checkVerify reports a trail that `scopetrail audit verify` rejects.
-func (o *Outcome) checkVerify() []string {
-	if o.VerifyErr != nil {
-		return []string{fmt.Sprintf("%v:\n%s", o.VerifyErr, o.Verify)}
-	}
-	return nil
 }

@@ -17,8 +17,9 @@ type Cluster struct {
 	Google   *Google
 	Proxy    *Proxy
 	Replicas []*Replica
-	// DatabaseURL is the shared database; Spool the shared volume.
-	DatabaseURL, Spool string
+	// DatabaseURL is the shared database; Spool the shared volume, and
+	// Witness the audit witness file on it that every replica appends to.
+	DatabaseURL, Spool, Witness string
 	// Env is the configuration every replica and command gets.
 	Env map[string]string
 
@@ -29,7 +30,8 @@ type Cluster struct {
 // Each replica keeps its logs in dir; the spool is a directory of dir that
 // every replica mounts.
 func NewCluster(bin, dir, databaseURL string, g *Google, p *Proxy, n int) (*Cluster, error) {
-	c := &Cluster{Google: g, Proxy: p, DatabaseURL: databaseURL, Spool: filepath.Join(dir, "spool"), bin: bin, dir: dir}
+	c := &Cluster{Google: g, Proxy: p, DatabaseURL: databaseURL, Spool: filepath.Join(dir, "spool"),
+		Witness: filepath.Join(dir, "witness.jsonl"), bin: bin, dir: dir}
 	secrets, err := c.generateKeys()
 	if err != nil {
 		return nil, err
@@ -46,7 +48,7 @@ func NewCluster(bin, dir, databaseURL string, g *Google, p *Proxy, n int) (*Clus
 		"GOOGLE_TOKEN_URL": net.TokenURL, "GOOGLE_REVOKE_URL": net.RevokeURL, "GOOGLE_USERINFO_URL": net.UserinfoURL,
 		"GOOGLE_PEOPLE_URL": net.PeopleBase, "GOOGLE_CALENDAR_URL": net.CalendarBase, "GOOGLE_DRIVE_URL": net.DriveBase,
 		"ADMIN_EMAILS": g.Admin, "SIGNUP_DOMAINS": g.Domain,
-		"AUDIT_CHECKPOINT_INTERVAL": "2s",
+		"AUDIT_CHECKPOINT_INTERVAL": "2s", "AUDIT_WITNESS_FILE": c.Witness,
 	}
 	for k, v := range secrets {
 		c.Env[k] = v
@@ -108,7 +110,7 @@ func (c *Cluster) Command(args ...string) (string, error) {
 	}
 	out, err := cmd.CombinedOutput()
 	if err != nil {
-		return string(out), fmt.Errorf("scopetrail %s: %w", strings.Join(args, " "), err)
+		return string(out), fmt.Errorf("scopetrail %s: %w: %s", strings.Join(args, " "), err, strings.TrimSpace(string(out)))
 	}
 	return string(out), nil
 }

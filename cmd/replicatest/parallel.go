@@ -36,11 +36,22 @@ func inParallel(t testing.TB, n int, fn func(t testing.TB, i int)) {
 	}
 	close(next)
 	wg.Wait()
-	for _, err := range errs.list {
-		t.Error(err)
-	}
-	if len(errs.list) > 0 {
-		t.FailNow()
+	errs.report(t)
+}
+
+// inBackground runs fn on a goroutine of its own and returns the function
+// that waits for it and then fails t with what failed in it.
+func inBackground(t testing.TB, fn func(t testing.TB)) (wait func()) {
+	errs := &goTBErrors{}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		fn(&goTB{TB: t, errs: errs})
+	}()
+	return func() {
+		t.Helper()
+		<-done
+		errs.report(t)
 	}
 }
 
@@ -48,6 +59,17 @@ func inParallel(t testing.TB, n int, fn func(t testing.TB, i int)) {
 type goTBErrors struct {
 	mu   sync.Mutex
 	list []string
+}
+
+// report fails t with the failures collected, if any.
+func (e *goTBErrors) report(t testing.TB) {
+	t.Helper()
+	for _, err := range e.list {
+		t.Error(err)
+	}
+	if len(e.list) > 0 {
+		t.FailNow()
+	}
 }
 
 func (e *goTBErrors) add(s string) {

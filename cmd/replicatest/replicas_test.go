@@ -15,7 +15,7 @@ func small(now time.Time) Options {
 		Revoke:    5, Suspend: 5,
 		FaultRate: 0.2, FaultFor: 20 * time.Second, Hang: 10 * time.Second,
 		DownloadRate: 512 << 10, TokenLife: 15 * time.Second,
-		Recover: time.Minute, Settle: 40 * time.Second,
+		Recover: time.Minute, Settle: 30 * time.Second,
 	}
 }
 
@@ -55,12 +55,14 @@ func BenchmarkTwoReplicas(b *testing.B) {
 // maxFailures is how many failures of one check are printed.
 const maxFailures = 10
 
-// run makes the fault-free run and the faulty one, reports each broken
-// invariant, and prints the figures.
+// run makes the fault-free run and the faulty one at the same time,
+// reports each broken invariant, and prints the figures.
 func run(t testing.TB, bin, baseURL, chaosURL string, o Options) Figures {
 	t.Helper()
-	base := Baseline(t, bin, baseURL, o)
+	var base Synced
+	baseline := inBackground(t, func(t testing.TB) { base = Baseline(t, bin, baseURL, o) })
 	out := Chaos(t, bin, chaosURL, o)
+	baseline()
 	t.Log(out.Figures)
 	for _, c := range out.Checks(base) {
 		for i, f := range c.Failures {

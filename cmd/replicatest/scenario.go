@@ -2,6 +2,7 @@ package replicatest
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -94,11 +95,12 @@ type Outcome struct {
 	// KilledAmid are the jobs running when the replica was killed; Stuck
 	// those of them still running, never taken up again, Recover later.
 	KilledAmid, Stuck []Job
-	// Verify is the output of `scopetrail audit verify`, VerifyErr its
-	// failure.
-	Verify    string
-	VerifyErr error
-	Figures   Figures
+	// Spool lists the downloads the shared spool does not hold intact.
+	Spool []string
+	// Verify lists the failures of `scopetrail audit verify`; Stops those
+	// of the replicas' graceful shutdown.
+	Verify, Stops []string
+	Figures       Figures
 }
 
 // Chaos runs two replicas while the network breaks requests: the admin and
@@ -227,9 +229,19 @@ func (w *World) recover(ctx context.Context, t testing.TB, r *Replica, amid []Jo
 	}
 }
 
-// collect reads what the run left, after the jobs ended.
+// collect reads what the run left, after the jobs ended: it verifies the
+// trail while the replicas still append to it, as a reviewer may, then
+// stops them and reads the rest.
 func (w *World) collect(ctx context.Context, t testing.TB, out *Outcome) {
 	t.Helper()
+	if _, err := w.Cluster.Command("audit", "verify"); err != nil {
+		out.Verify = append(out.Verify, fmt.Sprintf("while the replicas serve: %v", err))
+	}
+	for _, r := range w.Cluster.Replicas {
+		if err := r.Stop(30 * time.Second); err != nil {
+			out.Stops = append(out.Stops, fmt.Sprintf("%v; the end of its log:\n%s", err, r.LogTail(10)))
+		}
+	}
 	var err error
 	if out.Synced, err = w.Synced(ctx); err != nil {
 		t.Fatal(err)
@@ -248,7 +260,12 @@ func (w *World) collect(ctx context.Context, t testing.TB, out *Outcome) {
 	if out.Trail, err = ReadTrail(ctx, w.DB, emails); err != nil {
 		t.Fatal(err)
 	}
-	out.Verify, out.VerifyErr = w.Cluster.Command("audit", "verify")
+	if out.Spool, err = CheckSpool(ctx, w.DB, w.Cluster.Spool); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Cluster.Command("audit", "verify", "--witness", w.Cluster.Witness); err != nil {
+		out.Verify = append(out.Verify, fmt.Sprintf("after the replicas stopped, with the witness file they share: %v", err))
+	}
 	out.Served, out.Flows = w.Google.Fake.Requests(), w.Flows()
 	out.Figures.Requests, out.Figures.Entries = len(out.Served), out.Trail.Entries
 	for _, n := range w.Proxy.Injected() {
