@@ -8,7 +8,7 @@ import (
 )
 
 // linkers is how many people link at once.
-const linkers = 6
+const linkers = 8
 
 // inParallel runs fn for 0 ≤ i < n on up to linkers goroutines, and then
 // fails t with what failed in any of them. fn may call t.Fatal on the t it

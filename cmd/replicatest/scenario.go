@@ -104,7 +104,7 @@ type Outcome struct {
 }
 
 // Chaos runs two replicas while the network breaks requests: the admin and
-// half the members link; one replica is killed with SIGKILL amid
+// a third of the members link; one replica is killed with SIGKILL amid
 // downloads and syncs and restarted while the rest link through the
 // other; then members are revoked on one replica and lose drive.readonly
 // on the other. It waits for the killed replica's jobs to be taken up
@@ -121,33 +121,34 @@ func Chaos(t testing.TB, bin, databaseURL string, o Options) *Outcome {
 	start := time.Now()
 	w.Proxy.SetFaultRate(o.FaultRate)
 
-	half := len(w.Google.Members) / 2
-	w.LinkMembers(t, 0, half, func(i int) (*Replica, *Replica) {
+	first := len(w.Google.Members) / 3
+	w.LinkMembers(t, 0, first, func(i int) (*Replica, *Replica) {
 		if i%2 == 0 {
 			return a, b
 		}
 		return b, a
 	})
 	w.LinkAdmin(t, b)
-	t.Logf("chaos: %d people linked in %s", len(w.Members)+1, time.Since(start).Round(time.Millisecond))
+	t.Logf("chaos: %d people linked, the replicas have jobs running, %s after the start", len(w.Members)+1, time.Since(start).Round(time.Millisecond))
 	out.KilledAmid = w.waitForWork(ctx, t)
 	killed := time.Now()
 	b.Kill()
 	restarted := make(chan error, 1)
 	go func() { restarted <- b.Start() }()
-	w.LinkMembers(t, half, len(w.Google.Members), func(int) (*Replica, *Replica) { return a, a })
+	w.LinkMembers(t, first, len(w.Google.Members), func(int) (*Replica, *Replica) { return a, a })
 	if err := <-restarted; err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("chaos: all linked %s after the start", time.Since(start).Round(time.Millisecond))
 	out.Figures.Recovery, out.Stuck = w.recover(ctx, t, b, out.KilledAmid, killed, o.Recover)
+	out.Figures.Recovered = len(out.Stuck) == 0
 	t.Logf("chaos: recovered %s after the start", time.Since(start).Round(time.Millisecond))
 
 	ids, err := UserIDs(ctx, w.DB)
 	if err != nil {
 		t.Fatal(err)
 	}
-	changed := w.Google.Members[half:]
+	changed := w.Google.Members[first:]
 	for _, email := range changed[:o.Revoke] {
 		began := time.Now()
 		w.Admin.Revoke(t, a, ids[email])

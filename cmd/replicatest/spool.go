@@ -40,7 +40,7 @@ func CheckSpool(ctx context.Context, db *sqldb.DB, dir string) ([]string, error)
 	}
 	defer rows.Close()
 	var fails []string
-	underWay := map[string]bool{}
+	states := map[string]string{}
 	for rows.Next() {
 		var userID, fileID, sum, state string
 		var size int64
@@ -48,8 +48,8 @@ func CheckSpool(ctx context.Context, db *sqldb.DB, dir string) ([]string, error)
 			return nil, fmt.Errorf("replicatest: reading the recordings: %w", err)
 		}
 		path := spoolPath(dir, userID, fileID)
+		states[path+".part"] = state
 		if state == "found" || state == "downloading" {
-			underWay[path+".part"] = true
 			continue
 		}
 		if state == "failed" {
@@ -66,10 +66,14 @@ func CheckSpool(ctx context.Context, db *sqldb.DB, dir string) ([]string, error)
 	}
 	parts, _ := filepath.Glob(filepath.Join(dir, "*", "*.part"))
 	for _, p := range parts {
-		if underWay[p] {
+		state, ok := states[p]
+		switch {
+		case state == "found" || state == "downloading":
 			continue
+		case !ok:
+			state = "no recording: purged"
 		}
-		fails = append(fails, fmt.Sprintf("a partial download is left in the spool: %s", p))
+		fails = append(fails, fmt.Sprintf("a partial download is left in the spool (%s): %s", state, p))
 	}
 	return fails, nil
 }

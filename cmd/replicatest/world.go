@@ -120,12 +120,18 @@ type Figures struct {
 	// network broke; Entries how many entries the trail holds.
 	Requests, Faults, Entries int
 	// Recovery is how long after the kill the killed replica served again
-	// and every job it was running had been taken up again or had ended.
-	Recovery time.Duration
+	// and every job it was running had been taken up again or had ended;
+	// Recovered is false when that had not happened when the wait ended.
+	Recovery  time.Duration
+	Recovered bool
 }
 
 // String prints the figures as one line.
 func (f Figures) String() string {
-	return fmt.Sprintf("replicas: %d requests served by Google, %d faults injected, %d audit entries, recovered %s after the kill",
-		f.Requests, f.Faults, f.Entries, f.Recovery.Round(time.Millisecond))
+	recovered := fmt.Sprintf("recovered %s after the kill", f.Recovery.Round(time.Millisecond))
+	if !f.Recovered {
+		recovered = fmt.Sprintf("not recovered %s after the kill", f.Recovery.Round(time.Second))
+	}
+	return fmt.Sprintf("replicas: %d requests served by Google, %d faults injected, %d audit entries, %s",
+		f.Requests, f.Faults, f.Entries, recovered)
 }
