@@ -1,6 +1,7 @@
 package replicatest
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -90,14 +91,27 @@ func (o *Outcome) checkJobs() []string {
 	for _, j := range o.Jobs {
 		switch {
 		case slices.Contains(busyStates, j.State):
-			fails = append(fails, fmt.Sprintf("job %d (%s for %s) is still %s %s after the faults ended", j.ID, j.Kind, ids[j.UserID], j.State, o.Options.Settle))
+			fails = append(fails, fmt.Sprintf("job %d (%s for %s) is still %s %s after the faults ended, after %d attempts, due at %s: %s",
+				j.ID, j.Kind, ids[j.UserID], j.State, o.Options.Settle, j.Attempt, j.ScheduledAt.Format("15:04:05"), lastError(j.Errors)))
 		case j.State == "discarded":
-			fails = append(fails, fmt.Sprintf("job %d (%s for %s) was discarded after %d attempts: %s", j.ID, j.Kind, ids[j.UserID], j.Attempt, j.Errors))
+			fails = append(fails, fmt.Sprintf("job %d (%s for %s) was discarded after %d attempts: %s", j.ID, j.Kind, ids[j.UserID], j.Attempt, lastError(j.Errors)))
 		case j.State == "cancelled" && !changed[ids[j.UserID]]:
-			fails = append(fails, fmt.Sprintf("job %d (%s for %s, whom nobody revoked or suspended) was cancelled: %s", j.ID, j.Kind, ids[j.UserID], j.Errors))
+			fails = append(fails, fmt.Sprintf("job %d (%s for %s, whom nobody revoked or suspended) was cancelled: %s", j.ID, j.Kind, ids[j.UserID], lastError(j.Errors)))
 		}
 	}
 	return fails
+}
+
+// lastError returns the last failure River recorded for a job, from its
+// errors as JSON.
+func lastError(errors string) string {
+	var list []struct {
+		Error string `json:"error"`
+	}
+	if err := json.Unmarshal([]byte(errors), &list); err != nil || len(list) == 0 {
+		return errors
+	}
+	return list[len(list)-1].Error
 }
 
 // checkRefresh reports token requests Google refused with invalid_grant,

@@ -1,6 +1,7 @@
 package replicatest
 
 import (
+	"os"
 	"testing"
 	"time"
 
@@ -15,7 +16,7 @@ func small(now time.Time) Options {
 		Revoke:    5, Suspend: 5,
 		FaultRate: 0.2, FaultFor: 15 * time.Second, Hang: 10 * time.Second,
 		DownloadRate: 512 << 10, TokenLife: 15 * time.Second,
-		Recover: time.Minute, Settle: 30 * time.Second,
+		Recover: time.Minute, Settle: 2 * time.Minute,
 	}
 }
 
@@ -24,14 +25,17 @@ func large(now time.Time) Options {
 	o := small(now)
 	o.Workspace.Members, o.Workspace.Directory, o.Workspace.MeetingsPerCalendar = 200, 50_000, 6
 	o.Revoke, o.Suspend = 20, 20
-	o.FaultFor, o.Settle = time.Minute, 2*time.Minute
+	o.FaultFor, o.Settle = time.Minute, 5*time.Minute
 	return o
 }
 
 // TestTwoReplicas runs two replicas through a kill, faults, revocations
 // and suspensions, and checks every invariant against a fault-free run of
-// the same workspace.
+// the same workspace. It needs PostgreSQL (TEST_POSTGRES_URL).
 func TestTwoReplicas(t *testing.T) {
+	if testing.Short() && os.Getenv("CI") != "true" {
+		t.Skip("a whole-system run; not with -short, except in CI")
+	}
 	baseURL, chaosURL := sqldbtest.PostgresURL(t), sqldbtest.PostgresURL(t)
 	bin := Build(t)
 	o := small(time.Now().Truncate(time.Hour))

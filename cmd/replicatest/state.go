@@ -118,6 +118,8 @@ type Job struct {
 	UserID      string
 	Attempt     int
 	AttemptedAt time.Time
+	// ScheduledAt is when it is due to run (again).
+	ScheduledAt time.Time
 	// Errors are the recorded failures of its attempts, as River stores
 	// them (JSON).
 	Errors string
@@ -125,7 +127,7 @@ type Job struct {
 
 // Jobs reads every job of River's table.
 func Jobs(ctx context.Context, db *sqldb.DB) ([]Job, error) {
-	rows, err := db.QueryContext(ctx, `SELECT id, kind, state, COALESCE(args->>'user_id', ''), attempt, attempted_at, COALESCE(array_to_json(errors)::text, '') FROM river_job ORDER BY id`)
+	rows, err := db.QueryContext(ctx, `SELECT id, kind, state, COALESCE(args->>'user_id', ''), attempt, attempted_at, scheduled_at, COALESCE(array_to_json(errors)::text, '') FROM river_job ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("replicatest: reading river_job: %w", err)
 	}
@@ -134,7 +136,7 @@ func Jobs(ctx context.Context, db *sqldb.DB) ([]Job, error) {
 	for rows.Next() {
 		var j Job
 		var at *time.Time
-		if err := rows.Scan(&j.ID, &j.Kind, &j.State, &j.UserID, &j.Attempt, &at, &j.Errors); err != nil {
+		if err := rows.Scan(&j.ID, &j.Kind, &j.State, &j.UserID, &j.Attempt, &at, &j.ScheduledAt, &j.Errors); err != nil {
 			return nil, fmt.Errorf("replicatest: reading river_job: %w", err)
 		}
 		if at != nil {
