@@ -14,8 +14,8 @@ func small(now time.Time) Options {
 	return Options{
 		Workspace: WorkspaceOptions{Members: 50, Directory: 10_000, MeetingsPerCalendar: 2, RecordingSize: 256 << 10, Seed: 12, Now: now},
 		Revoke:    5, Suspend: 5,
-		FaultRate: 0.2, FaultFor: 15 * time.Second, Hang: 10 * time.Second,
-		DownloadRate: 512 << 10, TokenLife: 15 * time.Second,
+		FaultRate: 0.2, FaultFor: 25 * time.Second, Hang: 10 * time.Second,
+		DownloadRate: 512 << 10, TokenLife: 25 * time.Second,
 		Recover: time.Minute, Settle: 2 * time.Minute,
 	}
 }

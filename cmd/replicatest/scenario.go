@@ -269,7 +269,8 @@ func (w *World) collect(ctx context.Context, t testing.TB, out *Outcome) {
 	}
 	out.Served, out.Flows = w.Google.Fake.Requests(), w.Flows()
 	out.Figures.Requests, out.Figures.Entries = len(out.Served), out.Trail.Entries
-	for _, n := range w.Proxy.Injected() {
+	out.Figures.FaultsByKind = w.Proxy.Injected()
+	for _, n := range out.Figures.FaultsByKind {
 		out.Figures.Faults += n
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -119,6 +120,8 @@ type Figures struct {
 	// Requests is how many requests Google served; Faults how many the
 	// network broke; Entries how many entries the trail holds.
 	Requests, Faults, Entries int
+	// FaultsByKind counts the faults of each kind.
+	FaultsByKind map[Fault]int
 	// Recovery is how long after the kill the killed replica served again
 	// and every job it was running had been taken up again or had ended;
 	// Recovered is false when that had not happened when the wait ended.
@@ -132,6 +135,10 @@ func (f Figures) String() string {
 	if !f.Recovered {
 		recovered = fmt.Sprintf("not recovered %s after the kill", f.Recovery.Round(time.Second))
 	}
-	return fmt.Sprintf("replicas: %d requests served by Google, %d faults injected, %d audit entries, %s",
-		f.Requests, f.Faults, f.Entries, recovered)
+	var kinds []string
+	for _, k := range []Fault{FaultTooMany, FaultUnavailable, FaultCut, FaultReset, FaultHang} {
+		kinds = append(kinds, fmt.Sprintf("%s: %d", k, f.FaultsByKind[k]))
+	}
+	return fmt.Sprintf("replicas: %d requests served by Google, %d faults injected (%s), %d audit entries, %s",
+		f.Requests, f.Faults, strings.Join(kinds, ", "), f.Entries, recovered)
 }
