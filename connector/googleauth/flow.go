@@ -138,9 +138,11 @@ func (f *Flow) BeginSignIn(ctx context.Context) (authURL, state string, err erro
 
 // BeginLink starts asking a signed-in user for a feature's scopes, plus
 // openid so that Finish can check the same Google account answered. It asks
-// for offline access and includes the scopes granted before; it sends
-// prompt=consent only when no refresh token is held for the user, since
-// Google returns a refresh token only on consent. From an issuer other than
+// for offline access, includes the scopes granted before, and sends
+// prompt=consent: Google returns a refresh token only on consent, and a
+// refresh token keeps the scopes of the exchange that issued it, so a link
+// that did not come back with a new one would lose its scopes at the next
+// refresh. From an issuer other than
 // Google's, which may not honour include_granted_scopes, it asks again for
 // the feature scopes granted before, and for offline_access (OIDC Core
 // §11), which such servers need to issue a refresh token. It returns
@@ -168,19 +170,10 @@ func (f *Flow) BeginLink(ctx context.Context, userID string, feature scopes.Feat
 		}
 		ask = append(ask, offlineAccess)
 	}
-	hasRefresh, err := f.tokens.HasRefreshToken(ctx, userID)
-	if err != nil {
-		return "", "", fmt.Errorf("googleauth: starting link: %w", err)
-	}
-	opts := []oauth2.AuthCodeOption{
-		oauth2.AccessTypeOffline,
+	return f.begin(ctx, pending{kind: KindLink, userID: userID, feature: feature}, ask,
+		oauth2.AccessTypeOffline, oauth2.ApprovalForce,
 		oauth2.SetAuthURLParam("include_granted_scopes", "true"),
-		oauth2.SetAuthURLParam("login_hint", u.Email),
-	}
-	if !hasRefresh {
-		opts = append(opts, oauth2.ApprovalForce)
-	}
-	return f.begin(ctx, pending{kind: KindLink, userID: userID, feature: feature}, ask, opts...)
+		oauth2.SetAuthURLParam("login_hint", u.Email))
 }
 
 // incremental reports whether the issuer is Google's, which honours

@@ -88,7 +88,7 @@ func TestLink(t *testing.T) {
 		e := newEnv(t, db, options{})
 		user := e.signIn(t, ada)
 
-		// No refresh token yet: consent is forced so that Google returns one.
+		// Consent is forced so that Google returns a refresh token.
 		authURL, state, err := e.flow.BeginLink(ctx, user.ID, scopes.FeatureCalendars)
 		if err != nil {
 			t.Fatalf("BeginLink: %v", err)
@@ -120,13 +120,14 @@ func TestLink(t *testing.T) {
 			t.Fatalf("after the first link HasRefreshToken = %v, %v; want true", has, err)
 		}
 
-		// A refresh token is held: no forced consent; drive.readonly unticked.
+		// A refresh token is held, and consent is forced again, so that the
+		// new refresh token covers this link's scopes; drive.readonly unticked.
 		authURL, state, err = e.flow.BeginLink(ctx, user.ID, scopes.FeatureRecordings)
 		if err != nil {
 			t.Fatalf("BeginLink: %v", err)
 		}
-		if q := query(t, authURL); q.Has("prompt") {
-			t.Errorf("second link auth URL has prompt=%q although a refresh token is held", q.Get("prompt"))
+		if q := query(t, authURL); q.Get("prompt") != "consent" {
+			t.Errorf("second link auth URL has prompt=%q, want consent", q.Get("prompt"))
 		}
 		res, err = e.flow.Finish(ctx, state, consent(t, authURL, browser.Answer{Account: ada, Untick: []string{scopes.DriveReadonly}}))
 		if err != nil {
