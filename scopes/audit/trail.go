@@ -78,6 +78,10 @@ type Trail struct {
 	// when it does not run.
 	nextDue atomic.Int64
 
+	// known is the head this trail's last batch left, which the next
+	// batch expects to find; only the leader of a batch reads and sets it.
+	known head
+
 	// mu guards the group-commit queue: concurrent appends wait in queue
 	// while one of them, the leader, writes a batch in one transaction.
 	mu       sync.Mutex
@@ -198,9 +202,16 @@ func (t *Trail) write(ctx context.Context, batch []*pending) error {
 
 // writeTaken appends, in one transaction, the batch that take returns once
 // the transaction holds the chain's head, so that the appends that arrive
-// while it waits for the head join the batch. take is called once.
+// while it waits for the head join the batch. take is called once. On
+// PostgreSQL it first tries the one statement of writeAfterKnown.
 func (t *Trail) writeTaken(ctx context.Context, take func() []*pending) error {
-	return t.db.InTx(ctx, func(tx *sqldb.Tx) error {
+	if t.db.Dialect == sqldb.Postgres && t.known.seq > 0 {
+		if t.writeAfterKnown(ctx, take()) {
+			return nil
+		}
+	}
+	var moved head
+	err := t.db.InTx(ctx, func(tx *sqldb.Tx) error {
 		h, err := t.lockHead(ctx, tx)
 		if err != nil {
 			return err
@@ -209,40 +220,57 @@ func (t *Trail) writeTaken(ctx context.Context, take func() []*pending) error {
 			return err
 		}
 		batch := take()
-		entries := make([]Entry, len(batch))
-		for i, p := range batch {
-			e := p.in
-			h.seq++
-			e.Seq, e.PrevHash = h.seq, h.hash
-			if e.ID == "" {
-				e.ID = randomID()
-			}
-			if e.Time.IsZero() {
-				e.Time = t.now()
-			}
-			e.Time, e.Latency = micro(e.Time), e.Latency.Truncate(time.Microsecond)
-			e.AudioDuration = e.AudioDuration.Truncate(time.Microsecond)
-			if e.Replica == "" {
-				e.Replica = t.replica
-			}
-			if e.Hash, err = entryHash(formatVersion(&e), h.chainID, &e); err != nil {
-				return err
-			}
-			h.hash = e.Hash
-			entries[i] = e
+		entries, err := t.chain(&h, batch)
+		if err != nil {
+			return err
 		}
 		if err := insertEntries(ctx, tx, h.chainID, entries); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, "UPDATE audit_chain SET head_seq = ?, head_hash = ?, head_mac = ? WHERE id = 1",
-			h.seq, h.hash, t.headMAC(h.chainID, h.seq, h.hash)); err != nil {
+			h.seq, h.hash, h.mac); err != nil {
 			return fmt.Errorf("moving the chain head: %w", err)
 		}
 		for i, p := range batch {
 			p.out = entries[i]
 		}
+		moved = h
 		return nil
 	})
+	if err == nil {
+		t.known = moved
+	}
+	return err
+}
+
+// chain fills in the entries of batch as the next ones after h, and moves
+// h to the last of them, sealed.
+func (t *Trail) chain(h *head, batch []*pending) ([]Entry, error) {
+	entries := make([]Entry, len(batch))
+	for i, p := range batch {
+		e := p.in
+		h.seq++
+		e.Seq, e.PrevHash = h.seq, h.hash
+		if e.ID == "" {
+			e.ID = randomID()
+		}
+		if e.Time.IsZero() {
+			e.Time = t.now()
+		}
+		e.Time, e.Latency = micro(e.Time), e.Latency.Truncate(time.Microsecond)
+		e.AudioDuration = e.AudioDuration.Truncate(time.Microsecond)
+		if e.Replica == "" {
+			e.Replica = t.replica
+		}
+		var err error
+		if e.Hash, err = entryHash(formatVersion(&e), h.chainID, &e); err != nil {
+			return nil, err
+		}
+		h.hash = e.Hash
+		entries[i] = e
+	}
+	h.mac = t.headMAC(h.chainID, h.seq, h.hash)
+	return entries, nil
 }
 
 // entryValues is one row of insertEntries' VALUES list.
