@@ -120,10 +120,17 @@ func (t *Trail) lead(ctx context.Context) {
 	default:
 		go t.lead(context.WithoutCancel(ctx))
 	}
-	t.mu.Unlock()
-	if err == nil {
-		t.checkpointBatch(ctx, batch[0].out.Seq, batch[len(batch)-1].out.Seq)
+	if err != nil {
+		t.mu.Unlock()
+		return
 	}
+	t.checkpointing++
+	t.mu.Unlock()
+	t.checkpointBatch(ctx, batch[0].out.Seq, batch[len(batch)-1].out.Seq)
+	t.mu.Lock()
+	t.checkpointing--
+	t.wrote.Broadcast()
+	t.mu.Unlock()
 }
 
 // settle waits until the outcomes queued by CompleteAsync before it was
@@ -136,14 +143,17 @@ func (t *Trail) settle() {
 	}
 }
 
-// Close writes the outcomes queued by CompleteAsync, waiting for them, and
-// returns an error if one of those queued so far could not be written. It
+// Close writes the outcomes queued by CompleteAsync, waiting for them and
+// for the count checkpoints being made, and returns an error if one of those queued so far could not be written. It
 // runs when the trail's database closes (sqldb.DB.Close). The trail stays
 // usable.
 func (t *Trail) Close() error {
 	t.settle()
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	for t.checkpointing > 0 {
+		t.wrote.Wait()
+	}
 	return t.lost
 }
 

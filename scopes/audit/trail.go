@@ -94,6 +94,9 @@ type Trail struct {
 	queued, written int64
 	wrote           *sync.Cond
 	lost            error
+	// checkpointing counts the batches making their count checkpoints;
+	// wrote is broadcast as each ends.
+	checkpointing int
 }
 
 // New returns the trail stored in db, which must be migrated.
