@@ -1,6 +1,11 @@
 package audit
 
-import "context"
+import (
+	"context"
+	"fmt"
+
+	"github.com/scopetrail/scopetrail/scopes/sqldb"
+)
 
 // afterKnownHead appends entries and moves the chain head in one statement,
 // on PostgreSQL, if the head is still the one given: it moves only a head
@@ -19,29 +24,40 @@ WHERE EXISTS (SELECT 1 FROM moved)`
 
 // writeAfterKnown appends batch after the head this trail's last batch
 // left, in one statement and one round trip, without locking the head
-// first, and reports whether it did. It did not when another appender moved
-// the head since, when someone changed the head or put a row in the way,
-// or when the statement failed: the caller then writes the batch the usual
-// way, which finds out which and says so.
-func (t *Trail) writeAfterKnown(ctx context.Context, batch []*pending) bool {
+// first, and reports whether it did. It did not, and changed nothing, when
+// another appender moved the head since, or when someone changed the head
+// or put a row in the way, which PostgreSQL refuses: the caller then writes
+// the batch the usual way, which finds out which and says so. Any other
+// error is returned, since the batch may have gone in: writing it again
+// could store it twice.
+func (t *Trail) writeAfterKnown(ctx context.Context, batch []*pending) (bool, error) {
 	old, h := t.known, t.known
 	entries, err := t.chain(&h, batch)
 	if err != nil {
-		return false
+		return false, err
 	}
 	args := append([]any{h.seq, h.hash, h.mac, old.seq, old.hash, old.mac}, entryColumns(h.chainID, entries)...)
 	res, err := t.db.Exec(ctx, afterKnownHead, args...)
-	if err != nil {
-		return false
+	if sqldb.Refused(err) {
+		return false, nil
 	}
-	if n, err := res.RowsAffected(); err != nil || n != int64(len(entries)) {
-		return false
+	if err != nil {
+		return false, fmt.Errorf("appending entries %d to %d: %w", old.seq+1, h.seq, err)
+	}
+	n, err := res.RowsAffected()
+	switch {
+	case err != nil:
+		return false, fmt.Errorf("appending entries %d to %d: %w", old.seq+1, h.seq, err)
+	case n == 0:
+		return false, nil
+	case n != int64(len(entries)):
+		return false, fmt.Errorf("appending entries %d to %d: %d rows went in", old.seq+1, h.seq, n)
 	}
 	for i, p := range batch {
 		p.out = entries[i]
 	}
 	t.known = h
-	return true
+	return true, nil
 }
 
 // entryColumns returns the columns of entries, one array each, in

@@ -87,10 +87,11 @@ type Trail struct {
 	mu       sync.Mutex
 	queue    []*pending
 	flushing bool
-	// queued counts the outcomes queued by CompleteAsync, written those
-	// written or failed: batches are written in queue order, so the first
-	// written of them are. written is broadcast on each batch that holds
-	// some. lost is the first error that lost one.
+	// queued counts the outcomes CompleteAsync has queued, written those
+	// of them whose batch has ended, written or failed: batches end in
+	// queue order, so those are the first queued. wrote is broadcast as
+	// written grows and as a batch's checkpoints end. lost is the first
+	// error that lost an outcome.
 	queued, written int64
 	wrote           *sync.Cond
 	lost            error
@@ -209,8 +210,8 @@ func (t *Trail) write(ctx context.Context, batch []*pending) error {
 // PostgreSQL it first tries the one statement of writeAfterKnown.
 func (t *Trail) writeTaken(ctx context.Context, take func() []*pending) error {
 	if t.db.Dialect == sqldb.Postgres && t.known.seq > 0 {
-		if t.writeAfterKnown(ctx, take()) {
-			return nil
+		if done, err := t.writeAfterKnown(ctx, take()); done || err != nil {
+			return err
 		}
 	}
 	var moved head
