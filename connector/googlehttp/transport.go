@@ -134,8 +134,8 @@ func (d *Door) send(req *http.Request, c *call, tok *oauth2.Token) (*http.Respon
 
 // complete records the outcome of a begun request. The request's context
 // may have ended by then; the entry is written regardless.
-func (d *Door) complete(ctx context.Context, begin audit.Entry, r audit.Result) error {
-	if _, err := d.trail.Complete(context.WithoutCancel(ctx), begin, r); err != nil {
+func (d *Door) complete(_ context.Context, begin audit.Entry, r audit.Result) error {
+	if err := d.trail.CompleteAsync(begin, r); err != nil {
 		return fmt.Errorf("googlehttp: recording the outcome of request %s: %w", begin.RequestID, err)
 	}
 	return nil

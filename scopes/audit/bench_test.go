@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -51,8 +52,10 @@ func BenchmarkAppend(b *testing.B) {
 						}
 					}()
 					b.ResetTimer()
+					cpu := cpuTime()
 					benchWriters(b, tr, writers)
 					b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "appends/s")
+					b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/float64(b.N), "cpu-µs/append")
 					b.StopTimer()
 					stop()
 					<-done
@@ -60,6 +63,51 @@ func BenchmarkAppend(b *testing.B) {
 			}
 		}
 	}
+}
+
+// BenchmarkAppendScale is BenchmarkAppend's 8 writers on trails that already
+// hold 1,000, 10,000 and 100,000 entries, checkpointed, so that how the
+// cost of an append grows with the trail can be read off entries/s:
+//
+//	go test -run '^$' -bench AppendScale -benchtime 2000x ./scopes/audit
+func BenchmarkAppendScale(b *testing.B) {
+	for _, bk := range backends {
+		for _, size := range []int{1_000, 10_000, 100_000} {
+			b.Run(fmt.Sprintf("%s/entries=%d", bk.name, size), func(b *testing.B) {
+				tr := New(bk.open(b), Options{Replica: "bench", Signer: testKey()})
+				ctx := context.Background()
+				for i := 0; i < size; i += maxBatch {
+					batch := make([]*pending, min(maxBatch, size-i))
+					for j := range batch {
+						batch[j] = &pending{in: sample(i + j)}
+						batch[j].in.Outcome = OutcomeOK
+					}
+					if err := tr.write(ctx, batch); err != nil {
+						b.Fatal(err)
+					}
+				}
+				if _, err := tr.Checkpoint(ctx); err != nil {
+					b.Fatal(err)
+				}
+				b.ResetTimer()
+				cpu := cpuTime()
+				benchWriters(b, tr, 8)
+				b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "entries/s")
+				b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/float64(b.N), "cpu-µs/append")
+			})
+		}
+	}
+}
+
+// cpuTime is the CPU time this process has used, user and system: on a
+// machine shared with other work it says what an append costs better than
+// the time it takes.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // benchWriters appends b.N entries from n goroutines: exactly n writers,

@@ -149,6 +149,7 @@ type window struct {
 
 // read returns up to limit entries that match f in w.
 func (t *Trail) read(ctx context.Context, f Filter, w window, limit int) ([]Entry, error) {
+	t.settle()
 	q, args := buildQuery(f, w, limit)
 	rows, err := t.db.Query(ctx, q, args...)
 	if err != nil {

@@ -19,9 +19,6 @@ import (
 // checkpoints when Options.CheckpointEvery is 0.
 const DefaultCheckpointEvery = 1000
 
-// maxBatch bounds how many concurrent appends share one transaction.
-const maxBatch = 256
-
 // Options configure a Trail.
 type Options struct {
 	// Replica names this process; it is stored on every entry that has
@@ -81,26 +78,34 @@ type Trail struct {
 	// when it does not run.
 	nextDue atomic.Int64
 
+	// known is the head this trail's last batch left, which the next
+	// batch expects to find; only the leader of a batch reads and sets it.
+	known head
+
 	// mu guards the group-commit queue: concurrent appends wait in queue
 	// while one of them, the leader, writes a batch in one transaction.
 	mu       sync.Mutex
 	queue    []*pending
 	flushing bool
-}
-
-// pending is one append waiting for its batch.
-type pending struct {
-	in, out Entry
-	err     error
-	done    chan struct{}
-	// wake promotes a waiting append to leader.
-	wake chan struct{}
+	// queued counts the outcomes CompleteAsync has queued, written those
+	// of them whose batch has ended, written or failed: batches end in
+	// queue order, so those are the first queued. wrote is broadcast as
+	// written grows and as a batch's checkpoints end. lost is the first
+	// error that lost an outcome.
+	queued, written int64
+	wrote           *sync.Cond
+	lost            error
+	// checkpointing counts the batches making their count checkpoints;
+	// wrote is broadcast as each ends.
+	checkpointing int
 }
 
 // New returns the trail stored in db, which must be migrated.
 func New(db *sqldb.DB, o Options) *Trail {
 	t := &Trail{db: db, replica: o.Replica, signer: o.Signer, every: int64(o.CheckpointEvery), now: o.Now, timeout: o.WriteTimeout,
 		interval: o.CheckpointInterval, witnesses: o.Witnesses, log: o.Logger, witWake: make(chan struct{}, 1)}
+	t.wrote = sync.NewCond(&t.mu)
+	db.OnClose(t.Close)
 	if t.signer != nil {
 		t.macKey = headMACKey(t.signer)
 	}
@@ -142,8 +147,35 @@ func (t *Trail) Begin(ctx context.Context, e Entry) (Entry, error) {
 
 // Complete appends the entry that records the outcome of begin, a pending
 // entry returned by Begin, and returns it. It must be called at most once
-// per begun request.
+// per begun request, and not together with CompleteAsync.
 func (t *Trail) Complete(ctx context.Context, begin Entry, r Result) (Entry, error) {
+	e, err := outcomeEntry(begin, r)
+	if err != nil {
+		return Entry{}, err
+	}
+	return t.append(ctx, e)
+}
+
+// CompleteAsync queues the entry that records the outcome of begin, as
+// Complete appends it, and returns without waiting for it: the entry joins
+// the next batch, off the request's path. Until it is written the request
+// reads as pending, and as outcome "unknown" if the process dies first,
+// which is what the write-ahead begin entry is for. Reads of this trail
+// (Query, Entries and those built on them) wait for the outcomes queued
+// before them, and Close, which runs when the database closes, writes those
+// still queued. CompleteAsync returns an error only for an invalid begin or
+// result; a failure to write is logged, and Close returns it.
+func (t *Trail) CompleteAsync(begin Entry, r Result) error {
+	e, err := outcomeEntry(begin, r)
+	if err != nil {
+		return err
+	}
+	t.appendAsync(e)
+	return nil
+}
+
+// outcomeEntry returns the entry that records the outcome r of begin.
+func outcomeEntry(begin Entry, r Result) (Entry, error) {
 	if begin.Seq == 0 || begin.Outcome != OutcomePending {
 		return Entry{}, fmt.Errorf("completing entry %d: %w", begin.Seq, ErrNotPending)
 	}
@@ -164,85 +196,26 @@ func (t *Trail) Complete(ctx context.Context, begin Entry, r Result) (Entry, err
 		e.AudioDuration = r.AudioDuration
 	}
 	e.RefSeq = begin.Seq
-	return t.append(ctx, e)
-}
-
-// append queues e for the next batch and waits until it is committed. The
-// first append to find no batch in progress leads: it writes what is queued
-// in one transaction, then hands the lead to the next waiting append.
-func (t *Trail) append(ctx context.Context, e Entry) (Entry, error) {
-	if e.Event == "" {
-		return Entry{}, fmt.Errorf("appending: event is empty: %w", ErrInvalidEntry)
-	}
-	if err := ctx.Err(); err != nil {
-		return Entry{}, fmt.Errorf("appending %s entry: %w", e.Event, err)
-	}
-	p := &pending{in: e, done: make(chan struct{}), wake: make(chan struct{}, 1)}
-	t.mu.Lock()
-	t.queue = append(t.queue, p)
-	lead := !t.flushing
-	t.flushing = true
-	t.mu.Unlock()
-	if !lead {
-		select {
-		case <-p.done:
-			return p.out, p.err
-		case <-p.wake:
-		}
-	}
-	t.mu.Lock()
-	n := min(len(t.queue), maxBatch)
-	batch := t.queue[:n:n]
-	t.queue = t.queue[n:]
-	t.mu.Unlock()
-
-	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), t.timeout)
-	err := t.write(wctx, batch)
-	cancel()
-	for _, b := range batch {
-		if err != nil {
-			b.out, b.err = Entry{}, fmt.Errorf("appending %s entry: %w", b.in.Event, err)
-		}
-		close(b.done)
-	}
-
-	t.mu.Lock()
-	if len(t.queue) > 0 {
-		t.queue[0].wake <- struct{}{}
-	} else {
-		t.flushing = false
-	}
-	t.mu.Unlock()
-	if err == nil {
-		t.checkpointBatch(ctx, batch[0].out.Seq, batch[len(batch)-1].out.Seq)
-	}
-	return p.out, p.err
-}
-
-// checkpointBatch makes the count checkpoints that a batch of entries first
-// to last crossed, after it committed and handed on the lead, so that the
-// appends queued behind it do not wait. A failure is logged: the entries
-// are durable, and the next checkpoint covers them.
-func (t *Trail) checkpointBatch(ctx context.Context, first, last int64) {
-	if t.signer == nil || t.every <= 0 {
-		return
-	}
-	ctx = context.WithoutCancel(ctx)
-	for m := (first + t.every - 1) / t.every * t.every; m <= last; m += t.every {
-		cp, made, err := t.checkpointAt(ctx, m)
-		if err != nil {
-			t.log.Error("audit checkpoint failed", "size", m, "err", err)
-			return
-		}
-		if made {
-			t.queueWitness(cp)
-		}
-	}
+	return e, nil
 }
 
 // write appends a batch in one transaction that holds the chain's head.
 func (t *Trail) write(ctx context.Context, batch []*pending) error {
-	return t.db.InTx(ctx, func(tx *sqldb.Tx) error {
+	return t.writeTaken(ctx, func() []*pending { return batch })
+}
+
+// writeTaken appends, in one transaction, the batch that take returns once
+// the transaction holds the chain's head, so that the appends that arrive
+// while it waits for the head join the batch. take is called once. On
+// PostgreSQL it first tries the one statement of writeAfterKnown.
+func (t *Trail) writeTaken(ctx context.Context, take func() []*pending) error {
+	if t.db.Dialect == sqldb.Postgres && t.known.seq > 0 {
+		if done, err := t.writeAfterKnown(ctx, take()); done || err != nil {
+			return err
+		}
+	}
+	var moved head
+	err := t.db.InTx(ctx, func(tx *sqldb.Tx) error {
 		h, err := t.lockHead(ctx, tx)
 		if err != nil {
 			return err
@@ -250,40 +223,58 @@ func (t *Trail) write(ctx context.Context, batch []*pending) error {
 		if err := t.checkHead(ctx, tx, h); err != nil {
 			return err
 		}
-		entries := make([]Entry, len(batch))
-		for i, p := range batch {
-			e := p.in
-			h.seq++
-			e.Seq, e.PrevHash = h.seq, h.hash
-			if e.ID == "" {
-				e.ID = randomID()
-			}
-			if e.Time.IsZero() {
-				e.Time = t.now()
-			}
-			e.Time, e.Latency = micro(e.Time), e.Latency.Truncate(time.Microsecond)
-			e.AudioDuration = e.AudioDuration.Truncate(time.Microsecond)
-			if e.Replica == "" {
-				e.Replica = t.replica
-			}
-			if e.Hash, err = entryHash(formatVersion(&e), h.chainID, &e); err != nil {
-				return err
-			}
-			h.hash = e.Hash
-			entries[i] = e
+		batch := take()
+		entries, err := t.chain(&h, batch)
+		if err != nil {
+			return err
 		}
 		if err := insertEntries(ctx, tx, h.chainID, entries); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, "UPDATE audit_chain SET head_seq = ?, head_hash = ?, head_mac = ? WHERE id = 1",
-			h.seq, h.hash, t.headMAC(h.chainID, h.seq, h.hash)); err != nil {
+			h.seq, h.hash, h.mac); err != nil {
 			return fmt.Errorf("moving the chain head: %w", err)
 		}
 		for i, p := range batch {
 			p.out = entries[i]
 		}
+		moved = h
 		return nil
 	})
+	if err == nil {
+		t.known = moved
+	}
+	return err
+}
+
+// chain fills in the entries of batch as the next ones after h, and moves
+// h to the last of them, sealed.
+func (t *Trail) chain(h *head, batch []*pending) ([]Entry, error) {
+	entries := make([]Entry, len(batch))
+	for i, p := range batch {
+		e := p.in
+		h.seq++
+		e.Seq, e.PrevHash = h.seq, h.hash
+		if e.ID == "" {
+			e.ID = randomID()
+		}
+		if e.Time.IsZero() {
+			e.Time = t.now()
+		}
+		e.Time, e.Latency = micro(e.Time), e.Latency.Truncate(time.Microsecond)
+		e.AudioDuration = e.AudioDuration.Truncate(time.Microsecond)
+		if e.Replica == "" {
+			e.Replica = t.replica
+		}
+		var err error
+		if e.Hash, err = entryHash(formatVersion(&e), h.chainID, &e); err != nil {
+			return nil, err
+		}
+		h.hash = e.Hash
+		entries[i] = e
+	}
+	h.mac = t.headMAC(h.chainID, h.seq, h.hash)
+	return entries, nil
 }
 
 // entryValues is one row of insertEntries' VALUES list.

@@ -3,7 +3,6 @@ package grant
 import (
 	"cmp"
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
@@ -183,38 +182,44 @@ func (s *Store) Resume(ctx context.Context, userID, scope string) error {
 	return nil
 }
 
+// grantRows reads a grant in one statement, as rows of a kind: the grant
+// itself (0: client id, status, reason, granted and updated times), its
+// scopes (1: scope, client id, granted time) and its suspensions (2:
+// scope). The door reads a grant before every request.
+const grantRows = `SELECT 0, client_id, status, reason, granted_at, updated_at FROM grants WHERE user_id = ?
+	UNION ALL SELECT 1, scope, client_id, '', granted_at, 0 FROM grant_scopes WHERE user_id = ?
+	UNION ALL SELECT 2, scope, '', '', suspended_at, 0 FROM grant_suspensions WHERE user_id = ?`
+
 func get(ctx context.Context, q sqldb.Querier, userID string) (Grant, error) {
-	g := Grant{UserID: userID}
-	var granted, updated int64
-	err := q.QueryRow(ctx, "SELECT client_id, status, reason, granted_at, updated_at FROM grants WHERE user_id = ?", userID).
-		Scan(&g.ClientID, &g.Status, &g.Reason, &granted, &updated)
-	if errors.Is(err, sql.ErrNoRows) {
-		return Grant{}, ErrNotFound
-	}
+	rows, err := q.Query(ctx, grantRows, userID, userID, userID)
 	if err != nil {
-		return Grant{}, err
-	}
-	g.GrantedAt, g.UpdatedAt = sqldb.FromMicros(granted), sqldb.FromMicros(updated)
-	rows, err := q.Query(ctx, "SELECT scope, client_id, granted_at FROM grant_scopes WHERE user_id = ?", userID)
-	if err != nil {
-		return Grant{}, fmt.Errorf("loading scopes: %w", err)
+		return Grant{}, fmt.Errorf("reading the grant: %w", err)
 	}
 	defer rows.Close()
+	g, found := Grant{UserID: userID}, false
 	for rows.Next() {
-		var sg ScopeGrant
-		var at int64
-		if err := rows.Scan(&sg.Scope, &sg.ClientID, &at); err != nil {
-			return Grant{}, fmt.Errorf("loading scopes: %w", err)
+		var kind int
+		var a, b, c string
+		var at, updated int64
+		if err := rows.Scan(&kind, &a, &b, &c, &at, &updated); err != nil {
+			return Grant{}, fmt.Errorf("reading the grant: %w", err)
 		}
-		sg.GrantedAt = sqldb.FromMicros(at)
-		g.Granted = append(g.Granted, sg)
+		switch kind {
+		case 0:
+			found = true
+			g.ClientID, g.Status, g.Reason = a, Status(b), c
+			g.GrantedAt, g.UpdatedAt = sqldb.FromMicros(at), sqldb.FromMicros(updated)
+		case 1:
+			g.Granted = append(g.Granted, ScopeGrant{Scope: a, ClientID: b, GrantedAt: sqldb.FromMicros(at)})
+		default:
+			g.Suspended = append(g.Suspended, a)
+		}
 	}
 	if err := rows.Err(); err != nil {
-		return Grant{}, fmt.Errorf("loading scopes: %w", err)
+		return Grant{}, fmt.Errorf("reading the grant: %w", err)
 	}
-	rows.Close()
-	if g.Suspended, err = column(ctx, q, "SELECT scope FROM grant_suspensions WHERE user_id = ?", userID); err != nil {
-		return Grant{}, fmt.Errorf("loading suspensions: %w", err)
+	if !found {
+		return Grant{}, ErrNotFound
 	}
 	// Sort in Go: database collations disagree on byte order.
 	slices.SortFunc(g.Granted, func(a, b ScopeGrant) int { return cmp.Compare(a.Scope, b.Scope) })

@@ -69,7 +69,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 			return nil, fmt.Errorf("opening postgres: %w", err)
 		}
 		sqlDB.SetMaxOpenConns(20)
-		db = &DB{DB: sqlDB, Dialect: Postgres}
+		db = &DB{DB: sqlDB, Dialect: Postgres, handle: newHandle(false)}
 	default:
 		if path != ":memory:" {
 			if err := createPrivate(path); err != nil {
@@ -81,10 +81,12 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		if err != nil {
 			return nil, fmt.Errorf("opening sqlite: %w", err)
 		}
+		db = &DB{DB: sqlDB, Dialect: SQLite, handle: newHandle(path != ":memory:")}
 		if path == ":memory:" {
+			// One connection, which a transaction holds: no statement
+			// could be prepared outside it, so none is cached.
 			sqlDB.SetMaxOpenConns(1)
 		}
-		db = &DB{DB: sqlDB, Dialect: SQLite}
 	}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()

@@ -33,7 +33,7 @@ func OpenReadOnly(ctx context.Context, url string) (*DB, error) {
 			return nil, fmt.Errorf("reading the postgres URL: %w", err)
 		}
 		cfg.RuntimeParams["default_transaction_read_only"] = "on"
-		db = &DB{DB: stdlib.OpenDB(*cfg), Dialect: Postgres}
+		db = &DB{DB: stdlib.OpenDB(*cfg), Dialect: Postgres, handle: newHandle(false)}
 	default:
 		path := strings.TrimPrefix(strings.TrimPrefix(url, "sqlite://"), "file:")
 		if path == "" || path == ":memory:" {
@@ -47,7 +47,7 @@ func OpenReadOnly(ctx context.Context, url string) (*DB, error) {
 		if err != nil {
 			return nil, fmt.Errorf("opening sqlite read-only: %w", err)
 		}
-		db = &DB{DB: sqlDB, Dialect: SQLite}
+		db = &DB{DB: sqlDB, Dialect: SQLite, handle: newHandle(true)}
 	}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()

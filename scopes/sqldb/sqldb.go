@@ -33,6 +33,9 @@ var migrations embed.FS
 type DB struct {
 	*sql.DB
 	Dialect Dialect
+	// handle holds the cached statements and the functions to run on
+	// Close; nil on a DB not made by Open or OpenReadOnly.
+	handle *handle
 }
 
 // Migrate applies every embedded migration that has not run yet.
@@ -96,17 +99,29 @@ type Tx struct {
 
 // Exec runs a statement inside the transaction.
 func (t *Tx) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return t.tx.ExecContext(ctx, t.db.Rebind(query), args...)
+	query = t.db.Rebind(query)
+	if st := t.db.statement(ctx, query); st != nil {
+		return t.tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+	}
+	return t.tx.ExecContext(ctx, query, args...)
 }
 
 // Query runs a query inside the transaction.
 func (t *Tx) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return t.tx.QueryContext(ctx, t.db.Rebind(query), args...)
+	query = t.db.Rebind(query)
+	if st := t.db.statement(ctx, query); st != nil {
+		return t.tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+	}
+	return t.tx.QueryContext(ctx, query, args...)
 }
 
 // QueryRow runs a query that returns at most one row inside the transaction.
 func (t *Tx) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	return t.tx.QueryRowContext(ctx, t.db.Rebind(query), args...)
+	query = t.db.Rebind(query)
+	if st := t.db.statement(ctx, query); st != nil {
+		return t.tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+	}
+	return t.tx.QueryRowContext(ctx, query, args...)
 }
 
 // Dialect returns the transaction's dialect.
@@ -114,18 +129,30 @@ func (t *Tx) Dialect() Dialect { return t.db.Dialect }
 
 // Exec runs a statement, rebinding its placeholders.
 func (db *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return db.DB.ExecContext(ctx, db.Rebind(query), args...)
+	query = db.Rebind(query)
+	if st := db.statement(ctx, query); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return db.DB.ExecContext(ctx, query, args...)
 }
 
 // Query runs a query, rebinding its placeholders.
 func (db *DB) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return db.DB.QueryContext(ctx, db.Rebind(query), args...)
+	query = db.Rebind(query)
+	if st := db.statement(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return db.DB.QueryContext(ctx, query, args...)
 }
 
 // QueryRow runs a query that returns at most one row, rebinding its
 // placeholders.
 func (db *DB) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	return db.DB.QueryRowContext(ctx, db.Rebind(query), args...)
+	query = db.Rebind(query)
+	if st := db.statement(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return db.DB.QueryRowContext(ctx, query, args...)
 }
 
 // InTx runs fn in a transaction, committing if it returns nil and rolling
