@@ -152,9 +152,10 @@ func connFailure(err error) (Failure, bool) {
 	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE), errors.Is(err, net.ErrClosed):
 		return transient(CodeNetwork, "the connection was reset")
 	}
-	// *url.Error is a net.Error too, so look only at timeouts.
+	// *url.Error is a net.Error too, so look only at timeouts; it hides a
+	// *TimeoutError that the door joined to another error.
 	var ne net.Error
-	if errors.As(err, &ne) && ne.Timeout() {
+	if errors.As(err, new(*TimeoutError)) || errors.As(err, &ne) && ne.Timeout() {
 		return transient(CodeTimeout, "Google did not answer in time")
 	}
 	var op *net.OpError
