@@ -162,6 +162,11 @@ func connFailure(err error) (Failure, bool) {
 	if errors.As(err, &op) {
 		return transient(CodeNetwork, "the connection failed ("+op.Op+")")
 	}
+	if strings.Contains(err.Error(), timeoutText) {
+		// golang.org/x/oauth2 keeps only the text of the error that ended
+		// a token response's body.
+		return transient(CodeTimeout, "Google did not answer in time")
+	}
 	msg := strings.ToLower(err.Error())
 	for _, m := range connMessages {
 		if strings.Contains(msg, m) {

@@ -22,11 +22,15 @@ type TimeoutError struct {
 	Limit time.Duration
 }
 
+// timeoutText begins the message of every TimeoutError, so that Classify
+// knows one that a library kept only as text.
+const timeoutText = "googlehttp: Google did not answer in time"
+
 func (e *TimeoutError) Error() string {
 	if e.Wait == "body" {
-		return fmt.Sprintf("googlehttp: Google sent no more of the response for %s", e.Limit)
+		return fmt.Sprintf("%s: no more of the response for %s", timeoutText, e.Limit)
 	}
-	return fmt.Sprintf("googlehttp: Google sent no response headers within %s", e.Limit)
+	return fmt.Sprintf("%s: no response headers within %s", timeoutText, e.Limit)
 }
 
 // Timeout reports true: the error is a timeout.

@@ -174,3 +174,26 @@ func TestRevokeTimeout(t *testing.T) {
 	})
 	expectTimeout(t, "a revocation Google never answers", d.Revoke(timedCtx(t), user))
 }
+
+// TestRefreshStalledBodyTimeout refreshes at a token endpoint that sends its
+// headers and then nothing: golang.org/x/oauth2 keeps only the text of the
+// error that ends the body, which must still say timeout.
+func TestRefreshStalledBodyTimeout(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	user := h.Authorize(t, h.People[0], allScopes...)
+	h.expire(t, user)
+	stalls := upstream(t, func(w http.ResponseWriter, _ *http.Request, stall <-chan struct{}) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"access_token":`))
+		w.(http.Flusher).Flush()
+		<-stall
+	})
+	d := h.NewDoor(t, func(o *googlehttp.Options) {
+		oauth := *o.OAuth2
+		oauth.Endpoint.TokenURL = stalls.URL + "/token"
+		o.OAuth2, o.Timeouts = &oauth, short
+	})
+	_, err := newServices(t, h.URLs, d, user).drive.Files.List().Context(timedCtx(t)).Do()
+	expectTimeout(t, "files.list whose refresh answer stalls", err)
+}
