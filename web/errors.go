@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -17,6 +18,7 @@ import (
 	"github.com/scopetrail/scopetrail/connector/invite"
 	"github.com/scopetrail/scopetrail/connector/jobs"
 	"github.com/scopetrail/scopetrail/connector/recordings"
+	"github.com/scopetrail/scopetrail/connector/retry"
 	"github.com/scopetrail/scopetrail/connector/revoke"
 	"github.com/scopetrail/scopetrail/scopes/audit"
 	"github.com/scopetrail/scopetrail/scopes/grant"
@@ -228,9 +230,17 @@ const defaultRetryAfter = 30 * time.Second
 // Google asked for, or defaultRetryAfter.
 func googleOutage(err error) (wait time.Duration, ok bool) {
 	f := googlehttp.Classify(err)
-	ok = f.Class == googlehttp.ClassRateLimited ||
-		f.Class == googlehttp.ClassTransient && (f.Status >= 500 || f.Code == googlehttp.CodeTimeout || f.Code == googlehttp.CodeNetwork)
+	// Only Google's answers have a status or a rate limit; a timeout or a
+	// broken connection is Google's when it ended an HTTP call or the
+	// retries of one, not when the database's connection broke.
+	ok = f.Class == googlehttp.ClassRateLimited || f.Class == googlehttp.ClassTransient && (f.Status >= 500 ||
+		(f.Code == googlehttp.CodeTimeout || f.Code == googlehttp.CodeNetwork) && ofHTTPCall(err))
 	return cmp.Or(f.RetryAfter, defaultRetryAfter), ok
+}
+
+// ofHTTPCall reports whether err ended an HTTP call, or the retries of one.
+func ofHTTPCall(err error) bool {
+	return errors.As(err, new(*url.Error)) || errors.As(err, new(*retry.Error)) || errors.As(err, new(*googlehttp.TimeoutError))
 }
 
 // authorizationProblem shows an OAuth error Google redirected back with:

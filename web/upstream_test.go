@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -56,6 +58,8 @@ func TestGoogleOutageIsUnavailable(t *testing.T) {
 		{"cut connection", afterRetries(&url.Error{Op: "Get", URL: "https://www.googleapis.com/calendar/v3/users/me/calendarList",
 			Err: io.ErrUnexpectedEOF}), http.StatusServiceUnavailable, "30"},
 		{"token store down", fmt.Errorf("%w for u-bob: %w", googlehttp.ErrTokenStore, errDatabaseDown), http.StatusInternalServerError, ""},
+		{"database connection refused", fmt.Errorf("reading links: %w", &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}),
+			http.StatusInternalServerError, ""},
 		{"Google refused", &googleapi.Error{Code: http.StatusBadRequest}, http.StatusInternalServerError, ""},
 	}
 	for _, tc := range tests {
