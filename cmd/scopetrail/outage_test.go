@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -12,9 +11,6 @@ import (
 	"github.com/scopetrail/scopetrail/scopes/audit"
 	"github.com/scopetrail/scopetrail/scopes/sqldb"
 )
-
-// fakeAt finds where the demo's fake Google runs, in its welcome.
-var fakeAt = regexp.MustCompile(`a fake Google runs in-process at (\S+)\.`)
 
 // TestGoogleOutageEndToEnd boots the demo with a short header timeout,
 // links calendars, and then makes the fake Google fail every calendar list:
@@ -30,20 +26,14 @@ func TestGoogleOutageEndToEnd(t *testing.T) {
 	if cals := b.Get(a.base + "/calendars"); cals.StatusCode != http.StatusOK {
 		t.Fatalf("GET /calendars before the outage: %d:\n%s", cals.StatusCode, cals.Content)
 	}
-	m := fakeAt.FindStringSubmatch(a.stdout.String())
-	if m == nil {
-		t.Fatalf("the demo did not say where its fake Google runs:\n%s", a.stdout)
-	}
-	fake := m[1]
+	fake := fakeURL(t, a)
 
-	for _, fault := range []string{
-		`{"kind":"unavailable","method":"calendar.calendarList.list"}`,
-		`{"kind":"latency","method":"calendar.calendarList.list","delay":"1m"}`,
+	for _, fault := range []map[string]string{
+		{"kind": "unavailable", "method": "calendar.calendarList.list"},
+		{"kind": "latency", "method": "calendar.calendarList.list", "delay": "1m"},
 	} {
-		b.Do(mustRequest(t, http.MethodDelete, fake+"/_fake/faults", ""))
-		if r := b.Do(mustRequest(t, http.MethodPost, fake+"/_fake/faults", fault)); r.StatusCode != http.StatusCreated {
-			t.Fatalf("injecting %s: %d %s", fault, r.StatusCode, r.Content)
-		}
+		clearFakeFaults(t, fake)
+		postFake(t, fake+"/_fake/faults", fault)
 		cals := b.Get(a.base + "/calendars")
 		if cals.StatusCode != http.StatusServiceUnavailable || cals.Header.Get("Retry-After") != "30" {
 			t.Errorf("GET /calendars with %s: %d, Retry-After %q; want 503, 30", fault, cals.StatusCode, cals.Header.Get("Retry-After"))
@@ -52,7 +42,7 @@ func TestGoogleOutageEndToEnd(t *testing.T) {
 			t.Errorf("GET /calendars with %s says %q", fault, says)
 		}
 	}
-	b.Do(mustRequest(t, http.MethodDelete, fake+"/_fake/faults", ""))
+	clearFakeFaults(t, fake)
 
 	logs := a.stderr.String()
 	if n := strings.Count(logs, `"level":"WARN","msg":"Google is not answering"`); n != 2 {
@@ -92,14 +82,13 @@ func timeouts(t *testing.T, dbPath string) int {
 	return n
 }
 
-func mustRequest(t *testing.T, method, url, body string) *http.Request {
+// clearFakeFaults removes the fake's faults.
+func clearFakeFaults(t *testing.T, fake string) {
 	t.Helper()
-	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	req, _ := http.NewRequest(http.MethodDelete, fake+"/_fake/faults", nil)
+	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	return req
+	res.Body.Close()
 }

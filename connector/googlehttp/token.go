@@ -1,7 +1,6 @@
 package googlehttp
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -22,6 +21,12 @@ const expiryDelta = 10 * time.Second
 // fresh, else a refreshed one. A non-empty stale is an access token Google
 // refused; the token is refreshed unless another request already replaced
 // it. refreshed reports whether this call refreshed the token.
+//
+// One refresh at a time runs for a user: requests of this process wait on a
+// mutex, so that at most one of them per user waits on the store's lock
+// (RefreshLocker), which excludes the other processes. Once it holds the
+// lock, a request reads the token again, and does not refresh it if
+// another request, here or in another process, already did.
 func (d *Door) token(ctx context.Context, c *call, stale string) (tok *oauth2.Token, refreshed bool, err error) {
 	if tok, err = d.load(ctx, c); err != nil || d.fresh(tok, stale) {
 		return tok, false, err
@@ -29,8 +34,27 @@ func (d *Door) token(ctx context.Context, c *call, stale string) (tok *oauth2.To
 	mu, _ := d.refreshing.LoadOrStore(c.userID, &sync.Mutex{})
 	mu.(*sync.Mutex).Lock()
 	defer mu.(*sync.Mutex).Unlock()
-	// Another request may have refreshed the token while this one waited.
-	if tok, err = d.load(ctx, c); err != nil || d.fresh(tok, stale) {
+	locker, ok := d.tokens.(RefreshLocker)
+	if !ok {
+		return d.refreshUnlessFresh(ctx, c, stale)
+	}
+	called := false
+	lerr := locker.LockRefresh(ctx, c.userID, func(ctx context.Context) error {
+		called = true
+		tok, refreshed, err = d.refreshUnlessFresh(ctx, c, stale)
+		return err
+	})
+	if !called {
+		return nil, false, d.deny(ctx, c, "token_store_error", fmt.Errorf("%w: locking the refresh of %s: %w", ErrTokenStore, c.userID, lerr))
+	}
+	return tok, refreshed, err
+}
+
+// refreshUnlessFresh loads the user's token again and refreshes it unless
+// another request already did.
+func (d *Door) refreshUnlessFresh(ctx context.Context, c *call, stale string) (*oauth2.Token, bool, error) {
+	tok, err := d.load(ctx, c)
+	if err != nil || d.fresh(tok, stale) {
 		return tok, false, err
 	}
 	if tok, err = d.refresh(ctx, c, tok); err != nil {
@@ -69,65 +93,44 @@ func (d *Door) noToken(ctx context.Context, c *call, reason string, cause error)
 }
 
 // refresh gets a new access token from Google's token endpoint, through the
-// base transport, audited as a refresh (or refresh_failed) entry, and stores
-// it. An invalid_grant answer means the user revoked the app: the grant is
-// marked revoked.
+// base transport, each request audited as a refresh (or refresh_failed)
+// entry, and stores it. How a failure is returned is refreshFailure's
+// choice.
 func (d *Door) refresh(ctx context.Context, c *call, tok *oauth2.Token) (*oauth2.Token, error) {
 	if tok.RefreshToken == "" {
 		return nil, errors.Join(d.noToken(ctx, c, "no_refresh_token", nil), d.grants.MarkReconnect(ctx, c.userID, "no_refresh_token"))
 	}
 	e := d.entry(c, audit.EventRefresh)
 	e.APIName, e.MethodName, e.Scope, e.Resource = "oauth2", "oauth2.token", "", ""
-	begin, err := d.trail.Begin(ctx, e)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrAuditUnavailable, err)
-	}
-	var res audit.Result
-	hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
-		resp, err := d.base.RoundTrip(r)
-		if err == nil {
-			res.HTTPStatus, res.NumResponseBytes = resp.StatusCode, max(resp.ContentLength, 0)
-		}
-		return resp, err
-	})}
-	start := time.Now()
+	rt := &auditedTokenEndpoint{door: d, ctx: ctx, entry: e}
+	hc := &http.Client{Transport: rt}
 	nt, err := d.oauth.TokenSource(context.WithValue(ctx, oauth2.HTTPClient, hc), &oauth2.Token{RefreshToken: tok.RefreshToken}).Token()
-	res.Latency = time.Since(start)
-	if err == nil {
-		// The outcome is recorded before the token is stored: a request
+	switch {
+	case errors.Is(err, ErrAuditUnavailable):
+		return nil, errors.Join(err, rt.cerr)
+	case err == nil:
+		// The outcome was recorded before the token is stored: a request
 		// that finds the new token in the store, without waiting for this
-		// refresh, must find the refresh complete on the trail too.
-		res.Outcome = audit.OutcomeOK
-		cerr := d.complete(ctx, begin, res)
-		if err = d.tokens.Save(ctx, c.userID, nt); err != nil {
-			return nil, errors.Join(fmt.Errorf("googlehttp: storing the refreshed token of %s: %w", c.userID, err), cerr)
+		// refresh, must find the refresh complete on the trail too. The
+		// new token is stored even if the caller has gone: with a server
+		// that rotates refresh tokens, the old one no longer works.
+		if err = d.tokens.Save(context.WithoutCancel(ctx), c.userID, nt); err != nil {
+			return nil, errors.Join(fmt.Errorf("googlehttp: storing the refreshed token of %s: %w", c.userID, err), rt.cerr)
 		}
 		if nt.RefreshToken == "" {
 			nt.RefreshToken = tok.RefreshToken
 		}
-		return nt, cerr
+		return nt, rt.cerr
 	}
-	var re *oauth2.RetrieveError
-	reason := "transport_error"
-	if errors.As(err, &re) {
-		// Never wrap re itself: its message holds the response body.
-		reason = cmp.Or(re.ErrorCode, "token_endpoint_error")
-		err = errors.New(reason)
-	}
-	res.Event, res.Outcome, res.ErrorReason = audit.EventRefreshFailed, audit.OutcomeError, reason
-	cerr := d.complete(ctx, begin, res)
-	switch reason {
-	case "invalid_client":
-		// The token endpoint refused ScopeTrail's own credentials.
-		return nil, errors.Join(fmt.Errorf("refreshing the token of %s: %w", c.userID,
-			&ClientConfigError{Endpoint: "token", Status: res.HTTPStatus, Code: reason}), cerr)
+	f := refreshFailure(c.userID, err)
+	switch f.reason {
 	case "invalid_grant":
-		return nil, errors.Join(fmt.Errorf("%w: refreshing the token of %s: invalid_grant", ErrRevoked, c.userID), cerr, d.revoked(ctx, c, reason))
+		return nil, errors.Join(f.err, rt.cerr, d.revoked(ctx, c, f.reason))
 	case "unauthorized_client":
 		// The refresh token belongs to another OAuth client.
-		cerr = errors.Join(cerr, d.grants.MarkReconnect(ctx, c.userID, reason))
+		return nil, errors.Join(f.err, rt.cerr, d.grants.MarkReconnect(ctx, c.userID, f.reason))
 	}
-	return nil, errors.Join(fmt.Errorf("%w: refreshing the token of %s: %w", ErrNoToken, c.userID, err), cerr)
+	return nil, errors.Join(f.err, rt.cerr)
 }
 
 // revoked handles a revocation seen at Google: it only marks the grant

@@ -37,6 +37,7 @@ func (s *Server) redeemRefresh(issuer, v string, c Client) (*tokenResponse, *oau
 	defer s.mu.Unlock()
 	t, ok := s.refresh[v]
 	if !ok {
+		s.reuseLocked(v)
 		return nil, errExpiredGrant
 	}
 	if t.grant.clientID != c.ID {
@@ -49,18 +50,20 @@ func (s *Server) redeemRefresh(issuer, v string, c Client) (*tokenResponse, *oau
 		return nil, errExpiredGrant
 	}
 	t.lastUsed = now
-	return s.issueTokensLocked(issuer, g, t.scopes, nil, true, ""), nil
+	resp := s.issueTokensLocked(issuer, g, t.scopes, nil, true, "")
+	resp.RefreshToken = s.rotateLocked(g, v, t)
+	return resp, nil
 }
 
-// refreshOwner returns the email of the user of a refresh token, "" when
-// the token is unknown.
+// refreshOwner returns the email of the user of a refresh token, live or
+// retired by rotation, "" when the token is unknown.
 func (s *Server) refreshOwner(v string) string {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if t, ok := s.refresh[v]; ok {
 		return t.grant.email
 	}
-	return ""
+	return s.rotation.retired[v].email
 }
 
 // dropRefresh makes one refresh token stop working, leaving the rest of

@@ -32,6 +32,9 @@ type Options struct {
 	// Strict makes the fake a standards-conformant OAuth server instead of
 	// Google: see strict.go for what changes.
 	Strict bool
+	// RotateRefreshTokens makes every refresh answer a new refresh token
+	// and treat the reuse of a replaced one as theft: see rotation.go.
+	RotateRefreshTokens bool
 }
 
 // Server is the fake Google. Create it with New or Start.
@@ -57,6 +60,9 @@ type Server struct {
 
 	// httpServer is set when the Server listens itself (Start, Run).
 	httpServer *http.Server
+
+	// rotation is refresh token rotation, off unless asked for.
+	rotation rotation
 }
 
 // New returns a fake Google serving o.Workspace. It registers no OAuth
@@ -93,6 +99,7 @@ func New(o Options) (*Server, error) {
 	}
 	// With an empty BaseURL the APIs derive their base from each request,
 	// so a later SetBaseURL needs no new API.
+	s.rotation.on.Store(o.RotateRefreshTokens)
 	s.api = fakeapi.New(o.Workspace, fakeapi.Options{Now: o.Now, BaseURL: issuer})
 	s.handler = s.logRequests(s.routes())
 	return s, nil

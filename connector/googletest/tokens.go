@@ -63,6 +63,10 @@ type refreshToken struct {
 	issued   time.Time
 	lastUsed time.Time
 	testing  bool // issued to a client in Testing status
+	// family is the first refresh token of the chain this one belongs to
+	// when refresh tokens rotate (see rotation): the token an exchange
+	// issued, whose successors each replaced the one before.
+	family string
 }
 
 // randomToken returns prefix followed by n random bytes in base64url.
@@ -94,7 +98,7 @@ func (s *Server) issueAccessLocked(g *grant, scopes []string, offline bool) stri
 func (s *Server) issueRefreshLocked(g *grant, scopes []string, testing bool) string {
 	v := randomToken(refreshPrefix, 64)
 	now := s.now()
-	s.refresh[v] = &refreshToken{grant: g.key, scopes: scopes, issued: now, lastUsed: now, testing: testing}
+	s.refresh[v] = &refreshToken{grant: g.key, scopes: scopes, issued: now, lastUsed: now, testing: testing, family: v}
 	g.refresh = append(g.refresh, v)
 	if len(g.refresh) > maxRefreshTokens {
 		delete(s.refresh, g.refresh[0])

@@ -14,11 +14,14 @@ import (
 	"github.com/scopetrail/scopetrail/scopes/sqldb"
 )
 
-// Store keeps one sealed token per user in the database.
+// Store keeps one sealed token per user in the database, and single-flights
+// the refreshes of a user's token across the processes that share it
+// (LockRefresh).
 type Store struct {
-	db   *sqldb.DB
-	keys *Keyring
-	now  func() time.Time
+	db    *sqldb.DB
+	keys  *Keyring
+	now   func() time.Time
+	locks *refreshLocks
 }
 
 // NewStore returns a Store that seals with keys. now stamps updates; nil
@@ -27,7 +30,7 @@ func NewStore(db *sqldb.DB, keys *Keyring, now func() time.Time) *Store {
 	if now == nil {
 		now = time.Now
 	}
-	return &Store{db: db, keys: keys, now: now}
+	return &Store{db: db, keys: keys, now: now, locks: newRefreshLocks(db)}
 }
 
 // sealedToken is the plaintext that is sealed: the parts of an oauth2.Token

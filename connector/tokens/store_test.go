@@ -31,7 +31,7 @@ func newUser(t *testing.T, db *sqldb.DB, email string) string {
 	return u.ID
 }
 
-func keyring(t *testing.T, spec string) *tokens.Keyring {
+func keyring(t testing.TB, spec string) *tokens.Keyring {
 	t.Helper()
 	kr, err := tokens.ParseKeyring(spec)
 	if err != nil {
