@@ -1,10 +1,14 @@
 package web
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -14,6 +18,7 @@ import (
 	"github.com/scopetrail/scopetrail/connector/invite"
 	"github.com/scopetrail/scopetrail/connector/jobs"
 	"github.com/scopetrail/scopetrail/connector/recordings"
+	"github.com/scopetrail/scopetrail/connector/retry"
 	"github.com/scopetrail/scopetrail/connector/revoke"
 	"github.com/scopetrail/scopetrail/scopes/audit"
 	"github.com/scopetrail/scopetrail/scopes/grant"
@@ -56,6 +61,9 @@ type problem struct {
 const (
 	msgNotFound = "We could not find that page."
 	msgInternal = "Something went wrong on our side. Please try again; if it keeps happening, tell your administrator."
+	// msgGoogleDown is shown when a live call to Google failed even after
+	// its retries, because Google is down, slow or asks to slow down.
+	msgGoogleDown = "Google is not answering; ScopeTrail will retry. Please reload this page in a moment."
 	// msgClientConfig is shown when Google refuses ScopeTrail's own OAuth
 	// client: trying again does not help.
 	msgClientConfig = "Google refused ScopeTrail's sign-in settings, so trying again will not help. Tell your administrator: " +
@@ -202,7 +210,37 @@ func classify(err error) problem {
 		}
 		return problem{he.Code, "error", msg}
 	}
+	if _, ok := googleOutage(err); ok {
+		return googleDown
+	}
 	return problem{http.StatusInternalServerError, "error", msgInternal}
+}
+
+// googleDown is how a Google outage is shown: it is not ScopeTrail's
+// failure, and it ends by itself.
+var googleDown = problem{http.StatusServiceUnavailable, "error", msgGoogleDown}
+
+// defaultRetryAfter is the Retry-After sent for a Google outage when Google
+// asked for no wait.
+const defaultRetryAfter = 30 * time.Second
+
+// googleOutage reports whether err is a Google call that failed, after its
+// retries, because Google is down, slow or rate-limits: a 5xx, a 429 (or a
+// 403 rate limit), a timeout or a cut connection. wait is the Retry-After
+// Google asked for, or defaultRetryAfter.
+func googleOutage(err error) (wait time.Duration, ok bool) {
+	f := googlehttp.Classify(err)
+	// Only Google's answers have a status or a rate limit; a timeout or a
+	// broken connection is Google's when it ended an HTTP call or the
+	// retries of one, not when the database's connection broke.
+	ok = f.Class == googlehttp.ClassRateLimited || f.Class == googlehttp.ClassTransient && (f.Status >= 500 ||
+		(f.Code == googlehttp.CodeTimeout || f.Code == googlehttp.CodeNetwork) && ofHTTPCall(err))
+	return cmp.Or(f.RetryAfter, defaultRetryAfter), ok
+}
+
+// ofHTTPCall reports whether err ended an HTTP call, or the retries of one.
+func ofHTTPCall(err error) bool {
+	return errors.As(err, new(*url.Error)) || errors.As(err, new(*retry.Error)) || errors.As(err, new(*googlehttp.TimeoutError))
 }
 
 // authorizationProblem shows an OAuth error Google redirected back with:
@@ -227,18 +265,26 @@ type errorPage struct {
 }
 
 // handleError is the one place errors become responses. Only server-side
-// failures (5xx) are logged as errors; the rest are expected and logged at
-// info. Neither the page nor the log carries request values.
+// failures (5xx) are logged as errors, except Google's outages, which are
+// warnings and tell when to retry; the rest are expected and logged at info.
+// Neither the page nor the log carries request values.
 func (s *Server) handleError(err error, c echo.Context) {
 	p := classify(err)
+	wait, _ := googleOutage(err)
 	attrs := []any{"method", c.Request().Method, "route", c.Path(), "status", p.status, "err", err}
-	if p.status >= http.StatusInternalServerError {
+	switch {
+	case p == googleDown:
+		s.log.Warn("Google is not answering", attrs...)
+	case p.status >= http.StatusInternalServerError:
 		s.log.Error("request failed", attrs...)
-	} else {
+	default:
 		s.log.Info("request refused", attrs...)
 	}
 	if c.Response().Committed {
 		return
+	}
+	if p == googleDown {
+		c.Response().Header().Set("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
 	}
 	if c.Request().Method == http.MethodHead {
 		_ = c.NoContent(p.status)

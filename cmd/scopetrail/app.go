@@ -29,10 +29,12 @@ type appOptions struct {
 	db    *sqldb.DB
 	keys  keys
 	oauth googleauth.Config
-	// bases are the Google APIs' base URLs.
-	bases  googlehttp.Bases
-	secure bool
-	log    *slog.Logger
+	// bases are the Google APIs' base URLs; timeouts bound every request
+	// to Google through the door.
+	bases    googlehttp.Bases
+	timeouts googlehttp.Timeouts
+	secure   bool
+	log      *slog.Logger
 	// bg owns the job runner; newApp opens it before the services that
 	// enqueue, serve starts and stops it.
 	bg *background

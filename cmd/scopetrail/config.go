@@ -68,6 +68,9 @@ type GoogleConfig struct {
 	Endpoints googleauth.Endpoints
 	// APIs are the base URLs of the People, Calendar and Drive APIs.
 	APIs googlehttp.Bases
+	// Timeouts bound every request to Google through the audited door:
+	// GOOGLE_CONNECT_TIMEOUT, GOOGLE_HEADER_TIMEOUT, GOOGLE_IDLE_TIMEOUT.
+	Timeouts googlehttp.Timeouts
 }
 
 // AuthConfig decides who may sign in and who is an admin.

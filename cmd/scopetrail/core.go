@@ -68,6 +68,7 @@ func newCore(ctx context.Context, o appOptions) (*core, error) {
 	}
 	door, err := googlehttp.New(googlehttp.Options{
 		Bases:     o.bases,
+		Timeouts:  o.timeouts,
 		OAuth2:    flow.OAuth2Config(),
 		RevokeURL: flow.Endpoints().RevokeURL,
 		Grants:    grants,

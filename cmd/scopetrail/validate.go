@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/scopetrail/scopetrail/connector/googleauth"
 	"github.com/scopetrail/scopetrail/connector/tokens"
@@ -81,6 +82,18 @@ func (c *Config) validate() (keys, error) {
 			if u, err := url.Parse(v.value); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 				p.addf("%s: %q is not an absolute http(s) URL; unset it to use Google's own", v.name, v.value)
 			}
+		}
+	}
+
+	for _, v := range []struct {
+		name  string
+		value time.Duration
+	}{
+		{"GOOGLE_CONNECT_TIMEOUT", c.Google.Timeouts.Connect}, {"GOOGLE_HEADER_TIMEOUT", c.Google.Timeouts.Header},
+		{"GOOGLE_IDLE_TIMEOUT", c.Google.Timeouts.Idle},
+	} {
+		if v.value <= 0 {
+			p.addf("%s: %s is not a positive duration; write for example 30s, or unset it for the default", v.name, v.value)
 		}
 	}
 

@@ -92,7 +92,7 @@ func (b *watchedBody) finish(end error) {
 		whole := b.inspect && end == io.EOF && b.n <= inspectLimit
 		switch {
 		case end != io.EOF && end != errClosed:
-			r.Outcome, r.ErrorReason = audit.OutcomeError, "response_interrupted"
+			r.Outcome, r.ErrorReason = audit.OutcomeError, failureReason(end, "response_interrupted")
 		case b.status >= 400:
 			r.Outcome = audit.OutcomeError
 			if b.inspect {

@@ -152,14 +152,20 @@ func connFailure(err error) (Failure, bool) {
 	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE), errors.Is(err, net.ErrClosed):
 		return transient(CodeNetwork, "the connection was reset")
 	}
-	// *url.Error is a net.Error too, so look only at timeouts.
+	// *url.Error is a net.Error too, so look only at timeouts; it hides a
+	// *TimeoutError that the door joined to another error.
 	var ne net.Error
-	if errors.As(err, &ne) && ne.Timeout() {
+	if errors.As(err, new(*TimeoutError)) || errors.As(err, &ne) && ne.Timeout() {
 		return transient(CodeTimeout, "Google did not answer in time")
 	}
 	var op *net.OpError
 	if errors.As(err, &op) {
 		return transient(CodeNetwork, "the connection failed ("+op.Op+")")
+	}
+	if strings.Contains(err.Error(), timeoutText) {
+		// golang.org/x/oauth2 keeps only the text of the error that ended
+		// a token response's body.
+		return transient(CodeTimeout, "Google did not answer in time")
 	}
 	msg := strings.ToLower(err.Error())
 	for _, m := range connMessages {

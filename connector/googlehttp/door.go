@@ -58,8 +58,12 @@ type Options struct {
 	Grants GrantSource
 	Tokens TokenStore
 	Trail  *audit.Trail
-	// Base sends the requests; nil means http.DefaultTransport.
+	// Base sends the requests; nil means http.DefaultTransport's settings
+	// with Timeouts.Connect.
 	Base http.RoundTripper
+	// Timeouts bound the waits of every request sent through Base,
+	// refreshes and revocations included.
+	Timeouts Timeouts
 	// Now is the clock that decides whether a token has expired; nil means
 	// time.Now. Latency is measured with the monotonic clock.
 	Now func() time.Time
@@ -102,9 +106,11 @@ func New(o Options) (*Door, error) {
 	}
 	d := &Door{bases: o.Bases.byAPI(), oauth: o.OAuth2, revokeURL: o.RevokeURL, grants: o.Grants, tokens: o.Tokens, trail: o.Trail,
 		base: o.Base, now: o.Now, emails: o.ActorEmail}
+	timeouts := o.Timeouts.orDefault()
 	if d.base == nil {
-		d.base = http.DefaultTransport
+		d.base = newTransport(timeouts)
 	}
+	d.base = &deadlines{base: d.base, timeout: timeouts}
 	if d.now == nil {
 		d.now = time.Now
 	}

@@ -123,7 +123,11 @@ func (d *Door) send(req *http.Request, c *call, tok *oauth2.Token) (*http.Respon
 	start := time.Now()
 	resp, err := d.base.RoundTrip(out)
 	if err != nil {
-		return nil, errors.Join(err, d.complete(ctx, begin, audit.Result{Outcome: audit.OutcomeError, ErrorReason: "transport_error", Latency: time.Since(start)}))
+		r := audit.Result{Outcome: audit.OutcomeError, ErrorReason: failureReason(err, "transport_error"), Latency: time.Since(start)}
+		if cerr := d.complete(ctx, begin, r); cerr != nil {
+			return nil, errors.Join(err, cerr)
+		}
+		return nil, err
 	}
 	resp.Body = newWatchedBody(resp, c.method, func(r audit.Result) error {
 		r.Latency = time.Since(start)

@@ -1,9 +1,9 @@
 // Package retry retries a call to Google when its failure is transient: a
-// rate limit (429, or 403 with a rate-limit reason), a server error (5xx) or
-// a broken connection. It waits between attempts with truncated exponential
-// backoff and full jitter, and never less than the Retry-After that Google
-// asked for. Refusals by the audited door (googlehttp) and context ends are
-// never retried.
+// rate limit (429, or 403 with a rate-limit reason), a server error (5xx), a
+// broken connection or a timeout. It waits between attempts with truncated
+// exponential backoff and full jitter, and never less than the Retry-After
+// that Google asked for. Refusals by the audited door (googlehttp) and
+// context ends are never retried.
 //
 // Wrap each single request or page fetch in Do, not a whole sync, so that a
 // retry repeats only what failed.
