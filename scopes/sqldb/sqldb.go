@@ -38,12 +38,35 @@ type DB struct {
 	handle *handle
 }
 
-// Migrate applies every embedded migration that has not run yet.
+// Migrate applies every embedded migration that has not run yet. On
+// PostgreSQL, replicas that start together take turns: each holds an
+// advisory lock on the schema while it migrates, and the next finds the
+// migrations applied.
 func (db *DB) Migrate(ctx context.Context) error {
-	dialect := goose.DialectSQLite3
-	if db.Dialect == Postgres {
-		dialect = goose.DialectPostgres
+	if db.Dialect != Postgres {
+		return db.migrate(ctx, goose.DialectSQLite3)
 	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("running migrations: %w", err)
+	}
+	defer conn.Close()
+	// The lock is the session's: it is released by the unlock below, or by
+	// the server when the connection dies with its replica.
+	const lock = "SELECT pg_advisory_lock($1, hashtext(current_schema()))"
+	if _, err := conn.ExecContext(ctx, lock, migrationLockSpace); err != nil {
+		return fmt.Errorf("running migrations: taking the migration lock: %w", err)
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1, hashtext(current_schema()))", migrationLockSpace)
+	return db.migrate(ctx, goose.DialectPostgres)
+}
+
+// migrationLockSpace is the first key of the advisory lock Migrate holds
+// on PostgreSQL ("ST" and 0); the second is a hash of the schema's name.
+const migrationLockSpace = 0x53540000
+
+// migrate runs goose's migrations up.
+func (db *DB) migrate(ctx context.Context, dialect goose.Dialect) error {
 	fsys := mustSub(migrations, "migrations")
 	p, err := goose.NewProvider(dialect, db.DB, fsys, goose.WithExcludeNames(otherDialects(fsys, db.Dialect)))
 	if err != nil {
