@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"strings"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -118,7 +120,7 @@ func (d *Door) send(req *http.Request, c *call, tok *oauth2.Token) (*http.Respon
 		closeBody(req)
 		return nil, fmt.Errorf("%w: %w", ErrAuditUnavailable, err)
 	}
-	out := req.Clone(ctx)
+	out := sendOnce(req.Clone(ctx))
 	tok.SetAuthHeader(out)
 	start := time.Now()
 	resp, err := d.base.RoundTrip(out)
@@ -134,6 +136,22 @@ func (d *Door) send(req *http.Request, c *call, tok *oauth2.Token) (*http.Respon
 		return d.complete(ctx, begin, r)
 	})
 	return resp, nil
+}
+
+// sendOnce makes out a request that Go's transport sends at most once.
+// The transport sends a request again by itself, on a new connection, when
+// a kept-alive connection closes before the answer and the request can be
+// replayed: a GET, or a body it can get again. The server may have read
+// the first one, and the door would not see the second. A request with a
+// body the transport cannot get again is never replayed, so a request
+// without a body gets an empty one, of which no byte goes out.
+// Retrying is retry.Do's, through the door.
+func sendOnce(out *http.Request) *http.Request {
+	out.GetBody = nil
+	if out.Body == nil || out.Body == http.NoBody {
+		out.Body = io.NopCloser(strings.NewReader(""))
+	}
+	return out
 }
 
 // complete records the outcome of a begun request. The request's context
