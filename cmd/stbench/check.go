@@ -35,15 +35,12 @@ type check struct {
 	postgres bool
 }
 
-// comparison is how a measured value is held against its goal.
+// comparison is which way a value is better.
 type comparison int
 
 const (
-	// infoOnly has no goal: the value is shown, it neither passes nor
-	// fails.
-	infoOnly comparison = iota
 	// higherIsBetter passes at or above the goal.
-	higherIsBetter
+	higherIsBetter comparison = iota + 1
 	// lowerIsBetter passes at or below the goal.
 	lowerIsBetter
 )
@@ -52,46 +49,50 @@ const (
 type goal struct {
 	cmp   comparison
 	value float64
+	// none marks a value that is shown and compared with its baseline but
+	// has no goal to meet.
+	none bool
 }
 
-func atLeast(v float64) goal { return goal{higherIsBetter, v} }
-func atMost(v float64) goal  { return goal{lowerIsBetter, v} }
-func info() goal             { return goal{} }
+func atLeast(v float64) goal { return goal{cmp: higherIsBetter, value: v} }
+func atMost(v float64) goal  { return goal{cmp: lowerIsBetter, value: v} }
+
+// noGoal is a value shown for what it says, such as a rate that the
+// figure's goal does not bound; higher is better.
+func noGoal() goal { return goal{cmp: higherIsBetter, none: true} }
 
 // String writes the goal as "≥ 100000", "≤ 1.05" or "—".
 func (g goal) String() string {
-	switch g.cmp {
-	case higherIsBetter:
+	switch {
+	case g.none:
+		return "—"
+	case g.cmp == higherIsBetter:
 		return "≥ " + formatValue(g.value)
-	case lowerIsBetter:
-		return "≤ " + formatValue(g.value)
 	}
-	return "—"
+	return "≤ " + formatValue(g.value)
 }
 
 // met reports whether v reaches the goal.
 func (g goal) met(v float64) bool {
-	switch g.cmp {
-	case higherIsBetter:
+	switch {
+	case g.none:
+		return true
+	case g.cmp == higherIsBetter:
 		return v >= g.value
-	case lowerIsBetter:
-		return v <= g.value
 	}
-	return true
+	return v <= g.value
 }
 
 // gain is how much better v is than the baseline, above 1 when better,
-// and false when there is no baseline or no direction to compare in.
+// and false when there is no baseline to compare with.
 func (g goal) gain(baseline, v float64) (float64, bool) {
 	switch {
 	case baseline == 0 || v == 0:
 		return 0, false
 	case g.cmp == lowerIsBetter:
 		return baseline / v, true
-	case g.cmp == higherIsBetter:
-		return v / baseline, true
 	}
-	return 0, false
+	return v / baseline, true
 }
 
 // formatValue writes v with at most four significant digits, without an

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"fmt"
 	"io"
 	"regexp"
@@ -25,11 +27,28 @@ type results struct {
 // resultKey names one benchmark result.
 type resultKey struct{ pkg, name string }
 
-// readResults reads go test's benchmark output. A malformed benchmark line
-// is kept as a problem, not an error: the other results still count.
+// maxLine is the longest line benchfmt's reader reads (bufio.Scanner's
+// limit); a longer one, such as a page a failing benchmark logs, would end
+// the reading.
+const maxLine = bufio.MaxScanTokenSize - 1
+
+// readResults reads go test's benchmark output. A malformed benchmark line,
+// or one too long to read, is kept as a problem, not an error: the other
+// results still count.
 func readResults(r io.Reader, fileName string) (*results, error) {
+	out, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("reading benchmark output: %w", err)
+	}
 	res := &results{byName: map[resultKey][]map[string]float64{}}
-	br := benchfmt.NewReader(r, fileName)
+	lines := bytes.Split(out, []byte("\n"))
+	for i, l := range lines {
+		if len(l) > maxLine {
+			lines[i] = nil
+			res.problems = append(res.problems, fmt.Sprintf("%s:%d: a line of %d bytes, skipped", fileName, i+1, len(l)))
+		}
+	}
+	br := benchfmt.NewReader(bytes.NewReader(bytes.Join(lines, []byte("\n"))), fileName)
 	for br.Scan() {
 		switch rec := br.Result().(type) {
 		case *benchfmt.SyntaxError:

@@ -64,7 +64,7 @@ func evaluate(checks []check, res *results, module string, failed map[group]stri
 				r.Gain = &g
 			}
 			r.Status = statusFail
-			if c.goal.cmp == infoOnly {
+			if c.goal.none {
 				r.Status = statusInfo
 			} else if c.goal.met(v) {
 				r.Status = statusPass
