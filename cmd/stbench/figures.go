@@ -74,6 +74,9 @@ var figures = []check{
 	{figure: "P10", what: "32 signed-in clients during a sync: req/s, SQLite", pkg: "./cmd/scopetrail",
 		bench: "^BenchmarkPagesUnderLoad$", name: `^BenchmarkPagesUnderLoad/sqlite$`, units: []string{"req/s"},
 		baseline: 510, baselineText: "510 req/s", goal: noGoal(), benchtime: "3000x"},
+	{figure: "P10", what: "32 signed-in clients during a sync: trail entries, SQLite", pkg: "./cmd/scopetrail",
+		bench: "^BenchmarkPagesUnderLoad$", name: `^BenchmarkPagesUnderLoad/sqlite$`, units: []string{"trail-entries"},
+		baselineText: "small; goal at 1M", goal: noGoal(), benchtime: "3000x"},
 	{figure: "P10", what: "32 signed-in clients during a sync: p99 (ms), PostgreSQL", pkg: "./cmd/scopetrail",
 		bench: "^BenchmarkPagesUnderLoad$", name: `^BenchmarkPagesUnderLoad/postgres$`, units: []string{"p99-ms"},
 		baseline: 264, baselineText: "264 ms", goal: atMost(100), benchtime: "3000x", postgres: true},
@@ -83,4 +86,7 @@ var figures = []check{
 	{figure: "P10", what: "32 signed-in clients during a sync: req/s, PostgreSQL", pkg: "./cmd/scopetrail",
 		bench: "^BenchmarkPagesUnderLoad$", name: `^BenchmarkPagesUnderLoad/postgres$`, units: []string{"req/s"},
 		baseline: 510, baselineText: "510 req/s", goal: noGoal(), benchtime: "3000x", postgres: true},
+	{figure: "P10", what: "32 signed-in clients during a sync: trail entries, PostgreSQL", pkg: "./cmd/scopetrail",
+		bench: "^BenchmarkPagesUnderLoad$", name: `^BenchmarkPagesUnderLoad/postgres$`, units: []string{"trail-entries"},
+		baselineText: "small; goal at 1M", goal: noGoal(), benchtime: "3000x", postgres: true},
 }

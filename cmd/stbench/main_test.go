@@ -20,13 +20,13 @@ func TestRealMainFrom(t *testing.T) {
 	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
 		t.Fatalf("not JSON: %v\n%s", err, out.String())
 	}
-	if rep.Machine != "Test CPU @ 1GHz, "+strings.Split(rep.Machine, ", ")[1] || len(rep.Rows) != 6 {
-		t.Fatalf("report = %+v, want the CPU of the output and the six P10 rows", rep)
+	if rep.Machine != "Test CPU @ 1GHz, "+strings.Split(rep.Machine, ", ")[1] || len(rep.Rows) != 8 {
+		t.Fatalf("report = %+v, want the CPU of the output and the eight P10 rows", rep)
 	}
 	if r := rep.Rows[0]; r.Status != statusFail || r.Measured == nil || *r.Measured != 264 || r.Unit != "p99-ms" {
 		t.Errorf("P10 p99 = %+v, want 264 p99-ms, failing the goal of 100", r)
 	}
-	if r := rep.Rows[5]; r.Status != statusSkipped {
+	if r := rep.Rows[7]; r.Status != statusSkipped {
 		t.Errorf("P10 on PostgreSQL = %+v, want it skipped without TEST_POSTGRES_URL", r)
 	}
 }

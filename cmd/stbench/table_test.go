@@ -46,9 +46,11 @@ func TestEvaluateFigures(t *testing.T) {
 		"P10 32 signed-in clients during a sync: p99 (ms), SQLite: FAIL",
 		"P10 32 signed-in clients during a sync: errors, SQLite: pass",
 		"P10 32 signed-in clients during a sync: req/s, SQLite: info",
+		"P10 32 signed-in clients during a sync: trail entries, SQLite: info",
 		"P10 32 signed-in clients during a sync: p99 (ms), PostgreSQL: skipped: TEST_POSTGRES_URL is not set",
 		"P10 32 signed-in clients during a sync: errors, PostgreSQL: skipped: TEST_POSTGRES_URL is not set",
 		"P10 32 signed-in clients during a sync: req/s, PostgreSQL: skipped: TEST_POSTGRES_URL is not set",
+		"P10 32 signed-in clients during a sync: trail entries, PostgreSQL: skipped: TEST_POSTGRES_URL is not set",
 	}
 	if diff := cmp.Diff(want, statuses(rows)); diff != "" {
 		t.Errorf("rows (-want +got):\n%s", diff)
