@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -57,12 +58,12 @@ func BenchmarkPagesUnderLoad(b *testing.B) {
 	b.Run("postgres", func(b *testing.B) { benchPagesUnderLoad(b, sqldbtest.PostgresURL(b), entries) })
 }
 
-// sample is one page load: which page, how long it took, whether it
-// failed.
+// sample is one page load: which page, how long it took and, when it
+// failed, why.
 type sample struct {
 	page    int
 	latency time.Duration
-	failed  bool
+	failure string
 }
 
 func benchPagesUnderLoad(b *testing.B, databaseURL string, entries int) {
@@ -126,22 +127,29 @@ func benchPagesUnderLoad(b *testing.B, databaseURL string, entries int) {
 }
 
 // loadPage loads one page as client c and says how long it took and
-// whether it failed: a transport error, a status other than 200, or a
-// redirect elsewhere (to sign in again) are failures.
+// why it failed, if it did: a transport error, a status other than 200, or
+// a redirect elsewhere (to sign in again).
 func loadPage(c *http.Client, base string, page int, query string) sample {
 	path := "/" + loadPages[page]
 	if loadPages[page] == "search" {
 		path = "/admin/directory?q=" + url.QueryEscape(query)
 	}
 	start := time.Now()
+	failure := ""
 	res, err := c.Get(base + path)
-	failed := err != nil
 	if err == nil {
 		_, err = io.Copy(io.Discard, res.Body)
 		res.Body.Close()
-		failed = err != nil || res.StatusCode != http.StatusOK || res.Request.URL.Path != strings.Split(path, "?")[0]
 	}
-	return sample{page: page, latency: time.Since(start), failed: failed}
+	switch {
+	case err != nil:
+		failure = err.Error()
+	case res.StatusCode != http.StatusOK:
+		failure = fmt.Sprintf("%s: status %d", path, res.StatusCode)
+	case res.Request.URL.Path != strings.Split(path, "?")[0]:
+		failure = fmt.Sprintf("%s: landed on %s", path, res.Request.URL.Path)
+	}
+	return sample{page: page, latency: time.Since(start), failure: failure}
 }
 
 // keepSyncing asks for a directory sync every half second, with the
@@ -181,7 +189,7 @@ func keepSyncing(base string, c *http.Client, token string) (stop func() int) {
 }
 
 // reportLoad reports the rate of page loads, their latency overall and by
-// page, and the failures.
+// page, and the failures, the first of which it logs.
 func reportLoad(b *testing.B, samples []sample, elapsed time.Duration) {
 	var all []time.Duration
 	byPage := make([][]time.Duration, len(loadPages))
@@ -189,8 +197,10 @@ func reportLoad(b *testing.B, samples []sample, elapsed time.Duration) {
 	for _, s := range samples {
 		all = append(all, s.latency)
 		byPage[s.page] = append(byPage[s.page], s.latency)
-		if s.failed {
-			failed++
+		if s.failure != "" {
+			if failed++; failed == 1 {
+				b.Logf("first failed page load, after %v: %s", s.latency.Round(time.Millisecond), s.failure)
+			}
 		}
 	}
 	b.ReportMetric(float64(len(samples))/elapsed.Seconds(), "req/s")
