@@ -42,7 +42,7 @@ func (s *syncBuffer) String() string {
 // databaseURL (a new SQLite file when empty), for the rest of the test. It
 // transcribes nothing, so that the tests of other paths do not spend the
 // machine on speech: the transcription test turns the engine on.
-func demoEnv(t *testing.T, databaseURL string) {
+func demoEnv(t testing.TB, databaseURL string) {
 	t.Helper()
 	dir := t.TempDir()
 	if databaseURL == "" {
@@ -63,13 +63,13 @@ func demoEnv(t *testing.T, databaseURL string) {
 // startApp runs `scopetrail serve` in demo mode with fresh keys and the
 // database at databaseURL (a new SQLite file when empty), and waits for it
 // to print where it listens. The app stops when the test ends.
-func startApp(t *testing.T, databaseURL string) *app {
+func startApp(t testing.TB, databaseURL string) *app {
 	t.Helper()
 	return startAppWith(t, databaseURL, nil)
 }
 
 // startAppWith is startApp with the variables of env set over the demo's.
-func startAppWith(t *testing.T, databaseURL string, env map[string]string) *app {
+func startAppWith(t testing.TB, databaseURL string, env map[string]string) *app {
 	t.Helper()
 	demoEnv(t, databaseURL)
 	for k, v := range env {
