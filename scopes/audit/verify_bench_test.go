@@ -53,7 +53,6 @@ func BenchmarkVerifyScale(b *testing.B) {
 	}
 }
 
-
 // seedChain writes a valid chain of n entries to db, fast: the first by
 // Append, which creates the chain, the rest hashed by entryHash and
 // inserted many rows per statement, and the head moved to the last.
