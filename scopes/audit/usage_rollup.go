@@ -3,7 +3,6 @@ package audit
 import (
 	"cmp"
 	"context"
-	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
@@ -180,26 +179,27 @@ func (u *rollup) moveWindow(ctx context.Context, tx *sqldb.Tx, from, to int64, r
 	if to < from {
 		lo, hi, sign = to, from, 1
 	}
-	rows, err := tx.Query(ctx, `SELECT scope, method_name, actor_id, COUNT(*), MAX(time_us) FROM audit_entries
-		WHERE time_us >= ? AND time_us < ? AND seq <= ? AND `+usageCalls+` GROUP BY scope, method_name, actor_id`, lo, hi, u.upto)
+	// Read by time and counted here, as add does.
+	rows, err := tx.Query(ctx, `SELECT scope, method_name, actor_id, time_us FROM audit_entries
+		WHERE time_us >= ? AND time_us < ? AND seq <= ? AND `+usageCalls, lo, hi, u.upto)
 	if err != nil {
 		return fmt.Errorf("moving the usage windows: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var k usageKey
-		var n, last int64
-		if err := rows.Scan(&k.scope, &k.method, &k.user, &n, &last); err != nil {
+		var at int64
+		if err := rows.Scan(&k.scope, &k.method, &k.user, &at); err != nil {
 			return fmt.Errorf("moving the usage windows: %w", err)
 		}
 		c := u.counts(k)
 		switch {
 		case recent:
-			c.recent += sign * n
+			c.recent += sign
 		default:
-			c.calls += sign * n
+			c.calls += sign
 			if sign > 0 {
-				c.last = max(c.last, last)
+				c.last = max(c.last, at)
 			}
 		}
 	}
@@ -209,30 +209,32 @@ func (u *rollup) moveWindow(ctx context.Context, tx *sqldb.Tx, from, to int64, r
 	return nil
 }
 
-// add counts the entries after u.upto up to to.
+// add counts the entries after u.upto up to to. It reads them by seq, and
+// counts them here: grouped by the database, they would be read through the
+// usage index, all of them.
 func (u *rollup) add(ctx context.Context, tx *sqldb.Tx, to int64) error {
-	rows, err := tx.Query(ctx, `SELECT scope, method_name, actor_id, SUM(CASE WHEN time_us >= ? THEN 1 ELSE 0 END),
-		SUM(CASE WHEN time_us >= ? THEN 1 ELSE 0 END), MAX(CASE WHEN time_us >= ? THEN time_us END), MAX(time_us)
-		FROM audit_entries WHERE seq > ? AND seq <= ? AND `+usageCalls+` GROUP BY scope, method_name, actor_id`,
-		u.since, u.recent, u.since, u.upto, to)
+	rows, err := tx.Query(ctx, `SELECT scope, method_name, actor_id, time_us FROM audit_entries
+		WHERE seq > ? AND seq <= ? AND `+usageCalls, u.upto, to)
 	if err != nil {
 		return fmt.Errorf("counting entries %d to %d: %w", u.upto+1, to, err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var k usageKey
-		var calls, recent, ever int64
-		var last sql.NullInt64
-		if err := rows.Scan(&k.scope, &k.method, &k.user, &calls, &recent, &last, &ever); err != nil {
+		var at int64
+		if err := rows.Scan(&k.scope, &k.method, &k.user, &at); err != nil {
 			return fmt.Errorf("counting entries %d to %d: %w", u.upto+1, to, err)
 		}
-		if calls > 0 {
+		if at >= u.since {
 			c := u.counts(k)
-			c.calls, c.recent, c.last = c.calls+calls, c.recent+recent, max(c.last, last.Int64)
+			c.calls, c.last = c.calls+1, max(c.last, at)
+			if at >= u.recent {
+				c.recent++
+			}
 		}
 		us := UserScope{UserID: k.user, Scope: k.scope}
-		if at, ok := u.last[us]; !ok || ever > at {
-			u.last[us], u.dirtyLast[us] = ever, true
+		if last, ok := u.last[us]; !ok || at > last {
+			u.last[us], u.dirtyLast[us] = at, true
 		}
 	}
 	if err := rows.Err(); err != nil {
