@@ -42,11 +42,11 @@ const rollupChunk = 50_000
 func (t *Trail) UsageSummary(ctx context.Context, since, recent time.Time) (UsageSummary, error) {
 	a := since.UnixMicro()
 	r := max(recent.UnixMicro(), a)
+	var u *rollup
 	for {
-		var u *rollup
 		err := t.db.InTx(ctx, func(tx *sqldb.Tx) error {
 			var err error
-			u, err = advanceRollup(ctx, tx, a, r)
+			u, err = advanceRollup(ctx, tx, u, a, r)
 			return err
 		})
 		if err != nil {
@@ -77,9 +77,12 @@ type usageCounts struct{ calls, recent, last int64 }
 const usageCalls = "event = 'activity' AND ref_seq = 0 AND scope <> ''"
 
 // advanceRollup moves the roll-up to the windows starting at since and
-// recent and adds up to rollupChunk entries towards the trail's head.
-func advanceRollup(ctx context.Context, tx *sqldb.Tx, since, recent int64) (*rollup, error) {
-	u, err := readRollup(ctx, tx, since, recent)
+// recent and adds up to rollupChunk entries towards the trail's head. The
+// roll-up's rows are a function of its state (the entries counted and the
+// windows), so prev, the roll-up as the transaction before left it, is
+// reused when the state is still the one it left.
+func advanceRollup(ctx context.Context, tx *sqldb.Tx, prev *rollup, since, recent int64) (*rollup, error) {
+	u, err := readRollup(ctx, tx, prev, since, recent)
 	if err != nil {
 		return nil, err
 	}
@@ -105,9 +108,9 @@ func advanceRollup(ctx context.Context, tx *sqldb.Tx, since, recent int64) (*rol
 	return u, u.write(ctx, tx)
 }
 
-// readRollup locks and reads the roll-up; a new one counts nothing, in the
-// windows asked for.
-func readRollup(ctx context.Context, tx *sqldb.Tx, since, recent int64) (*rollup, error) {
+// readRollup locks and reads the roll-up, or takes prev's rows when it is
+// in the same state; a new one counts nothing, in the windows asked for.
+func readRollup(ctx context.Context, tx *sqldb.Tx, prev *rollup, since, recent int64) (*rollup, error) {
 	if _, err := tx.Exec(ctx, "INSERT INTO audit_usage_state (id, upto_seq, since_us, recent_us) VALUES (1, 0, ?, ?) ON CONFLICT (id) DO NOTHING",
 		since, recent); err != nil {
 		return nil, fmt.Errorf("creating the usage roll-up: %w", err)
@@ -120,6 +123,10 @@ func readRollup(ctx context.Context, tx *sqldb.Tx, since, recent int64) (*rollup
 		dirtyWindows: map[usageKey]bool{}, dirtyLast: map[UserScope]bool{}}
 	if err := tx.QueryRow(ctx, q).Scan(&u.upto, &u.since, &u.recent); err != nil {
 		return nil, fmt.Errorf("locking the usage roll-up: %w", err)
+	}
+	if prev != nil && prev.upto == u.upto && prev.since == u.since && prev.recent == u.recent {
+		u.windows, u.last = prev.windows, prev.last
+		return u, nil
 	}
 	rows, err := tx.Query(ctx, "SELECT scope, method_name, actor_id, calls, recent, last_us FROM audit_usage_window")
 	if err != nil {
