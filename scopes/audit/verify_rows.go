@@ -17,8 +17,9 @@ import (
 // the few pages in flight take a few MiB whatever the trail's size.
 const verifyPage = 4096
 
-// magicLen is the length of every entry magic; the pages leave that much
-// room before each entry's encoding, so that it hashes in one call.
+// magicLen is the length of every entry magic (FuzzRawEntryHash checks the
+// three against entryHash); the pages leave that much room before each
+// entry's encoding, so that it hashes in one call.
 const magicLen = len(entryMagic)
 
 // entryMagics are the entry magics by format version.

@@ -19,6 +19,7 @@ func FuzzRawEntryHash(f *testing.F) {
 	f.Add(int64(1), int64(8), "chain", "id", int64(0), "u1", "local", int64(0), int64(-1), "", int64(10), int64(3), "", "", true)
 	f.Add(int64(2), int64(9), "c", "", int64(5), "", "", int64(-7), int64(1<<61), "", int64(0), int64(1<<61), "s", "", true)
 	f.Add(int64(3), int64(1), "c", "x", int64(5), "a", "h", int64(1), int64(9), "p", int64(1), int64(2), "", "e@x", false)
+	f.Add(int64(3), int64(4), "c", "x", int64(5), "a", "", int64(1), int64(9), "p", int64(0), int64(0), "u2", "e@x", true)
 	f.Add(int64(2), int64(1), "c", "x", int64(5), "a", "", int64(1), int64(9), "p", int64(0), int64(0), "sub", "", true)
 	f.Add(int64(4), int64(1), "c", "x", int64(5), "a", "", int64(1), int64(9), "p", int64(0), int64(0), "", "", true)
 	f.Fuzz(func(t *testing.T, version, seq int64, chainID, id string, at int64, actor, host string, status, latency int64,
