@@ -110,7 +110,8 @@ func (t *Trail) Verify(ctx context.Context, pub ed25519.PublicKey) (Report, erro
 // hash; the head against the rows (and its seal, when the trail has the
 // signing key); and that the trail extends every witnessed checkpoint, so
 // that a trail truncated, emptied or rewritten behind one is found. It
-// reads entries in seq order, a page at a time, in constant memory.
+// reads entries in seq order, a page at a time and a page ahead, in
+// constant memory.
 // Tampering is reported in the Report, naming the first bad entry; the
 // error is for failures to read, and for witnessed notes that pub does not
 // verify.
@@ -131,7 +132,9 @@ func (t *Trail) VerifyWitnessed(ctx context.Context, pub ed25519.PublicKey, witn
 	if err != nil {
 		return Report{}, fmt.Errorf("verifying the audit trail: reading the chain head: %w", err)
 	}
-	w := &walker{chainID: h.chainID, pub: pub, head: h, rehead: t.readHead, ents: entries(t.db, math.MaxInt64),
+	ents := streamEntries(ctx, t.db)
+	defer ents.close()
+	w := &walker{chainID: h.chainID, pub: pub, head: h, rehead: t.readHead, ents: ents,
 		cps: checkpoints(t.db, math.MaxInt64), wits: wits, expect: 1, prev: genesis(h.chainID)}
 	w.rep.WitnessChecked = witnessed != nil
 	if len(wits) > 0 && wits[0].ChainID != h.chainID {

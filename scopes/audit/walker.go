@@ -17,7 +17,7 @@ type walker struct {
 	// turns up, in case it was appended while the walk ran.
 	head   head
 	rehead func(context.Context) (head, error)
-	ents   *cursor[stored]
+	ents   *entryStream
 	cps    *cursor[Checkpoint]
 	// tree is the Merkle tree of the entries accepted so far.
 	tree merkle
@@ -48,40 +48,52 @@ type walker struct {
 // walk checks entries until the end or the first problem.
 func (w *walker) walk(ctx context.Context) error {
 	for {
-		r, err := w.ents.next(ctx)
+		r, err := w.ents.next()
 		if err != nil || r == nil {
 			return err
 		}
 		w.rep.Entries++
-		if r.Seq > w.head.seq {
+		if r.seq > w.head.seq {
 			if w.head, err = w.rehead(ctx); err != nil {
 				return fmt.Errorf("reading the chain head: %w", err)
 			}
-			if r.Seq > w.head.seq {
-				w.blame(r.Seq, KindPastHead, fmt.Sprintf("entry %d lies past the chain head at entry %d: no append put it there", r.Seq, w.head.seq))
+			if r.seq > w.head.seq {
+				w.blame(r.seq, KindPastHead, fmt.Sprintf("entry %d lies past the chain head at entry %d: no append put it there", r.seq, w.head.seq))
 				return nil
 			}
 		}
-		bad, err := w.check(ctx, r)
-		if err != nil || bad {
-			return err
+		if !w.intact(r) {
+			s := r.stored()
+			bad, err := w.check(&s)
+			if err != nil || bad {
+				return err
+			}
 		}
-		w.tree.add(leafData(r.Hash))
-		w.prevPrev, w.prev = w.prev, r.Hash
-		w.prevPrevTime, w.prevTime = w.prevTime, r.Time
-		w.rep.VerifiedUpTo, w.rep.VerifiedTime = r.Seq, r.Time
+		// The record of an entry in the tree is its hash as stored (leafData).
+		w.tree.add(r.hash)
+		w.prevPrev, w.prev = w.prev, string(r.hash)
+		at := r.time()
+		w.prevPrevTime, w.prevTime = w.prevTime, at
+		w.rep.VerifiedUpTo, w.rep.VerifiedTime = r.seq, at
 		w.expect++
-		if bad, err := w.checkpointsAt(ctx, r.Seq, r.Hash); err != nil || bad {
+		if bad, err := w.checkpointsAt(ctx, r.seq, w.prev); err != nil || bad {
 			return err
 		}
-		if w.witnessedAt(r.Seq) {
+		if w.witnessedAt(r.seq) {
 			return nil
 		}
 	}
 }
 
+// intact reports whether an entry is the one the walk expects next: at its
+// place, in this chain, hashing to its stored hash and linking to the entry
+// before it. An entry that is not goes to check, which finds out why.
+func (w *walker) intact(r *rawEntry) bool {
+	return r.seq == w.expect && string(r.chainID) == w.chainID && string(r.prevHash) == w.prev && r.hashes()
+}
+
 // check checks one entry and reports whether it found a problem.
-func (w *walker) check(ctx context.Context, r *stored) (bool, error) {
+func (w *walker) check(r *stored) (bool, error) {
 	e := w.expect
 	if r.Seq != e {
 		missing := fmt.Sprintf("entry %d is missing", e)
@@ -100,9 +112,12 @@ func (w *walker) check(ctx context.Context, r *stored) (bool, error) {
 	if self && r.PrevHash == w.prev {
 		return false, nil
 	}
-	n, err := w.ents.peek(ctx)
-	if err != nil {
+	var n *stored
+	if next, err := w.ents.peek(); err != nil {
 		return false, err
+	} else if next != nil {
+		s := next.stored()
+		n = &s
 	}
 	nextLinksPrev := n != nil && n.PrevHash == w.prev
 	if self {

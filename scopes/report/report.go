@@ -35,12 +35,10 @@ type Grants interface {
 // UsageSource counts API calls by scope, method and user. *audit.Trail
 // satisfies it.
 type UsageSource interface {
-	// UsageWindows counts the calls since a time and, of those, the ones
-	// since a later time, recent.
-	UsageWindows(ctx context.Context, since, recent time.Time) ([]audit.WindowUsage, error)
-	// LastUse returns the time of a user's latest call with a scope, or
-	// the zero time when there was none.
-	LastUse(ctx context.Context, userID, scope string) (time.Time, error)
+	// UsageSummary counts the calls since a time and, of those, the ones
+	// since a later time, recent, and gives every user's latest call with
+	// each scope, ever.
+	UsageSummary(ctx context.Context, since, recent time.Time) (audit.UsageSummary, error)
 }
 
 // Report is the least-privilege report at one time.
@@ -118,15 +116,17 @@ type Alternative struct {
 }
 
 // Build writes the report at now for every scope of registry that is not a
-// sign-in scope, in registry order. It counts the last 30 days' calls in one
-// pass over the audit trail, then looks up the last use of each holder who
-// made none in them.
+// sign-in scope, in registry order. It reads the last 30 days' calls and
+// the last use of each holder who made none in them from the trail's usage
+// roll-up, which reads only the entries appended since the last report
+// (audit.Trail.UsageSummary). The roll-up counts entries as stored: that
+// they were not tampered with is what `audit verify` checks.
 func Build(ctx context.Context, grants Grants, source UsageSource, registry []scopes.Scope, now time.Time) (Report, error) {
 	list, err := grants.List(ctx)
 	if err != nil {
 		return Report{}, fmt.Errorf("building the least-privilege report: %w", err)
 	}
-	counts, err := source.UsageWindows(ctx, now.Add(-Month), now.Add(-Week))
+	usage, err := source.UsageSummary(ctx, now.Add(-Month), now.Add(-Week))
 	if err != nil {
 		return Report{}, fmt.Errorf("building the least-privilege report: %w", err)
 	}
@@ -135,14 +135,11 @@ func Build(ctx context.Context, grants Grants, source UsageSource, registry []sc
 		if slices.Contains(s.Purposes, scopes.PurposeSignIn) {
 			continue
 		}
-		sc := buildScope(s, list, counts, registry)
-		// A holder's last use, when it is older than 30 days, is looked up
-		// for that holder alone.
+		sc := buildScope(s, list, usage.Windows, registry)
+		// A holder's last use, when it is older than 30 days, comes from
+		// the last use ever.
 		for i := range sc.Unused {
-			last, err := source.LastUse(ctx, sc.Unused[i].UserID, s.Name)
-			if err != nil {
-				return Report{}, fmt.Errorf("building the least-privilege report: %w", err)
-			}
+			last := usage.LastUse[audit.UserScope{UserID: sc.Unused[i].UserID, Scope: s.Name}]
 			sc.Unused[i].LastUse = last
 			for j := range sc.Holders {
 				if sc.Holders[j].UserID == sc.Unused[i].UserID {

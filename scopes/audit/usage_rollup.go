@@ -1,0 +1,318 @@
+package audit
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/scopetrail/scopetrail/scopes/sqldb"
+)
+
+// UsageSummary is what the least-privilege report reads of the trail: the
+// calls in two windows, as UsageWindows counts them, and every user's last
+// call with every scope, as LastUse finds it, both as of the same entries.
+type UsageSummary struct {
+	Windows []WindowUsage
+	LastUse map[UserScope]time.Time
+}
+
+// UserScope names a user and a scope.
+type UserScope struct{ UserID, Scope string }
+
+// rollupChunk bounds how many entries one transaction adds to the roll-up,
+// so that catching up a long trail never holds the write lock for long.
+const rollupChunk = 50_000
+
+// UsageSummary returns the calls made since a time and, of those, since
+// recent, a later time, by scope, method and user, and every user's latest
+// call with each scope. It reads the usage roll-up (audit_usage_*), which it
+// first moves, in one transaction, to the entries up to the trail's head
+// and to these windows: it reads only the entries appended since the last
+// summary and those that entered or left the windows since, so its cost
+// does not grow with the trail. The result is exactly what UsageWindows and
+// LastUse give.
+//
+// The roll-up counts each entry once, when it first reads it, and counts
+// rows as stored, as the full scan does: an entry edited or deleted after
+// it was counted still counts as it was. Such edits are what Verify
+// detects, so a summary is only as trustworthy as the trail's last verify.
+func (t *Trail) UsageSummary(ctx context.Context, since, recent time.Time) (UsageSummary, error) {
+	a := since.UnixMicro()
+	r := max(recent.UnixMicro(), a)
+	var u *rollup
+	for {
+		err := t.db.InTx(ctx, func(tx *sqldb.Tx) error {
+			var err error
+			u, err = advanceRollup(ctx, tx, u, a, r)
+			return err
+		})
+		if err != nil {
+			return UsageSummary{}, fmt.Errorf("rolling up scope usage: %w", err)
+		}
+		if u.caughtUp {
+			return u.summary(), nil
+		}
+	}
+}
+
+// rollup is the usage roll-up as one transaction reads and moves it.
+type rollup struct {
+	upto, since, recent int64
+	windows             map[usageKey]*usageCounts
+	last                map[UserScope]int64
+	// dirty are the keys whose rows changed.
+	dirtyWindows map[usageKey]bool
+	dirtyLast    map[UserScope]bool
+	caughtUp     bool
+}
+
+type usageKey struct{ scope, method, user string }
+
+type usageCounts struct{ calls, recent, last int64 }
+
+// usageCalls is the condition an entry that counts as a call meets.
+const usageCalls = "event = 'activity' AND ref_seq = 0 AND scope <> ''"
+
+// advanceRollup moves the roll-up to the windows starting at since and
+// recent and adds up to rollupChunk entries towards the trail's head. The
+// roll-up's rows are a function of its state (the entries counted and the
+// windows), so prev, the roll-up as the transaction before left it, is
+// reused when the state is still the one it left.
+func advanceRollup(ctx context.Context, tx *sqldb.Tx, prev *rollup, since, recent int64) (*rollup, error) {
+	u, err := readRollup(ctx, tx, prev, since, recent)
+	if err != nil {
+		return nil, err
+	}
+	var head int64
+	if err := tx.QueryRow(ctx, "SELECT COALESCE(MAX(seq), 0) FROM audit_entries").Scan(&head); err != nil {
+		return nil, fmt.Errorf("reading the trail's head: %w", err)
+	}
+	if err := u.moveWindow(ctx, tx, u.since, since, false); err != nil {
+		return nil, err
+	}
+	if err := u.moveWindow(ctx, tx, u.recent, recent, true); err != nil {
+		return nil, err
+	}
+	u.since, u.recent = since, recent
+	to := min(head, u.upto+rollupChunk)
+	if to > u.upto {
+		if err := u.add(ctx, tx, to); err != nil {
+			return nil, err
+		}
+		u.upto = to
+	}
+	u.caughtUp = u.upto >= head
+	return u, u.write(ctx, tx)
+}
+
+// readRollup locks and reads the roll-up, or takes prev's rows when it is
+// in the same state; a new one counts nothing, in the windows asked for.
+func readRollup(ctx context.Context, tx *sqldb.Tx, prev *rollup, since, recent int64) (*rollup, error) {
+	if _, err := tx.Exec(ctx, "INSERT INTO audit_usage_state (id, upto_seq, since_us, recent_us) VALUES (1, 0, ?, ?) ON CONFLICT (id) DO NOTHING",
+		since, recent); err != nil {
+		return nil, fmt.Errorf("creating the usage roll-up: %w", err)
+	}
+	q := "SELECT upto_seq, since_us, recent_us FROM audit_usage_state WHERE id = 1"
+	if tx.Dialect() == sqldb.Postgres {
+		q += " FOR UPDATE"
+	}
+	u := &rollup{windows: map[usageKey]*usageCounts{}, last: map[UserScope]int64{},
+		dirtyWindows: map[usageKey]bool{}, dirtyLast: map[UserScope]bool{}}
+	if err := tx.QueryRow(ctx, q).Scan(&u.upto, &u.since, &u.recent); err != nil {
+		return nil, fmt.Errorf("locking the usage roll-up: %w", err)
+	}
+	if prev != nil && prev.upto == u.upto && prev.since == u.since && prev.recent == u.recent {
+		u.windows, u.last = prev.windows, prev.last
+		return u, nil
+	}
+	rows, err := tx.Query(ctx, "SELECT scope, method_name, actor_id, calls, recent, last_us FROM audit_usage_window")
+	if err != nil {
+		return nil, fmt.Errorf("reading the usage roll-up: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k usageKey
+		var c usageCounts
+		if err := rows.Scan(&k.scope, &k.method, &k.user, &c.calls, &c.recent, &c.last); err != nil {
+			return nil, fmt.Errorf("reading the usage roll-up: %w", err)
+		}
+		u.windows[k] = &c
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("reading the usage roll-up: %w", err)
+	}
+	lrows, err := tx.Query(ctx, "SELECT actor_id, scope, last_us FROM audit_usage_last")
+	if err != nil {
+		return nil, fmt.Errorf("reading the usage roll-up: %w", err)
+	}
+	defer lrows.Close()
+	for lrows.Next() {
+		var k UserScope
+		var at int64
+		if err := lrows.Scan(&k.UserID, &k.Scope, &at); err != nil {
+			return nil, fmt.Errorf("reading the usage roll-up: %w", err)
+		}
+		u.last[k] = at
+	}
+	if err := lrows.Err(); err != nil {
+		return nil, fmt.Errorf("reading the usage roll-up: %w", err)
+	}
+	return u, nil
+}
+
+// counts returns the counts of a key, marked changed.
+func (u *rollup) counts(k usageKey) *usageCounts {
+	c := u.windows[k]
+	if c == nil {
+		c = &usageCounts{}
+		u.windows[k] = c
+	}
+	u.dirtyWindows[k] = true
+	return c
+}
+
+// moveWindow moves the start of a window, from from to to, over the
+// entries counted: the calls between the two leave it or enter it. The
+// latest call in the window stays the latest when calls leave, since they
+// are all older than the calls that stay.
+func (u *rollup) moveWindow(ctx context.Context, tx *sqldb.Tx, from, to int64, recent bool) error {
+	if from == to || u.upto == 0 {
+		return nil
+	}
+	lo, hi, sign := from, to, int64(-1)
+	if to < from {
+		lo, hi, sign = to, from, 1
+	}
+	// Read by time and counted here, as add does.
+	rows, err := tx.Query(ctx, `SELECT scope, method_name, actor_id, time_us FROM audit_entries
+		WHERE time_us >= ? AND time_us < ? AND seq <= ? AND `+usageCalls, lo, hi, u.upto)
+	if err != nil {
+		return fmt.Errorf("moving the usage windows: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k usageKey
+		var at int64
+		if err := rows.Scan(&k.scope, &k.method, &k.user, &at); err != nil {
+			return fmt.Errorf("moving the usage windows: %w", err)
+		}
+		c := u.counts(k)
+		switch {
+		case recent:
+			c.recent += sign
+		default:
+			c.calls += sign
+			if sign > 0 {
+				c.last = max(c.last, at)
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("moving the usage windows: %w", err)
+	}
+	return nil
+}
+
+// add counts the entries after u.upto up to to. It reads them by seq, and
+// counts them here: grouped by the database, they would be read through the
+// usage index, all of them.
+func (u *rollup) add(ctx context.Context, tx *sqldb.Tx, to int64) error {
+	rows, err := tx.Query(ctx, `SELECT scope, method_name, actor_id, time_us FROM audit_entries
+		WHERE seq > ? AND seq <= ? AND `+usageCalls, u.upto, to)
+	if err != nil {
+		return fmt.Errorf("counting entries %d to %d: %w", u.upto+1, to, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k usageKey
+		var at int64
+		if err := rows.Scan(&k.scope, &k.method, &k.user, &at); err != nil {
+			return fmt.Errorf("counting entries %d to %d: %w", u.upto+1, to, err)
+		}
+		if at >= u.since {
+			c := u.counts(k)
+			c.calls, c.last = c.calls+1, max(c.last, at)
+			if at >= u.recent {
+				c.recent++
+			}
+		}
+		us := UserScope{UserID: k.user, Scope: k.scope}
+		if last, ok := u.last[us]; !ok || at > last {
+			u.last[us], u.dirtyLast[us] = at, true
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("counting entries %d to %d: %w", u.upto+1, to, err)
+	}
+	return nil
+}
+
+// rollupRows is how many rows one statement of write upserts.
+const rollupRows = 200
+
+// write stores what changed.
+func (u *rollup) write(ctx context.Context, tx *sqldb.Tx) error {
+	var upsert []any
+	for k := range u.dirtyWindows {
+		c := u.windows[k]
+		if c.calls == 0 {
+			delete(u.windows, k)
+			if _, err := tx.Exec(ctx, "DELETE FROM audit_usage_window WHERE scope = ? AND method_name = ? AND actor_id = ?",
+				k.scope, k.method, k.user); err != nil {
+				return fmt.Errorf("storing the usage roll-up: %w", err)
+			}
+			continue
+		}
+		upsert = append(upsert, k.scope, k.method, k.user, c.calls, c.recent, c.last)
+	}
+	if err := upsertRows(ctx, tx, `INSERT INTO audit_usage_window (scope, method_name, actor_id, calls, recent, last_us)`,
+		6, upsert, `(scope, method_name, actor_id) DO UPDATE SET calls = excluded.calls, recent = excluded.recent, last_us = excluded.last_us`); err != nil {
+		return err
+	}
+	upsert = upsert[:0]
+	for k := range u.dirtyLast {
+		upsert = append(upsert, k.UserID, k.Scope, u.last[k])
+	}
+	if err := upsertRows(ctx, tx, `INSERT INTO audit_usage_last (actor_id, scope, last_us)`, 3, upsert,
+		`(actor_id, scope) DO UPDATE SET last_us = excluded.last_us`); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, "UPDATE audit_usage_state SET upto_seq = ?, since_us = ?, recent_us = ? WHERE id = 1",
+		u.upto, u.since, u.recent); err != nil {
+		return fmt.Errorf("storing the usage roll-up: %w", err)
+	}
+	return nil
+}
+
+// upsertRows runs insert, a statement of width columns, over args, many
+// rows per statement, updating on conflict as onConflict says.
+func upsertRows(ctx context.Context, tx *sqldb.Tx, insert string, width int, args []any, onConflict string) error {
+	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", width), ", ") + ")"
+	for i := 0; i < len(args); i += width * rollupRows {
+		part := args[i:min(i+width*rollupRows, len(args))]
+		q := insert + " VALUES " + strings.TrimSuffix(strings.Repeat(row+", ", len(part)/width), ", ") + " ON CONFLICT " + onConflict
+		if _, err := tx.Exec(ctx, q, part...); err != nil {
+			return fmt.Errorf("storing the usage roll-up: %w", err)
+		}
+	}
+	return nil
+}
+
+// summary returns the roll-up as UsageWindows and LastUse give it.
+func (u *rollup) summary() UsageSummary {
+	s := UsageSummary{Windows: make([]WindowUsage, 0, len(u.windows)), LastUse: make(map[UserScope]time.Time, len(u.last))}
+	for k, c := range u.windows {
+		s.Windows = append(s.Windows, WindowUsage{Usage: Usage{Scope: k.scope, Method: k.method, UserID: k.user, Calls: c.calls,
+			Last: sqldb.FromMicros(c.last)}, Recent: c.recent})
+	}
+	slices.SortFunc(s.Windows, func(a, b WindowUsage) int {
+		return cmp.Or(cmp.Compare(a.Scope, b.Scope), cmp.Compare(a.Method, b.Method), cmp.Compare(a.UserID, b.UserID))
+	})
+	for k, at := range u.last {
+		s.LastUse[k] = sqldb.FromMicros(at)
+	}
+	return s
+}

@@ -1,0 +1,121 @@
+package audit
+
+import (
+	"context"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+// day is a day.
+const day = 24 * time.Hour
+
+// TestUsageSummaryMatchesFullScan builds a random trail on both databases
+// and, as entries are appended and the windows move forward and back,
+// compares the roll-up's summary with the full scan of UsageWindows and
+// LastUse: they must be equal every time.
+func TestUsageSummaryMatchesFullScan(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	t0 := time.Date(2026, 3, 31, 12, 0, 0, 0, time.UTC)
+	users, scopesUsed, methods := []string{"u1", "u2", "u3", "u4"}, []string{"s1", "s2", "s3"}, []string{"m1", "m2"}
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			tr := New(b.open(t), Options{})
+			rng := rand.New(rand.NewPCG(1, 2))
+			appendSome := func(n int) {
+				for range n {
+					e := Entry{Time: t0.Add(time.Duration(rng.Int64N(int64(100*24*time.Hour))) - 80*24*time.Hour),
+						ActorID: users[rng.IntN(len(users))], Scope: scopesUsed[rng.IntN(len(scopesUsed))],
+						MethodName: methods[rng.IntN(len(methods))], Event: EventActivity}
+					switch rng.IntN(6) {
+					case 0:
+						e.Event = EventDeny
+					case 1:
+						e.Scope = ""
+					case 2:
+						begun, err := tr.Begin(ctx, e)
+						if err != nil {
+							t.Fatal(err)
+						}
+						if _, err := tr.Complete(ctx, begun, Result{Outcome: OutcomeOK}); err != nil {
+							t.Fatal(err)
+						}
+						continue
+					}
+					if _, err := tr.Append(ctx, e); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			for i, step := range []struct {
+				appends int
+				now     time.Duration
+			}{{0, 0}, {60, 0}, {0, 0}, {20, 3 * day}, {5, -9 * day}, {0, 45 * day}, {15, 2 * time.Hour}, {30, -200 * day}, {10, 0}} {
+				appendSome(step.appends)
+				now := t0.Add(step.now)
+				got, err := tr.UsageSummary(ctx, now.Add(-30*day), now.Add(-7*day))
+				if err != nil {
+					t.Fatal(err)
+				}
+				want, err := tr.UsageWindows(ctx, now.Add(-30*day), now.Add(-7*day))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if diff := cmp.Diff(want, got.Windows, cmpopts.EquateEmpty()); diff != "" {
+					t.Errorf("step %d: the roll-up's windows differ from the full scan's (-scan +roll-up):\n%s", i, diff)
+				}
+				for _, u := range append(users, "u9") {
+					for _, s := range scopesUsed {
+						want, err := tr.LastUse(ctx, u, s)
+						if err != nil {
+							t.Fatal(err)
+						}
+						if got := got.LastUse[UserScope{u, s}]; !got.Equal(want) {
+							t.Errorf("step %d: the roll-up's last use of %s by %s is %v; the full scan's %v", i, s, u, got, want)
+						}
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestUsageSummaryCatchesUpInChunks rolls up a trail longer than one
+// transaction's chunk and counts every call.
+func TestUsageSummaryCatchesUpInChunks(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := backends[0].open(t)
+	tr := New(db, Options{Now: newClock().Now})
+	const n = rollupChunk + 10
+	var args []any
+	stmt := ""
+	for i := 1; i <= n; i++ {
+		if stmt != "" {
+			stmt += ", "
+		}
+		stmt += "(?, 'id', 1, 'c', ?, 'u1', '', '', 'activity', '', 'm', 's', '', '', 0, '', 'ok', 0, 0, 0, '', '', 0, '', '')"
+		args = append(args, i, int64(1_700_000_000_000_000+i))
+		if i%500 == 0 || i == n {
+			if _, err := db.Exec(ctx, `INSERT INTO audit_entries (seq, id, version, chain_id, time_us, actor_id, actor_email, client_id,
+				event, api_name, method_name, scope, purpose, resource, http_status, error_reason, outcome, num_response_bytes, items,
+				latency_us, request_id, replica, ref_seq, prev_hash, hash) VALUES `+stmt, args...); err != nil {
+				t.Fatal(err)
+			}
+			stmt, args = "", nil
+		}
+	}
+	since := time.UnixMicro(1_700_000_000_000_000).UTC()
+	got, err := tr.UsageSummary(ctx, since, since)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Windows) != 1 || got.Windows[0].Calls != n {
+		t.Errorf("UsageSummary = %+v; want %d calls", got.Windows, n)
+	}
+}
