@@ -14,6 +14,10 @@ import (
 // about one write to the file and one call to md5.
 const blockSize = 1 << 20
 
+// writebackChunk is how many bytes are written before the spooler starts
+// writing them back to the disk (see writeBack).
+const writebackChunk = 8 << 20
+
 // ringSize is how many blocks a download holds, whatever the size of the
 // recording: one being read, one being written, one being hashed and one
 // to spare.
@@ -37,8 +41,9 @@ type spooler struct {
 
 	// off and werr are set by the writer: read them only after
 	// pending.Wait, or while the pipeline is stopped.
-	off  int64 // bytes in the file, all hashed or queued for hashing
-	werr error // the write that failed since the last readFrom
+	off      int64 // bytes in the file, all hashed or queued for hashing
+	werr     error // the write that failed since the last readFrom
+	unsynced int64 // where the bytes not yet handed to writeBack begin
 }
 
 // newSpooler returns a spooler of f, which it appends to from f's current
@@ -86,6 +91,9 @@ func (sp *spooler) write(blocks <-chan []byte, hashes chan<- []byte) {
 		if sp.werr == nil {
 			n, err := sp.f.Write(b)
 			sp.off += int64(n)
+			for ; sp.off-sp.unsynced >= writebackChunk; sp.unsynced += writebackChunk {
+				writeBack(sp.f, sp.unsynced, writebackChunk)
+			}
 			if err != nil {
 				sp.werr = fmt.Errorf("writing the spool: %w", err)
 				sp.failed.Store(true)
@@ -126,7 +134,7 @@ func (sp *spooler) resume(size int64) error {
 	if _, err := io.CopyBuffer(sp.sum, io.LimitReader(sp.f, end), b); err != nil {
 		return fmt.Errorf("hashing the partial download: %w", err)
 	}
-	sp.off = end
+	sp.off, sp.unsynced = end, end
 	sp.start()
 	return nil
 }
@@ -139,7 +147,7 @@ func (sp *spooler) restart() error {
 	}
 	_, err := sp.f.Seek(0, io.SeekStart)
 	sp.sum.Reset()
-	sp.off = 0
+	sp.off, sp.unsynced = 0, 0
 	sp.start()
 	return err
 }
