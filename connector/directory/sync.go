@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"sync"
 	"time"
 
 	"google.golang.org/api/googleapi"
@@ -131,8 +132,44 @@ func (s *Syncer) incremental(ctx context.Context, svc *people.Service, userID st
 
 // pages lists the directory, or with syncToken its changes, handing each
 // page to fn, and returns the sync token of the last page. Each page is
-// retried on its own.
+// retried on its own. The next page is fetched while fn handles the one
+// before, so that a sync costs about the longer of the two; at most three
+// pages are held at once. pages returns after the last request ended.
 func (s *Syncer) pages(ctx context.Context, svc *people.Service, syncToken string, stats *Stats, fn func([]*people.Person) error) (string, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	fetched := make(chan fetchedPage, 1)
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	defer cancel()
+	wg.Go(func() {
+		defer close(fetched)
+		s.fetchPages(ctx, svc, syncToken, stats, fetched)
+	})
+	for p := range fetched {
+		if p.err != nil {
+			return "", p.err
+		}
+		if err := fn(p.people); err != nil {
+			return "", err
+		}
+		if p.last {
+			return p.syncToken, nil
+		}
+	}
+	return "", ctx.Err()
+}
+
+// fetchedPage is one page of a listing, or the error that ended it.
+type fetchedPage struct {
+	people    []*people.Person
+	last      bool
+	syncToken string // of the last page
+	err       error
+}
+
+// fetchPages sends the pages of a listing to out, in order, until the last
+// page, the first error or the end of ctx.
+func (s *Syncer) fetchPages(ctx context.Context, svc *people.Service, syncToken string, stats *Stats, out chan<- fetchedPage) {
 	pageToken := ""
 	for {
 		var resp *people.ListDirectoryPeopleResponse
@@ -150,14 +187,17 @@ func (s *Syncer) pages(ctx context.Context, svc *people.Service, syncToken strin
 			resp, err = call.Context(ctx).Do()
 			return err
 		})
-		if err != nil {
-			return "", err
+		p := fetchedPage{err: err}
+		if err == nil {
+			p = fetchedPage{people: resp.People, last: resp.NextPageToken == "", syncToken: resp.NextSyncToken}
 		}
-		if err := fn(resp.People); err != nil {
-			return "", err
+		select {
+		case out <- p:
+		case <-ctx.Done():
+			return
 		}
-		if resp.NextPageToken == "" {
-			return resp.NextSyncToken, nil
+		if p.err != nil || p.last {
+			return
 		}
 		pageToken = resp.NextPageToken
 	}

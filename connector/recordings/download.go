@@ -2,11 +2,9 @@ package recordings
 
 import (
 	"context"
-	"crypto/md5"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -17,10 +15,6 @@ import (
 	"github.com/scopetrail/scopetrail/connector/retry"
 	"github.com/scopetrail/scopetrail/scopes/grant"
 )
-
-// bufSize is the one buffer a download copies through: memory stays bounded
-// whatever the size of the recording.
-const bufSize = 256 << 10
 
 // maxResumes bounds how many times a download that keeps making progress
 // starts a new round of retries.
@@ -82,8 +76,9 @@ func (s *Service) fetch(ctx context.Context, r Recording) (int64, error) {
 		return 0, fmt.Errorf("opening %s: %w", part, err)
 	}
 	defer f.Close()
-	sp := &spooler{f: f, sum: newPipeHash(md5.New()), buf: make([]byte, bufSize), watch: s.watchRevocation(ctx, r)}
-	defer func() { sp.sum.Stop() }()
+	sp := newSpooler(f)
+	defer sp.close()
+	sp.watch = s.watchRevocation(ctx, r)
 	if err := sp.resume(r.Size); err != nil {
 		return 0, err
 	}
@@ -94,7 +89,7 @@ func (s *Service) fetch(ctx context.Context, r Recording) (int64, error) {
 			return sp.off, err
 		}
 	}
-	if got := hex.EncodeToString(sp.sum.Sum()); sp.off != r.Size || r.MD5 != "" && got != r.MD5 {
+	if got := hex.EncodeToString(sp.digest()); sp.off != r.Size || r.MD5 != "" && got != r.MD5 {
 		_ = os.Remove(part)
 		return 0, fmt.Errorf("%w: got %d bytes with md5 %s, Drive reports %d bytes with md5 %s", ErrVerify, sp.off, got, r.Size, r.MD5)
 	}
@@ -127,49 +122,6 @@ func (s *Service) transfer(ctx context.Context, sp *spooler, userID, fileID stri
 	}
 }
 
-// spooler appends a download to a temporary file and hashes it as it goes.
-type spooler struct {
-	f   *os.File
-	sum *pipeHash
-	buf []byte
-	off int64 // bytes in the file, all hashed
-	// watch cuts the download when the member's grant is revoked.
-	watch *revocationWatch
-}
-
-// resume continues a temporary file left by an earlier run: it hashes the
-// bytes already there, or empties the file when it is longer than the
-// recording.
-func (sp *spooler) resume(size int64) error {
-	end, err := sp.f.Seek(0, io.SeekEnd)
-	if err != nil {
-		return err
-	}
-	if end > size {
-		return sp.restart()
-	}
-	if _, err := sp.f.Seek(0, io.SeekStart); err != nil {
-		return err
-	}
-	if _, err := io.CopyBuffer(sp.sum, io.LimitReader(sp.f, end), sp.buf); err != nil {
-		return fmt.Errorf("hashing the partial download: %w", err)
-	}
-	sp.off = end
-	return nil
-}
-
-// restart empties the file.
-func (sp *spooler) restart() error {
-	if err := sp.f.Truncate(0); err != nil {
-		return err
-	}
-	_, err := sp.f.Seek(0, io.SeekStart)
-	sp.sum.Stop()
-	sp.sum = newPipeHash(md5.New())
-	sp.off = 0
-	return err
-}
-
 // get sends one files.get?alt=media for the bytes not yet spooled and
 // appends what arrives, even when the body is cut: the next attempt asks
 // for the rest with a Range header.
@@ -199,18 +151,5 @@ func (sp *spooler) get(ctx context.Context, svc *drive.Service, fileID string) e
 			return fmt.Errorf("restarting the download: %w", err)
 		}
 	}
-	_, err = io.CopyBuffer(sp, resp.Body, sp.buf)
-	return err
-}
-
-// Write appends to the file and the hash; the bytes written are counted
-// even when the write fails part-way.
-func (sp *spooler) Write(p []byte) (int, error) {
-	n, err := sp.f.Write(p)
-	sp.sum.Write(p[:n])
-	sp.off += int64(n)
-	if err != nil {
-		return n, fmt.Errorf("writing the spool: %w", err)
-	}
-	return n, sp.watch.spooled(n)
+	return sp.readFrom(resp.Body)
 }

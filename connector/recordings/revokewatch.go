@@ -45,6 +45,9 @@ func (s *Service) watchRevocation(ctx context.Context, r Recording) *revocationW
 // error wrapping grant.ErrRevoked if the member's grant is revoked, after
 // auditing the cut. A failed read of the grant only delays the check.
 func (w *revocationWatch) spooled(n int) error {
+	if w == nil {
+		return nil
+	}
 	w.sinceChecked += int64(n)
 	w.total += int64(n)
 	if w.sinceChecked < revocationCheckBytes && time.Since(w.lastAt) < revocationCheckEvery {

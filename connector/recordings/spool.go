@@ -107,7 +107,7 @@ func fileMD5(path string) (string, error) {
 	}
 	defer f.Close()
 	h := md5.New()
-	if _, err := io.CopyBuffer(h, f, make([]byte, bufSize)); err != nil {
+	if _, err := io.CopyBuffer(h, f, make([]byte, blockSize)); err != nil {
 		return "", fmt.Errorf("hashing %s: %w", path, err)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
