@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/scopetrail/scopetrail/scopes/sqldb/sqldbtest"
 )
@@ -45,5 +46,32 @@ func TestUserFilterUsesIndexes(t *testing.T) {
 		if strings.Contains(text, "SCAN b\n") || strings.HasSuffix(text, "SCAN b") {
 			t.Errorf("filter %+v: the plan scans the trail:\n%s", f, text)
 		}
+	}
+}
+
+// TestEgressUsesItsIndex checks that SQLite sums the transcription egress
+// from the partial index of transcription entries, not from the index of
+// every entry by time, whose cost grows with the whole trail.
+func TestEgressUsesItsIndex(t *testing.T) {
+	db := sqldbtest.SQLite(t)
+	rows, err := db.Query(context.Background(), "EXPLAIN QUERY PLAN "+egressQuery, egressArgs(time.Now())...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if text := strings.Join(plan, "\n"); !strings.Contains(text, "audit_entries_egress") {
+		t.Errorf("the egress summary does not read audit_entries_egress:\n%s", text)
 	}
 }
