@@ -41,7 +41,7 @@ var figures = []check{
 		bench: "^BenchmarkDirectoryFullSync100k$", name: `^BenchmarkDirectoryFullSync100k`, units: []string{"sync/fake"},
 		goal: atMost(1.2), benchtime: "1x"},
 	{figure: "P6", what: "full sync of 100,000 people, heap growth (MiB)", pkg: "./connector/directory",
-		bench: "^BenchmarkDirectoryFullSync100k$", name: `^BenchmarkDirectoryFullSync100k`, units: []string{"heap-MiB"},
+		bench: "^BenchmarkDirectoryFullSync100k$", name: `^BenchmarkDirectoryFullSync100k`, units: []string{"live-heap-growth-MiB"},
 		baseline: 114, baselineText: "+114 MiB", goal: atMost(32), benchtime: "1x"},
 
 	{figure: "P7", what: "audit verify, entries/s, SQLite", pkg: "./scopes/audit",
@@ -59,10 +59,10 @@ var figures = []check{
 		baseline: 0.36, baselineText: "0.36–0.7 s", goal: atMost(0.05), benchtime: "3x", postgres: true},
 
 	{figure: "P9", what: "/audit/chain status over a verified trail (s), SQLite", pkg: "./scopes/audit",
-		bench: "^BenchmarkStatus$", name: `^BenchmarkStatus/sqlite`, units: []string{"sec/op"},
+		bench: "^BenchmarkStatus$", name: `^BenchmarkStatus/sqlite/entries=1000000$`, units: []string{"sec/op"},
 		baselineText: "~1 s per 100k", goal: atMost(0.05), benchtime: "5x"},
 	{figure: "P9", what: "/audit/chain status over a verified trail (s), PostgreSQL", pkg: "./scopes/audit",
-		bench: "^BenchmarkStatus$", name: `^BenchmarkStatus/postgres`, units: []string{"sec/op"},
+		bench: "^BenchmarkStatus$", name: `^BenchmarkStatus/postgres/entries=1000000$`, units: []string{"sec/op"},
 		baselineText: "~1 s per 100k", goal: atMost(0.05), benchtime: "5x", postgres: true},
 
 	{figure: "P10", what: "32 signed-in clients during a sync: p99 (ms), SQLite", pkg: "./cmd/scopetrail",
