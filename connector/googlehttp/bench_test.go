@@ -2,6 +2,7 @@ package googlehttp_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"testing"
 	"time"
@@ -21,8 +22,18 @@ import (
 // ratio, the door's overhead:
 //
 //	go test -run '^$' -bench ListDirectory -benchtime 20x ./connector/googlehttp
-func BenchmarkListDirectory(b *testing.B) {
-	const size = 10_000
+func BenchmarkListDirectory(b *testing.B) { benchListDirectory(b, 10_000) }
+
+// BenchmarkListDirectoryScale is BenchmarkListDirectory at 1,000, 10,000
+// and 100,000 people, to read how the door's overhead grows with the size
+// of the directory: per page, it should not grow at all.
+func BenchmarkListDirectoryScale(b *testing.B) {
+	for _, size := range []int{1_000, 10_000, 100_000} {
+		b.Run(fmt.Sprintf("people=%d", size), func(b *testing.B) { benchListDirectory(b, size) })
+	}
+}
+
+func benchListDirectory(b *testing.B, size int) {
 	h := connectortest.New(b, connectortest.Options{Generate: workspace.GenerateOptions{Seed: 1, People: size},
 		Trail: audit.Options{Replica: "bench"}})
 	user := h.Authorize(b, h.People[0], scopes.OpenID, scopes.DirectoryReadonly)
