@@ -83,9 +83,14 @@ func TestRevocationOnAnotherReplicaCutsDownload(t *testing.T) {
 	if got := googlehttp.Classify(err); !got.Class.Refused() {
 		t.Errorf("the cut download is classified %+v, want refused, so that its job is not retried", got)
 	}
-	// The fake logs a request once it has answered: the download in
+	// The fake logs a request once it has answered, which for the cut
+	// download is when it sees the connection closed: the download in
 	// flight, and nothing after it.
-	if reqs := h.Fake.Requests()[before:]; len(reqs) != 1 || reqs[0].Path != "/drive/v3/files/"+rec.FileID {
+	reqs := h.Fake.Requests()[before:]
+	for deadline := time.Now().Add(5 * time.Second); len(reqs) == 0 && time.Now().Before(deadline); reqs = h.Fake.Requests()[before:] {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if len(reqs) != 1 || reqs[0].Path != "/drive/v3/files/"+rec.FileID {
 		t.Errorf("requests since the revocation: %+v, want only the download in flight", reqs)
 	}
 	spooled, _ := filepath.Glob(filepath.Join(b.spool, "*", "*"))

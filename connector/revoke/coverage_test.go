@@ -31,13 +31,15 @@ import (
 
 // kept are the per-user tables a revocation leaves, each with why.
 var kept = map[string]string{
-	"grants":            "the revoked grant is what makes the door refuse every request for the user; it is never deleted",
-	"grant_scopes":      "belongs to the revoked grant, which stays",
-	"grant_suspensions": "belongs to the revoked grant, which stays; a suspension outlives re-consent by design",
-	"audit_entries":     "the audit trail is append-only and hash-chained by design; its entries hold ids, not fetched data",
-	"oauth_requests":    "unanswered authorization requests expire within minutes and hold no data fetched from Google",
-	"sessions":          "sessions are ended, not deleted; checked apart: none of the user's stays live",
-	"revocations":       "holds the revocation until it is completed; checked apart: none is left for the user",
+	"grants":             "the revoked grant is what makes the door refuse every request for the user; it is never deleted",
+	"grant_scopes":       "belongs to the revoked grant, which stays",
+	"grant_suspensions":  "belongs to the revoked grant, which stays; a suspension outlives re-consent by design",
+	"audit_entries":      "the audit trail is append-only and hash-chained by design; its entries hold ids, not fetched data",
+	"audit_usage_last":   "a roll-up of audit_entries for the least-privilege report, kept as the trail is; counts and ids, no fetched data",
+	"audit_usage_window": "a roll-up of audit_entries for the least-privilege report, kept as the trail is; counts and ids, no fetched data",
+	"oauth_requests":     "unanswered authorization requests expire within minutes and hold no data fetched from Google",
+	"sessions":           "sessions are ended, not deleted; checked apart: none of the user's stays live",
+	"revocations":        "holds the revocation until it is completed; checked apart: none is left for the user",
 }
 
 // userColumn reports whether a column, by its name, holds a user id.
