@@ -32,6 +32,22 @@ type Options struct {
 	Recover time.Duration
 	// Settle bounds how long the jobs may take to end after the faults.
 	Settle time.Duration
+	// RescueAfter is the replicas' JOBS_RESCUE_AFTER: how soon the jobs of
+	// the killed replica are taken up again. HeaderTimeout is their
+	// GOOGLE_HEADER_TIMEOUT, shorter than Hang so that hangs time out.
+	RescueAfter, HeaderTimeout time.Duration
+}
+
+// env is the configuration o gives the replicas.
+func (o Options) env() map[string]string {
+	env := map[string]string{}
+	if o.RescueAfter > 0 {
+		env["JOBS_RESCUE_AFTER"] = o.RescueAfter.String()
+	}
+	if o.HeaderTimeout > 0 {
+		env["GOOGLE_HEADER_TIMEOUT"] = o.HeaderTimeout.String()
+	}
+	return env
 }
 
 // faultFree is o without faults, throttling or short tokens.
