@@ -140,7 +140,7 @@ func (j *Jobs) register(r *jobs.Runner, jo JobOptions) error {
 		return err
 	}
 	j.transcript, err = jobs.Register(r, jobs.Kind[transcriptArgs]{Label: "Transcript import", Timeout: transcriptTimeout,
-		IDs:  func(a transcriptArgs) []string { return ids(fileArgs(a)) },
+		IDs: func(a transcriptArgs) []string { return ids(fileArgs(a)) },
 		Work: func(ctx context.Context, a transcriptArgs) error {
 			return j.revokedIfGone(ctx, a.UserID, j.svc.Process(ctx, a.UserID, a.RecordingID))
 		}})
