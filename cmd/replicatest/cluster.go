@@ -26,10 +26,11 @@ type Cluster struct {
 	bin, dir string
 }
 
-// NewCluster configures n replicas of bin against databaseURL, g and p.
-// Each replica keeps its logs in dir; the spool is a directory of dir that
-// every replica mounts.
-func NewCluster(bin, dir, databaseURL string, g *Google, p *Proxy, n int) (*Cluster, error) {
+// NewCluster configures n replicas of bin against databaseURL, g and p,
+// with env on top of the configuration every run shares. Each replica
+// keeps its logs in dir and is named by REPLICA_NAME on the trail; the
+// spool is a directory of dir that every replica mounts.
+func NewCluster(bin, dir, databaseURL string, g *Google, p *Proxy, n int, env map[string]string) (*Cluster, error) {
 	c := &Cluster{Google: g, Proxy: p, DatabaseURL: databaseURL, Spool: filepath.Join(dir, "spool"),
 		Witness: filepath.Join(dir, "witness.jsonl"), bin: bin, dir: dir}
 	secrets, err := c.generateKeys()
@@ -51,6 +52,9 @@ func NewCluster(bin, dir, databaseURL string, g *Google, p *Proxy, n int) (*Clus
 		"AUDIT_CHECKPOINT_INTERVAL": "2s", "AUDIT_WITNESS_FILE": c.Witness,
 	}
 	for k, v := range secrets {
+		c.Env[k] = v
+	}
+	for k, v := range env {
 		c.Env[k] = v
 	}
 	for i := range n {

@@ -58,7 +58,7 @@ func NewReplica(name, bin, dir string, env map[string]string) (*Replica, error) 
 	addr := ln.Addr().String()
 	ln.Close()
 	r := &Replica{Name: name, Base: "http://" + addr, bin: bin, dir: dir, logPath: filepath.Join(dir, name+".log")}
-	r.env = append(r.env, "PATH="+os.Getenv("PATH"), "HOME="+dir, "ADDR="+addr)
+	r.env = append(r.env, "PATH="+os.Getenv("PATH"), "HOME="+dir, "ADDR="+addr, "REPLICA_NAME="+name)
 	for k, v := range env {
 		r.env = append(r.env, k+"="+v)
 	}

@@ -9,13 +9,16 @@ import (
 )
 
 // small is the run CI makes: the 50 members and 10,000 people,
-// faults for a short while.
+// faults for a short while. Jobs of a dead replica are taken up after 5s
+// without heartbeats, and a 10s hang times out after 4s, so that the run
+// recovers in seconds; the bounds are the and only bound polls.
 func small(now time.Time) Options {
 	return Options{
 		Workspace: WorkspaceOptions{Members: 50, Directory: 10_000, MeetingsPerCalendar: 2, RecordingSize: 256 << 10, Seed: 12, Now: now},
 		Revoke:    5, Suspend: 5,
-		FaultRate: 0.2, FaultFor: 25 * time.Second, Hang: 10 * time.Second,
-		DownloadRate: 512 << 10, TokenLife: 25 * time.Second,
+		FaultRate: 0.2, FaultFor: 15 * time.Second, Hang: 10 * time.Second,
+		DownloadRate: 512 << 10, TokenLife: 15 * time.Second,
+		RescueAfter: 5 * time.Second, HeaderTimeout: 4 * time.Second,
 		Recover: time.Minute, Settle: 2 * time.Minute,
 	}
 }

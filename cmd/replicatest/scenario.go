@@ -32,6 +32,22 @@ type Options struct {
 	Recover time.Duration
 	// Settle bounds how long the jobs may take to end after the faults.
 	Settle time.Duration
+	// RescueAfter is the replicas' JOBS_RESCUE_AFTER: how soon the jobs of
+	// the killed replica are taken up again. HeaderTimeout is their
+	// GOOGLE_HEADER_TIMEOUT, shorter than Hang so that hangs time out.
+	RescueAfter, HeaderTimeout time.Duration
+}
+
+// env is the configuration o gives the replicas.
+func (o Options) env() map[string]string {
+	env := map[string]string{}
+	if o.RescueAfter > 0 {
+		env["JOBS_RESCUE_AFTER"] = o.RescueAfter.String()
+	}
+	if o.HeaderTimeout > 0 {
+		env["GOOGLE_HEADER_TIMEOUT"] = o.HeaderTimeout.String()
+	}
+	return env
 }
 
 // faultFree is o without faults, throttling or short tokens.
@@ -135,14 +151,23 @@ func Chaos(t testing.TB, bin, databaseURL string, o Options) *Outcome {
 	b.Kill()
 	restarted := make(chan error, 1)
 	go func() { restarted <- b.Start() }()
+	// The recovery is timed while the others link, as it happens.
+	recovered := make(chan error, 1)
+	go func() {
+		var err error
+		out.Figures.Recovery, out.Stuck, err = w.recover(ctx, b, out.KilledAmid, killed, o.Recover)
+		t.Logf("chaos: recovered %s after the start", time.Since(start).Round(time.Millisecond))
+		recovered <- err
+	}()
 	w.LinkMembers(t, first, len(w.Google.Members), func(int) (*Replica, *Replica) { return a, a })
 	if err := <-restarted; err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("chaos: all linked %s after the start", time.Since(start).Round(time.Millisecond))
-	out.Figures.Recovery, out.Stuck = w.recover(ctx, t, b, out.KilledAmid, killed, o.Recover)
+	if err := <-recovered; err != nil {
+		t.Fatal(err)
+	}
 	out.Figures.Recovered = len(out.Stuck) == 0
-	t.Logf("chaos: recovered %s after the start", time.Since(start).Round(time.Millisecond))
 
 	ids, err := UserIDs(ctx, w.DB)
 	if err != nil {
@@ -204,18 +229,18 @@ func (w *World) waitForWork(ctx context.Context, t testing.TB) []Job {
 
 // recover waits until r serves again and every job of amid has ended or
 // been taken up again since killed, for at most bound. It returns how long
-// after the kill that was, and the jobs still stuck at bound.
-func (w *World) recover(ctx context.Context, t testing.TB, r *Replica, amid []Job, killed time.Time, bound time.Duration) (time.Duration, []Job) {
-	t.Helper()
+// after the kill that was, and the jobs still stuck at bound; an error
+// when the jobs cannot be read, or r did not serve again within bound.
+func (w *World) recover(ctx context.Context, r *Replica, amid []Job, killed time.Time, bound time.Duration) (time.Duration, []Job, error) {
 	rctx, cancel := context.WithDeadline(ctx, killed.Add(bound))
 	defer cancel()
 	if err := r.Ready(rctx); err != nil {
-		t.Error(err)
+		return time.Since(killed), nil, err
 	}
 	for {
 		jobs, err := Jobs(ctx, w.DB)
 		if err != nil {
-			t.Fatal(err)
+			return time.Since(killed), nil, err
 		}
 		var stuck []Job
 		for _, j := range jobs {
@@ -224,7 +249,7 @@ func (w *World) recover(ctx context.Context, t testing.TB, r *Replica, amid []Jo
 			}
 		}
 		if len(stuck) == 0 || rctx.Err() != nil {
-			return time.Since(killed), stuck
+			return time.Since(killed), stuck, nil
 		}
 		time.Sleep(100 * time.Millisecond)
 	}

@@ -37,7 +37,7 @@ func NewWorld(t testing.TB, bin, databaseURL string, o Options, n int) *World {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { p.Close() })
-	c, err := NewCluster(bin, t.TempDir(), databaseURL, g, p, n)
+	c, err := NewCluster(bin, t.TempDir(), databaseURL, g, p, n, o.env())
 	if err != nil {
 		t.Fatal(err)
 	}

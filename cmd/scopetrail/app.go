@@ -51,6 +51,9 @@ type appOptions struct {
 	// trail holds the audit trail's checkpoint interval and witnesses
 	// (see auditTrailOptions); newCore adds the replica and the signing key.
 	trail audit.Options
+	// replica names this process on the audit entries it writes
+	// (REPLICA_NAME or the host name).
+	replica string
 	// auditCfg is where the checkpoints are witnessed, for the start-up
 	// config entry.
 	auditCfg AuditConfig

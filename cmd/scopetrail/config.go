@@ -28,6 +28,7 @@ type Config struct {
 	Log      LogConfig
 	Demo     DemoConfig
 	Audit    AuditConfig
+	Jobs     JobsConfig
 	// Mail, Recordings, Transcribe and the Google endpoints are the
 	// features' own configuration.
 	Mail       invite.Config
@@ -48,6 +49,16 @@ type ServerConfig struct {
 	// MetricsToken, when set, also serves /metrics on ADDR to requests that
 	// carry it as a bearer token.
 	MetricsToken string `env:"METRICS_TOKEN"`
+	// ReplicaName names this process on every audit entry it writes; the
+	// host name when empty.
+	ReplicaName string `env:"REPLICA_NAME"`
+}
+
+// JobsConfig shapes the durable background jobs.
+type JobsConfig struct {
+	// RescueAfter is how long a running job may go without a heartbeat
+	// before any replica puts it back (jobs.Options.RescueAfter).
+	RescueAfter time.Duration `env:"JOBS_RESCUE_AFTER" envDefault:"1m"`
 }
 
 // DatabaseConfig names the database.
@@ -128,6 +139,15 @@ type DemoConfig struct {
 	// KeysFile keeps the keys the demo generates, so that a restart can
 	// still read its cookies and tokens.
 	KeysFile string `env:"DEMO_KEYS_FILE" envDefault:"./data/demo-keys.env"`
+}
+
+// replica is REPLICA_NAME, or the host name when that is empty.
+func (c ServerConfig) replica() string {
+	if c.ReplicaName != "" {
+		return c.ReplicaName
+	}
+	host, _ := os.Hostname()
+	return host
 }
 
 // DemoMode reports whether the app runs the demo against the in-process fake.

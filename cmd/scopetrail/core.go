@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/scopetrail/scopetrail/connector/googleauth"
@@ -45,9 +44,8 @@ func newCore(ctx context.Context, o appOptions) (*core, error) {
 	users := identity.NewStore(o.db, time.Now)
 	toks := tokens.NewStore(o.db, o.keys.tokens, time.Now)
 	grants := grant.NewStore(o.db, time.Now)
-	replica, _ := os.Hostname()
 	to := o.trail
-	to.Replica, to.Signer = replica, o.keys.audit
+	to.Replica, to.Signer = o.replica, o.keys.audit
 	trail := audit.New(o.db, to)
 	deps := googleauth.Deps{DB: o.db, Users: users, Tokens: toks, Grants: grants, Audit: trail}
 	var invites *invite.Service

@@ -22,9 +22,11 @@ const jobsStopTimeout = 20 * time.Second
 // down.
 type background struct {
 	// dbURL is DATABASE_URL; River's PostgreSQL driver opens its own pool.
-	dbURL  string
-	log    *slog.Logger
-	runner *jobs.Runner
+	dbURL string
+	// rescueAfter is JOBS_RESCUE_AFTER (jobs.Options.RescueAfter).
+	rescueAfter time.Duration
+	log         *slog.Logger
+	runner      *jobs.Runner
 	// trail is signed and witnessed on a timer while the app serves;
 	// closeWitnesses closes its witnesses once that has stopped.
 	trail           *audit.Trail
@@ -36,7 +38,7 @@ type background struct {
 // open runs River's migrations on db and opens the runner, which
 // enqueues at once and works the kinds the features register once started.
 func (b *background) open(ctx context.Context, db *sqldb.DB) (*jobs.Runner, error) {
-	r, err := jobs.Open(ctx, jobs.Options{DB: db, URL: b.dbURL, Logger: b.log.With("component", "jobs")})
+	r, err := jobs.Open(ctx, jobs.Options{DB: db, URL: b.dbURL, RescueAfter: b.rescueAfter, Logger: b.log.With("component", "jobs")})
 	if err != nil {
 		return nil, err // jobs.Open names itself
 	}

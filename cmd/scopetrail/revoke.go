@@ -166,7 +166,7 @@ func withRevocations(ctx context.Context, stderr io.Writer,
 	oauth, bases, baseURL := commandGoogle(cfg)
 	// The demo's fake Google lives in the serve process, out of reach.
 	rv := &revocations{noGoogle: cfg.DemoMode()}
-	o := appOptions{db: db, keys: k, oauth: oauth, bases: bases, timeouts: cfg.Google.Timeouts, secure: true, log: log,
+	o := appOptions{db: db, keys: k, oauth: oauth, bases: bases, timeouts: cfg.Google.Timeouts, secure: true, replica: cfg.Server.replica(), log: log,
 		baseURL: baseURL, mail: cfg.Mail, spoolDir: cfg.Recordings.SpoolDir, transcribe: cfg.Transcribe, revoke: rv}
 	c, err := newCore(ctx, o)
 	if err != nil {

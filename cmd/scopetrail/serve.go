@@ -68,9 +68,9 @@ func serve(ctx context.Context, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	bg := &background{dbURL: cfg.Database.URL, log: log, closeWitnesses: closeWitnesses}
+	bg := &background{dbURL: cfg.Database.URL, rescueAfter: cfg.Jobs.RescueAfter, log: log, closeWitnesses: closeWitnesses}
 	defer bg.stop()
-	handler, err := newApp(ctx, appOptions{db: db, keys: k, oauth: oauth, bases: bases, timeouts: cfg.Google.Timeouts, secure: secure, log: log, bg: bg,
+	handler, err := newApp(ctx, appOptions{db: db, keys: k, oauth: oauth, bases: bases, timeouts: cfg.Google.Timeouts, secure: secure, log: log, bg: bg, replica: cfg.Server.replica(),
 		baseURL: baseURL, mail: cfg.Mail, spoolDir: cfg.Recordings.SpoolDir, transcribe: cfg.Transcribe, retention: keep,
 		contact: cfg.Auth.AdminContact, metricsToken: cfg.Server.MetricsToken, trail: trail, auditCfg: cfg.Audit,
 		revoke: &revocations{retryEvery: revokeRetryEvery}})

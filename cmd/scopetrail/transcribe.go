@@ -48,7 +48,7 @@ func runTranscribe(ctx context.Context, args []string, stdout, stderr io.Writer)
 			*u = demoGoogleUnreachable
 		}
 	}
-	c, err := newCore(ctx, appOptions{db: db, keys: k, oauth: oauth, bases: bases, timeouts: cfg.Google.Timeouts, secure: true, log: newLogger(cfg.Log, stderr)})
+	c, err := newCore(ctx, appOptions{db: db, keys: k, oauth: oauth, bases: bases, timeouts: cfg.Google.Timeouts, secure: true, replica: cfg.Server.replica(), log: newLogger(cfg.Log, stderr)})
 	if err != nil {
 		return err
 	}

@@ -9,12 +9,17 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/scopetrail/scopetrail/connector/googleauth"
 	"github.com/scopetrail/scopetrail/connector/tokens"
 	"github.com/scopetrail/scopetrail/scopes/audit"
 	"github.com/scopetrail/scopetrail/scopes/sqldb"
 )
+
+// minRescueAfter is the shortest JOBS_RESCUE_AFTER: a quarter of it spaces
+// the heartbeats, which must not flood the database.
+const minRescueAfter = 2 * time.Second
 
 // keys are the parsed secrets.
 type keys struct {
@@ -95,6 +100,13 @@ func (c *Config) validate() (keys, error) {
 		if v.value <= 0 {
 			p.addf("%s: %s is not a positive duration; write for example 30s, or unset it for the default", v.name, v.value)
 		}
+	}
+	if c.Jobs.RescueAfter < minRescueAfter {
+		p.addf("JOBS_RESCUE_AFTER: %s is shorter than %s; a running job beats every quarter of it, write for example 1m, or unset it for the default",
+			c.Jobs.RescueAfter, minRescueAfter)
+	}
+	if strings.TrimSpace(c.Server.ReplicaName) != c.Server.ReplicaName || strings.ContainsFunc(c.Server.ReplicaName, unicode.IsControl) {
+		p.addf("REPLICA_NAME: %q has surrounding spaces or control characters; write a plain name such as web-1, or unset it for the host name", c.Server.ReplicaName)
 	}
 
 	for _, err := range c.Transcribe.Validate() {

@@ -25,7 +25,7 @@ func (w *worker[T]) Timeout(*river.Job[T]) time.Duration { return w.timeout }
 // replica it is alive, and turns its error into River's outcome.
 func (w *worker[T]) Work(ctx context.Context, job *river.Job[T]) error {
 	defer w.r.heartbeat(ctx, job.ID, job.Attempt)()
-	return outcome(w.run(ctx, job.Args))
+	return outcome(w.run(withAttempt(ctx, job.Attempt, job.MaxAttempts), job.Args))
 }
 
 // outcome is the error a worker returns for err: nil for nil; a

@@ -44,7 +44,7 @@ func (j *Jobs) registerExpire(r *jobs.Runner, jo JobOptions) error {
 // what is transcribed at once rather than at the next periodic round.
 func (j *Jobs) transcribeThenExpire(ctx context.Context, a transcribeArgs) error {
 	if err := j.svc.TranscribeTracked(ctx, a.UserID, a.RecordingID); err != nil {
-		return err
+		return j.revokedIfGone(ctx, a.UserID, err)
 	}
 	if j.retention != (Retention{}) {
 		return nil

@@ -140,8 +140,10 @@ func (j *Jobs) register(r *jobs.Runner, jo JobOptions) error {
 		return err
 	}
 	j.transcript, err = jobs.Register(r, jobs.Kind[transcriptArgs]{Label: "Transcript import", Timeout: transcriptTimeout,
-		IDs:  func(a transcriptArgs) []string { return ids(fileArgs(a)) },
-		Work: func(ctx context.Context, a transcriptArgs) error { return j.svc.Process(ctx, a.UserID, a.RecordingID) }})
+		IDs: func(a transcriptArgs) []string { return ids(fileArgs(a)) },
+		Work: func(ctx context.Context, a transcriptArgs) error {
+			return j.revokedIfGone(ctx, a.UserID, j.svc.Process(ctx, a.UserID, a.RecordingID))
+		}})
 	return err
 }
 
@@ -169,6 +171,22 @@ func (j *Jobs) next(ctx context.Context, r Recording) (Queued, error) {
 // follows it.
 func (j *Jobs) EnqueueRecordingsSync(ctx context.Context, userID string) error {
 	return j.sync.Enqueue(ctx, userID)
+}
+
+// revokedIfGone returns err, which a job on one of userID's files ended
+// with, joined with grant.ErrRevoked when the file is gone because the
+// member was revoked and their data purged: the job then ends cancelled,
+// since no retry finds the file again, instead of being retried until its
+// attempts run out.
+func (j *Jobs) revokedIfGone(ctx context.Context, userID string, err error) error {
+	if !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	g, gerr := j.grants.Get(ctx, userID)
+	if errors.Is(gerr, grant.ErrNotFound) || gerr == nil && g.Status == grant.StatusRevoked {
+		return errors.Join(err, grant.ErrRevoked)
+	}
+	return err
 }
 
 // DiscoverIfGranted is the discovery job's work: for a member whose grant

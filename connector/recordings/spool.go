@@ -55,6 +55,15 @@ func (s *Service) dropSpool(userID, fileID string) error {
 	return err
 }
 
+// dropPart deletes the partial download of a recording, kept for a retry
+// to resume from, once no retry will.
+func (s *Service) dropPart(userID, fileID string) error {
+	if err := remove(s.spoolPath(userID, fileID) + ".part"); err != nil {
+		return fmt.Errorf("dropping the partial download of %s: %w", fileID, err)
+	}
+	return nil
+}
+
 // remove deletes files; a file that does not exist is no error.
 func remove(paths ...string) error {
 	var errs []error

@@ -83,7 +83,7 @@ func (s *store) byMeetings(ctx context.Context, userID string, meetingIDs []stri
 }
 
 // upsert stores what discovery found. A new file starts found. A known one
-// keeps its state unless its content changed (another md5, or for a
+// keeps its meeting when this discovery matched none, and its state unless its content changed (another md5, or for a
 // transcript another modified time): it then starts over, and changed is
 // true so that the caller drops its spooled copy. Like every write of the
 // store, it writes nothing once the member's grant is revoked and returns
@@ -111,10 +111,14 @@ func (s *store) upsert(ctx context.Context, r Recording) (changed bool, err erro
 			return err
 		}
 		changed = md5 != r.MD5 || r.Kind == KindTranscript && modified != sqldb.Micros(r.Modified)
+		// A discovery that matched no meeting may have read the meetings
+		// before a calendar sync stored them: it keeps the file's meeting,
+		// so that the last discovery to write does not undo a match.
 		_, err = tx.Exec(ctx, `UPDATE recordings SET name = ?, mime_type = ?, size = ?, md5 = ?, created_at = ?,
-			modified_at = ?, meeting_id = ?, meet_code = ?, updated_at = ? WHERE user_id = ? AND file_id = ?`,
-			r.Name, r.MimeType, r.Size, r.MD5, sqldb.Micros(r.Created), sqldb.Micros(r.Modified), r.MeetingID, r.MeetCode, now,
-			r.UserID, r.FileID)
+			modified_at = ?, meet_code = CASE WHEN ? = '' THEN meet_code ELSE ? END,
+			meeting_id = CASE WHEN ? = '' THEN meeting_id ELSE ? END, updated_at = ? WHERE user_id = ? AND file_id = ?`,
+			r.Name, r.MimeType, r.Size, r.MD5, sqldb.Micros(r.Created), sqldb.Micros(r.Modified), r.MeetingID, r.MeetCode,
+			r.MeetingID, r.MeetingID, now, r.UserID, r.FileID)
 		if err == nil && changed {
 			_, err = tx.Exec(ctx, `UPDATE recordings SET state = ?, reason = ?, reason_detail = '', bytes_done = 0, transcript = '',
 				transcript_from = '', transcript_engine = '' WHERE user_id = ? AND file_id = ?`,

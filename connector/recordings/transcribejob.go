@@ -42,7 +42,11 @@ func (j *Jobs) registerTranscribe(r *jobs.Runner) error {
 // downloadThenQueue is the download job's work: it downloads the recording
 // and queues its transcription as a job of its own.
 func (j *Jobs) downloadThenQueue(ctx context.Context, a downloadArgs) error {
-	if err := j.svc.Download(ctx, a.UserID, a.RecordingID); err != nil {
+	if err := j.revokedIfGone(ctx, a.UserID, j.svc.Download(ctx, a.UserID, a.RecordingID)); err != nil {
+		if jobs.Final(ctx, err) {
+			// No attempt will resume the partial download.
+			err = errors.Join(err, j.svc.dropPart(a.UserID, a.RecordingID))
+		}
 		return err
 	}
 	r, err := j.svc.store.get(ctx, a.UserID, a.RecordingID)

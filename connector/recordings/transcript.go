@@ -51,7 +51,31 @@ func (s *Service) ImportTranscript(ctx context.Context, userID, fileID string) e
 		err = fmt.Errorf("exporting %s: %w", fileID, err)
 		return errors.Join(err, s.store.setFailed(ctx, userID, fileID, err, 0))
 	}
-	return s.store.setTranscript(ctx, userID, fileID, Transcript{Engine: engineMeet, Text: text, Segments: parseMeetTranscript(text)})
+	if err := s.store.setTranscript(ctx, userID, fileID, Transcript{Engine: engineMeet, Text: text, Segments: parseMeetTranscript(text)}); err != nil {
+		return err
+	}
+	return s.transcribeMeeting(ctx, r)
+}
+
+// transcribeMeeting schedules again the transcription of the recordings of
+// a transcript's meeting that wait, once the transcript is imported: a
+// recording transcribed before the import (it had failed, or had not run
+// yet) ends transcribed from it, as one transcribed after it does.
+func (s *Service) transcribeMeeting(ctx context.Context, t Recording) error {
+	if t.MeetingID == "" {
+		return nil
+	}
+	recs, err := s.store.list(ctx, t.UserID, `meeting_id = ? AND kind = ? AND state = ?`, t.MeetingID, KindRecording, StateQueued)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, r := range recs {
+		if _, err := s.next(ctx, r); err != nil {
+			errs = append(errs, fmt.Errorf("transcribing %s from its meeting's transcript: %w", r.FileID, err))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // queueMeeting queues for transcription the downloaded recordings of the
