@@ -22,6 +22,7 @@ import (
 // testOnly are the packages that exist only for tests, and so must not be
 // built into the program.
 var testOnly = []string{
+	"github.com/scopetrail/scopetrail/cmd/replicatest",
 	"github.com/scopetrail/scopetrail/connector/connectortest",
 	"github.com/scopetrail/scopetrail/connector/connectortest/browser",
 	"github.com/scopetrail/scopetrail/connector/googlehttp/tokenstoretest",
