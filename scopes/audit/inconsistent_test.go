@@ -191,6 +191,10 @@ func TestNoFalseAlarmUnderLoad(t *testing.T) {
 					t.Errorf("Checkpoint under load: %v", err)
 					break
 				}
+				if rep, err := tr.Verify(ctx, tr.PublicKey()); err != nil || rep.FirstBad != nil {
+					t.Errorf("Verify under load: %+v, %v", rep.FirstBad, err)
+					break
+				}
 			}
 			<-done
 			if checks == 0 {

@@ -125,17 +125,23 @@ func (t *Trail) VerifyWitnessed(ctx context.Context, pub ed25519.PublicKey, witn
 	}
 	h, err := t.readHead(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
-		rep, err := t.verifyHeadless(ctx, wits)
+		rep, herr := t.verifyHeadless(ctx, wits)
 		rep.WitnessChecked = witnessed != nil
-		return rep, err
+		if herr != nil || rep.FirstBad == nil || rep.FirstBad.Kind != KindDeleted {
+			return rep, herr
+		}
+		// The entries may be the first append's, which commits with the
+		// head it creates after the head was read: read it again.
+		if h, err = t.readHead(ctx); errors.Is(err, sql.ErrNoRows) {
+			return rep, nil
+		}
 	}
 	if err != nil {
 		return Report{}, fmt.Errorf("verifying the audit trail: reading the chain head: %w", err)
 	}
-	ents := streamEntries(ctx, t.db)
-	defer ents.close()
-	w := &walker{chainID: h.chainID, pub: pub, head: h, rehead: t.readHead, ents: ents,
+	w := &walker{chainID: h.chainID, pub: pub, head: h, rehead: t.readHead, ents: streamEntries(ctx, t.db, 0),
 		cps: checkpoints(t.db, math.MaxInt64), wits: wits, expect: 1, prev: genesis(h.chainID)}
+	defer func() { w.ents.close() }()
 	w.rep.WitnessChecked = witnessed != nil
 	if len(wits) > 0 && wits[0].ChainID != h.chainID {
 		w.blame(1, KindSpliced, fmt.Sprintf("the witness holds checkpoints of chain %s, not of this database's chain %s: the trail was replaced",
@@ -144,6 +150,22 @@ func (t *Trail) VerifyWitnessed(ctx context.Context, pub ed25519.PublicKey, witn
 	}
 	if err := w.walk(ctx); err != nil {
 		return Report{}, fmt.Errorf("verifying the audit trail: %w", err)
+	}
+	// A head read again during the walk, for a row past the one read first,
+	// may be newer than the page that ended the walk: appends committed
+	// between the two are read on from where the walk ended, for as long as
+	// that finds more. Rows up to the head read first committed before the
+	// walk began, so a trail that ends short of that is truncated.
+	for w.rep.FirstBad == nil && w.expect-1 < w.head.seq && w.head.seq != h.seq {
+		from := w.expect
+		w.ents.close()
+		w.ents = streamEntries(ctx, t.db, w.expect-1)
+		if err := w.walk(ctx); err != nil {
+			return Report{}, fmt.Errorf("verifying the audit trail: %w", err)
+		}
+		if w.expect == from {
+			break
+		}
 	}
 	if w.rep.FirstBad == nil {
 		if err := w.finish(ctx); err != nil {

@@ -29,21 +29,22 @@ type entryStream struct {
 	err       error
 }
 
-// streamEntries starts reading the entries of db; close stops it.
-func streamEntries(ctx context.Context, db *sqldb.DB) *entryStream {
+// streamEntries starts reading the entries of db after entry after; close
+// stops it.
+func streamEntries(ctx context.Context, db *sqldb.DB, after int64) *entryStream {
 	ctx, cancel := context.WithCancel(ctx)
 	s := &entryStream{ctx: ctx, full: make(chan *rawPage, streamPages), free: make(chan *rawPage, streamPages), cancel: cancel}
 	for range streamPages {
 		s.free <- &rawPage{}
 	}
-	go s.read(ctx, db)
+	go s.read(ctx, db, after)
 	return s
 }
 
-// read fills free pages until the end of the trail or an error.
-func (s *entryStream) read(ctx context.Context, db *sqldb.DB) {
+// read fills free pages with the entries after entry after until the end
+// of the trail or an error.
+func (s *entryStream) read(ctx context.Context, db *sqldb.DB, after int64) {
 	defer close(s.full)
-	var after int64
 	for {
 		var p *rawPage
 		select {
