@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/scopetrail/scopetrail/connector/connectortest/browser"
 )
@@ -50,21 +51,30 @@ func TestForgedRowPastHeadFailsClosed(t *testing.T) {
 }
 
 // forgeRowPastHead inserts a copy of the head entry one past the head, with
-// a bogus hash, without moving the head, and returns its seq.
+// a bogus hash, without moving the head, and returns its seq. The app may
+// be appending meanwhile (a sync, outcomes written after their requests):
+// an insert that meets the row of such an append tries again past the new
+// head.
 func forgeRowPastHead(t *testing.T) int64 {
 	t.Helper()
 	db := openTestDB(t)
 	ctx := context.Background()
-	var head int64
-	if err := db.QueryRow(ctx, "SELECT head_seq FROM audit_chain WHERE id = 1").Scan(&head); err != nil {
-		t.Fatal(err)
+	for attempt := 0; ; attempt++ {
+		var head int64
+		if err := db.QueryRow(ctx, "SELECT head_seq FROM audit_chain WHERE id = 1").Scan(&head); err != nil {
+			t.Fatal(err)
+		}
+		_, err := db.Exec(ctx, `INSERT INTO audit_entries
+			SELECT seq + 1, 'forged', version, chain_id, time_us, actor_id, actor_email, client_id, event, api_name,
+				method_name, scope, purpose, resource, http_status, error_reason, outcome, num_response_bytes, items,
+				latency_us, request_id, replica, ref_seq, hash, 'bogus', host, bytes_sent, audio_us, subject_id, subject_email
+			FROM audit_entries WHERE seq = ?`, head)
+		if err == nil {
+			return head + 1
+		}
+		if attempt == 50 || !strings.Contains(err.Error(), "UNIQUE") {
+			t.Fatalf("forging a row past the head at entry %d: %v", head, err)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
-	if _, err := db.Exec(ctx, `INSERT INTO audit_entries
-		SELECT seq + 1, 'forged', version, chain_id, time_us, actor_id, actor_email, client_id, event, api_name,
-			method_name, scope, purpose, resource, http_status, error_reason, outcome, num_response_bytes, items,
-			latency_us, request_id, replica, ref_seq, hash, 'bogus', host, bytes_sent, audio_us, subject_id, subject_email
-		FROM audit_entries WHERE seq = ?`, head); err != nil {
-		t.Fatal(err)
-	}
-	return head + 1
 }
