@@ -75,3 +75,29 @@ func TestEgressUsesItsIndex(t *testing.T) {
 		t.Errorf("the egress summary does not read audit_entries_egress:\n%s", text)
 	}
 }
+
+// TestRollupReadsOnlyNewEntries checks that SQLite reads the entries the
+// usage roll-up adds by seq, and those a moving window crosses by time,
+// rather than every call of the trail through the usage index.
+func TestRollupReadsOnlyNewEntries(t *testing.T) {
+	db := sqldbtest.SQLite(t)
+	for q, want := range map[string]string{newEntries: "(seq>? AND seq<?)", windowEntries: "audit_entries_time"} {
+		rows, err := db.Query(context.Background(), "EXPLAIN QUERY PLAN "+q, 1, 2, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		if text := strings.Join(plan, "\n"); !strings.Contains(text, want) {
+			t.Errorf("%s\nis read by:\n%s\nwant %s", q, text, want)
+		}
+	}
+}

@@ -73,8 +73,20 @@ type usageKey struct{ scope, method, user string }
 
 type usageCounts struct{ calls, recent, last int64 }
 
-// usageCalls is the condition an entry that counts as a call meets.
-const usageCalls = "event = 'activity' AND ref_seq = 0 AND scope <> ''"
+// rollupCalls is the condition an entry that counts as a call meets, for
+// the roll-up's reads, which must go by seq (windowEntries by time) and not
+// through audit_entries_usage, where event = 'activity' would have them read
+// every call of the trail: the event is compared as an expression, which no
+// index serves, in SQLite and PostgreSQL alike.
+const rollupCalls = "event || '' = 'activity' AND ref_seq = 0 AND scope <> ''"
+
+// newEntries are the calls after entry ? up to entry ?.
+const newEntries = `SELECT scope, method_name, actor_id, time_us FROM audit_entries
+		WHERE seq > ? AND seq <= ? AND ` + rollupCalls
+
+// windowEntries are the calls at times from ? to before ?, up to entry ?.
+const windowEntries = `SELECT scope, method_name, actor_id, time_us FROM audit_entries
+		WHERE time_us >= ? AND time_us < ? AND seq <= ? AND ` + rollupCalls
 
 // advanceRollup moves the roll-up to the windows starting at since and
 // recent and adds up to rollupChunk entries towards the trail's head. The
@@ -187,8 +199,7 @@ func (u *rollup) moveWindow(ctx context.Context, tx *sqldb.Tx, from, to int64, r
 		lo, hi, sign = to, from, 1
 	}
 	// Read by time and counted here, as add does.
-	rows, err := tx.Query(ctx, `SELECT scope, method_name, actor_id, time_us FROM audit_entries
-		WHERE time_us >= ? AND time_us < ? AND seq <= ? AND `+usageCalls, lo, hi, u.upto)
+	rows, err := tx.Query(ctx, windowEntries, lo, hi, u.upto)
 	if err != nil {
 		return fmt.Errorf("moving the usage windows: %w", err)
 	}
@@ -220,8 +231,7 @@ func (u *rollup) moveWindow(ctx context.Context, tx *sqldb.Tx, from, to int64, r
 // counts them here: grouped by the database, they would be read through the
 // usage index, all of them.
 func (u *rollup) add(ctx context.Context, tx *sqldb.Tx, to int64) error {
-	rows, err := tx.Query(ctx, `SELECT scope, method_name, actor_id, time_us FROM audit_entries
-		WHERE seq > ? AND seq <= ? AND `+usageCalls, u.upto, to)
+	rows, err := tx.Query(ctx, newEntries, u.upto, to)
 	if err != nil {
 		return fmt.Errorf("counting entries %d to %d: %w", u.upto+1, to, err)
 	}
