@@ -196,12 +196,12 @@ func Chaos(t testing.TB, bin, databaseURL string, o Options) *Outcome {
 	return out
 }
 
-// waitForWork waits, for up to ten seconds, until a download and a sync
+// waitForWork waits, for up to thirty seconds, until a download and a sync
 // are running, and returns the running jobs. When none are, the run does
 // not test what it claims: the test fails.
 func (w *World) waitForWork(ctx context.Context, t testing.TB) []Job {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for {
 		jobs, err := Jobs(ctx, w.DB)
 		if err != nil {
