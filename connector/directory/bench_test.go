@@ -1,21 +1,19 @@
 package directory_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
 	"runtime"
 	"runtime/metrics"
 	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/scopetrail/scopetrail/connector/connectortest"
 	"github.com/scopetrail/scopetrail/connector/directory"
 	"github.com/scopetrail/scopetrail/scopes/sqldb/sqldbtest"
 )
@@ -68,14 +66,14 @@ func benchFullSync(b *testing.B, size int) {
 
 	var fakeTime, fakeCPU time.Duration
 	b.Run("fake", func(b *testing.B) {
-		cpu := processCPU()
+		cpu := connectortest.ProcessCPU()
 		for b.Loop() {
 			if n := fetchAllPages(b, h.URLs.PeopleBase, tok.AccessToken); n != (size+directory.MaxPageSize-1)/directory.MaxPageSize {
 				b.Fatalf("fetched %d pages of %d people", n, size)
 			}
 		}
 		fakeTime = b.Elapsed() / time.Duration(b.N)
-		fakeCPU = (processCPU() - cpu) / time.Duration(b.N)
+		fakeCPU = (connectortest.ProcessCPU() - cpu) / time.Duration(b.N)
 		b.ReportMetric(fakeCPU.Seconds(), "cpu-s/op")
 	})
 	b.Run("sync", func(b *testing.B) {
@@ -92,12 +90,12 @@ func benchFullSync(b *testing.B, size int) {
 			before := readHeap()
 			stop := heap.sample(before)
 			b.StartTimer()
-			cpu -= processCPU()
+			cpu -= connectortest.ProcessCPU()
 
 			var err error
 			stats, err = s.Sync(ctx, user)
 
-			cpu += processCPU()
+			cpu += connectortest.ProcessCPU()
 			b.StopTimer()
 			stop()
 			allocated += readHeap().allocated - before.allocated
@@ -197,22 +195,4 @@ func (p *heapPeaks) sample(base heapState) (stop func()) {
 		close(done)
 		wg.Wait()
 	}
-}
-
-// processCPU returns the CPU time, user and system, the process used so
-// far, from /proc/self/stat (Linux; 0 elsewhere), in clock ticks of 10 ms.
-func processCPU() time.Duration {
-	stat, err := os.ReadFile("/proc/self/stat")
-	if err != nil {
-		return 0
-	}
-	// The fields after the command's closing parenthesis start with the
-	// state (field 3); utime and stime are fields 14 and 15.
-	fields := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:]))
-	if len(fields) < 13 {
-		return 0
-	}
-	utime, _ := strconv.ParseInt(fields[11], 10, 64)
-	stime, _ := strconv.ParseInt(fields[12], 10, 64)
-	return time.Duration(utime+stime) * 10 * time.Millisecond
 }

@@ -2,7 +2,6 @@ package recordings_test
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"crypto/md5"
 	"io"
@@ -14,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/scopetrail/scopetrail/connector/connectortest"
 	"github.com/scopetrail/scopetrail/connector/googletest/workspace"
 	"github.com/scopetrail/scopetrail/connector/recordings"
 )
@@ -175,32 +175,14 @@ func startCPU() *cpuClock {
 }
 
 func (c *cpuClock) start() {
-	c.from, c.running = processCPU(), true
+	c.from, c.running = connectortest.ProcessCPU(), true
 }
 
 func (c *cpuClock) stop() {
 	if c.running {
-		c.total += processCPU() - c.from
+		c.total += connectortest.ProcessCPU() - c.from
 		c.running = false
 	}
-}
-
-// processCPU returns the CPU time, user and system, the process used so
-// far, from /proc/self/stat (Linux; 0 elsewhere), in clock ticks of 10 ms.
-func processCPU() time.Duration {
-	stat, err := os.ReadFile("/proc/self/stat")
-	if err != nil {
-		return 0
-	}
-	// The fields after the command's closing parenthesis start with the
-	// state (field 3); utime and stime are fields 14 and 15.
-	fields := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:]))
-	if len(fields) < 13 {
-		return 0
-	}
-	utime, _ := strconv.ParseInt(fields[11], 10, 64)
-	stime, _ := strconv.ParseInt(fields[12], 10, 64)
-	return time.Duration(utime+stime) * 10 * time.Millisecond
 }
 
 // bigFileID is the id of the benchmark's recording.

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/scopetrail/scopetrail/scopes/sqldb"
 	"github.com/scopetrail/scopetrail/scopes/sqldb/sqldbtest"
 )
 
@@ -16,24 +17,7 @@ func TestUserFilterUsesIndexes(t *testing.T) {
 	db := sqldbtest.SQLite(t)
 	for _, f := range []Filter{{UserID: "u1", UserEmail: "zoe@example.com"}, {UserID: "u1"}, {UserID: "u1", Raw: true}} {
 		q, args := buildQuery(f, window{desc: true}, 50)
-		rows, err := db.Query(context.Background(), "EXPLAIN QUERY PLAN "+q, args...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var plan []string
-		for rows.Next() {
-			var id, parent, unused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			plan = append(plan, detail)
-		}
-		if err := rows.Err(); err != nil {
-			t.Fatal(err)
-		}
-		rows.Close()
-		text := strings.Join(plan, "\n")
+		text := sqlitePlan(t, db, q, args...)
 		want := []string{"audit_entries_actor_time", "audit_entries_subject_time"}
 		if f.UserEmail != "" {
 			want = append(want, "audit_entries_subject_email_time")
@@ -54,7 +38,27 @@ func TestUserFilterUsesIndexes(t *testing.T) {
 // every entry by time, whose cost grows with the whole trail.
 func TestEgressUsesItsIndex(t *testing.T) {
 	db := sqldbtest.SQLite(t)
-	rows, err := db.Query(context.Background(), "EXPLAIN QUERY PLAN "+egressQuery, egressArgs(time.Now())...)
+	if text := sqlitePlan(t, db, egressQuery, egressArgs(time.Now())...); !strings.Contains(text, "audit_entries_egress") {
+		t.Errorf("the egress summary does not read audit_entries_egress:\n%s", text)
+	}
+}
+
+// TestRollupReadsOnlyNewEntries checks that SQLite reads the entries the
+// usage roll-up adds by seq, and those a moving window crosses by time,
+// rather than every call of the trail through the usage index.
+func TestRollupReadsOnlyNewEntries(t *testing.T) {
+	db := sqldbtest.SQLite(t)
+	for q, want := range map[string]string{newEntries: "(seq>? AND seq<?)", windowEntries: "audit_entries_time"} {
+		if text := sqlitePlan(t, db, q, 1, 2, 3); !strings.Contains(text, want) {
+			t.Errorf("%s\nis read by:\n%s\nwant %s", q, text, want)
+		}
+	}
+}
+
+// sqlitePlan returns SQLite's plan of query q with args, one step a line.
+func sqlitePlan(t *testing.T, db *sqldb.DB, q string, args ...any) string {
+	t.Helper()
+	rows, err := db.Query(context.Background(), "EXPLAIN QUERY PLAN "+q, args...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,33 +75,5 @@ func TestEgressUsesItsIndex(t *testing.T) {
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
-	if text := strings.Join(plan, "\n"); !strings.Contains(text, "audit_entries_egress") {
-		t.Errorf("the egress summary does not read audit_entries_egress:\n%s", text)
-	}
-}
-
-// TestRollupReadsOnlyNewEntries checks that SQLite reads the entries the
-// usage roll-up adds by seq, and those a moving window crosses by time,
-// rather than every call of the trail through the usage index.
-func TestRollupReadsOnlyNewEntries(t *testing.T) {
-	db := sqldbtest.SQLite(t)
-	for q, want := range map[string]string{newEntries: "(seq>? AND seq<?)", windowEntries: "audit_entries_time"} {
-		rows, err := db.Query(context.Background(), "EXPLAIN QUERY PLAN "+q, 1, 2, 3)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var plan []string
-		for rows.Next() {
-			var id, parent, unused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			plan = append(plan, detail)
-		}
-		rows.Close()
-		if text := strings.Join(plan, "\n"); !strings.Contains(text, want) {
-			t.Errorf("%s\nis read by:\n%s\nwant %s", q, text, want)
-		}
-	}
+	return strings.Join(plan, "\n")
 }
