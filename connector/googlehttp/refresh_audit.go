@@ -53,7 +53,7 @@ func (t *auditedTokenEndpoint) RoundTrip(r *http.Request) (*http.Response, error
 	res.Latency = time.Since(start)
 	switch {
 	case err != nil:
-		res.ErrorReason = transportReason(err)
+		res.ErrorReason = failureReason(err, "transport_error")
 	case resp.StatusCode >= 200 && resp.StatusCode < 300:
 		res.Event, res.Outcome = audit.EventRefresh, audit.OutcomeOK
 	default:

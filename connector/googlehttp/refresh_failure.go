@@ -2,10 +2,8 @@ package googlehttp
 
 import (
 	"cmp"
-	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"strconv"
 
@@ -34,7 +32,7 @@ type failedRefresh struct {
 func refreshFailure(userID string, err error) failedRefresh {
 	var re *oauth2.RetrieveError
 	if !errors.As(err, &re) {
-		return failedRefresh{transportReason(err), fmt.Errorf("googlehttp: refreshing the token of %s: %w", userID, err)}
+		return failedRefresh{failureReason(err, "transport_error"), fmt.Errorf("googlehttp: refreshing the token of %s: %w", userID, err)}
 	}
 	// Never wrap re itself: its message holds the response body.
 	status, header := 0, http.Header{}
@@ -75,14 +73,4 @@ func refreshReason(status int, code string) string {
 		return "token_endpoint_" + strconv.Itoa(status)
 	}
 	return cmp.Or(code, "token_endpoint_error")
-}
-
-// transportReason is the reason a refresh_failed entry gives for a request
-// that got no answer, or a cut one: "timeout" or "transport_error".
-func transportReason(err error) string {
-	var ne net.Error
-	if errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout() {
-		return "timeout"
-	}
-	return "transport_error"
 }

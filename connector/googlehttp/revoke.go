@@ -113,7 +113,7 @@ func (d *Door) revokeOnce(ctx context.Context, c *call, form url.Values, inHeade
 	resp, body, err := d.postRevokeOnce(ctx, form, inHeader)
 	if err != nil {
 		return nil, audit.Result{}, errors.Join(err,
-			d.complete(ctx, begin, audit.Result{Outcome: audit.OutcomeError, ErrorReason: "transport_error", Latency: time.Since(start)}))
+			d.complete(ctx, begin, audit.Result{Outcome: audit.OutcomeError, ErrorReason: failureReason(err, "transport_error"), Latency: time.Since(start)}))
 	}
 	r := audit.Result{Outcome: audit.OutcomeOK, HTTPStatus: resp.StatusCode, NumResponseBytes: int64(len(body)), Latency: time.Since(start)}
 	if resp.StatusCode != http.StatusOK {

@@ -173,6 +173,15 @@ func TestRevokeTimeout(t *testing.T) {
 		o.Timeouts = short
 	})
 	expectTimeout(t, "a revocation Google never answers", d.Revoke(timedCtx(t), user))
+	var reasons []string
+	for _, e := range h.Entries(t, user) {
+		if e.Event == audit.EventRevoke && e.Outcome == audit.OutcomeError {
+			reasons = append(reasons, e.ErrorReason)
+		}
+	}
+	if len(reasons) == 0 || reasons[0] != "timeout" {
+		t.Errorf("the revocation's failed entries give reasons %q, want timeout", reasons)
+	}
 }
 
 // TestRefreshStalledBodyTimeout refreshes at a token endpoint that sends its
