@@ -146,6 +146,13 @@ func Chaos(t testing.TB, bin, databaseURL string, o Options) *Outcome {
 	})
 	w.LinkAdmin(t, b)
 	t.Logf("chaos: %d people linked, the replicas have jobs running, %s after the start", len(w.Members)+1, time.Since(start).Round(time.Millisecond))
+	// More members link through a while the kill waits, so that downloads
+	// and syncs keep coming for b to be killed amid, however soon the first
+	// members' work ended.
+	second := 2 * first
+	linkedMore := inBackground(t, func(t testing.TB) {
+		w.LinkMembers(t, first, second, func(int) (*Replica, *Replica) { return a, a })
+	})
 	out.KilledAmid = w.waitForWork(ctx, t)
 	killed := time.Now()
 	b.Kill()
@@ -159,7 +166,8 @@ func Chaos(t testing.TB, bin, databaseURL string, o Options) *Outcome {
 		t.Logf("chaos: recovered %s after the start", time.Since(start).Round(time.Millisecond))
 		recovered <- err
 	}()
-	w.LinkMembers(t, first, len(w.Google.Members), func(int) (*Replica, *Replica) { return a, a })
+	linkedMore()
+	w.LinkMembers(t, second, len(w.Google.Members), func(int) (*Replica, *Replica) { return a, a })
 	if err := <-restarted; err != nil {
 		t.Fatal(err)
 	}
