@@ -43,7 +43,12 @@ func New(t testing.TB, opts ...Option) *Browser {
 	if err != nil {
 		t.Fatalf("making a cookie jar: %v", err)
 	}
-	c := &http.Client{Jar: jar, Timeout: 30 * time.Second}
+	// A transport of its own: httptest.Server.Close closes the idle
+	// connections of http.DefaultTransport, which would break a request of
+	// this browser that had just picked one up, in a test running alongside.
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	t.Cleanup(tr.CloseIdleConnections)
+	c := &http.Client{Jar: jar, Timeout: 30 * time.Second, Transport: tr}
 	for _, o := range opts {
 		o(c)
 	}
