@@ -103,7 +103,7 @@ func Open(ctx context.Context, o Options) (*Runner, error) {
 		if r.pool, err = pgxpool.New(ctx, o.URL); err != nil {
 			return nil, fmt.Errorf("jobs.Open: opening the PostgreSQL pool: %w", err)
 		}
-		err = r.migrationLocked(ctx, func() error { return openWith(ctx, r, riverpgxv5.New(r.pool)) })
+		err = o.DB.SchemaLocked(ctx, riverMigrationLockSpace, func() error { return openWith(ctx, r, riverpgxv5.New(r.pool)) })
 	default:
 		return nil, fmt.Errorf("jobs.Open: unsupported dialect %q", o.DB.Dialect)
 	}

@@ -7,7 +7,9 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -39,31 +41,41 @@ type DB struct {
 }
 
 // Migrate applies every embedded migration that has not run yet. On
-// PostgreSQL, replicas that start together take turns: each holds an
-// advisory lock on the schema while it migrates, and the next finds the
-// migrations applied.
+// PostgreSQL, replicas that start together take turns (SchemaLocked), and
+// the next finds the migrations applied.
 func (db *DB) Migrate(ctx context.Context) error {
 	if db.Dialect != Postgres {
 		return db.migrate(ctx, goose.DialectSQLite3)
 	}
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		return fmt.Errorf("running migrations: %w", err)
-	}
-	defer conn.Close()
-	// The lock is the session's: it is released by the unlock below, or by
-	// the server when the connection dies with its replica.
-	const lock = "SELECT pg_advisory_lock($1, hashtext(current_schema()))"
-	if _, err := conn.ExecContext(ctx, lock, migrationLockSpace); err != nil {
-		return fmt.Errorf("running migrations: taking the migration lock: %w", err)
-	}
-	defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1, hashtext(current_schema()))", migrationLockSpace)
-	return db.migrate(ctx, goose.DialectPostgres)
+	return db.SchemaLocked(ctx, migrationLockSpace, func() error { return db.migrate(ctx, goose.DialectPostgres) })
 }
 
 // migrationLockSpace is the first key of the advisory lock Migrate holds
-// on PostgreSQL ("ST" and 0); the second is a hash of the schema's name.
+// on PostgreSQL ("ST" and 0).
 const migrationLockSpace = 0x53540000
+
+// SchemaLocked runs fn while this process holds the PostgreSQL advisory lock
+// whose first key is space and whose second is a hash of the schema's name,
+// so that processes sharing the schema run fn one at a time. The lock is
+// the session's: released when fn returns, or by the server when the
+// connection dies with its process; a connection whose unlock failed is
+// closed rather than put back in the pool, which could still hold it.
+func (db *DB) SchemaLocked(ctx context.Context, space int64, fn func() error) error {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("taking the schema lock %#x: %w", space, err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1, hashtext(current_schema()))", space); err != nil {
+		return fmt.Errorf("taking the schema lock %#x: %w", space, err)
+	}
+	err = fn()
+	if _, uerr := conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1, hashtext(current_schema()))", space); uerr != nil {
+		err = errors.Join(err, fmt.Errorf("releasing the schema lock %#x: %w", space, uerr))
+		_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+	}
+	return err
+}
 
 // migrate runs goose's migrations up.
 func (db *DB) migrate(ctx context.Context, dialect goose.Dialect) error {
