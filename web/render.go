@@ -25,6 +25,10 @@ var (
 // templates/layout.html.
 var pageNames = []string{"home", "dashboard", "users", "denied", "refused", "admission", "error", "jobs", "calendars", "meetings", "meetings_meeting", "directory", "invitations", "invitations_welcome", "recordings", "recording", "transcripts", "audit", "audit_chain", "report", "revoke", "revoke_done", "suspend"}
 
+// partialGlob names the templates every page may call, such as a scope's
+// status badge: templates/partials/*.html.
+const partialGlob = "templates/partials/*.html"
+
 // views holds one parsed template set per page.
 type views struct {
 	pages map[string]*template.Template
@@ -53,7 +57,7 @@ func parseViews() (*views, error) {
 	v := &views{pages: make(map[string]*template.Template, len(pageNames))}
 	for _, name := range pageNames {
 		t, err := template.New("layout.html").Funcs(templateFuncs).
-			ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
+			ParseFS(templateFS, "templates/layout.html", partialGlob, "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("parsing template %s: %w", name, err)
 		}
@@ -63,11 +67,13 @@ func parseViews() (*views, error) {
 }
 
 // layout is what every page gets: the signed-in user (nil when nobody is),
-// the CSRF token for its forms, and the page's own data.
+// the CSRF token for its forms, the flash message set by the request that
+// led here, and the page's own data.
 type layout struct {
-	User *identity.User
-	CSRF string
-	Page any
+	User  *identity.User
+	CSRF  string
+	Flash *flash
+	Page  any
 }
 
 // IsAdmin reports whether the signed-in user is an admin.
@@ -81,7 +87,7 @@ func (s *Server) render(c echo.Context, status int, name string, page any) error
 	if !ok {
 		return fmt.Errorf("rendering: no page %q", name)
 	}
-	data := layout{Page: page}
+	data := layout{Page: page, Flash: takeFlash(c)}
 	if u, ok := c.Get(ctxUser).(identity.User); ok {
 		data.User = &u
 	}
