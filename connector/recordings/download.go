@@ -82,6 +82,8 @@ func (s *Service) fetch(ctx context.Context, r Recording) (int64, error) {
 	if err := sp.resume(r.Size); err != nil {
 		return 0, err
 	}
+	stop := s.trackDownload(ctx, r, sp)
+	defer stop()
 	// A temporary file left whole by a run that stopped before the rename
 	// needs no request: a Range past its end would get 416.
 	if sp.off < r.Size || r.Size == 0 {

@@ -48,6 +48,9 @@ type spooler struct {
 	// watch cuts the download when the member's grant is revoked; nil
 	// watches nothing.
 	watch *revocationWatch
+	// reached is how many bytes of the file are read, written or queued to
+	// be written, for the download's progress to read at any time.
+	reached atomic.Int64
 }
 
 // newSpooler returns a spooler of f, which it appends to from f's current
@@ -139,6 +142,7 @@ func (sp *spooler) resume(size int64) error {
 		return fmt.Errorf("hashing the partial download: %w", err)
 	}
 	sp.off, sp.unsynced = end, end
+	sp.reached.Store(end)
 	sp.start()
 	return nil
 }
@@ -152,6 +156,7 @@ func (sp *spooler) restart() error {
 	_, err := sp.f.Seek(0, io.SeekStart)
 	sp.sum.Reset()
 	sp.off, sp.unsynced = 0, 0
+	sp.reached.Store(0)
 	sp.start()
 	return err
 }
@@ -175,12 +180,18 @@ func (sp *spooler) readFrom(body io.Reader) error {
 // queues them to be written, until the body ends, a read fails, a write
 // failed or the watch cuts the download.
 func (sp *spooler) pump(body io.Reader) error {
+	// Nothing is being written yet: off is the writer's to change only
+	// once the first block is queued.
+	reached := sp.off
+	sp.reached.Store(reached)
 	for !sp.failed.Load() {
 		b := <-sp.free
 		n, err := fill(body, b)
 		if n > 0 {
 			sp.pending.Add(1)
 			sp.writes <- b[:n]
+			reached += int64(n)
+			sp.reached.Store(reached)
 		} else {
 			sp.free <- b
 		}

@@ -1,0 +1,86 @@
+package recordings_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/scopetrail/scopetrail/connector/recordings"
+)
+
+// pausingDoor is the door, with media bodies that stop after their first n
+// bytes until resume is closed, as a slow network does.
+type pausingDoor struct {
+	door   recordings.Door
+	n      int64
+	resume chan struct{}
+}
+
+func (d pausingDoor) Client(userID string) *http.Client {
+	c := *d.door.Client(userID)
+	base := c.Transport
+	c.Transport = roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		resp, err := base.RoundTrip(r)
+		if err == nil && r.URL.Query().Get("alt") == "media" {
+			resp.Body = &pausingBody{ReadCloser: resp.Body, left: d.n, resume: d.resume}
+		}
+		return resp, err
+	})
+	return &c
+}
+
+// pausingBody waits for resume after its first left bytes.
+type pausingBody struct {
+	io.ReadCloser
+	left   int64
+	resume chan struct{}
+}
+
+func (b *pausingBody) Read(p []byte) (int, error) {
+	if b.left <= 0 {
+		<-b.resume
+		return b.ReadCloser.Read(p)
+	}
+	n, err := b.ReadCloser.Read(p[:min(int64(len(p)), b.left)])
+	b.left -= int64(n)
+	return n, err
+}
+
+// TestDownloadProgressRecorded: while a download runs, the bytes spooled so
+// far show on its recording within a couple of seconds, for the pages to
+// follow; once done it records the whole size.
+func TestDownloadProgressRecorded(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, options{recordingSize: 3 << 20})
+	resume := make(chan struct{})
+	s := h.service(func(o *recordings.Options) { o.Door = pausingDoor{door: h.Door, n: 1 << 20, resume: resume} })
+	rec, _ := firstRecording(t, h, s)
+	ctx := context.Background()
+	done := make(chan error, 1)
+	go func() { done <- s.Download(ctx, h.userID, rec.FileID) }()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		got, err := s.Recording(ctx, h.userID, rec.FileID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.State == recordings.StateDownloading && got.Done == 1<<20 {
+			break
+		}
+		if time.Now().After(deadline) {
+			close(resume)
+			t.Fatalf("mid-download the recording is %s with %d bytes, want downloading with %d", got.State, got.Done, 1<<20)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	close(resume)
+	if err := <-done; err != nil {
+		t.Fatalf("Download: %v", err)
+	}
+	got, _ := s.Recording(ctx, h.userID, rec.FileID)
+	if got.State != recordings.StateQueued || got.Done != rec.Size {
+		t.Errorf("after the download: %s with %d bytes, want queued with %d", got.State, got.Done, rec.Size)
+	}
+}
