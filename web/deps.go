@@ -88,3 +88,15 @@ type Revocations interface {
 	// Pending returns the revocations Google has not confirmed yet.
 	Pending(ctx context.Context) ([]revoke.Pending, error)
 }
+
+// RecordingMedia opens the spooled file of a member's recording, for the
+// member to play it in the page or save it. *recordings.Service satisfies
+// it.
+type RecordingMedia interface {
+	// OpenMedia returns the file open for reading, with its size, time and
+	// type; close it. Its errors wrap recordings.ErrNotFound when the
+	// member has no such recording or it is not spooled (ErrNotSpooled),
+	// recordings.ErrWrongKind for a transcript, and grant.ErrRevoked when
+	// the member's grant is revoked.
+	OpenMedia(ctx context.Context, userID, fileID string) (recordings.Media, error)
+}

@@ -16,6 +16,7 @@ func securityHeaders(authOrigin string, https bool) http.Header {
 		"script-src 'self'",
 		"style-src 'self'",
 		"img-src 'self' data: https:",
+		"media-src 'self'",
 		"object-src 'none'",
 		"base-uri 'none'",
 		"frame-ancestors 'none'",

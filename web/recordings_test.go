@@ -13,6 +13,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/scopetrail/scopetrail/connector/recordings"
+	"github.com/scopetrail/scopetrail/scopes"
+	"github.com/scopetrail/scopetrail/scopes/grant"
 )
 
 // fakeRecordings serves the recordings pages from memory.
@@ -89,16 +91,21 @@ var (
 )
 
 // newRecordingsHarness is newHarness with the recordings pages served by
-// a fakeRecordings holding Bob's files.
-func newRecordingsHarness(t *testing.T) (*harness, *fakeRecordings) {
+// a fakeRecordings holding Bob's files, Bob's Drive granted; edit may add
+// to the Deps.
+func newRecordingsHarness(t *testing.T, edit ...func(*Deps)) (*harness, *fakeRecordings) {
 	t.Helper()
 	h := newHarness(t)
+	h.grants.put(grant.Grant{UserID: bob.ID, Scopes: []string{scopes.DriveReadonly}, Status: grant.StatusActive})
 	f := &fakeRecordings{
 		files:       map[string][]recordings.Recording{bob.ID: {bobRecording, bobTranscript, bobFailed, bobPartial}},
 		transcripts: map[string]string{"1doc": "[00:00:01] Ada: <script>alert(1)</script> & welcome"},
 	}
 	deps := h.deps()
 	deps.Recordings = &RecordingPages{Recordings: f}
+	for _, e := range edit {
+		e(&deps)
+	}
 	cfg := h.config()
 	cfg.Logger = slog.New(slog.NewTextHandler(h.logs, nil))
 	h.serve(cfg, deps)
@@ -117,15 +124,20 @@ func TestRecordingPages(t *testing.T) {
 		{
 			name: "list", path: "/recordings", status: http.StatusOK,
 			want: map[string]string{
-				`nav a[href="/recordings"]`:                  "Recordings",
-				`#file-1rec a.name[href="/recordings/1rec"]`: "Weekly <sync> - 2026/11/20 15:00 UTC - Recording",
-				"#file-1rec .size":                           "300.0 MiB",
-				"#file-1rec .state":                          "transcribed",
-				"#file-1doc .kind":                           "transcript",
-				"#file-1bad .failed .reason":                 "Google did not answer properly",
-				"#file-1part .state":                         "downloading",
+				`nav a[href="/recordings"]`:                              "Recordings",
+				`#file-1rec a.name[href="/recordings/1rec"]`:             "Weekly <sync> - 2026/11/20 15:00 UTC - Recording",
+				"#file-1rec .size":                                       "300.0 MiB",
+				"#file-1rec .state":                                      "transcribed",
+				"#file-1doc .kind":                                       "transcript",
+				"#file-1bad .failed .reason":                             "Google did not answer properly",
+				"#file-1part .state":                                     "downloading",
+				`#file-1rec .date time[datetime="2026-11-20T15:35:00Z"]`: "Fri 20 Nov 2026, 15:35 UTC",
+				"#file-1rec .meeting code":                               "abc-defg-hij",
+				"#file-1bad .meeting":                                    "none matched",
+				`#file-1part [data-progress="/recordings/1part/progress"] [data-progress-text]`: "5.0 MiB of 10.0 MiB downloaded",
+				`#file-1part progress[value="50"]`:                                              "50%",
 			},
-			absent: []string{"#no-files", "#file-1rec b"},
+			absent: []string{"#no-files", "#file-1rec b", "#file-1rec [data-progress]", "#file-1bad [data-progress]", "#grant-drive"},
 		},
 		{
 			name: "transcribed recording", path: "/recordings/1rec", status: http.StatusOK,
@@ -157,8 +169,10 @@ func TestRecordingPages(t *testing.T) {
 		},
 		{
 			name: "download in progress", path: "/recordings/1part", status: http.StatusOK,
-			want:   map[string]string{"#state": "downloading", "#progress": "5.0 MiB of 10.0 MiB downloaded"},
-			absent: []string{"form#retry"},
+			want: map[string]string{"#state": "downloading", "#live h2": "Downloading",
+				`#live [data-progress="/recordings/1part/progress"][aria-live=polite] [data-progress-text]`: "5.0 MiB of 10.0 MiB downloaded",
+				`head script[src="/static/progress.js"]`:                                                    ""},
+			absent: []string{"form#retry", "#player"},
 		},
 		{
 			name: "someone else's file", path: "/recordings/nope", status: http.StatusNotFound,

@@ -152,6 +152,7 @@ func (s *Server) routes() {
 		app.GET("/recordings", s.recordingsList, member)
 		app.GET("/recordings/:id", s.recordingShow, member)
 		app.POST("/recordings/:id/retry", s.recordingRetry, member)
+		s.recordingLiveRoutes(app, member)
 	}
 	s.transcriptsRoutes(app, member)
 	if s.deps.Audit != nil {

@@ -62,9 +62,11 @@ type DirectoryPages struct {
 	Invitations Invitations
 }
 
-// RecordingPages serve the recordings pages.
+// RecordingPages serve the recordings pages. Media is optional: when set,
+// a downloaded recording plays in its page and can be saved.
 type RecordingPages struct {
 	Recordings Recordings
+	Media      RecordingMedia
 }
 
 // ReviewPages serve the reviewer's pages.
@@ -86,6 +88,7 @@ type services struct {
 	DirectorySyncs  DirectorySyncs
 	Invitations     Invitations
 	Recordings      Recordings
+	RecordingMedia  RecordingMedia
 	Transcripts     Transcripts
 	Audit           AuditLog
 	Report          PrivilegeReport
@@ -124,7 +127,7 @@ func (d Deps) services() (services, error) {
 	}
 	if g := d.Recordings; g != nil {
 		need("Recordings.Recordings", g.Recordings != nil)
-		s.Recordings = g.Recordings
+		s.Recordings, s.RecordingMedia = g.Recordings, g.Media
 	}
 	if g := d.Review; g != nil {
 		need("Review.Audit", g.Audit != nil)

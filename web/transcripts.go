@@ -56,6 +56,8 @@ type segmentView struct {
 	// Anchor is the id of the first segment at a second, "" for others;
 	// Moment is the anchor of the segment's second.
 	Anchor, Moment, Clock, Speaker, Text string
+	// Seconds is where it starts in the recording, for the player to seek.
+	Seconds int64
 }
 
 // transcriptsRoutes registers the search and the downloads when
@@ -95,25 +97,32 @@ func (s *Server) meetingTranscripts(ctx context.Context, userID string, files []
 			continue
 		}
 		seen[t.FileID] = true
-		v := transcriptView{FileID: t.FileID, Name: names[t.FileID], Engine: engineWords[t.Engine],
-			Rough: t.Engine == "pocketsphinx", Text: t.Text}
-		if v.Name == "" {
-			v.Name = t.FileID
-		}
-		if v.Engine == "" {
-			v.Engine = t.Engine
-		}
-		second := time.Duration(-1)
-		for _, seg := range t.Segments {
-			sv := segmentView{Moment: momentID(t.FileID, seg.Start), Clock: offsetClock(seg.Start), Speaker: seg.Speaker, Text: seg.Text}
-			if at := seg.Start.Truncate(time.Second); at != second {
-				sv.Anchor, second = sv.Moment, at
-			}
-			v.Segments = append(v.Segments, sv)
-		}
-		out = append(out, v)
+		out = append(out, newTranscriptView(t, names[t.FileID]))
 	}
 	return out, nil
+}
+
+// newTranscriptView dresses a transcript for a page; name is its file's
+// name, its id when "".
+func newTranscriptView(t recordings.Transcript, name string) transcriptView {
+	v := transcriptView{FileID: t.FileID, Name: name, Engine: engineWords[t.Engine],
+		Rough: t.Engine == "pocketsphinx", Text: t.Text}
+	if v.Name == "" {
+		v.Name = t.FileID
+	}
+	if v.Engine == "" {
+		v.Engine = t.Engine
+	}
+	second := time.Duration(-1)
+	for _, seg := range t.Segments {
+		sv := segmentView{Moment: momentID(t.FileID, seg.Start), Clock: offsetClock(seg.Start), Speaker: seg.Speaker, Text: seg.Text,
+			Seconds: int64(seg.Start / time.Second)}
+		if at := seg.Start.Truncate(time.Second); at != second {
+			sv.Anchor, second = sv.Moment, at
+		}
+		v.Segments = append(v.Segments, sv)
+	}
+	return v
 }
 
 // hitView is a search result: where it links and what it shows.

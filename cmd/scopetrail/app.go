@@ -104,7 +104,7 @@ func newApp(ctx context.Context, o appOptions) (*web.Server, error) {
 		Calendars: &web.CalendarPages{Calendars: f.cal.syncer, Meetings: f.cal.store, Syncs: f.cal.jobs,
 			Recordings: f.rec.svc},
 		Directory:   &web.DirectoryPages{Directory: f.dir.syncer, Syncs: f.dir.jobs, Invitations: f.dir.invites},
-		Recordings:  &web.RecordingPages{Recordings: f.rec.svc},
+		Recordings:  &web.RecordingPages{Recordings: f.rec.svc, Media: f.rec.svc},
 		Transcripts: f.rec.svc,
 		Review: &web.ReviewPages{Audit: c.trail, Report: report.Builder{Grants: c.grants, Usage: c.trail, Registry: scopes.All(),
 			Egress: c.trail}},

@@ -39,14 +39,18 @@ func TestRecordingsEndToEnd(t *testing.T) {
 	if strings.Contains(list.Content, ">failed<") {
 		t.Errorf("a file failed:\n%s", list.Content)
 	}
-	shown := 0
+	shown, played := 0, ""
 	for _, link := range list.FindAll(`a[class="name"]`) {
 		one := b.Get(a.base + browser.Attr(link, "href"))
 		if one.StatusCode != http.StatusOK {
 			t.Fatalf("%s: %d", browser.Attr(link, "href"), one.StatusCode)
 		}
-		shown += len(one.FindAll(`pre[id="transcript"]`))
+		shown += len(one.FindAll(`pre[id="transcript"]`)) + len(one.FindAll(`ol[id="segments"]`))
+		if src := one.Find(`video[id="media"] source`); src != nil && played == "" {
+			played = browser.Attr(src, "src")
+		}
 	}
+	checkMediaServed(t, a, b, played)
 	var spooled []string
 	_ = filepath.WalkDir(spool, func(path string, d fs.DirEntry, err error) error {
 		if err == nil && strings.HasSuffix(path, ".mp4") {
@@ -65,6 +69,45 @@ func TestRecordingsEndToEnd(t *testing.T) {
 	if strings.Contains(a.stderr.String(), `"level":"ERROR"`) {
 		t.Errorf("errors logged:\n%s", a.stderr)
 	}
+}
+
+// checkMediaServed checks that the player's source of a spooled recording
+// answers a Range request with 206 and the bytes asked for to its owner
+// (signed in on b), and 404 to someone else of the workspace.
+func checkMediaServed(t *testing.T, a *app, b *browser.Browser, src string) {
+	t.Helper()
+	if src == "" {
+		t.Error("no recording page has a player")
+		return
+	}
+	ranged := func(b *browser.Browser) *browser.Page {
+		req, err := http.NewRequest(http.MethodGet, a.base+src, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Range", "bytes=0-99")
+		return b.Do(req)
+	}
+	if r := ranged(b); r.StatusCode != http.StatusPartialContent || len(r.Content) != 100 || r.Header.Get("Content-Type") != "video/mp4" {
+		t.Errorf("GET %s with a Range: %d, %d bytes of %s; want 206 with 100 bytes of video/mp4", src, r.StatusCode, len(r.Content), r.Header.Get("Content-Type"))
+	}
+	owner := b.Get(a.base + "/dashboard").Find(`span[class="who"]`)
+	ws, err := demoWorkspace(time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range ws.People() {
+		if p.Deleted || owner == nil || strings.Contains(browser.Text(owner), p.Email) {
+			continue
+		}
+		other := browser.New(t)
+		other.Consent(other.Submit(other.Get(a.base+"/"), `form[action="/auth/signin"]`, nil), browser.Answer{Account: p.Email})
+		if r := ranged(other); r.StatusCode != http.StatusNotFound {
+			t.Errorf("GET %s by %s: %d, want 404", src, p.Email, r.StatusCode)
+		}
+		return
+	}
+	t.Error("the demo workspace has nobody else to try")
 }
 
 // TestRecordingsDefaults checks the spool folder's and the retention's

@@ -1,0 +1,146 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/scopetrail/scopetrail/connector/calendars"
+	"github.com/scopetrail/scopetrail/connector/recordings"
+	"github.com/scopetrail/scopetrail/scopes"
+	"github.com/scopetrail/scopetrail/scopes/audit"
+	"github.com/scopetrail/scopetrail/scopes/grant"
+	"github.com/scopetrail/scopetrail/scopes/report"
+)
+
+// TestRecordingsEmptyStates: the recordings page always offers the next
+// step: grant Drive when it is not granted (or the grant was revoked), say
+// who suspended it and why, reconnect, or, granted with nothing found yet,
+// what is searched and a Sync button.
+func TestRecordingsEmptyStates(t *testing.T) {
+	t.Parallel()
+	drive := []string{scopes.DriveReadonly}
+	tests := []struct {
+		name   string
+		grant  *grant.Grant
+		want   map[string]string
+		absent []string
+	}{
+		{
+			name: "nothing granted",
+			want: map[string]string{
+				"#grant-drive h2": "Grant Drive to see recordings",
+				`#grant-drive form[method=post][action="/link/recordings"] input[name=csrf_token]`: "",
+				`#grant-drive form button`: "Grant Drive",
+			},
+			absent: []string{"#no-files", "form#sync", "#drive-suspended"},
+		},
+		{
+			name:   "revoked",
+			grant:  &grant.Grant{UserID: bob.ID, Scopes: drive, Status: grant.StatusRevoked, Reason: "by admin"},
+			want:   map[string]string{`#grant-drive form button`: "Grant Drive"},
+			absent: []string{"#no-files", "form#sync"},
+		},
+		{
+			name:   "calendars only",
+			grant:  &grant.Grant{UserID: bob.ID, Scopes: []string{scopes.CalendarReadonly}, Status: grant.StatusActive},
+			want:   map[string]string{"#grant-drive h2": "Grant Drive to see recordings"},
+			absent: []string{"#no-files"},
+		},
+		{
+			name:  "suspended",
+			grant: &grant.Grant{UserID: bob.ID, Scopes: drive, Suspended: drive, Status: grant.StatusActive},
+			want: map[string]string{
+				"#drive-suspended":              "is suspended by alice@example.com on Sun 1 Mar 2026, 09:02 UTC, because: unused for 90 days",
+				"#drive-suspended p:last-child": "Ask an admin to lift the suspension.",
+				"#no-files":                     "No recording or transcript was found yet.",
+			},
+			absent: []string{"#grant-drive", "form#sync"},
+		},
+		{
+			name:   "reconnect",
+			grant:  &grant.Grant{UserID: bob.ID, Scopes: drive, Status: grant.StatusReconnectNeeded, Reason: "invalid_grant"},
+			want:   map[string]string{`#drive-reconnect form[action="/link/recordings"] button`: "Reconnect"},
+			absent: []string{"#grant-drive", "form#sync"},
+		},
+		{
+			name:  "granted, nothing yet",
+			grant: &grant.Grant{UserID: bob.ID, Scopes: drive, Status: grant.StatusActive},
+			want: map[string]string{
+				"#no-files": "ScopeTrail looks in your Drive's Meet Recordings folder and at the files attached to your meetings",
+				`form#sync[method=post][action="/recordings/sync"] button`: "Sync now",
+			},
+			absent: []string{"#grant-drive", "#drive-suspended", "#drive-reconnect", "table"},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			trail, _ := newTestTrail(t)
+			if _, err := trail.Append(context.Background(), audit.Entry{ActorID: alice.ID, ActorEmail: alice.Email, SubjectID: bob.ID,
+				SubjectEmail: bob.Email, Event: audit.EventSuspend, Outcome: audit.OutcomeOK, Scope: scopes.DriveReadonly,
+				ErrorReason: "unused for 90 days"}); err != nil {
+				t.Fatal(err)
+			}
+			h, f := newRecordingsHarness(t, func(d *Deps) {
+				d.LinkSyncs = &fakeLinkSyncs{}
+				d.Review = &ReviewPages{Audit: trail, Report: noReport{}}
+			})
+			f.files[bob.ID] = nil
+			delete(h.grants.grants, bob.ID)
+			if tc.grant != nil {
+				h.grants.put(*tc.grant)
+			}
+			h.signIn(bob)
+			r := h.get("/recordings")
+			h.expectStatus(r, http.StatusOK)
+			checkPage(t, r, tc.want, tc.absent)
+		})
+	}
+}
+
+// noReport is a least-privilege report with nothing in it.
+type noReport struct{}
+
+func (noReport) Build(context.Context) (report.Report, error) { return report.Report{}, nil }
+
+// TestRecordingsSyncNow: the Sync button looks for the member's files now,
+// in the background, and says so.
+func TestRecordingsSyncNow(t *testing.T) {
+	t.Parallel()
+	syncs := &fakeLinkSyncs{}
+	h, _ := newRecordingsHarness(t, func(d *Deps) { d.LinkSyncs = syncs })
+	h.signIn(bob)
+	checkPage(t, h.get("/recordings"), map[string]string{"form#sync button": "Sync now"}, nil)
+	r := h.post("/recordings/sync", nil)
+	h.expectStatus(r, http.StatusSeeOther)
+	if r.Location() != "/recordings" {
+		t.Errorf("sync redirected to %q", r.Location())
+	}
+	checkPage(t, h.get("/recordings"), map[string]string{".flash.ok": "looking for your recordings"}, nil)
+	if len(syncs.queued) != 1 || syncs.queued[0] != "recordings "+bob.ID {
+		t.Errorf("queued %q, want one recordings sync for bob", syncs.queued)
+	}
+	h.expectStatus(h.do(http.MethodPost, "/recordings/sync", nil, nil), http.StatusForbidden)
+}
+
+// TestRecordingsMeetingColumn: with the calendars wired, each file names
+// its meeting and links to it.
+func TestRecordingsMeetingColumn(t *testing.T) {
+	t.Parallel()
+	cals := newFakeCalendars()
+	cals.meetings[bob.ID] = []calendars.Meeting{{ID: "m1", Title: "Weekly <sync>", Start: recCreated.Add(-35 * time.Minute),
+		End: recCreated.Add(25 * time.Minute), MeetCode: "abc-defg-hij"}}
+	h, f := newRecordingsHarness(t, func(d *Deps) { d.Calendars = &CalendarPages{Calendars: cals, Meetings: cals, Syncs: cals} })
+	f.files[bob.ID] = append(f.files[bob.ID], recordings.Recording{UserID: bob.ID, FileID: "1old", Kind: recordings.KindRecording,
+		Name: "Gone - Recording", Created: recCreated, MeetingID: "m-gone", MeetCode: "zzz-zzzz-zzz", State: recordings.StateTranscribed})
+	h.signIn(bob)
+	r := h.get("/recordings")
+	checkPage(t, r, map[string]string{
+		`#file-1rec .meeting a[href="/meetings/m1"]`: "Weekly <sync>",
+		`#file-1doc .meeting a[href="/meetings/m1"]`: "Weekly <sync>",
+		"#file-1old .meeting code":                   "zzz-zzzz-zzz",
+		"#file-1bad .meeting":                        "none matched",
+	}, []string{"#file-1old .meeting a"})
+}
