@@ -164,21 +164,19 @@ func TestPurge(t *testing.T) {
 	}
 }
 
-// stoppingDoor is the door, with media bodies that stop the download's
-// context once after n bytes, as a shutdown does.
-type stoppingDoor struct {
-	door   recordings.Door
-	n      int64
-	cancel context.CancelFunc
+// bodyDoor is the door, with each media body wrapped by wrap.
+type bodyDoor struct {
+	door recordings.Door
+	wrap func(io.ReadCloser) io.ReadCloser
 }
 
-func (d stoppingDoor) Client(userID string) *http.Client {
+func (d bodyDoor) Client(userID string) *http.Client {
 	c := *d.door.Client(userID)
 	base := c.Transport
 	c.Transport = roundTripFunc(func(r *http.Request) (*http.Response, error) {
 		resp, err := base.RoundTrip(r)
 		if err == nil && r.URL.Query().Get("alt") == "media" {
-			resp.Body = &stoppingBody{ReadCloser: resp.Body, left: d.n, cancel: d.cancel}
+			resp.Body = d.wrap(resp.Body)
 		}
 		return resp, err
 	})
@@ -215,7 +213,9 @@ func TestResumeNextRun(t *testing.T) {
 	spool := t.TempDir()
 	stopCtx, cancel := context.WithCancel(context.Background())
 	stopping := h.service(func(o *recordings.Options) {
-		o.SpoolDir, o.Door = spool, stoppingDoor{door: h.Door, n: 1 << 20, cancel: cancel}
+		o.SpoolDir, o.Door = spool, bodyDoor{door: h.Door, wrap: func(b io.ReadCloser) io.ReadCloser {
+			return &stoppingBody{ReadCloser: b, left: 1 << 20, cancel: cancel}
+		}}
 	})
 	rec, _ := firstRecording(t, h, stopping)
 	h.Fake.ResetRequests()

@@ -3,33 +3,11 @@ package recordings_test
 import (
 	"context"
 	"io"
-	"net/http"
 	"testing"
 	"time"
 
 	"github.com/scopetrail/scopetrail/connector/recordings"
 )
-
-// pausingDoor is the door, with media bodies that stop after their first n
-// bytes until resume is closed, as a slow network does.
-type pausingDoor struct {
-	door   recordings.Door
-	n      int64
-	resume chan struct{}
-}
-
-func (d pausingDoor) Client(userID string) *http.Client {
-	c := *d.door.Client(userID)
-	base := c.Transport
-	c.Transport = roundTripFunc(func(r *http.Request) (*http.Response, error) {
-		resp, err := base.RoundTrip(r)
-		if err == nil && r.URL.Query().Get("alt") == "media" {
-			resp.Body = &pausingBody{ReadCloser: resp.Body, left: d.n, resume: d.resume}
-		}
-		return resp, err
-	})
-	return &c
-}
 
 // pausingBody waits for resume after its first left bytes.
 type pausingBody struct {
@@ -55,7 +33,11 @@ func TestDownloadProgressRecorded(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, options{recordingSize: 3 << 20})
 	resume := make(chan struct{})
-	s := h.service(func(o *recordings.Options) { o.Door = pausingDoor{door: h.Door, n: 1 << 20, resume: resume} })
+	s := h.service(func(o *recordings.Options) {
+		o.Door = bodyDoor{door: h.Door, wrap: func(b io.ReadCloser) io.ReadCloser {
+			return &pausingBody{ReadCloser: b, left: 1 << 20, resume: resume}
+		}}
+	})
 	rec, _ := firstRecording(t, h, s)
 	ctx := context.Background()
 	done := make(chan error, 1)
