@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/scopetrail/scopetrail/connector/recordings"
+	"github.com/scopetrail/scopetrail/scopes/sqldb"
+	"github.com/scopetrail/scopetrail/scopes/sqldb/sqldbtest"
 )
 
 // pausingBody waits for resume after its first left bytes.
@@ -26,12 +28,19 @@ func (b *pausingBody) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// TestDownloadProgressRecorded: while a download runs, the bytes spooled so
+// TestDownloadProgressRecorded: on each database, while a download runs, the bytes spooled so
 // far show on its recording within a couple of seconds, for the pages to
 // follow; once done it records the whole size.
 func TestDownloadProgressRecorded(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, options{recordingSize: 3 << 20})
+	sqldbtest.EachURL(t, func(t *testing.T, url string) {
+		t.Parallel()
+		testDownloadProgressRecorded(t, sqldbtest.Migrated(t, url))
+	})
+}
+
+func testDownloadProgressRecorded(t *testing.T, db *sqldb.DB) {
+	h := newHarness(t, options{recordingSize: 3 << 20, db: db})
 	resume := make(chan struct{})
 	s := h.service(func(o *recordings.Options) {
 		o.Door = bodyDoor{door: h.Door, wrap: func(b io.ReadCloser) io.ReadCloser {

@@ -11,14 +11,25 @@ import (
 
 	"github.com/scopetrail/scopetrail/connector/recordings"
 	"github.com/scopetrail/scopetrail/scopes"
+	"github.com/scopetrail/scopetrail/scopes/grant"
+	"github.com/scopetrail/scopetrail/scopes/sqldb"
+	"github.com/scopetrail/scopetrail/scopes/sqldb/sqldbtest"
 )
 
-// TestOpenMedia opens a downloaded recording for its member: its bytes are
-// Drive's, with their size and type. Nobody else can open it, nor a
-// transcript, nor a recording not downloaded yet, nor one purged.
+// TestOpenMedia opens, on each database, a downloaded recording for its
+// member: its bytes are Drive's, with their size and type. Nobody else can
+// open it, nor a transcript, nor a recording not downloaded yet, nor one
+// whose member was revoked or purged.
 func TestOpenMedia(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, options{})
+	sqldbtest.EachURL(t, func(t *testing.T, url string) {
+		t.Parallel()
+		testOpenMedia(t, sqldbtest.Migrated(t, url))
+	})
+}
+
+func testOpenMedia(t *testing.T, db *sqldb.DB) {
+	h := newHarness(t, options{db: db})
 	s := h.service(nil)
 	ctx := context.Background()
 	rec, doc := firstRecording(t, h, s)
@@ -48,6 +59,12 @@ func TestOpenMedia(t *testing.T) {
 	}
 	if _, err := s.OpenMedia(ctx, h.userID, doc.FileID); !errors.Is(err, recordings.ErrWrongKind) {
 		t.Errorf("OpenMedia of a transcript = %v, want ErrWrongKind", err)
+	}
+	if _, err := h.DB.Exec(ctx, `UPDATE grants SET status = ? WHERE user_id = ?`, grant.StatusRevoked, h.userID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.OpenMedia(ctx, h.userID, rec.FileID); !errors.Is(err, grant.ErrRevoked) {
+		t.Errorf("OpenMedia once revoked, before the purge = %v, want grant.ErrRevoked", err)
 	}
 	if _, err := s.Purge(ctx, h.userID); err != nil {
 		t.Fatal(err)
