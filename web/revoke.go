@@ -30,6 +30,7 @@ func (s *Server) revokeRoutes(app *echo.Group, member, admin echo.MiddlewareFunc
 	app.GET("/admin/access", s.access, member, admin)
 	app.POST("/admin/access/:id/suspend", s.suspendScope, member, admin)
 	app.POST("/admin/access/:id/resume", s.resumeScope, member, admin)
+	s.featureSwitchRoutes(app, member)
 }
 
 // revokePage asks to confirm a revocation.
