@@ -126,3 +126,12 @@ func (s *Server) findUser(ctx context.Context, id string) (identity.User, error)
 	}
 	return identity.User{}, fmt.Errorf("user %q: %w", id, identity.ErrNotFound)
 }
+
+// emailOf names a user by email in a confirmation, or by id when the user
+// cannot be read.
+func (s *Server) emailOf(ctx context.Context, id string) string {
+	if u, err := s.findUser(ctx, id); err == nil {
+		return u.Email
+	}
+	return id
+}
