@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 	"github.com/scopetrail/scopetrail/connector/googleauth"
 	"github.com/scopetrail/scopetrail/connector/revoke"
 	"github.com/scopetrail/scopetrail/scopes"
+	"github.com/scopetrail/scopetrail/scopes/identity"
 )
 
 // featureSwitchRoutes registers turning one feature off and on again from
@@ -118,6 +120,21 @@ func (s *Server) turnOn(c echo.Context, sw FeatureSwitch) error {
 	}
 	setFlash(c, "ok", text)
 	return c.Redirect(http.StatusSeeOther, "/dashboard#feature-"+string(f))
+}
+
+// turnOnIfOff turns a feature on again when the user turned it off, before
+// they link it: consenting again at Google would not lift the suspension
+// that turning it off left. An admin's suspension stays; the link goes on,
+// and the dashboard says the feature is suspended.
+func (s *Server) turnOnIfOff(ctx context.Context, u identity.User, f scopes.Feature) error {
+	sw, ok := s.deps.Revocations.(FeatureSwitch)
+	if !ok {
+		return nil
+	}
+	if _, err := sw.TurnOn(ctx, u.ID, f, revoke.Actor{ID: u.ID, Email: u.Email}); err != nil && !errors.Is(err, revoke.ErrSuspendedByAdmin) {
+		return fmt.Errorf("turning %s on before linking it: %w", f, err)
+	}
+	return nil
 }
 
 // shortName is a scope's short name, such as "drive.readonly".

@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/scopetrail/scopetrail/connector/connectortest/browser"
 	"github.com/scopetrail/scopetrail/connector/revoke"
 	"github.com/scopetrail/scopetrail/scopes"
 	"github.com/scopetrail/scopetrail/scopes/grant"
@@ -84,4 +85,23 @@ func TestTurnOnRefusedWhileAdminSuspended(t *testing.T) {
 		".flash.bad":                 "Recordings stays off: an admin suspended it.",
 		"#feature-recordings .state": "Suspended",
 	})
+}
+
+// TestLinkingTurnsAFeatureOnAgain: linking a feature the user turned off,
+// as the calendars page offers, turns it on again before asking Google, as
+// a new consent would not lift the suspension.
+func TestLinkingTurnsAFeatureOnAgain(t *testing.T) {
+	t.Parallel()
+	h, f := newRevokeHarness(t, revoke.GoogleRevoked)
+	h.grants.put(grant.Grant{UserID: bob.ID, Status: grant.StatusActive, Scopes: []string{scopes.CalendarReadonly}})
+	h.signIn(bob)
+	h.expectStatus(h.post("/dashboard/features/calendars/off", nil), http.StatusSeeOther)
+	h.googleRedirect("/link/calendars")
+	want := []string{"turn off u-bob calendars by u-bob", "turn on u-bob calendars by u-bob"}
+	if diff := cmp.Diff(want, f.recorded()); diff != "" {
+		t.Errorf("calls (-want +got):\n%s", diff)
+	}
+	if got := h.get("/dashboard").Find("#feature-calendars .state"); got == nil || browser.Text(got) == "Turned off" {
+		t.Errorf("the calendars card still says Turned off after linking calendars")
+	}
 }
