@@ -100,8 +100,9 @@ type usersPage struct {
 	Prev, Next string
 	// ShowLastUse is true when the audit log can say.
 	ShowLastUse bool
-	// Access is true when access can be revoked and scopes suspended.
-	Access bool
+	// Access is true when access can be revoked and scopes suspended;
+	// Directory when the admin can invite colleagues from the directory.
+	Access, Directory bool
 }
 
 // users lists the users matching the search, a page at a time, each with
@@ -121,7 +122,8 @@ func (s *Server) users(c echo.Context) error {
 			found = append(found, u)
 		}
 	}
-	page := usersPage{Roles: identity.Roles, Query: q, Total: len(found), ShowLastUse: s.deps.Audit != nil, Access: s.deps.Revocations != nil}
+	page := usersPage{Roles: identity.Roles, Query: q, Total: len(found), ShowLastUse: s.deps.Audit != nil, Access: s.deps.Revocations != nil,
+		Directory: s.deps.Directory != nil}
 	start := min((q.Page-1)*usersPageSize, len(found))
 	end := min(start+usersPageSize, len(found))
 	if start > 0 {

@@ -19,15 +19,22 @@ var (
 	ErrSuspendedByAdmin = errors.New("revoke: an admin suspended this feature's access")
 )
 
-// featurePurgers names, for each feature, the purgers that hold the data
+// featureData is what a feature fetched: the purgers that hold it, and the
+// purpose its purge is audited under.
+type featureData struct {
+	purgers []string
+	purpose scopes.Purpose
+}
+
+// featureStores names, for each feature, the purgers that hold the data
 // fetched for it: the directory copy for invite, the calendars and their
 // meetings for calendars, the recordings and their transcripts for
 // recordings. Invitations stay: they are the admin's own records, not data
 // fetched from Google.
-var featurePurgers = map[scopes.Feature][]string{
-	scopes.FeatureInvite:     {"directory"},
-	scopes.FeatureCalendars:  {"calendars"},
-	scopes.FeatureRecordings: {"recordings"},
+var featureStores = map[scopes.Feature]featureData{
+	scopes.FeatureInvite:     {[]string{"directory"}, scopes.PurposeInvite},
+	scopes.FeatureCalendars:  {[]string{"calendars"}, scopes.PurposeMeetings},
+	scopes.FeatureRecordings: {[]string{"recordings"}, scopes.PurposeRecordings},
 }
 
 // TurnOffReport says what turning a feature off did.
@@ -58,7 +65,7 @@ type TurnOffReport struct {
 func (s *Service) TurnOff(ctx context.Context, userID string, f scopes.Feature, by Actor) (TurnOffReport, error) {
 	ctx = context.WithoutCancel(ctx)
 	r := TurnOffReport{Feature: f}
-	names, ok := featurePurgers[f]
+	data, ok := featureStores[f]
 	if !ok {
 		return r, fmt.Errorf("%w: %q", ErrUnknownFeature, f)
 	}
@@ -79,12 +86,12 @@ func (s *Service) TurnOff(ctx context.Context, userID string, f scopes.Feature, 
 	}
 	var purgers []Purger
 	for _, p := range s.purgers {
-		if slices.Contains(names, p.PurgeName()) {
+		if slices.Contains(data.purgers, p.PurgeName()) {
 			purgers = append(purgers, p)
 		}
 	}
 	var perr error
-	r.Purged, r.PurgedRows, perr = s.purgeWith(ctx, userID, by, purgers, featurePurpose(f))
+	r.Purged, r.PurgedRows, perr = s.purgeWith(ctx, userID, by, purgers, data.purpose)
 	if err := errors.Join(append(errs, perr)...); err != nil {
 		return r, fmt.Errorf("turning %s off for %s: %w", f, userID, err)
 	}
@@ -98,7 +105,7 @@ func (s *Service) TurnOff(ctx context.Context, userID string, f scopes.Feature, 
 // ErrUnknownFeature for a feature that is not one, and errors wrapping
 // grant's.
 func (s *Service) TurnOn(ctx context.Context, userID string, f scopes.Feature, by Actor) ([]string, error) {
-	if _, ok := featurePurgers[f]; !ok {
+	if _, ok := featureStores[f]; !ok {
 		return nil, fmt.Errorf("%w: %q", ErrUnknownFeature, f)
 	}
 	g, err := s.o.Grants.Get(ctx, userID)
@@ -128,14 +135,4 @@ func (s *Service) TurnOn(ctx context.Context, userID string, f scopes.Feature, b
 		}
 	}
 	return mine, nil
-}
-
-// featurePurpose is the purpose a feature's scopes are granted for.
-func featurePurpose(f scopes.Feature) scopes.Purpose {
-	for _, name := range scopes.FeatureScopes(f) {
-		if sc, ok := scopes.Lookup(name); ok && len(sc.Purposes) > 0 {
-			return sc.Purposes[0]
-		}
-	}
-	return ""
 }
