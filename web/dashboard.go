@@ -58,6 +58,7 @@ var (
 	stateNot       = featureState{"not-granted", "Not granted"}
 	stateReconnect = featureState{"reconnect", "Reconnect needed"}
 	stateSuspended = featureState{"suspended", "Suspended"}
+	statePartSusp  = featureState{"suspended", "Partly suspended"}
 	stateOff       = featureState{"off", "Turned off"}
 	stateRevoked   = featureState{"revoked", "Revoked"}
 )
@@ -155,8 +156,9 @@ func (s *Server) serves(f scopes.Feature) bool {
 
 // featureFor works out a feature card from the user's grant. A revoked
 // grant is offered anew; a suspended scope makes the feature Suspended, or
-// Turned off when the user suspended it; a grant that needs reconnecting
-// keeps its scopes but offers to reconnect.
+// Turned off when the user suspended it, or Partly suspended while another
+// of its scopes still works; a grant that needs reconnecting keeps its
+// scopes but offers to reconnect.
 func featureFor(f scopes.Feature, v grantView, viewerID string) featureView {
 	fv := featureView{Feature: f, featureText: featureTexts[f]}
 	missing, usable, byUser, byAdmin := 0, 0, 0, 0
@@ -180,6 +182,8 @@ func featureFor(f scopes.Feature, v grantView, viewerID string) featureView {
 	switch {
 	case v.Grant.Status == grant.StatusRevoked:
 		fv.State, fv.Button = stateRevoked, fv.Action
+	case byAdmin+byUser > 0 && usable > 0:
+		fv.State, fv.CanTurnOn = statePartSusp, byAdmin == 0
 	case byAdmin > 0:
 		fv.State = stateSuspended
 	case byUser > 0:
@@ -193,7 +197,7 @@ func featureFor(f scopes.Feature, v grantView, viewerID string) featureView {
 	default:
 		fv.State = stateGranted
 	}
-	working := v.Grant.Status == grant.StatusActive && usable > 0 && byAdmin == 0 && byUser == 0
+	working := v.Grant.Status == grant.StatusActive && usable > 0
 	fv.CanOpen, fv.CanTurnOff = working, working
 	return fv
 }

@@ -56,3 +56,25 @@ func TestSuspensionSaysWhoWhenWhy(t *testing.T) {
 		}
 	}
 }
+
+// TestPartlySuspendedFeature: a feature one of whose scopes is suspended
+// while another still works is "Partly suspended", not Granted, and can
+// still be opened and turned off.
+func TestPartlySuspendedFeature(t *testing.T) {
+	t.Parallel()
+	h, f := newRevokeHarness(t, revoke.GoogleRevoked)
+	h.grants.put(grant.Grant{UserID: bob.ID, Status: grant.StatusActive,
+		Scopes:    []string{scopes.CalendarReadonly, scopes.CalendarEventsReadonly},
+		Suspended: []string{scopes.CalendarEventsReadonly}})
+	f.note(revoke.Suspension{UserID: bob.ID, Scope: scopes.CalendarEventsReadonly, By: revoke.Actor{ID: alice.ID, Email: alice.Email}})
+	h.signIn(bob)
+	r := h.get("/dashboard")
+	h.expectText(r, map[string]string{
+		"#feature-calendars .state":                  "Partly suspended",
+		`#feature-calendars a[data-turn-off]`:        "Turn Calendars off",
+		`#feature-calendars [data-next="ask-admin"]`: "Ask an admin",
+	})
+	if r.Find(`#feature-calendars form[action="/dashboard/features/calendars/on"]`) != nil {
+		t.Errorf("the member is offered to lift an admin's suspension")
+	}
+}
