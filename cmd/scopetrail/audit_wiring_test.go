@@ -111,7 +111,7 @@ func TestAuditVerifyNeedsNoSecrets(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if out, err := run("verify", "--pubkey", pemFile); err != nil || !strings.HasPrefix(out, "verified up to entry 3 at ") {
+	if out, err := run("verify", "--pubkey", pemFile); err != nil || !strings.HasPrefix(out, "verified 3 entries in ") {
 		t.Errorf("verify --pubkey without any secret configured: %v, %q", err, out)
 	}
 	if _, err := run("pubkey"); err == nil {

@@ -27,6 +27,11 @@ type entryStream struct {
 	i         int
 	last      bool
 	err       error
+	// report, when set, is told the seq of each page's last row once the
+	// walk is done with the page (WithProgress); reported is the last seq
+	// it was told.
+	report   func(done int64)
+	reported int64
 }
 
 // streamEntries starts reading the entries of db after entry after; close
@@ -64,6 +69,7 @@ func (s *entryStream) read(ctx context.Context, db *sqldb.DB, after int64) {
 // peek returns the next row without consuming it; nil at the end.
 func (s *entryStream) peek() (*rawEntry, error) {
 	for s.err == nil && (s.cur == nil || s.i == len(s.cur.rows)) {
+		s.reportPage()
 		if s.cur != nil && s.last {
 			return nil, nil
 		}
@@ -81,6 +87,18 @@ func (s *entryStream) peek() (*rawEntry, error) {
 		return nil, s.err
 	}
 	return &s.cur.rows[s.i], nil
+}
+
+// reportPage tells report how far the walk is, once it is done with the
+// page it read.
+func (s *entryStream) reportPage() {
+	if s.report == nil || s.cur == nil || len(s.cur.rows) == 0 {
+		return
+	}
+	if seq := s.cur.rows[len(s.cur.rows)-1].seq; seq > s.reported {
+		s.reported = seq
+		s.report(seq)
+	}
 }
 
 // next returns the next row and consumes it; nil at the end.
