@@ -172,7 +172,10 @@ func (s *Server) checkpointDue(ctx context.Context, st audit.Status, sc audit.Sc
 		d.Overdue, d.Late = true, age(sc.Now.Sub(d.Since))
 		return d, nil
 	}
-	d.In = age(d.At.Sub(sc.Now))
+	d.In = "less than a second"
+	if left := d.At.Sub(sc.Now); left >= time.Second {
+		d.In = age(left)
+	}
 	return d, nil
 }
 
