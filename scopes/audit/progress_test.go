@@ -48,3 +48,26 @@ func TestWithProgress(t *testing.T) {
 		t.Errorf("ExportSigned of drive's entries reported (-want +got):\n%s", diff)
 	}
 }
+
+// TestVerifyProgressAcrossWindows checks that Verify of a trail of several
+// windows reports each window as the walk finishes it, in order, up to the
+// head.
+func TestVerifyProgressAcrossWindows(t *testing.T) {
+	t.Parallel()
+	const n = 2*verifyPage + 100
+	db := sqldbtest.SQLite(t)
+	seedChain(t, db, n)
+	var got []int64
+	ctx := WithProgress(context.Background(), func(done, total int64) {
+		if total != n {
+			t.Errorf("reported %d of %d, want of %d", done, total, n)
+		}
+		got = append(got, done)
+	})
+	if rep, err := New(db, Options{}).Verify(ctx, testKey().Public().(ed25519.PublicKey)); err != nil || !rep.OK() {
+		t.Fatalf("Verify: %+v, %v", rep, err)
+	}
+	if diff := cmp.Diff([]int64{verifyPage, 2 * verifyPage, n}, got); diff != "" {
+		t.Errorf("Verify reported (-want +got):\n%s", diff)
+	}
+}

@@ -36,6 +36,9 @@ commands:
                            outcome); -f keeps printing new ones
   pubkey                   print the public key that verifies the checkpoints, in PEM
 
+On a terminal, verify and export -o draw a progress bar on stderr, and tail colours
+outcomes unless NO_COLOR is set.
+
 filters: --user ID|EMAIL --scope SCOPE --method ID --purpose P --event E --outcome O
          --since T --until T (RFC 3339, a date and time in UTC as 2026-03-01T09:00, a date,
          or a duration back from now such as 24h); the same filters as the web page's
