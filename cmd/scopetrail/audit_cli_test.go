@@ -30,14 +30,7 @@ func auditCLIEnv(t *testing.T) string {
 	dir := t.TempDir()
 	seed := bytes.Repeat([]byte{5}, ed25519.SeedSize)
 	dbPath := filepath.Join(dir, "scopetrail.db")
-	for k, v := range map[string]string{
-		"GOOGLE_CLIENT_ID": "", "DATABASE_URL": dbPath, "DEMO_KEYS_FILE": filepath.Join(dir, "keys.env"),
-		"SESSION_KEYS": "", "TOKEN_KEYS": "", "AUDIT_SIGNING_KEY": base64.StdEncoding.EncodeToString(seed),
-		"ADDR": "127.0.0.1:0", "BASE_URL": "", "ALLOWED_DOMAINS": "", "ADMIN_EMAILS": "", "LOG_FORMAT": "json", "LOG_LEVEL": "info",
-		"NO_COLOR": "",
-	} {
-		t.Setenv(k, v)
-	}
+	setAuditEnv(t, dir, dbPath, seed)
 	ctx := context.Background()
 	db, err := sqldb.Open(ctx, dbPath)
 	if err != nil {
@@ -92,6 +85,21 @@ const (
 	yellow = "\x1b[33m"
 	reset  = "\x1b[0m"
 )
+
+// setAuditEnv configures `scopetrail audit` for the rest of the test: the
+// database at dbPath, the signing key of seed, the demo's keys file in dir,
+// and NO_COLOR unset.
+func setAuditEnv(t *testing.T, dir, dbPath string, seed []byte) {
+	t.Helper()
+	for k, v := range map[string]string{
+		"GOOGLE_CLIENT_ID": "", "DATABASE_URL": dbPath, "DEMO_KEYS_FILE": filepath.Join(dir, "keys.env"),
+		"SESSION_KEYS": "", "TOKEN_KEYS": "", "AUDIT_SIGNING_KEY": base64.StdEncoding.EncodeToString(seed),
+		"ADDR": "127.0.0.1:0", "BASE_URL": "", "ALLOWED_DOMAINS": "", "ADMIN_EMAILS": "", "LOG_FORMAT": "json", "LOG_LEVEL": "info",
+		"NO_COLOR": "",
+	} {
+		t.Setenv(k, v)
+	}
+}
 
 // runCLI runs `scopetrail args...` and returns its stdout and stderr.
 func runCLI(t *testing.T, args ...string) (stdout, stderr string, err error) {
