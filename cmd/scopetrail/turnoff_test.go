@@ -10,9 +10,15 @@ import (
 	"time"
 
 	"github.com/scopetrail/scopetrail/connector/connectortest/browser"
+	"github.com/scopetrail/scopetrail/connector/revoke"
 	"github.com/scopetrail/scopetrail/scopes"
 	"github.com/scopetrail/scopetrail/scopes/sqldb"
+	"github.com/scopetrail/scopetrail/web"
 )
+
+// The web server finds the dashboard's feature switch by asserting it on
+// the revocation service the app gives it.
+var _ web.FeatureSwitch = (*revoke.Service)(nil)
 
 // exported is the part of an exported audit entry TestTurnOffOneFeature
 // reads.
