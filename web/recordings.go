@@ -145,7 +145,7 @@ func (s *Server) recordingsList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	page := recordingsPage{Access: access, CanSync: s.deps.LinkSyncs != nil && access.State == accessGranted}
+	page := recordingsPage{Access: access, CanSync: s.deps.LinkSyncs != nil && access.CanFind()}
 	for _, r := range list {
 		row := newRecordingRow(r)
 		row.Meeting = titles[r.MeetingID]

@@ -1,29 +1,29 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"testing"
 	"time"
 
 	"github.com/scopetrail/scopetrail/connector/calendars"
 	"github.com/scopetrail/scopetrail/connector/recordings"
+	"github.com/scopetrail/scopetrail/connector/revoke"
 	"github.com/scopetrail/scopetrail/scopes"
-	"github.com/scopetrail/scopetrail/scopes/audit"
 	"github.com/scopetrail/scopetrail/scopes/grant"
-	"github.com/scopetrail/scopetrail/scopes/report"
 )
 
 // TestRecordingsEmptyStates: the recordings page always offers the next
 // step: grant Drive when it is not granted (or the grant was revoked), say
-// who suspended it and why, reconnect, or, granted with nothing found yet,
-// what is searched and a Sync button.
+// which admin suspended it, when and why, turn Recordings on again when
+// the member turned it off, reconnect, or, granted with nothing found yet,
+// say what is searched and offer a Sync button.
 func TestRecordingsEmptyStates(t *testing.T) {
 	t.Parallel()
 	drive := []string{scopes.DriveReadonly}
 	tests := []struct {
 		name   string
 		grant  *grant.Grant
+		note   *revoke.Suspension
 		want   map[string]string
 		absent []string
 	}{
@@ -49,14 +49,24 @@ func TestRecordingsEmptyStates(t *testing.T) {
 			absent: []string{"#no-files"},
 		},
 		{
-			name:  "suspended",
+			name:  "suspended by an admin",
 			grant: &grant.Grant{UserID: bob.ID, Scopes: drive, Suspended: drive, Status: grant.StatusActive},
+			note:  &revoke.Suspension{By: revoke.Actor{ID: alice.ID, Email: alice.Email}, Reason: "unused for 90 days"},
 			want: map[string]string{
-				"#drive-suspended":              "is suspended by alice@example.com on Sun 1 Mar 2026, 09:02 UTC, because: unused for 90 days",
+				"#drive-suspended":              "is suspended by alice@example.com on Sun 1 Mar 2026, 09:00 UTC, because: unused for 90 days",
 				"#drive-suspended p:last-child": "Ask an admin to lift the suspension.",
-				"#no-files":                     "No recording or transcript was found yet.",
 			},
-			absent: []string{"#grant-drive", "form#sync"},
+			absent: []string{"#grant-drive", "form#sync", "#drive-suspended form", "#no-files"},
+		},
+		{
+			name:  "turned off",
+			grant: &grant.Grant{UserID: bob.ID, Scopes: drive, Suspended: drive, Status: grant.StatusActive},
+			note:  &revoke.Suspension{By: revoke.Actor{ID: bob.ID, Email: bob.Email}, Reason: "turned off: recordings"},
+			want: map[string]string{
+				"#drive-suspended p": "You turned Recordings off on Sun 1 Mar 2026, 09:00 UTC",
+				`#drive-suspended form[action="/link/recordings"] button`: "Turn Recordings on again",
+			},
+			absent: []string{"#grant-drive", "form#sync", "#no-files"},
 		},
 		{
 			name:   "reconnect",
@@ -77,15 +87,15 @@ func TestRecordingsEmptyStates(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			trail, _ := newTestTrail(t)
-			if _, err := trail.Append(context.Background(), audit.Entry{ActorID: alice.ID, ActorEmail: alice.Email, SubjectID: bob.ID,
-				SubjectEmail: bob.Email, Event: audit.EventSuspend, Outcome: audit.OutcomeOK, Scope: scopes.DriveReadonly,
-				ErrorReason: "unused for 90 days"}); err != nil {
-				t.Fatal(err)
+			rev := &fakeRevocations{}
+			if tc.note != nil {
+				n := *tc.note
+				n.UserID, n.Scope, n.At = bob.ID, scopes.DriveReadonly, time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+				rev.note(n)
 			}
 			h, f := newRecordingsHarness(t, func(d *Deps) {
 				d.LinkSyncs = &fakeLinkSyncs{}
-				d.Review = &ReviewPages{Audit: trail, Report: noReport{}}
+				d.Revocations = rev
 			})
 			f.files[bob.ID] = nil
 			delete(h.grants.grants, bob.ID)
@@ -99,11 +109,6 @@ func TestRecordingsEmptyStates(t *testing.T) {
 		})
 	}
 }
-
-// noReport is a least-privilege report with nothing in it.
-type noReport struct{}
-
-func (noReport) Build(context.Context) (report.Report, error) { return report.Report{}, nil }
 
 // TestRecordingsSyncNow: the Sync button looks for the member's files now,
 // in the background, and says so.
