@@ -66,7 +66,7 @@ func TestRecordingProgressFollowed(t *testing.T) {
 			`{"percent":25,"text":"2.0 MiB of 8.0 MiB downloaded","done":false}`},
 		{"downloaded", func(r *recordings.Recording) {
 			r.State, r.Done, r.Reason = recordings.StateQueued, 8<<20, recordings.CodeWaitTranscription
-		}, `{"percent":null,"text":"downloaded; its transcription starts in a moment","done":false}`},
+		}, `{"percent":null,"text":"Downloaded; waiting for its transcription.","done":false}`},
 		{"transcribing", func(r *recordings.Recording) { r.Progress, r.Audio = 3*time.Minute, 4*time.Minute },
 			`{"percent":75,"text":"3:00 of 4:00 of audio (75%)","done":false}`},
 		{"transcribed", func(r *recordings.Recording) {
@@ -87,6 +87,9 @@ func TestRecordingProgressFollowed(t *testing.T) {
 			t.Errorf("%s: Cache-Control = %q", step.name, cc)
 		}
 		running := !strings.Contains(step.want, `"done":true`)
+		if running && h.get("/recordings").Find("#file-1new .reason") != nil && rec.Reason == recordings.CodeWaitTranscription {
+			t.Errorf("%s: the list says why it waits beside the progress that says it", step.name)
+		}
 		for _, path := range []string{"/recordings", "/recordings/1new"} {
 			page := h.get(path)
 			if got := page.Find(`[data-progress="/recordings/1new/progress"]`) != nil; got != running {

@@ -82,6 +82,9 @@ func newRecordingRow(r recordings.Recording) recordingRow {
 	}
 	if p, running := progressOf(r); running {
 		row.Live = &liveProgress{URL: "/recordings/" + url.PathEscape(r.FileID) + "/progress", progressReport: p}
+		if r.Reason == recordings.CodeWaitTranscription || r.Reason == recordings.CodeWaitRetranscribe {
+			row.Reason = "" // the progress says where the transcription stands
+		}
 	}
 	switch {
 	case r.State == recordings.StateFailed:
@@ -109,7 +112,7 @@ func progressOf(r recordings.Recording) (p progressReport, running bool) {
 	case r.State == recordings.StateQueued && r.Audio > 0:
 		return progressReport{Percent: percentOf(int64(r.Progress), int64(r.Audio)), Text: transcribingText(r)}, true
 	case r.State == recordings.StateQueued && (r.Reason == recordings.CodeWaitTranscription || r.Reason == recordings.CodeWaitRetranscribe):
-		return progressReport{Text: "downloaded; its transcription starts in a moment"}, true
+		return progressReport{Text: failureText(r.Reason, r.ReasonDetail)}, true
 	}
 	return progressReport{Text: stateWords[r.State], Done: true}, false
 }

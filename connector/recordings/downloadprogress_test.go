@@ -8,7 +8,6 @@ import (
 
 	"github.com/scopetrail/scopetrail/connector/recordings"
 	"github.com/scopetrail/scopetrail/scopes/sqldb"
-	"github.com/scopetrail/scopetrail/scopes/sqldb/sqldbtest"
 )
 
 // pausingBody waits for resume after its first left bytes.
@@ -33,10 +32,7 @@ func (b *pausingBody) Read(p []byte) (int, error) {
 // follow; once done it records the whole size.
 func TestDownloadProgressRecorded(t *testing.T) {
 	t.Parallel()
-	sqldbtest.EachURL(t, func(t *testing.T, url string) {
-		t.Parallel()
-		testDownloadProgressRecorded(t, sqldbtest.Migrated(t, url))
-	})
+	eachDB(t, testDownloadProgressRecorded)
 }
 
 func testDownloadProgressRecorded(t *testing.T, db *sqldb.DB) {

@@ -18,6 +18,7 @@ import (
 	"github.com/scopetrail/scopetrail/connector/retry"
 	"github.com/scopetrail/scopetrail/scopes"
 	"github.com/scopetrail/scopetrail/scopes/sqldb"
+	"github.com/scopetrail/scopetrail/scopes/sqldb/sqldbtest"
 )
 
 // fastRetry retries without waiting, so that fault tests stay fast.
@@ -187,4 +188,14 @@ func busiestOrganizer(ws *workspace.Workspace) string {
 		}
 	}
 	return best
+}
+
+// eachDB runs fn, in parallel, on a fresh migrated database of each kind:
+// SQLite, and PostgreSQL when TEST_POSTGRES_URL is set.
+func eachDB(t *testing.T, fn func(t *testing.T, db *sqldb.DB)) {
+	t.Helper()
+	sqldbtest.EachURL(t, func(t *testing.T, url string) {
+		t.Parallel()
+		fn(t, sqldbtest.Migrated(t, url))
+	})
 }

@@ -13,7 +13,6 @@ import (
 	"github.com/scopetrail/scopetrail/scopes"
 	"github.com/scopetrail/scopetrail/scopes/grant"
 	"github.com/scopetrail/scopetrail/scopes/sqldb"
-	"github.com/scopetrail/scopetrail/scopes/sqldb/sqldbtest"
 )
 
 // TestOpenMedia opens, on each database, a downloaded recording for its
@@ -22,10 +21,7 @@ import (
 // whose member was revoked or purged.
 func TestOpenMedia(t *testing.T) {
 	t.Parallel()
-	sqldbtest.EachURL(t, func(t *testing.T, url string) {
-		t.Parallel()
-		testOpenMedia(t, sqldbtest.Migrated(t, url))
-	})
+	eachDB(t, testOpenMedia)
 }
 
 func testOpenMedia(t *testing.T, db *sqldb.DB) {
