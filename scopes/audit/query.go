@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -40,6 +41,11 @@ type Filter struct {
 	// entry, its pending entry completed with its outcome ("unknown" when
 	// none was recorded).
 	Raw bool
+	// PendingSince, when not zero, is how far back a request without a
+	// recorded outcome reads as still pending rather than unknown: one
+	// begun at or after it may still be in flight (see PendingFor). Zero
+	// reads every such request as unknown. It does not change raw entries.
+	PendingSince time.Time
 	// Desc orders newest first.
 	Desc bool
 	// Cursor continues from a previous Page's Next: the page after it.
@@ -81,8 +87,9 @@ var consentEventList = func() string {
 var likeEscaper = strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`)
 
 // pendingAsUnknown is the outcome of a request entry as read: its recorded
-// outcome, or "unknown" if none was recorded.
-const pendingAsUnknown = "COALESCE(r.outcome, CASE WHEN b.outcome = 'pending' THEN 'unknown' ELSE b.outcome END)"
+// outcome, else "unknown" when it began before the time given as its one
+// argument, else "pending".
+const pendingAsUnknown = "COALESCE(r.outcome, CASE WHEN b.outcome = 'pending' AND b.time_us < ? THEN 'unknown' ELSE b.outcome END)"
 
 // Query returns one page of the entries that match f, ordered by seq, with
 // the cursors of the pages before and after it. Pagination is by keyset, so
@@ -203,7 +210,14 @@ func (t *Trail) Entries(ctx context.Context, f Filter) iter.Seq2[Entry, error] {
 // buildQuery writes the SQL for up to limit entries that match f in w.
 func buildQuery(f Filter, w window, limit int) (string, []any) {
 	var b strings.Builder
+	var args []any
 	event, outcome := "COALESCE(r.event, b.event)", pendingAsUnknown
+	// Before the first time a pending request reads as pending: never, by
+	// default.
+	pendingFrom := int64(math.MaxInt64)
+	if !f.PendingSince.IsZero() {
+		pendingFrom = f.PendingSince.UnixMicro()
+	}
 	if f.Raw {
 		event, outcome = "b.event", "b.outcome"
 		b.WriteString(`SELECT b.seq, b.id, b.time_us, b.actor_id, b.actor_email, b.client_id, b.event, b.api_name,
@@ -220,8 +234,8 @@ func buildQuery(f Filter, w window, limit int) (string, []any) {
 			b.host, COALESCE(r.bytes_sent, b.bytes_sent), COALESCE(r.audio_us, b.audio_us), b.subject_id, b.subject_email
 			FROM audit_entries b LEFT JOIN audit_entries r ON r.ref_seq = b.seq AND r.ref_seq > 0
 			WHERE b.ref_seq = 0`)
+		args = append(args, pendingFrom)
 	}
-	var args []any
 	where := func(cond string, arg any) {
 		b.WriteString(" AND " + cond)
 		args = append(args, arg)
@@ -244,9 +258,13 @@ func buildQuery(f Filter, w window, limit int) (string, []any) {
 	}{
 		{"b.method_name", f.Method}, {"b.purpose", f.Purpose}, {event, string(f.Event)}, {outcome, string(f.Outcome)},
 	} {
-		if c.val != "" {
-			where(c.col+" = ?", c.val)
+		if c.val == "" {
+			continue
 		}
+		if c.col == pendingAsUnknown {
+			args = append(args, pendingFrom)
+		}
+		where(c.col+" = ?", c.val)
 	}
 	if !f.Since.IsZero() {
 		where("b.time_us >= ?", f.Since.UnixMicro())
