@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
+	"slices"
 	"time"
 
 	"github.com/scopetrail/scopetrail/scopes/sqldb"
@@ -97,4 +99,74 @@ func (t *Trail) optionalEntry(ctx context.Context, cond string, arg int64) (*Ent
 		return nil, err
 	}
 	return &e, nil
+}
+
+// pendingAsUnknown is the outcome of a request as read: its recorded
+// outcome, else "unknown" when it began before the time given as its one
+// argument, else "pending".
+const pendingAsUnknown = "COALESCE(r.outcome, CASE WHEN b.outcome = 'pending' AND b.time_us < ? THEN 'unknown' ELSE b.outcome END)"
+
+// requestColumns are the columns of a request read as one entry: b is its
+// first entry, or the entry itself when it is not a request; r is the
+// entry that records its outcome, NULL while none does. Its one argument
+// is pendingAsUnknown's.
+const requestColumns = `b.seq, b.id, b.time_us, b.actor_id, b.actor_email, b.client_id, COALESCE(r.event, b.event), b.api_name,
+	b.method_name, b.scope, b.purpose, b.resource, COALESCE(r.http_status, b.http_status),
+	COALESCE(r.error_reason, b.error_reason), ` + pendingAsUnknown + `,
+	COALESCE(r.num_response_bytes, b.num_response_bytes), COALESCE(r.items, b.items),
+	COALESCE(r.latency_us, b.latency_us), b.request_id, b.replica, b.ref_seq, b.prev_hash, b.hash,
+	b.host, COALESCE(r.bytes_sent, b.bytes_sent), COALESCE(r.audio_us, b.audio_us), b.subject_id, b.subject_email`
+
+// requestQuery writes the SQL for up to limit requests that match f in w,
+// each request one row, its first entry joined with its outcome entry.
+//
+// A filter on the event or the outcome, which the outcome entry sets, reads
+// the union of two queries, each kept short by an index of migration
+// 00024: the rows whose first entry holds the value and whose outcome
+// entry, if any, keeps it, through the (column, seq) indexes of first
+// entries; and the rows whose outcome entry sets it, through the
+// (column, ref_seq) indexes of outcome entries. Each yields its rows in seq
+// order, so neither reads the trail past the page, however rare the value.
+func requestQuery(f Filter, w window, limit int) (string, []any) {
+	// Before the first time a request without an outcome reads as
+	// pending: never, by default.
+	pendingFrom := int64(math.MaxInt64)
+	if !f.PendingSince.IsZero() {
+		pendingFrom = f.PendingSince.UnixMicro()
+	}
+	c := entryConds(f)
+	split := ""
+	switch f.Outcome {
+	case "":
+	case OutcomePending:
+		c.add("b.outcome = 'pending' AND r.seq IS NULL AND b.time_us >= ?", pendingFrom)
+	case OutcomeUnknown:
+		c.add("b.outcome = 'pending' AND r.seq IS NULL AND b.time_us < ?", pendingFrom)
+	default:
+		split = "outcome"
+	}
+	if f.Event != "" && split == "" {
+		split = "event"
+	} else if f.Event != "" {
+		c.add("COALESCE(r.event, b.event) = ?", string(f.Event))
+	}
+	first := "SELECT " + requestColumns + ` FROM audit_entries b LEFT JOIN audit_entries r ON r.ref_seq = b.seq AND r.ref_seq > 0
+		WHERE b.ref_seq = 0` + c.sql.String()
+	args := append([]any{pendingFrom}, c.args...)
+	if split == "" {
+		return first + windowConds(w, "b.seq") + orderBy("b.seq", w), slices.Concat(args, windowArgs(w), []any{limit})
+	}
+	value := string(f.Outcome)
+	if split == "event" {
+		value = string(f.Event)
+	}
+	kept := fmt.Sprintf(" AND b.%[1]s = ? AND (r.%[1]s IS NULL OR r.%[1]s = ?)", split)
+	set := fmt.Sprintf(" AND r.%[1]s = ? AND b.%[1]s <> ?", split)
+	outcomes := "SELECT " + requestColumns + ` FROM audit_entries r JOIN audit_entries b ON b.seq = r.ref_seq
+		WHERE r.ref_seq > 0 AND b.ref_seq = 0` + c.sql.String()
+	q := "SELECT * FROM (" + first + kept + windowConds(w, "b.seq") + orderBy("b.seq", w) + ") kept UNION ALL SELECT * FROM (" +
+		outcomes + set + windowConds(w, "r.ref_seq") + orderBy("r.ref_seq", w) + ") outcome" + orderBy("1", w)
+	all := slices.Concat(args, []any{value, value}, windowArgs(w), []any{limit}, args, []any{value, value}, windowArgs(w),
+		[]any{limit, limit})
+	return q, all
 }

@@ -3,11 +3,13 @@ package audit
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/scopetrail/scopetrail/scopes/sqldb"
 	"github.com/scopetrail/scopetrail/scopes/sqldb/sqldbtest"
@@ -160,4 +162,157 @@ func TestPlaceUsesKeys(t *testing.T) {
 			t.Errorf("%s\nis read by:\n%s\nwant %s", q, text, want)
 		}
 	}
+}
+
+// BenchmarkReviewerPages reads what the reviewer's audit log reads for one
+// page, on a trail of 200,000 entries (100,000 requests, each two entries):
+// the newest 50 requests, with each filter the page offers (a value that
+// matches every request, and one that matches none, which reads the most),
+// and one entry's place. Run with (PostgreSQL needs TEST_POSTGRES_URL):
+//
+//	go test -run '^$' -bench ReviewerPages -benchtime 20x ./scopes/audit
+func BenchmarkReviewerPages(b *testing.B) {
+	const n = 200_000
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, bk := range backends {
+		b.Run(bk.name, func(b *testing.B) {
+			db := bk.open(b)
+			bulkInsert(b, db, t0, n)
+			if _, err := db.Exec(context.Background(), "INSERT INTO audit_chain (id, chain_id, head_seq, head_hash, created_at) VALUES (1, 'bench', ?, '', 0)", n); err != nil {
+				b.Fatal(err)
+			}
+			tr := New(db, Options{})
+			page := Filter{Desc: true, Limit: 50, PendingSince: t0.Add(29 * 24 * time.Hour)}
+			for _, tc := range []struct {
+				name string
+				edit func(*Filter)
+			}{
+				{"newest", func(*Filter) {}},
+				{"outcome=ok", func(f *Filter) { f.Outcome = OutcomeOK }},
+				{"outcome=unknown", func(f *Filter) { f.Outcome = OutcomeUnknown }},
+				{"method=drive.files.list", func(f *Filter) { f.Method = "drive.files.list" }},
+				{"method=calendar.events.get", func(f *Filter) { f.Method = "calendar.events.get" }},
+				{"event=deny", func(f *Filter) { f.Event = EventDeny }},
+				{"purpose=meetings", func(f *Filter) { f.Purpose = "meetings" }},
+				{"user", func(f *Filter) { f.UserID = "u0042" }},
+				{"older page", func(f *Filter) { f.Cursor = "100001" }},
+			} {
+				f := page
+				tc.edit(&f)
+				b.Run(tc.name, func(b *testing.B) {
+					for b.Loop() {
+						if _, err := tr.Query(context.Background(), f); err != nil {
+							b.Fatal(err)
+						}
+					}
+				})
+			}
+			b.Run("place", func(b *testing.B) {
+				for b.Loop() {
+					if _, err := tr.Place(context.Background(), n/2+1); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		})
+	}
+}
+
+// TestRequestFilters checks each event and outcome filter, alone and
+// together, which read through the first entries, the outcome entries or
+// both, against the requests joined here from the stored entries, newest
+// first and oldest first, a page of two at a time forwards and back.
+func TestRequestFilters(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		t.Parallel()
+		tr := queryFixture(t, db)
+		// A request that fails, a refresh that succeeds, a refusal.
+		b, err := tr.Begin(ctx, sample(20))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tr.Complete(ctx, b, Result{Outcome: OutcomeError, HTTPStatus: 503, ErrorReason: "backendError"}); err != nil {
+			t.Fatal(err)
+		}
+		if b, err = tr.Begin(ctx, Entry{ActorID: "u1", Event: EventRefresh}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tr.Complete(ctx, b, Result{Outcome: OutcomeOK}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tr.Append(ctx, Entry{ActorID: "u3", Event: EventRefreshFailed, Outcome: OutcomeError}); err != nil {
+			t.Fatal(err)
+		}
+		raw, err := tr.Query(ctx, Filter{Raw: true, Limit: MaxLimit})
+		if err != nil {
+			t.Fatal(err)
+		}
+		outcomes := map[int64]Entry{}
+		for _, e := range raw.Entries {
+			if e.RefSeq > 0 {
+				outcomes[e.RefSeq] = e
+			}
+		}
+		since := raw.Entries[10].Time // entry 11, left in flight, reads as pending
+		want := func(event Event, outcome Outcome) []int64 {
+			got := []int64{}
+			for _, e := range raw.Entries {
+				if e.RefSeq > 0 {
+					continue
+				}
+				ev, oc := e.Event, e.Outcome
+				if r, ok := outcomes[e.Seq]; ok {
+					ev, oc = r.Event, r.Outcome
+				} else if oc == OutcomePending && e.Time.Before(since) {
+					oc = OutcomeUnknown
+				}
+				if (event == "" || ev == event) && (outcome == "" || oc == outcome) {
+					got = append(got, e.Seq)
+				}
+			}
+			return got
+		}
+		events := []Event{"", EventActivity, EventRefresh, EventRefreshFailed, EventDeny}
+		for _, event := range events {
+			for _, outcome := range append([]Outcome{""}, Outcomes...) {
+				f := Filter{Event: event, Outcome: outcome, PendingSince: since, Limit: 2}
+				all := want(event, outcome)
+				for _, desc := range []bool{false, true} {
+					f.Desc = desc
+					wantOrder := slices.Clone(all)
+					if desc {
+						slices.Reverse(wantOrder)
+					}
+					var got []int64
+					var p Page
+					for g := f; ; g.Cursor = p.Next {
+						if p, err = tr.Query(ctx, g); err != nil {
+							t.Fatalf("%+v: %v", g, err)
+						}
+						got = append(got, seqs(p.Entries)...)
+						if p.Next == "" {
+							break
+						}
+					}
+					var back []int64
+					for g := f; p.Prev != ""; {
+						back = append(seqs(p.Entries), back...)
+						g.Prev = p.Prev
+						if p, err = tr.Query(ctx, g); err != nil {
+							t.Fatalf("%+v: %v", g, err)
+						}
+					}
+					back = append(seqs(p.Entries), back...)
+					if diff := cmp.Diff(wantOrder, got, cmpopts.EquateEmpty()); diff != "" {
+						t.Errorf("event %q, outcome %q, desc %v (-want +got):\n%s", event, outcome, desc, diff)
+					}
+					if diff := cmp.Diff(wantOrder, back, cmpopts.EquateEmpty()); diff != "" {
+						t.Errorf("event %q, outcome %q, desc %v, back (-want +got):\n%s", event, outcome, desc, diff)
+					}
+				}
+			}
+		}
+	})
 }
