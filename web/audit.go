@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -42,6 +41,9 @@ type AuditLog interface {
 	// has this seq.
 	Place(ctx context.Context, seq int64) (audit.Place, error)
 }
+
+// pendingForText is audit.PendingFor in words.
+var pendingForText = fmt.Sprintf("%d minutes", int(audit.PendingFor.Minutes()))
 
 // auditPageSize is how many entries one page of the audit log shows.
 const auditPageSize = 50
@@ -181,8 +183,8 @@ type auditPage struct {
 	Purposes, Events, Outcomes, Methods []string
 	Entries                             []auditRow
 	// PendingFor is how long a request without an outcome shows as
-	// pending before it shows as unknown.
-	PendingFor time.Duration
+	// pending before it shows as unknown, in words.
+	PendingFor string
 	// Newer and Older link to the neighbouring pages, "" when there is
 	// none; ExportCSV and ExportJSONL export every entry the filters match.
 	Newer, Older, ExportCSV, ExportJSONL string
@@ -237,7 +239,7 @@ func (s *Server) auditLog(c echo.Context) error {
 	if err != nil {
 		return fmt.Errorf("reading the audit log: %w", err)
 	}
-	page := auditPage{Form: form, Users: users, PendingFor: audit.PendingFor,
+	page := auditPage{Form: form, Users: users, PendingFor: pendingForText,
 		Purposes: choices(auditPurposes, form.Purpose), Events: choices(auditEvents, form.Event),
 		Outcomes: choices(audit.Outcomes, form.Outcome), Methods: choices(auditMethods, form.Method),
 		Entries: make([]auditRow, len(p.Entries))}

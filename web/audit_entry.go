@@ -30,7 +30,8 @@ type auditEntryPage struct {
 	// Checkpoint is the first checkpoint that covers the entry, nil while
 	// none does.
 	Checkpoint *audit.Checkpoint
-	PendingFor time.Duration
+	// PendingFor is how long a request may read as pending, in words.
+	PendingFor string
 }
 
 // auditColumn heads one entry of an entry's page.
@@ -83,7 +84,7 @@ func (s *Server) auditEntry(c echo.Context) error {
 		return fmt.Errorf("listing users: %w", err)
 	}
 	names := newPeople(users)
-	page := auditEntryPage{Seq: seq, Head: place.Head, Checkpoint: place.Checkpoint, PendingFor: audit.PendingFor}
+	page := auditEntryPage{Seq: seq, Head: place.Head, Checkpoint: place.Checkpoint, PendingFor: pendingForText}
 	if seq > 1 {
 		page.Prev = seq - 1
 	}
