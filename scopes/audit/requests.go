@@ -118,15 +118,16 @@ const requestColumns = `b.seq, b.id, b.time_us, b.actor_id, b.actor_email, b.cli
 	b.host, COALESCE(r.bytes_sent, b.bytes_sent), COALESCE(r.audio_us, b.audio_us), b.subject_id, b.subject_email`
 
 // requestQuery writes the SQL for up to limit requests that match f in w,
-// each request one row, its first entry joined with its outcome entry.
+// each request one row, its first entry b joined with its outcome entry r.
 //
-// A filter on the event or the outcome, which the outcome entry sets, reads
-// the union of two queries, each kept short by an index of migration
-// 00024: the rows whose first entry holds the value and whose outcome
-// entry, if any, keeps it, through the (column, seq) indexes of first
-// entries; and the rows whose outcome entry sets it, through the
-// (column, ref_seq) indexes of outcome entries. Each yields its rows in seq
-// order, so neither reads the trail past the page, however rare the value.
+// Without an event or outcome filter it reads the first entries in seq
+// order. The event and the outcome, which the outcome entry may set, are
+// found instead as the union of two lists of seqs, each read in seq order
+// through an index of migration 00024 and cut at the page's size, so that
+// a value however rare or common reads about one page of index: the first
+// entries that hold the value and keep it (no outcome entry changes it),
+// and the outcome entries that set it. The page's rows are then read by
+// seq.
 func requestQuery(f Filter, w window, limit int) (string, []any) {
 	// Before the first time a request without an outcome reads as
 	// pending: never, by default.
@@ -135,38 +136,57 @@ func requestQuery(f Filter, w window, limit int) (string, []any) {
 		pendingFrom = f.PendingSince.UnixMicro()
 	}
 	c := entryConds(f)
-	split := ""
+	rows := "SELECT " + requestColumns + ` FROM audit_entries b LEFT JOIN audit_entries r ON r.ref_seq = b.seq AND r.ref_seq > 0`
+	if f.Event == "" && f.Outcome == "" {
+		return rows + " WHERE b.ref_seq = 0" + c.sql.String() + windowConds(w, "b.seq") + orderBy("b.seq", w),
+			slices.Concat([]any{pendingFrom}, c.args, windowArgs(w), []any{limit})
+	}
+	// A list of first entries' seqs, and one of the seqs their outcome
+	// entries complete, each with its conditions after c's.
+	firsts := []any{}
+	firstSQL := "SELECT b.seq AS seq FROM audit_entries b WHERE b.ref_seq = 0" + c.sql.String()
+	completed := []any{}
+	completedSQL := `SELECT r.ref_seq AS seq FROM audit_entries r JOIN audit_entries b ON b.seq = r.ref_seq
+		WHERE r.ref_seq > 0 AND b.ref_seq = 0` + c.sql.String()
+	const noOutcome = " AND NOT EXISTS (SELECT 1 FROM audit_entries o WHERE o.ref_seq = b.seq AND o.ref_seq > 0"
 	switch f.Outcome {
 	case "":
-	case OutcomePending:
-		c.add("b.outcome = 'pending' AND r.seq IS NULL AND b.time_us >= ?", pendingFrom)
-	case OutcomeUnknown:
-		c.add("b.outcome = 'pending' AND r.seq IS NULL AND b.time_us < ?", pendingFrom)
+		// The event alone: kept by the first entry, or set by the outcome.
+		firstSQL += " AND b.event = ?" + noOutcome + " AND o.event <> ?)"
+		firsts = append(firsts, string(f.Event), string(f.Event))
+		completedSQL += " AND r.event = ? AND b.event <> ?"
+		completed = append(completed, string(f.Event), string(f.Event))
+	case OutcomePending, OutcomeUnknown:
+		// Only first entries without an outcome entry.
+		op := ">="
+		if f.Outcome == OutcomeUnknown {
+			op = "<"
+		}
+		firstSQL += " AND b.outcome = 'pending' AND b.time_us " + op + " ?" + noOutcome + ")"
+		firsts = append(firsts, pendingFrom)
+		completedSQL = ""
 	default:
-		split = "outcome"
+		// An entry that is not a request holds its outcome; a request's
+		// outcome entry holds its.
+		firstSQL += " AND b.outcome = ?"
+		firsts = append(firsts, string(f.Outcome))
+		completedSQL += " AND r.outcome = ?"
+		completed = append(completed, string(f.Outcome))
 	}
-	if f.Event != "" && split == "" {
-		split = "event"
-	} else if f.Event != "" {
-		c.add("COALESCE(r.event, b.event) = ?", string(f.Event))
+	if f.Event != "" && f.Outcome != "" {
+		firstSQL += " AND b.event = ?"
+		firsts = append(firsts, string(f.Event))
+		if completedSQL != "" {
+			completedSQL += " AND r.event = ?"
+			completed = append(completed, string(f.Event))
+		}
 	}
-	first := "SELECT " + requestColumns + ` FROM audit_entries b LEFT JOIN audit_entries r ON r.ref_seq = b.seq AND r.ref_seq > 0
-		WHERE b.ref_seq = 0` + c.sql.String()
-	args := append([]any{pendingFrom}, c.args...)
-	if split == "" {
-		return first + windowConds(w, "b.seq") + orderBy("b.seq", w), slices.Concat(args, windowArgs(w), []any{limit})
+	seqs := "SELECT seq FROM (" + firstSQL + windowConds(w, "b.seq") + orderBy("b.seq", w) + ") firsts"
+	args := slices.Concat([]any{pendingFrom}, c.args, firsts, windowArgs(w), []any{limit})
+	if completedSQL != "" {
+		seqs += " UNION ALL SELECT seq FROM (" + completedSQL + windowConds(w, "r.ref_seq") + orderBy("r.ref_seq", w) + ") completed"
+		args = slices.Concat(args, c.args, completed, windowArgs(w), []any{limit})
 	}
-	value := string(f.Outcome)
-	if split == "event" {
-		value = string(f.Event)
-	}
-	kept := fmt.Sprintf(" AND b.%[1]s = ? AND (r.%[1]s IS NULL OR r.%[1]s = ?)", split)
-	set := fmt.Sprintf(" AND r.%[1]s = ? AND b.%[1]s <> ?", split)
-	outcomes := "SELECT " + requestColumns + ` FROM audit_entries r JOIN audit_entries b ON b.seq = r.ref_seq
-		WHERE r.ref_seq > 0 AND b.ref_seq = 0` + c.sql.String()
-	q := "SELECT * FROM (" + first + kept + windowConds(w, "b.seq") + orderBy("b.seq", w) + ") kept UNION ALL SELECT * FROM (" +
-		outcomes + set + windowConds(w, "r.ref_seq") + orderBy("r.ref_seq", w) + ") outcome" + orderBy("1", w)
-	all := slices.Concat(args, []any{value, value}, windowArgs(w), []any{limit}, args, []any{value, value}, windowArgs(w),
-		[]any{limit, limit})
-	return q, all
+	return "SELECT " + requestColumns + ` FROM (` + seqs + `) page JOIN audit_entries b ON b.seq = page.seq
+		LEFT JOIN audit_entries r ON r.ref_seq = b.seq AND r.ref_seq > 0` + orderBy("b.seq", w), append(args, limit)
 }
