@@ -122,12 +122,13 @@ const requestColumns = `b.seq, b.id, b.time_us, b.actor_id, b.actor_email, b.cli
 //
 // Without an event or outcome filter it reads the first entries in seq
 // order. The event and the outcome, which the outcome entry may set, are
-// found instead as the union of two lists of seqs, each read in seq order
-// through an index of migration 00024 and cut at the page's size, so that
-// a value however rare or common reads about one page of index: the first
-// entries that hold the value and keep it (no outcome entry changes it),
-// and the outcome entries that set it. The page's rows are then read by
-// seq.
+// found instead as lists of seqs, each read in seq order through an index
+// of migration 00024 and cut at the page's size, and the page's rows are
+// then read by seq (keyed). A value found in both kinds of entries is the
+// union of the first entries that hold it and keep it (no outcome entry
+// changes it) and the outcome entries that set it; a request without an
+// outcome (pending or unknown) is a first entry that no outcome entry
+// names, the difference of two indexes read in order.
 func requestQuery(f Filter, w window, limit int) (string, []any) {
 	// Before the first time a request without an outcome reads as
 	// pending: never, by default.
@@ -136,56 +137,61 @@ func requestQuery(f Filter, w window, limit int) (string, []any) {
 		pendingFrom = f.PendingSince.UnixMicro()
 	}
 	c := entryConds(f)
-	rows := "SELECT " + requestColumns + ` FROM audit_entries b LEFT JOIN audit_entries r ON r.ref_seq = b.seq AND r.ref_seq > 0`
 	if f.Event == "" && f.Outcome == "" {
-		return rows + " WHERE b.ref_seq = 0" + c.sql.String() + windowConds(w, "b.seq") + orderBy("b.seq", w),
+		return "SELECT " + requestColumns + ` FROM audit_entries b LEFT JOIN audit_entries r ON r.ref_seq = b.seq AND r.ref_seq > 0
+			WHERE b.ref_seq = 0` + c.sql.String() + windowConds(w, "b.seq") + orderBy("b.seq", w),
 			slices.Concat([]any{pendingFrom}, c.args, windowArgs(w), []any{limit})
 	}
-	// A list of first entries' seqs, and one of the seqs their outcome
-	// entries complete, each with its conditions after c's.
-	firsts := []any{}
-	firstSQL := "SELECT b.seq AS seq FROM audit_entries b WHERE b.ref_seq = 0" + c.sql.String()
-	completed := []any{}
-	completedSQL := `SELECT r.ref_seq AS seq FROM audit_entries r JOIN audit_entries b ON b.seq = r.ref_seq
-		WHERE r.ref_seq > 0 AND b.ref_seq = 0` + c.sql.String()
-	const noOutcome = " AND NOT EXISTS (SELECT 1 FROM audit_entries o WHERE o.ref_seq = b.seq AND o.ref_seq > 0"
+	// firsts selects first entries b, completed outcome entries r with
+	// their first entries b, each by the seq of the first entry.
+	firsts := &conds{args: slices.Clone(c.args)}
+	firsts.sql.WriteString("SELECT b.seq AS seq FROM audit_entries b WHERE b.ref_seq = 0" + c.sql.String())
+	completed := &conds{args: slices.Clone(c.args)}
+	completed.sql.WriteString(`SELECT r.ref_seq AS seq FROM audit_entries r JOIN audit_entries b ON b.seq = r.ref_seq
+		WHERE r.ref_seq > 0 AND b.ref_seq = 0` + c.sql.String())
+	event := string(f.Event)
 	switch f.Outcome {
 	case "":
 		// The event alone: kept by the first entry, or set by the outcome.
-		firstSQL += " AND b.event = ?" + noOutcome + " AND o.event <> ?)"
-		firsts = append(firsts, string(f.Event), string(f.Event))
-		completedSQL += " AND r.event = ? AND b.event <> ?"
-		completed = append(completed, string(f.Event), string(f.Event))
+		firsts.add("b.event = ? AND NOT EXISTS (SELECT 1 FROM audit_entries o WHERE o.ref_seq = b.seq AND o.ref_seq > 0 AND o.event <> ?)",
+			event, event)
+		completed.add("r.event = ? AND b.event <> ?", event, event)
+		event = ""
 	case OutcomePending, OutcomeUnknown:
-		// Only first entries without an outcome entry.
+		completed = nil
 		op := ">="
 		if f.Outcome == OutcomeUnknown {
 			op = "<"
 		}
-		firstSQL += " AND b.outcome = 'pending' AND b.time_us " + op + " ?" + noOutcome + ")"
-		firsts = append(firsts, pendingFrom)
-		completedSQL = ""
+		firsts.add("b.outcome = 'pending' AND b.time_us "+op+" ?", pendingFrom)
 	default:
 		// An entry that is not a request holds its outcome; a request's
 		// outcome entry holds its.
-		firstSQL += " AND b.outcome = ?"
-		firsts = append(firsts, string(f.Outcome))
-		completedSQL += " AND r.outcome = ?"
-		completed = append(completed, string(f.Outcome))
+		firsts.add("b.outcome = ?", string(f.Outcome))
+		completed.add("r.outcome = ?", string(f.Outcome))
 	}
-	if f.Event != "" && f.Outcome != "" {
-		firstSQL += " AND b.event = ?"
-		firsts = append(firsts, string(f.Event))
-		if completedSQL != "" {
-			completedSQL += " AND r.event = ?"
-			completed = append(completed, string(f.Event))
+	if event != "" {
+		// With an outcome: the entry that holds the outcome holds the
+		// event.
+		firsts.add("b.event = ?", event)
+		if completed != nil {
+			completed.add("r.event = ?", event)
 		}
 	}
-	seqs := "SELECT seq FROM (" + firstSQL + windowConds(w, "b.seq") + orderBy("b.seq", w) + ") firsts"
-	args := slices.Concat([]any{pendingFrom}, c.args, firsts, windowArgs(w), []any{limit})
-	if completedSQL != "" {
-		seqs += " UNION ALL SELECT seq FROM (" + completedSQL + windowConds(w, "r.ref_seq") + orderBy("r.ref_seq", w) + ") completed"
-		args = slices.Concat(args, c.args, completed, windowArgs(w), []any{limit})
+	firsts.sql.WriteString(windowConds(w, "b.seq"))
+	firsts.args = append(firsts.args, windowArgs(w)...)
+	var seqs string
+	args := []any{pendingFrom}
+	if completed == nil {
+		// The first entries that no outcome entry names.
+		seqs = firsts.sql.String() + " EXCEPT SELECT o.ref_seq FROM audit_entries o WHERE o.ref_seq > 0" +
+			windowConds(w, "o.ref_seq") + orderBy("1", w)
+		args = slices.Concat(args, firsts.args, windowArgs(w), []any{limit})
+	} else {
+		completed.sql.WriteString(windowConds(w, "r.ref_seq"))
+		seqs = "SELECT seq FROM (" + firsts.sql.String() + orderBy("b.seq", w) + ") firsts UNION ALL SELECT seq FROM (" +
+			completed.sql.String() + orderBy("r.ref_seq", w) + ") completed"
+		args = slices.Concat(args, firsts.args, []any{limit}, completed.args, windowArgs(w), []any{limit})
 	}
 	return "SELECT " + requestColumns + ` FROM (` + seqs + `) page JOIN audit_entries b ON b.seq = page.seq
 		LEFT JOIN audit_entries r ON r.ref_seq = b.seq AND r.ref_seq > 0` + orderBy("b.seq", w), append(args, limit)
