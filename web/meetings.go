@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
@@ -57,10 +58,17 @@ type meetingRow struct {
 	When string
 	// Calendar names the linked calendar it comes from.
 	Calendar string
+	// Guests names the first attendees for the list, MoreGuests counts the
+	// others.
+	Guests     []string
+	MoreGuests int
 	// Past is true once it ended.
 	Past  bool
 	Files []fileRow
 }
+
+// listedGuests is how many attendees a row of the meetings list names.
+const listedGuests = 3
 
 // linkRow is a linked calendar and how its last sync went.
 type linkRow struct {
@@ -244,6 +252,13 @@ func (s *Server) meetingRows(ctx context.Context, userID string, list []calendar
 	rows := make([]meetingRow, len(list))
 	for i, m := range list {
 		rows[i] = meetingRow{Meeting: m, When: when(m, loc), Calendar: names[m.CalendarID], Past: !m.End.After(now)}
+		for _, a := range m.Attendees {
+			if len(rows[i].Guests) == listedGuests {
+				rows[i].MoreGuests++
+				continue
+			}
+			rows[i].Guests = append(rows[i].Guests, cmp.Or(a.DisplayName, a.Email))
+		}
 		for _, f := range files[m.ID] {
 			row := fileRow{FileID: f.FileID, Kind: string(f.Kind), Name: f.Name,
 				State: stateWords[f.State], Reason: failureText(f.Reason, f.ReasonDetail), Failed: f.State == recordings.StateFailed}

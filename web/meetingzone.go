@@ -1,6 +1,7 @@
 package web
 
 import (
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -65,7 +66,7 @@ func (z meetingZone) Param() string {
 	if !z.Asked {
 		return ""
 	}
-	return "?" + zoneField + "=" + z.Loc.String()
+	return "?" + url.Values{zoneField: {z.Loc.String()}}.Encode()
 }
 
 // chooseZone returns the zone the URL asks for (asked, "" for none), else

@@ -85,7 +85,7 @@ func TestLinkingCalendarsShowsPrimaryMeetings(t *testing.T) {
 	if len(cals.FindAll(`#calendar-0 .tier`)) != 1 || zone == "" {
 		t.Fatalf("calendars page: want the primary calendar first, with its zone:\n%s", cals.Content)
 	}
-	for _, td := range meetings.FindAll("td.calendar") {
+	for _, td := range meetings.FindAll("tr .calendar") {
 		if got := browser.Text(td); got != name {
 			t.Errorf("a meeting of calendar %q, want only the primary calendar %q", got, name)
 		}
