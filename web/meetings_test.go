@@ -186,10 +186,10 @@ func TestMeetingsPages(t *testing.T) {
 			name: "meetings in a zone the URL chose", setup: withBobsAccessAndMeetings, path: "/meetings?tz=Asia/Tokyo", status: http.StatusOK,
 			want: map[string]string{
 				"#window #zone": "Asia/Tokyo",
-				`select#tz option[value="Asia/Tokyo"][selected]`:                         "Asia/Tokyo",
-				"tr#meeting-m-standup .when":                                             "Sat 21 Nov 2026, 19:00–20:00 JST",
+				`select#tz option[value="Asia/Tokyo"][selected]`:                           "Asia/Tokyo",
+				"tr#meeting-m-standup .when":                                               "Sat 21 Nov 2026, 19:00–20:00 JST",
 				`tr#meeting-m-standup a.title[href="/meetings/m-standup?tz=Asia%2FTokyo"]`: "Standup",
-				"tr#meeting-m-offsite .when":                                             "Thu 3 Dec 2026 – Fri 4 Dec 2026, all day",
+				"tr#meeting-m-offsite .when":                                               "Thu 3 Dec 2026 – Fri 4 Dec 2026, all day",
 			},
 			absent: []string{".files", `option[value="Europe/Paris"][selected]`},
 		},
