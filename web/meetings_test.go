@@ -24,7 +24,9 @@ var (
 		Attachments: []calendars.Attachment{{FileID: "rec1", Title: "Standup - Recording", MimeType: "video/mp4",
 			FileURL: "https://drive.google.com/open?id=rec1"}}}
 	planning = calendars.Meeting{ID: "m-planning", CalendarID: calendars.PrimaryID, EventID: "planning", Title: "Planning",
-		Start: meetingsNow.Add(48 * time.Hour), End: meetingsNow.Add(49 * time.Hour), Organizer: "bob@example.com", Status: "tentative"}
+		Start: meetingsNow.Add(48 * time.Hour), End: meetingsNow.Add(49 * time.Hour), Organizer: "bob@example.com", Status: "tentative",
+		Attendees: []calendars.Attendee{{Email: "a@example.com"}, {Email: "b@example.com", DisplayName: "Bea"}, {Email: "c@example.com"},
+			{Email: "d@example.com"}, {Email: "e@example.com"}}}
 	offsite = calendars.Meeting{ID: "m-offsite", CalendarID: teamCalendar.ID, EventID: "offsite", Title: "Offsite",
 		Start: time.Date(2026, 12, 3, 0, 0, 0, 0, time.UTC), End: time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC), AllDay: true,
 		Status: "confirmed"}
@@ -109,7 +111,7 @@ func TestMeetingsPages(t *testing.T) {
 			name: "only calendar.events.readonly", path: "/meetings", status: http.StatusOK,
 			setup: func(h *harness, _ *fakeCalendars) { withCalendars(h, true) },
 			want: map[string]string{
-				"#primary-only": "your primary calendar is the one ScopeTrail can read",
+				"#primary-only": "your primary calendar is the one you have",
 				`#primary-only form[action="/link/calendars"] button`: "Grant calendar.readonly",
 				"#no-calendars form#link-primary button":              "Link my primary calendar",
 			},
@@ -159,7 +161,7 @@ func TestMeetingsPages(t *testing.T) {
 			status: http.StatusOK,
 			want: map[string]string{
 				"#window": "the time zone of bob@example.com.", "#window #zone": "Europe/Paris",
-				`#zone-picker[method=get][action="/meetings"] label[for=tz]`:             "Time zone",
+				`#zone-picker[method=get] label[for=tz]`:                                 "Time zone",
 				`#zone-picker select#tz[name=tz] option[value="Europe/Paris"][selected]`: "Europe/Paris",
 				"#synced":     "bob@example.com (synced Sun 22 Nov 2026 13:00 CET); Team <b>cal</b> (synced not yet)",
 				".sync-error": "Team <b>cal</b>: the last sync failed. Google did not answer properly. Google answered 503",
@@ -174,6 +176,7 @@ func TestMeetingsPages(t *testing.T) {
 				"tr#meeting-m-standup .files .failed":                       "transcript: failed (Drive cannot export this transcript: it is larger than 10 MB.)",
 				"tr#meeting-m-review .files":                                "none found",
 				"tr#meeting-m-planning":                                     "tentative",
+				"tr#meeting-m-planning .attendees":                          "a@example.com, Bea, c@example.com and 2 more",
 				"tr#meeting-m-offsite .when":                                "Thu 3 Dec 2026 – Fri 4 Dec 2026, all day",
 				"tr#meeting-m-offsite .calendar":                            "Team <b>cal</b>",
 				"tr.past .title":                                            "Review",
@@ -208,6 +211,7 @@ func TestMeetingsPages(t *testing.T) {
 				"h1":         "Standup <script>x</script>",
 				"#when":      "Sat 21 Nov 2026, 11:00–12:00 CET",
 				"#calendar":  "bob@example.com",
+				"#zone-from": "Times are in the time zone of bob@example.com",
 				"#organizer": "alice@example.com",
 				"#meet code": "abc-mnop-xyz",
 				`#zone-picker option[value="Europe/Paris"][selected]`: "Europe/Paris",
