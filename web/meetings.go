@@ -72,7 +72,7 @@ const listedGuests = 3
 
 // linkRow is a linked calendar and how its last sync went.
 type linkRow struct {
-	Summary, Zone, Synced, Error string
+	Summary, Synced, Error string
 }
 
 // syncView is a running sync as the meetings page shows it.
@@ -139,7 +139,7 @@ func (s *Server) meetingsList(c echo.Context) error {
 		return err
 	}
 	for _, l := range links {
-		row := linkRow{Summary: l.Summary, Zone: l.TimeZone, Synced: "not yet", Error: failureText(l.SyncError, l.SyncErrorDetail)}
+		row := linkRow{Summary: l.Summary, Synced: "not yet", Error: failureText(l.SyncError, l.SyncErrorDetail)}
 		if !l.SyncedAt.IsZero() {
 			row.Synced = l.SyncedAt.In(zone.Loc).Format(dayLayout + " " + timeLayout + " MST")
 		}
