@@ -218,15 +218,23 @@ func (s *Server) meetingShow(c echo.Context) error {
 		Recordings: s.deps.RecordingStatus != nil, Transcripts: transcripts})
 }
 
-// syncMeetings queues a sync of the member's calendars; the meetings page
-// then follows its progress.
+// syncMeetings queues a sync of the member's calendars; the meetings page,
+// in the time zone the form's tz keeps, then follows its progress.
 func (s *Server) syncMeetings(c echo.Context) error {
 	u, _ := currentUser(c)
+	var zone meetingZone
+	if name := c.FormValue(zoneField); name != "" {
+		loc, err := parseZone(name)
+		if err != nil {
+			return err
+		}
+		zone = meetingZone{Loc: loc, Asked: true}
+	}
 	if err := s.deps.CalendarSyncs.EnqueueCalendarSync(c.Request().Context(), u.ID); err != nil {
 		return fmt.Errorf("queueing calendar sync: %w", err)
 	}
 	setFlash(c, "ok", "A sync of your calendars is queued.")
-	return c.Redirect(http.StatusSeeOther, "/meetings")
+	return c.Redirect(http.StatusSeeOther, "/meetings"+zone.Param())
 }
 
 // meetingRows dresses meetings for the pages, in zone loc, naming their

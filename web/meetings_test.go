@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -190,6 +191,7 @@ func TestMeetingsPages(t *testing.T) {
 			want: map[string]string{
 				"#window #zone": "Asia/Tokyo",
 				`select#tz option[value="Asia/Tokyo"][selected]`:                           "Asia/Tokyo",
+				`form#sync input[type=hidden][name=tz][value="Asia/Tokyo"]`:                "",
 				"tr#meeting-m-standup .when":                                               "Sat 21 Nov 2026, 19:00–20:00 JST",
 				`tr#meeting-m-standup a.title[href="/meetings/m-standup?tz=Asia%2FTokyo"]`: "Standup",
 				"tr#meeting-m-offsite .when":                                               "Thu 3 Dec 2026 – Fri 4 Dec 2026, all day",
@@ -310,5 +312,19 @@ func TestSyncMeetings(t *testing.T) {
 	}
 	if got := h.get("/meetings").TextOf(t, ".flash"); got != "A sync of your calendars is queued." {
 		t.Errorf("flash after Sync now: %q", got)
+	}
+	for _, tc := range []struct {
+		zone     string
+		status   int
+		location string
+	}{
+		{"Asia/Tokyo", http.StatusSeeOther, "/meetings?tz=Asia%2FTokyo"},
+		{"Mars/Olympus", http.StatusBadRequest, ""},
+	} {
+		r := h.post("/meetings/sync", url.Values{"tz": {tc.zone}})
+		h.expectStatus(r, tc.status)
+		if r.Location() != tc.location {
+			t.Errorf("Sync now in %s: Location = %q, want %q", tc.zone, r.Location(), tc.location)
+		}
 	}
 }
