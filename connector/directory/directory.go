@@ -83,6 +83,18 @@ type Status struct {
 	// more, redacted; LastErrorAt is when it failed.
 	LastError, LastErrorDetail string
 	LastErrorAt                time.Time
+	// Running reports that a sync is under way: it started, has not ended
+	// and listed a page within StalledAfter. Fetched is how many people
+	// (or, for an incremental sync, changes) it listed so far.
+	Running bool
+	Fetched int64
+	// Queued reports that a sync was asked for within QueuedFor and has
+	// not started yet.
+	Queued bool
+	// StartedAt is when the latest sync started; LastTook how long it took
+	// once it ended, whether it succeeded or failed (zero before).
+	StartedAt time.Time
+	LastTook  time.Duration
 }
 
 // Door gives the HTTP client that acts for a user through the audited door.
@@ -145,6 +157,13 @@ func New(o Options) (*Syncer, error) {
 // the zero Status.
 func (s *Syncer) Status(ctx context.Context, userID string) (Status, error) {
 	return s.store.status(ctx, userID)
+}
+
+// Request records that a sync of a user's copy was asked for, so that
+// Status reports it queued until it starts. Jobs.EnqueueDirectorySync
+// calls it.
+func (s *Syncer) Request(ctx context.Context, userID string) error {
+	return s.store.request(ctx, userID)
 }
 
 // People returns the people of a user's copy whose name or email has words

@@ -1,0 +1,18 @@
+-- +goose Up
+-- How a user's directory sync is coming along, for the live progress of
+-- the directory page: requested_at is when a sync was last asked for,
+-- run_started_at when the latest one started, run_progress_at when it last
+-- listed a page, run_fetched how many people (or changes) it listed so far,
+-- and run_ended_at when it ended, for better or worse (0: never).
+ALTER TABLE directory_syncs ADD COLUMN requested_at BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE directory_syncs ADD COLUMN run_started_at BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE directory_syncs ADD COLUMN run_progress_at BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE directory_syncs ADD COLUMN run_fetched BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE directory_syncs ADD COLUMN run_ended_at BIGINT NOT NULL DEFAULT 0;
+
+-- +goose Down
+ALTER TABLE directory_syncs DROP COLUMN run_ended_at;
+ALTER TABLE directory_syncs DROP COLUMN run_fetched;
+ALTER TABLE directory_syncs DROP COLUMN run_progress_at;
+ALTER TABLE directory_syncs DROP COLUMN run_started_at;
+ALTER TABLE directory_syncs DROP COLUMN requested_at;
