@@ -117,7 +117,7 @@ func rows(r *browser.Page) [][]string {
 }
 
 var (
-	ada   = directory.Person{ResourceName: "people/1", Name: "Ada Lovelace", Email: "ada@example.com", PhotoURL: "https://lh3.example/ada"}
+	ada   = directory.Person{ResourceName: "people/1", Name: "Ada Lovelace", Email: "ada@example.com"}
 	grace = directory.Person{ResourceName: "people/2", Name: "Grace Hopper", Email: "grace@example.com"}
 	alan  = directory.Person{ResourceName: "people/3", Name: "Alan Turing", Email: "alan@example.com"}
 )

@@ -2,7 +2,7 @@
 // for inviting colleagues, and searches it.
 //
 // Every request goes to the People API through the audited door with the
-// purpose "invite", asks only for names, email addresses and photos, and is
+// purpose "invite", asks only for names and email addresses, and is
 // retried on its own (connector/retry) when Google is briefly unavailable.
 //
 // A full sync lists the directory with people.listDirectoryPeople into a new
@@ -32,7 +32,7 @@ const (
 	// SourceDomainProfile limits the directory to the domain's profiles.
 	SourceDomainProfile = "DIRECTORY_SOURCE_TYPE_DOMAIN_PROFILE"
 	// ReadMask asks only for what the directory page shows.
-	ReadMask = "names,emailAddresses,photos"
+	ReadMask = "names,emailAddresses"
 	// MaxPageSize is the largest page listDirectoryPeople serves.
 	MaxPageSize = 1000
 	// SearchPageSize is how many people a picker search returns.
@@ -41,7 +41,7 @@ const (
 
 // personFields trims each person to what the page shows, beyond ReadMask.
 const personFields = "resourceName,metadata/deleted,names(displayName,metadata/primary)," +
-	"emailAddresses(value,metadata/primary),photos(url,default,metadata/primary)"
+	"emailAddresses(value,metadata/primary)"
 
 // ErrEmptyQuery means a search was given nothing to look for.
 var ErrEmptyQuery = errors.New("directory: empty search query")
@@ -51,9 +51,6 @@ type Person struct {
 	// ResourceName is the People API id, "people/…".
 	ResourceName string
 	Name, Email  string
-	// PhotoURL is the profile photo, "" when the person has only the
-	// default one.
-	PhotoURL string
 }
 
 // Stats describe one sync.

@@ -9,6 +9,9 @@ ALTER TABLE directory_syncs ADD COLUMN run_started_at BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE directory_syncs ADD COLUMN run_progress_at BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE directory_syncs ADD COLUMN run_fetched BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE directory_syncs ADD COLUMN run_ended_at BIGINT NOT NULL DEFAULT 0;
+-- The directory page draws initials instead of Google's photos, so the
+-- sync no longer asks for photos and the copies forget them.
+UPDATE directory_people SET photo_url = '';
 
 -- +goose Down
 ALTER TABLE directory_syncs DROP COLUMN run_ended_at;
