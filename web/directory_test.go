@@ -111,7 +111,7 @@ func rows(r *browser.Page) [][]string {
 			box = browser.Attr(in[0], "value")
 		}
 		cell := func(sel string) string { return strings.TrimSpace(browser.Text(browser.FindAllIn(tr, sel)[0])) }
-		out = append(out, []string{cell("td.name .person-name"), cell("td.email"), box, cell("td.invitation")})
+		out = append(out, []string{cell("td.name .person-name"), cell("td.name .email"), box, cell("td.invitation")})
 	}
 	return out
 }
