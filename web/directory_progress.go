@@ -18,7 +18,21 @@ func (s *Server) directorySyncProgress(c echo.Context) error {
 	if err != nil {
 		return fmt.Errorf("reading directory status: %w", err)
 	}
-	return writeProgress(c, progressReport{Text: syncProgressText(st), Done: !st.Running && !st.Queued})
+	return writeProgress(c, progressReport{Percent: syncPercent(st), Text: syncProgressText(st), Done: !st.Running && !st.Queued})
+}
+
+// syncPercent estimates how far a running full sync has come from the
+// size of the copy it replaces, short of 100 until it ends; nil when there
+// is nothing to go by.
+func syncPercent(st directory.Status) *int {
+	if !st.Running {
+		return nil
+	}
+	p := percentOf(st.Fetched, st.Expected)
+	if p != nil && *p > 99 {
+		*p = 99
+	}
+	return p
 }
 
 // syncProgressText says how a sync under way is coming along; "" when none
@@ -27,6 +41,8 @@ func syncProgressText(st directory.Status) string {
 	switch {
 	case st.Running && st.Fetched == 0:
 		return "Syncing: asking Google for the directory…"
+	case st.Running && st.Expected > 0:
+		return "Syncing: " + thousands(st.Fetched) + " of about " + thousands(st.Expected) + " people listed…"
 	case st.Running:
 		return "Syncing: " + thousands(st.Fetched) + " people listed so far…"
 	case st.Queued:
@@ -47,6 +63,9 @@ func (p directoryPage) SyncResult() string {
 
 // SyncProgress is syncProgressText of the page's status.
 func (p directoryPage) SyncProgress() string { return syncProgressText(p.Status) }
+
+// SyncPercent is syncPercent of the page's status.
+func (p directoryPage) SyncPercent() *int { return syncPercent(p.Status) }
 
 // PeopleCount is the number of people in the copy, with thousands
 // separated: "1,234".

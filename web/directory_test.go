@@ -243,6 +243,8 @@ func TestDirectorySyncNow(t *testing.T) {
 		{directory.Status{Queued: true}, progressReport{Text: "Sync queued: it starts as soon as a worker is free…"}},
 		{directory.Status{Running: true}, progressReport{Text: "Syncing: asking Google for the directory…"}},
 		{directory.Status{Running: true, Fetched: 2000}, progressReport{Text: "Syncing: 2,000 people listed so far…"}},
+		{directory.Status{Running: true, Fetched: 2000, Expected: 5000}, progressReport{Percent: percentOf(40, 100), Text: "Syncing: 2,000 of about 5,000 people listed…"}},
+		{directory.Status{Running: true, Fetched: 5100, Expected: 5000}, progressReport{Percent: percentOf(99, 100), Text: "Syncing: 5,100 of about 5,000 people listed…"}},
 		{directory.Status{Synced: true, People: 1234, LastSync: at, LastFull: at, LastTook: 3200 * time.Millisecond}, progressReport{Done: true}},
 	}
 	for _, st := range steps {
@@ -257,6 +259,12 @@ func TestDirectorySyncNow(t *testing.T) {
 			t.Errorf("progress of %+v = %+v, want %+v", st.status, got, st.want)
 		}
 	}
+	d.setStatus(directory.Status{Running: true, Fetched: 2000, Expected: 5000})
+	r = d.get("/admin/directory")
+	if bar := r.Find("#sync-progress progress"); bar == nil || browser.Attr(bar, "value") != "40" || browser.Text(bar) != "40%" {
+		t.Errorf("without JavaScript the running sync's bar is not at 40%%:\n%s", r.Content)
+	}
+	d.setStatus(steps[len(steps)-1].status)
 	r = d.get("/admin/directory")
 	d.expectText(r, map[string]string{"#sync-result": "Synced 1,234 people in 3 s."})
 	if r.Find("#sync-progress") != nil || r.Find(`form[action="/admin/directory/sync"] button`) == nil {

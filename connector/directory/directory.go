@@ -82,9 +82,11 @@ type Status struct {
 	LastErrorAt                time.Time
 	// Running reports that a sync is under way: it started, has not ended
 	// and listed a page within StalledAfter. Fetched is how many people
-	// (or, for an incremental sync, changes) it listed so far.
-	Running bool
-	Fetched int64
+	// (or, for an incremental sync, changes) it listed so far; Expected,
+	// for a full sync of a directory copied before, about how many it will
+	// list in all (the copy's size), 0 when that is not known.
+	Running           bool
+	Fetched, Expected int64
 	// Queued reports that a sync was asked for within QueuedFor and has
 	// not started yet.
 	Queued bool

@@ -23,7 +23,7 @@ const (
 // run is a user's directory_syncs columns about the syncs under way.
 type run struct {
 	requested, started, progressed, ended int64 // Unix microseconds
-	fetched                               int64
+	fetched, expected                     int64
 }
 
 // describe fills in what st says of the syncs under way and the latest
@@ -34,9 +34,9 @@ func (r run) describe(st *Status, now time.Time) {
 		st.LastTook = time.Duration(r.ended-r.started) * time.Microsecond
 	}
 	alive := sqldb.FromMicros(max(r.started, r.progressed))
-	st.Running = r.started > r.ended && now.Sub(alive) < StalledAfter
+	st.Running = r.started > 0 && r.ended == 0 && now.Sub(alive) < StalledAfter
 	if st.Running {
-		st.Fetched = r.fetched
+		st.Fetched, st.Expected = r.fetched, r.expected
 	}
 	st.Queued = !st.Running && r.requested > r.started && now.Sub(sqldb.FromMicros(r.requested)) < QueuedFor
 }
@@ -55,10 +55,10 @@ func (s *store) unrequest(ctx context.Context, userID string) error {
 }
 
 // begin records that a sync of a user's copy started, having listed
-// nothing yet.
+// nothing yet and not ended.
 func (s *store) begin(ctx context.Context, userID string) error {
 	return s.upsertRun(ctx, userID, "run_started_at",
-		"run_started_at = excluded.run_started_at, run_progress_at = excluded.run_started_at, run_fetched = 0", "starting a directory sync")
+		"run_started_at = excluded.run_started_at, run_progress_at = excluded.run_started_at, run_fetched = 0, run_expected = 0, run_ended_at = 0", "starting a directory sync")
 }
 
 // upsertRun sets column to now in a user's directory_syncs row, creating
@@ -73,6 +73,16 @@ func (s *store) upsertRun(ctx context.Context, userID, column, set, doing string
 	})
 	if err != nil {
 		return fmt.Errorf("%s for %s: %w", doing, userID, err)
+	}
+	return nil
+}
+
+// expect records that the running sync of a user's copy lists the whole
+// directory, which likely holds about as many people as the live copy.
+func (s *store) expect(ctx context.Context, userID string) error {
+	if _, err := s.db.Exec(ctx, "UPDATE directory_syncs SET run_expected = CASE WHEN generation > 0 THEN people ELSE 0 END WHERE owner_id = ?",
+		userID); err != nil {
+		return fmt.Errorf("recording the size of the directory sync of %s: %w", userID, err)
 	}
 	return nil
 }

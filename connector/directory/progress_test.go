@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/scopetrail/scopetrail/connector/directory"
+	"github.com/scopetrail/scopetrail/connector/googletest"
 	"github.com/scopetrail/scopetrail/scopes/clocktest"
 	"github.com/scopetrail/scopetrail/scopes/sqldb"
 	"github.com/scopetrail/scopetrail/scopes/sqldb/sqldbtest"
@@ -56,8 +57,8 @@ func TestSyncProgress(t *testing.T) {
 		go func() { _, err := s.Sync(ctx, user); done <- err }()
 		<-door.held
 		st := waitStatus(t, s, user, func(st directory.Status) bool { return st.Fetched == 10 })
-		if !st.Running || st.Queued || !st.StartedAt.Equal(now.Add(time.Second)) {
-			t.Errorf("Status mid-sync = %+v; want running since %v, not queued", st, now.Add(time.Second))
+		if !st.Running || st.Queued || st.Expected != 0 || !st.StartedAt.Equal(now.Add(time.Second)) {
+			t.Errorf("Status mid-sync = %+v; want running since %v, not queued, expecting nobody knows how many", st, now.Add(time.Second))
 		}
 		clock.Advance(3 * time.Second)
 		close(door.release)
@@ -67,6 +68,21 @@ func TestSyncProgress(t *testing.T) {
 		st, err := s.Status(ctx, user)
 		if err != nil || st.Running || st.Queued || st.People != 25 || st.LastTook != 3*time.Second {
 			t.Errorf("Status after the sync = %+v, %v; want 25 people, done in 3s", st, err)
+		}
+
+		// A full sync of a directory copied before expects about as many
+		// people as the copy holds.
+		h.Fake.AddFault(googletest.Fault{Kind: googletest.FaultExpireSyncTokens, Count: 1})
+		door = &holdDoor{door: h.Door, held: make(chan struct{}), release: make(chan struct{})}
+		s = h.syncer(t, func(o *directory.Options) { o.Door, o.PageSize, o.Now = door, 10, clock.Now })
+		go func() { _, err := s.Sync(ctx, user); done <- err }()
+		<-door.held // the expired incremental went, the full listing's first page waits
+		if st, err := s.Status(ctx, user); err != nil || !st.Running || st.Expected != 25 || st.Fetched != 0 {
+			t.Errorf("Status as a full sync starts = %+v, %v; want running, expecting 25", st, err)
+		}
+		close(door.release)
+		if err := <-done; err != nil {
+			t.Fatalf("full Sync: %v", err)
 		}
 
 		// A request no worker takes stops reading as queued.

@@ -101,6 +101,9 @@ func (s *Syncer) full(ctx context.Context, svc *people.Service, userID string, s
 			err = errors.Join(err, derr)
 		}
 	}()
+	if err := s.store.expect(ctx, userID); err != nil {
+		return err
+	}
 	token, err := s.pages(ctx, svc, "", stats, func(page []*people.Person) error {
 		batch := make([]Person, 0, len(page))
 		for _, p := range page {
