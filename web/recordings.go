@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -68,11 +69,11 @@ type recordingsPage struct {
 	CanSync bool
 }
 
-// newRecordingRow dresses a file for the pages.
-func newRecordingRow(r recordings.Recording) recordingRow {
+// newRecordingRow dresses a file for the pages, its date in the zone loc.
+func newRecordingRow(r recordings.Recording, loc *time.Location) recordingRow {
 	row := recordingRow{Recording: r, StateText: stateWords[r.State], Failed: r.State == recordings.StateFailed,
-		Waiting: r.State == recordings.StateQueued, Date: r.Created.UTC().Format(dayLayout + ", " + timeLayout + " UTC"),
-		DateTime: r.Created.UTC().Format("2006-01-02T15:04:05Z")}
+		Waiting: r.State == recordings.StateQueued, Date: r.Created.In(loc).Format(dayLayout + ", " + timeLayout + " MST"),
+		DateTime: r.Created.UTC().Format(time.RFC3339)}
 	row.Reason = failureText(r.Reason, r.ReasonDetail)
 	if r.Kind == recordings.KindRecording {
 		row.Size = byteSize(r.Size)
@@ -148,9 +149,13 @@ func (s *Server) recordingsList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	loc, err := s.recordingsZone(c, u.ID)
+	if err != nil {
+		return err
+	}
 	page := recordingsPage{Access: access, CanSync: s.deps.LinkSyncs != nil && access.CanFind()}
 	for _, r := range list {
-		row := newRecordingRow(r)
+		row := newRecordingRow(r, loc)
 		row.Meeting = titles[r.MeetingID]
 		page.Files = append(page.Files, row)
 	}
@@ -177,6 +182,24 @@ func (s *Server) meetingTitles(ctx context.Context, userID string, list []record
 		}
 	}
 	return titles, nil
+}
+
+// recordingsZone is the time zone the recordings pages give dates in: as
+// on the meetings pages, the one ?tz= asks for, else the member's primary
+// calendar's, else UTC.
+func (s *Server) recordingsZone(c echo.Context, userID string) (*time.Location, error) {
+	if s.deps.Meetings == nil {
+		return time.UTC, nil
+	}
+	links, err := s.deps.Meetings.Links(c.Request().Context(), userID)
+	if err != nil {
+		return nil, fmt.Errorf("reading the calendars' time zones: %w", err)
+	}
+	z, err := chooseZone(c.QueryParam(zoneField), links, "")
+	if err != nil {
+		return nil, err
+	}
+	return z.Loc, nil
 }
 
 // hasMeeting reports whether any file was matched to a meeting.
@@ -254,7 +277,11 @@ func (s *Server) recordingShow(c echo.Context) error {
 	if err != nil {
 		return fmt.Errorf("reading recording: %w", err)
 	}
-	page := recordingPage{recordingRow: newRecordingRow(r), FromMeet: r.TranscriptFrom != ""}
+	loc, err := s.recordingsZone(c, u.ID)
+	if err != nil {
+		return err
+	}
+	page := recordingPage{recordingRow: newRecordingRow(r, loc), FromMeet: r.TranscriptFrom != ""}
 	if page.Transcript, err = s.deps.Recordings.Transcript(ctx, u.ID, r.FileID); err != nil {
 		return fmt.Errorf("reading transcript: %w", err)
 	}

@@ -131,7 +131,7 @@ func TestRecordingsSyncNow(t *testing.T) {
 }
 
 // TestRecordingsMeetingColumn: with the calendars wired, each file names
-// its meeting and links to it.
+// its meeting and links to it, and its date is in the member's zone.
 func TestRecordingsMeetingColumn(t *testing.T) {
 	t.Parallel()
 	cals := newFakeCalendars()
@@ -148,4 +148,15 @@ func TestRecordingsMeetingColumn(t *testing.T) {
 		"#file-1old .meeting code":                   "zzz-zzzz-zzz",
 		"#file-1bad .meeting":                        "none matched",
 	}, []string{"#file-1old .meeting a"})
+
+	// Dates are in the zone of the member's primary calendar, or the one
+	// ?tz= asks for, as on the meetings pages.
+	cals.mu.Lock()
+	cals.links[bob.ID] = []calendars.Link{{Calendar: calendars.Calendar{ID: calendars.PrimaryID, Summary: "bob@example.com",
+		Primary: true, TimeZone: "Europe/Paris"}}}
+	cals.mu.Unlock()
+	checkPage(t, h.get("/recordings"), map[string]string{"#file-1rec .date": "Fri 20 Nov 2026, 16:35 CET"}, nil)
+	checkPage(t, h.get("/recordings/1rec"), map[string]string{"#created": "Fri 20 Nov 2026, 16:35 CET"}, nil)
+	checkPage(t, h.get("/recordings?tz=Asia/Tokyo"), map[string]string{"#file-1rec .date": "Sat 21 Nov 2026, 00:35 JST"}, nil)
+	h.expectStatus(h.get("/recordings?tz=Mars/Olympus"), http.StatusBadRequest)
 }

@@ -151,7 +151,7 @@ func TestRecordingPages(t *testing.T) {
 				`a#meeting[href="/meetings/m1"]`: "The meeting",
 				"#from-meet":                     "Google Meet's own transcript",
 				"pre#transcript":                 "[00:00:01] Ada: <script>alert(1)</script> & welcome",
-				"#created":                       "2026-11-20 15:35 UTC",
+				`#created time[datetime="2026-11-20T15:35:00Z"]`: "Fri 20 Nov 2026, 15:35 UTC",
 			},
 			absent: []string{"form#retry", "#reason", "#no-transcript", "#progress", "pre#transcript script"},
 		},
