@@ -169,7 +169,7 @@ func countDaily(ctx context.Context, tx *sqldb.Tx, from, to int64) (map[dailyKey
 		}
 		day := dayOf(at)
 		switch {
-		case Event(event) == EventActivity && scope != "":
+		case Event(event) == EventActivity && scope != "" && (ref == 0 || bytes != 0):
 			for _, user := range []string{actor, ""} {
 				k := dailyKey{user, day, scope}
 				c := usage[k]
