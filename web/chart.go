@@ -83,10 +83,10 @@ type chartPanel struct {
 	// Left, Right, Top and Bottom bound the plot.
 	Left, Right, Top, Bottom float64
 	// PlotH is the plot's height.
-	PlotH float64
-	Days                     []chartDay
-	YTicks, XTicks           []chartTick
-	Marks                    []chartMark
+	PlotH          float64
+	Days           []chartDay
+	YTicks, XTicks []chartTick
+	Marks          []chartMark
 }
 
 // chartDay is one day's slot of a panel and its stacked bars, bottom
