@@ -86,12 +86,12 @@ func TestReportPage(t *testing.T) {
 		"#sum-redundant":    "1",
 		"#sum-alternatives": "1",
 		// Never used, a month after the grant; a minute after, not yet.
-		"#unused tr.unused-row":                          bob.Email + " calendar.readonly 2026-01-20 never used",
-		"#unused tr.new-row td.explain":                  "granted 1 minute ago, not used yet",
-		"#redundant tbody tr td.user":                    bob.Email,
-		"#alternatives td.serves":                        "yes: it allows every method used in the last 30 days",
-		"#scope-directory-readonly h2 .tier":             "sensitive",
-		"#scope-directory-readonly .holders-count":       "1",
+		"#unused tr.unused-row":                           bob.Email + " calendar.readonly 2026-01-20 never used",
+		"#unused tr.new-row td.explain":                   "granted 1 minute ago, not used yet",
+		"#redundant tbody tr td.user":                     bob.Email,
+		"#alternatives td.serves":                         "yes: it allows every method used in the last 30 days",
+		"#scope-directory-readonly h2 .tier":              "sensitive",
+		"#scope-directory-readonly .holders-count":        "1",
 		"#scope-directory-readonly table.holders td.user": alice.Email,
 		// Uses next to fewer holders are explained.
 		"#scope-drive-readonly ul.former li":            alice.Email + ": " + strconv.FormatInt(aliceDrive, 10) + " uses before the scope left the user's grant",
@@ -100,7 +100,7 @@ func TestReportPage(t *testing.T) {
 		"#scope-drive-readonly .alternative":            "drive.meet.readonly restricted : See and download Drive files created or edited by Google Meet. It allows every method used with this scope in the last 30 days.",
 		"#scope-drive-meet-readonly h2":                 "drive.meet.readonly restricted not requested: a narrower alternative",
 		"#scope-calendar-events-readonly .purposes":     "meetings",
-		"#usage h2":                                     "Scope use, last 30 days",
+		"#usage h2": "Scope use, last 30 days",
 	} {
 		if got := r.TextOf(t, sel); got != want {
 			t.Errorf("%s:\n got %q\nwant %q", sel, got, want)
