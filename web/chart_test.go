@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"fmt"
 	"html/template"
 	"strings"
 	"testing"
@@ -17,7 +18,7 @@ var chartToday = time.Date(2026, 12, 6, 15, 0, 0, 0, time.UTC)
 // testChart builds a chart of everyone's use over days days.
 func testChart(d audit.Daily, days int) usageChart {
 	return newUsageChart("usage", "everyone", d, []string{"calendar.readonly", "drive.readonly"}, chartToday, days,
-		func(n int) string { return "/report?days=" + string(rune('0'+n/10)) })
+		func(n int) string { return fmt.Sprintf("/report?days=%d", n) })
 }
 
 // day returns midnight UTC n days before chartToday.
@@ -147,4 +148,17 @@ func TestChartDaysReadsOnlyItsRanges(t *testing.T) {
 			t.Errorf("chartDays(%q) = %d, want %d", in, got, want)
 		}
 	}
+}
+
+// FuzzChartDays checks that whatever ?days= says, a chart shows one of
+// its ranges.
+func FuzzChartDays(f *testing.F) {
+	for _, s := range []string{"7", "30", "90", "", "0", "-1", "99999999999999999999", "7 ", "0x1e"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got := chartDays(s); got != 7 && got != 30 && got != 90 {
+			t.Errorf("chartDays(%q) = %d", s, got)
+		}
+	})
 }

@@ -132,3 +132,58 @@ func bulkCalls(b *testing.B, db *sqldb.DB, users, n int) {
 		b.Fatal(err)
 	}
 }
+
+// BenchmarkChart reads everyone's 90-day usage chart, and one user's,
+// over the trail of BenchmarkBuild, each a minute after the one before
+// with 10 new calls in between:
+//
+//	go test -run '^$' -bench Chart -benchtime 20x ./scopes/report
+//
+// It reports ms/chart (both charts) and first-chart-ms, the first, which
+// rolls up the whole trail by day.
+func BenchmarkChart(b *testing.B) {
+	const users, calls = 1000, 1_000_000
+	for _, bk := range []struct {
+		name string
+		open func(testing.TB) *sqldb.DB
+	}{{"sqlite", sqldbtest.SQLite}, {"postgres", sqldbtest.Postgres}} {
+		b.Run(bk.name, func(b *testing.B) {
+			db := bk.open(b)
+			ctx := context.Background()
+			bulkCalls(b, db, users, calls)
+			at, seq := now, int64(calls)
+			trail := audit.New(db, audit.Options{})
+			builder := Builder{Daily: trail, Now: func() time.Time { return at }}
+			start := time.Now()
+			if _, err := builder.Chart(ctx, "", 90); err != nil {
+				b.Fatal(err)
+			}
+			first := time.Since(start)
+			b.ResetTimer()
+			for b.Loop() {
+				b.StopTimer()
+				at = at.Add(time.Minute)
+				for i := range 10 {
+					seq++
+					if _, err := db.Exec(ctx, `INSERT INTO audit_entries (seq, id, version, chain_id, time_us, actor_id, actor_email,
+						client_id, event, api_name, method_name, scope, purpose, resource, http_status, error_reason, outcome,
+						num_response_bytes, items, latency_us, request_id, replica, ref_seq, prev_hash, hash)
+						VALUES (?, ?, 1, 'bench', ?, ?, '', 'c', 'activity', '', 'drive.files.get', ?, 'p', '', 200, '', 'ok', 0, 0, 0, '', 'bench', 0, '', '')`,
+						seq, fmt.Sprintf("id%d", seq), at.UnixMicro(), fmt.Sprintf("u%04d", i), scopes.DriveReadonly); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.StartTimer()
+				all, err := builder.Chart(ctx, "", 90)
+				if err != nil || len(all.Usage) == 0 {
+					b.Fatalf("Chart: %v", err)
+				}
+				if _, err := builder.Chart(ctx, "u0001", 90); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/chart")
+			b.ReportMetric(float64(first.Milliseconds()), "first-chart-ms")
+		})
+	}
+}
