@@ -78,8 +78,10 @@ type chartScope struct {
 
 // chartPanel is one SVG: one measure (calls or bytes) per day.
 type chartPanel struct {
-	ID, Title, Desc string
-	Width, Height   int
+	// Caption names the measure, shown above the panel; Title and Desc
+	// are the SVG's accessible name and description.
+	ID, Caption, Title, Desc string
+	Width, Height            int
 	// Left, Right, Top and Bottom bound the plot.
 	Left, Right, Top, Bottom float64
 	// PlotH is the plot's height.
@@ -163,8 +165,8 @@ func newUsageChart(id, caption string, d audit.Daily, shorts []string, today tim
 		}
 	}
 	c.Panels = []chartPanel{
-		c.panel("calls", "API calls per day", func(r chartRow) []int64 { return r.Calls }, func(n int64) string { return strconv.FormatInt(n, 10) }),
-		c.panel("bytes", "Response bytes per day", func(r chartRow) []int64 { return r.Bytes }, byteSize),
+		c.panel("calls", "API calls per day", func(r chartRow) []int64 { return r.Calls }, func(n int64) string { return strconv.FormatInt(n, 10) }, 1),
+		c.panel("bytes", "Response bytes per day", func(r chartRow) []int64 { return r.Bytes }, byteSize, 1024),
 	}
 	return c
 }
@@ -178,9 +180,11 @@ func shortName(scope string) string {
 	return scope
 }
 
-// panel draws one measure of the chart's rows as stacked bars.
-func (c usageChart) panel(measure, title string, values func(chartRow) []int64, format func(int64) string) chartPanel {
-	p := chartPanel{ID: c.ID + "-" + measure, Title: fmt.Sprintf("%s, %s, last %d days", title, c.Caption, c.Days),
+// panel draws one measure of the chart's rows as stacked bars, on a scale
+// whose top is a round number of the largest power of base (1 for counts,
+// 1024 for bytes) below the busiest day.
+func (c usageChart) panel(measure, title string, values func(chartRow) []int64, format func(int64) string, base int64) chartPanel {
+	p := chartPanel{ID: c.ID + "-" + measure, Caption: title, Title: fmt.Sprintf("%s, %s, last %d days", title, c.Caption, c.Days),
 		Width: chartWidth, Height: chartHeight,
 		Left: chartMarginLeft, Right: chartWidth - chartMarginRight, Top: chartMarginTop, Bottom: chartHeight - chartMarginBottom}
 	var top, total int64
@@ -191,7 +195,11 @@ func (c usageChart) panel(measure, title string, values func(chartRow) []int64, 
 		}
 		top, total = max(top, sum), total+sum
 	}
-	scale := niceCeiling(top)
+	unit := int64(1)
+	for base > 1 && top >= unit*base {
+		unit *= base
+	}
+	scale := niceCeiling((top+unit-1)/unit) * unit
 	p.Desc = fmt.Sprintf("Stacked bars, one per day from %s to %s, one colour per scope (%s). Total %s; busiest day %s.",
 		c.Rows[0].Day.Format("Jan 2"), c.Rows[len(c.Rows)-1].Day.Format("Jan 2"), c.scopeList(), format(total), format(top))
 	if c.Grants+c.Revocations > 0 {

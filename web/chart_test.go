@@ -27,8 +27,8 @@ func day(n int) time.Time { return chartToday.Truncate(24*time.Hour).AddDate(0, 
 func TestChartBarHeightsAreProportional(t *testing.T) {
 	t.Parallel()
 	c := testChart(audit.Daily{Usage: []audit.DailyUsage{
-		{Day: day(2), Scope: scopes.CalendarReadonly, Calls: 10, Bytes: 1000},
-		{Day: day(1), Scope: scopes.CalendarReadonly, Calls: 20, Bytes: 4000},
+		{Day: day(2), Scope: scopes.CalendarReadonly, Calls: 10, Bytes: 1024},
+		{Day: day(1), Scope: scopes.CalendarReadonly, Calls: 20, Bytes: 4096},
 	}}, 7)
 	calls := c.Panels[0]
 	h1, h2 := calls.Days[4].Bars[0].H, calls.Days[5].Bars[0].H
@@ -37,7 +37,7 @@ func TestChartBarHeightsAreProportional(t *testing.T) {
 	}
 	bytesPanel := c.Panels[1]
 	if b1, b2 := bytesPanel.Days[4].Bars[0].H, bytesPanel.Days[5].Bars[0].H; b2 != 4*b1 {
-		t.Errorf("bars of 1000 and 4000 bytes are %v and %v high; want the second four times the first", b1, b2)
+		t.Errorf("bars of 1 KiB and 4 KiB are %v and %v high; want the second four times the first", b1, b2)
 	}
 	if top := calls.Days[5].Bars[0]; top.Y+top.H != calls.Bottom {
 		t.Errorf("a bar ends at %v, not on the axis at %v", top.Y+top.H, calls.Bottom)
