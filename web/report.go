@@ -144,7 +144,7 @@ func (s *Server) privilegeReport(c echo.Context) error {
 		return err
 	}
 	days := chartDays(c.QueryParam("days"))
-	chart, err := s.usageChart(ctx, "", "everyone", days, func(n int) string { return "/report?days=" + strconv.Itoa(n) + "#usage" })
+	chart, _, err := s.usageChart(ctx, "", "everyone", days, func(n int) string { return "/report?days=" + strconv.Itoa(n) + "#usage" })
 	if err != nil {
 		return err
 	}
@@ -168,13 +168,13 @@ func (s *Server) emails(ctx context.Context) (map[string]string, error) {
 }
 
 // usageChart builds the usage chart of a user, everyone's for "", named
-// caption, over days days.
-func (s *Server) usageChart(ctx context.Context, userID, caption string, days int, rangeURL func(int) string) (usageChart, error) {
+// caption, over days days; it also returns the figures it drew.
+func (s *Server) usageChart(ctx context.Context, userID, caption string, days int, rangeURL func(int) string) (usageChart, report.Chart, error) {
 	fig, err := s.deps.Report.Chart(ctx, userID, days)
 	if err != nil {
-		return usageChart{}, fmt.Errorf("reading the usage chart: %w", err)
+		return usageChart{}, report.Chart{}, fmt.Errorf("reading the usage chart: %w", err)
 	}
-	return newUsageChart("usage", caption, fig.Daily, chartScopes(), fig.Time, days, rangeURL), nil
+	return newUsageChart("usage", caption, fig.Daily, chartScopes(), fig.Time, days, rangeURL), fig, nil
 }
 
 // chartScopes are the short names of the scopes a chart stacks, in the

@@ -95,16 +95,11 @@ func (s *Server) userShow(c echo.Context) error {
 	if s.deps.Report != nil {
 		days := chartDays(c.QueryParam("days"))
 		base := "/users/" + url.PathEscape(id)
-		chart, err := s.usageChart(ctx, id, target.Email, days, func(n int) string { return fmt.Sprintf("%s?days=%d#usage", base, n) })
+		chart, fig, err := s.usageChart(ctx, id, target.Email, days, func(n int) string { return fmt.Sprintf("%s?days=%d#usage", base, n) })
 		if err != nil {
 			return err
 		}
-		page.Chart = &chart
-		fig, err := s.deps.Report.Chart(ctx, id, 1)
-		if err != nil {
-			return fmt.Errorf("reading the last uses of %s: %w", id, err)
-		}
-		page.Now, last = fig.Time, fig.LastUse
+		page.Chart, page.Now, last = &chart, fig.Time, fig.LastUse
 		if page.Requests, err = s.openRequests(ctx, id, g); err != nil {
 			return err
 		}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"math/rand/v2"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -126,4 +127,44 @@ func dailyOf(entries []Entry, user string, since time.Time) Daily {
 	}
 	slices.SortFunc(d.Marks, func(a, b DailyMark) int { return a.Day.Compare(b.Day) })
 	return d
+}
+
+// TestDailyCountsEachEntryOnceUnderConcurrentReads reads the daily figures
+// from several goroutines while entries are appended, on both databases:
+// each entry must be counted once.
+func TestDailyCountsEachEntryOnceUnderConcurrentReads(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	at := time.Date(2026, 3, 31, 12, 0, 0, 0, time.UTC)
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			tr := New(b.open(t), Options{})
+			var wg sync.WaitGroup
+			for w := range 4 {
+				wg.Go(func() {
+					for i := range 25 {
+						if _, err := tr.Append(ctx, Entry{Time: at, ActorID: "u1", Scope: "s1", MethodName: "m", Event: EventActivity, NumResponseBytes: 10}); err != nil {
+							t.Error(err)
+							return
+						}
+						if i%5 == w {
+							if _, err := tr.Daily(ctx, "", at); err != nil {
+								t.Error(err)
+								return
+							}
+						}
+					}
+				})
+			}
+			wg.Wait()
+			got, err := tr.Daily(ctx, "u1", at)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got.Usage) != 1 || got.Usage[0].Calls != 100 || got.Usage[0].Bytes != 1000 {
+				t.Errorf("after 100 calls of 10 bytes, Daily = %+v", got.Usage)
+			}
+		})
+	}
 }
