@@ -135,11 +135,7 @@ func (s *Server) privilegeReport(c echo.Context) error {
 		return s.reportExport(c, "json")
 	}
 	ctx := c.Request().Context()
-	rep, err := s.deps.Report.Build(ctx)
-	if err != nil {
-		return fmt.Errorf("building the least-privilege report: %w", err)
-	}
-	emails, err := s.emails(ctx)
+	rep, emails, err := s.buildReport(ctx)
 	if err != nil {
 		return err
 	}
@@ -154,17 +150,21 @@ func (s *Server) privilegeReport(c echo.Context) error {
 	return s.render(c, http.StatusOK, "report", page)
 }
 
-// emails maps every user's id to their email.
-func (s *Server) emails(ctx context.Context) (map[string]string, error) {
+// buildReport builds the report, with every user's email by id.
+func (s *Server) buildReport(ctx context.Context) (report.Report, map[string]string, error) {
+	rep, err := s.deps.Report.Build(ctx)
+	if err != nil {
+		return report.Report{}, nil, fmt.Errorf("building the least-privilege report: %w", err)
+	}
 	users, err := s.deps.Users.Users(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("listing users: %w", err)
+		return report.Report{}, nil, fmt.Errorf("listing users: %w", err)
 	}
-	out := make(map[string]string, len(users))
+	emails := make(map[string]string, len(users))
 	for _, u := range users {
-		out[u.ID] = u.Email
+		emails[u.ID] = u.Email
 	}
-	return out, nil
+	return rep, emails, nil
 }
 
 // usageChart builds the usage chart of a user, everyone's for "", named
@@ -192,11 +192,7 @@ func chartScopes() []string {
 // reportExport writes the report as CSV or JSON, as a download.
 func (s *Server) reportExport(c echo.Context, format string) error {
 	ctx := c.Request().Context()
-	rep, err := s.deps.Report.Build(ctx)
-	if err != nil {
-		return fmt.Errorf("building the least-privilege report: %w", err)
-	}
-	emails, err := s.emails(ctx)
+	rep, emails, err := s.buildReport(ctx)
 	if err != nil {
 		return err
 	}

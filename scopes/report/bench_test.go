@@ -53,16 +53,7 @@ func BenchmarkBuild(b *testing.B) {
 			for b.Loop() {
 				b.StopTimer()
 				at = at.Add(time.Minute)
-				for i := range 10 {
-					seq++
-					if _, err := db.Exec(ctx, `INSERT INTO audit_entries (seq, id, version, chain_id, time_us, actor_id, actor_email,
-						client_id, event, api_name, method_name, scope, purpose, resource, http_status, error_reason, outcome,
-						num_response_bytes, items, latency_us, request_id, replica, ref_seq, prev_hash, hash)
-						VALUES (?, ?, 1, 'bench', ?, ?, '', 'c', 'activity', '', 'drive.files.get', ?, 'p', '', 200, '', 'ok', 0, 0, 0, '', 'bench', 0, '', '')`,
-						seq, fmt.Sprintf("id%d", seq), at.UnixMicro(), fmt.Sprintf("u%04d", i), scopes.DriveReadonly); err != nil {
-						b.Fatal(err)
-					}
-				}
+				seq = tenCalls(b, db, seq, at)
 				b.StartTimer()
 				rep, err := Build(ctx, grants, trail, scopes.All(), at)
 				if err != nil || len(rep.Scopes[0].Holders) != users {
@@ -75,6 +66,22 @@ func BenchmarkBuild(b *testing.B) {
 			b.ReportMetric(fullScan(b, trail, at), "full-scan-ms")
 		})
 	}
+}
+
+// tenCalls inserts 10 calls at one time after entry seq, by users u0000
+// to u0009, as bulkCalls does, and returns the last one's seq.
+func tenCalls(b *testing.B, db *sqldb.DB, seq int64, at time.Time) int64 {
+	for i := range 10 {
+		seq++
+		if _, err := db.Exec(context.Background(), `INSERT INTO audit_entries (seq, id, version, chain_id, time_us, actor_id, actor_email,
+			client_id, event, api_name, method_name, scope, purpose, resource, http_status, error_reason, outcome,
+			num_response_bytes, items, latency_us, request_id, replica, ref_seq, prev_hash, hash)
+			VALUES (?, ?, 1, 'bench', ?, ?, '', 'c', 'activity', '', 'drive.files.get', ?, 'p', '', 200, '', 'ok', 0, 0, 0, '', 'bench', 0, '', '')`,
+			seq, fmt.Sprintf("id%d", seq), at.UnixMicro(), fmt.Sprintf("u%04d", i), scopes.DriveReadonly); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return seq
 }
 
 // fullScan returns the milliseconds that reading the report's usage from
@@ -163,16 +170,7 @@ func BenchmarkChart(b *testing.B) {
 			for b.Loop() {
 				b.StopTimer()
 				at = at.Add(time.Minute)
-				for i := range 10 {
-					seq++
-					if _, err := db.Exec(ctx, `INSERT INTO audit_entries (seq, id, version, chain_id, time_us, actor_id, actor_email,
-						client_id, event, api_name, method_name, scope, purpose, resource, http_status, error_reason, outcome,
-						num_response_bytes, items, latency_us, request_id, replica, ref_seq, prev_hash, hash)
-						VALUES (?, ?, 1, 'bench', ?, ?, '', 'c', 'activity', '', 'drive.files.get', ?, 'p', '', 200, '', 'ok', 0, 0, 0, '', 'bench', 0, '', '')`,
-						seq, fmt.Sprintf("id%d", seq), at.UnixMicro(), fmt.Sprintf("u%04d", i), scopes.DriveReadonly); err != nil {
-						b.Fatal(err)
-					}
-				}
+				seq = tenCalls(b, db, seq, at)
 				b.StartTimer()
 				all, err := builder.Chart(ctx, "", 90)
 				if err != nil || len(all.Usage) == 0 {
