@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/scopetrail/scopetrail/scopes"
 	"github.com/scopetrail/scopetrail/scopes/audit"
 )
 
@@ -169,15 +168,6 @@ func newUsageChart(id, caption string, d audit.Daily, shorts []string, today tim
 		c.panel("bytes", "Response bytes per day", func(r chartRow) []int64 { return r.Bytes }, byteSize, 1024),
 	}
 	return c
-}
-
-// shortName returns a scope's short name, or the name itself when the
-// registry does not know it.
-func shortName(scope string) string {
-	if s, ok := scopes.Lookup(scope); ok {
-		return s.Short
-	}
-	return scope
 }
 
 // panel draws one measure of the chart's rows as stacked bars, on a scale

@@ -193,7 +193,7 @@ func (u *rollup) advance(ctx context.Context, tx *sqldb.Tx, since, recent, to in
 // the windows asked for, and locks it; to read it only, it returns nil when
 // there is none.
 func readRollup(ctx context.Context, tx *sqldb.Tx, prev *rollup, since, recent int64, lock bool) (*rollup, error) {
-	q := "SELECT upto_seq, since_us, recent_us FROM audit_usage_state WHERE id = 1"
+	q := rollupState
 	if lock {
 		if _, err := tx.Exec(ctx, "INSERT INTO audit_usage_state (id, upto_seq, since_us, recent_us) VALUES (1, 0, ?, ?) ON CONFLICT (id) DO NOTHING",
 			since, recent); err != nil {
@@ -203,14 +203,9 @@ func readRollup(ctx context.Context, tx *sqldb.Tx, prev *rollup, since, recent i
 			q += " FOR UPDATE"
 		}
 	}
-	u := &rollup{windows: map[usageKey]*usageCounts{}, last: map[UserScope]int64{},
-		dirtyWindows: map[usageKey]bool{}, dirtyLast: map[UserScope]bool{}}
-	err := tx.QueryRow(ctx, q).Scan(&u.upto, &u.since, &u.recent)
-	if !lock && errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("reading the usage roll-up's state: %w", err)
+	u, err := scanRollupState(tx.QueryRow(ctx, q))
+	if err != nil || u == nil {
+		return nil, err
 	}
 	if prev != nil && prev.upto == u.upto && prev.since == u.since && prev.recent == u.recent {
 		u.windows, u.last = prev.windows, prev.last
@@ -247,6 +242,30 @@ func readRollup(ctx context.Context, tx *sqldb.Tx, prev *rollup, since, recent i
 	}
 	if err := lrows.Err(); err != nil {
 		return nil, fmt.Errorf("reading the usage roll-up: %w", err)
+	}
+	return u, nil
+}
+
+// readRollupState reads the stored roll-up's state, without its rows, or
+// nil when there is none.
+func readRollupState(ctx context.Context, tx *sqldb.Tx) (*rollup, error) {
+	return scanRollupState(tx.QueryRow(ctx, rollupState))
+}
+
+// rollupState reads the stored roll-up's state row.
+const rollupState = "SELECT upto_seq, since_us, recent_us FROM audit_usage_state WHERE id = 1"
+
+// scanRollupState reads the state row into an empty roll-up, or returns
+// nil when there is no row.
+func scanRollupState(row *sql.Row) (*rollup, error) {
+	u := &rollup{windows: map[usageKey]*usageCounts{}, last: map[UserScope]int64{},
+		dirtyWindows: map[usageKey]bool{}, dirtyLast: map[UserScope]bool{}}
+	err := row.Scan(&u.upto, &u.since, &u.recent)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading the usage roll-up's state: %w", err)
 	}
 	return u, nil
 }
@@ -403,4 +422,58 @@ func (u *rollup) summary() UsageSummary {
 		s.LastUse[k] = sqldb.FromMicros(at)
 	}
 	return s
+}
+
+// DefaultRollupInterval is how often RunUsageRollup brings the stored
+// usage roll-up up to the trail's head when no interval is given.
+const DefaultRollupInterval = 30 * time.Second
+
+// RunUsageRollup keeps the stored usage roll-up, once a report has made
+// one, within every (DefaultRollupInterval when zero) of the trail's head,
+// counting the entries appended since in the windows it has: so that the
+// report a reviewer opens after a quiet week, or on a trail that grew by a
+// million entries, reads the few entries of the last moments and not the
+// week's. It blocks until ctx ends. Failures are logged and retried at the
+// next tick; they never hold up an append.
+func (t *Trail) RunUsageRollup(ctx context.Context, every time.Duration) {
+	if every <= 0 {
+		every = DefaultRollupInterval
+	}
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			if err := t.rollUpStored(ctx); err != nil && ctx.Err() == nil {
+				t.log.Error("rolling up scope usage", "err", err)
+			}
+		}
+	}
+}
+
+// rollUpStored moves the stored roll-up, if there is one, to the trail's
+// head, in its own windows, rollupChunk entries a transaction.
+func (t *Trail) rollUpStored(ctx context.Context) error {
+	var state *rollup
+	if err := t.db.InReadTx(ctx, func(tx *sqldb.Tx) error {
+		var err error
+		state, err = readRollupState(ctx, tx)
+		return err
+	}); err != nil || state == nil {
+		return err
+	}
+	var u *rollup
+	for u == nil || !u.caughtUp {
+		err := t.db.InTx(ctx, func(tx *sqldb.Tx) error {
+			var err error
+			u, err = advanceRollup(ctx, tx, u, state.since, state.recent)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("rolling up scope usage: %w", err)
+		}
+	}
+	return nil
 }

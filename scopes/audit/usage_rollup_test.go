@@ -2,6 +2,8 @@ package audit
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -189,6 +191,59 @@ func TestUsageSummaryDoesNotWaitForWriters(t *testing.T) {
 			insertCalls(t, db, 151, rollupWriteBack)
 			if got, want := calls(), int64(150+rollupWriteBack); got != want || stored() != want {
 				t.Errorf("summary %d entries behind: %d calls, roll-up stored up to %d; want %d and %d", rollupWriteBack, got, stored(), want, want)
+			}
+		})
+	}
+}
+
+// TestRollUpStoredKeepsTheRollupCurrent: the background roll-up does
+// nothing before a report has stored one; after, it counts the entries
+// appended since, in the windows stored, so that the next summary reads
+// none of them again.
+func TestRollUpStoredKeepsTheRollupCurrent(t *testing.T) {
+	t.Parallel()
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			db := b.open(t)
+			tr := New(db, Options{Now: newClock().Now})
+			since := time.UnixMicro(1_700_000_000_000_000).UTC()
+			state := func() (upto, sinceUS int64, ok bool) {
+				t.Helper()
+				err := db.QueryRow(ctx, "SELECT upto_seq, since_us FROM audit_usage_state WHERE id = 1").Scan(&upto, &sinceUS)
+				if errors.Is(err, sql.ErrNoRows) {
+					return 0, 0, false
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				return upto, sinceUS, true
+			}
+
+			insertCalls(t, db, 1, 40)
+			if err := tr.rollUpStored(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if _, _, ok := state(); ok {
+				t.Fatal("the background roll-up stored a roll-up before any report asked for one")
+			}
+			if _, err := tr.UsageSummary(ctx, since, since); err != nil {
+				t.Fatal(err)
+			}
+			insertCalls(t, db, 41, 60)
+			if err := tr.rollUpStored(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if upto, sinceUS, _ := state(); upto != 100 || sinceUS != since.UnixMicro() {
+				t.Errorf("after the background roll-up the stored roll-up counts up to entry %d since %d; want 100 since %d", upto, sinceUS, since.UnixMicro())
+			}
+			got, err := tr.UsageSummary(ctx, since, since)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got.Windows) != 1 || got.Windows[0].Calls != 100 {
+				t.Errorf("UsageSummary after the background roll-up = %+v; want 100 calls", got.Windows)
 			}
 		})
 	}
