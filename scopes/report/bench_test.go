@@ -14,6 +14,13 @@ import (
 	"github.com/scopetrail/scopetrail/scopes/sqldb/sqldbtest"
 )
 
+// benchBackends are the databases the benchmarks run on; PostgreSQL needs
+// TEST_POSTGRES_URL.
+var benchBackends = []struct {
+	name string
+	open func(testing.TB) *sqldb.DB
+}{{"sqlite", sqldbtest.SQLite}, {"postgres", sqldbtest.Postgres}}
+
 // BenchmarkBuild builds the report over 1,000 grants and 1,000,000 API
 // calls spread over 60 days, made by 950 of the users, each with every
 // method; 50 users never call anything (PostgreSQL needs TEST_POSTGRES_URL):
@@ -27,10 +34,7 @@ import (
 // itself, take for the same report, measured in the same run.
 func BenchmarkBuild(b *testing.B) {
 	const users, calls = 1000, 1_000_000
-	for _, bk := range []struct {
-		name string
-		open func(testing.TB) *sqldb.DB
-	}{{"sqlite", sqldbtest.SQLite}, {"postgres", sqldbtest.Postgres}} {
+	for _, bk := range benchBackends {
 		b.Run(bk.name, func(b *testing.B) {
 			db := bk.open(b)
 			ctx := context.Background()
@@ -150,10 +154,7 @@ func bulkCalls(b *testing.B, db *sqldb.DB, users, n int) {
 // rolls up the whole trail by day.
 func BenchmarkChart(b *testing.B) {
 	const users, calls = 1000, 1_000_000
-	for _, bk := range []struct {
-		name string
-		open func(testing.TB) *sqldb.DB
-	}{{"sqlite", sqldbtest.SQLite}, {"postgres", sqldbtest.Postgres}} {
+	for _, bk := range benchBackends {
 		b.Run(bk.name, func(b *testing.B) {
 			db := bk.open(b)
 			ctx := context.Background()
