@@ -136,6 +136,7 @@ func (s *Server) routes() {
 	app.GET("/dashboard", s.dashboard, member)
 	app.POST("/link/:feature", s.link, member)
 	app.GET("/admin/users", s.users, member, admin)
+	s.userRoutes(app, member)
 	app.POST("/admin/users/:id/role", s.setRole, member, admin)
 	// The pages of a group of Deps that is absent are not served.
 	if s.deps.Jobs != nil {
@@ -158,6 +159,7 @@ func (s *Server) routes() {
 	s.transcriptsRoutes(app, member)
 	if s.deps.Audit != nil {
 		s.reviewRoutes(app, member)
+		s.reportRoutes(app, member)
 	}
 	if s.deps.Directory != nil {
 		s.directoryRoutes(app, member, admin)

@@ -107,7 +107,7 @@ func newApp(ctx context.Context, o appOptions) (*web.Server, error) {
 		Recordings:  &web.RecordingPages{Recordings: f.rec.svc, Media: f.rec.svc},
 		Transcripts: f.rec.svc,
 		Review: &web.ReviewPages{Audit: c.trail, Report: report.Builder{Grants: c.grants, Usage: c.trail, Registry: scopes.All(),
-			Egress: c.trail}},
+			Egress: c.trail, Daily: c.trail, RequestTrail: c.trail}},
 		Revocations: revoker,
 		LinkSyncs:   f.linkSyncs(),
 	})

@@ -14,6 +14,13 @@ import (
 	"github.com/scopetrail/scopetrail/scopes/sqldb/sqldbtest"
 )
 
+// benchBackends are the databases the benchmarks run on; PostgreSQL needs
+// TEST_POSTGRES_URL.
+var benchBackends = []struct {
+	name string
+	open func(testing.TB) *sqldb.DB
+}{{"sqlite", sqldbtest.SQLite}, {"postgres", sqldbtest.Postgres}}
+
 // BenchmarkBuild builds the report over 1,000 grants and 1,000,000 API
 // calls spread over 60 days, made by 950 of the users, each with every
 // method; 50 users never call anything (PostgreSQL needs TEST_POSTGRES_URL):
@@ -27,10 +34,7 @@ import (
 // itself, take for the same report, measured in the same run.
 func BenchmarkBuild(b *testing.B) {
 	const users, calls = 1000, 1_000_000
-	for _, bk := range []struct {
-		name string
-		open func(testing.TB) *sqldb.DB
-	}{{"sqlite", sqldbtest.SQLite}, {"postgres", sqldbtest.Postgres}} {
+	for _, bk := range benchBackends {
 		b.Run(bk.name, func(b *testing.B) {
 			db := bk.open(b)
 			ctx := context.Background()
@@ -53,16 +57,7 @@ func BenchmarkBuild(b *testing.B) {
 			for b.Loop() {
 				b.StopTimer()
 				at = at.Add(time.Minute)
-				for i := range 10 {
-					seq++
-					if _, err := db.Exec(ctx, `INSERT INTO audit_entries (seq, id, version, chain_id, time_us, actor_id, actor_email,
-						client_id, event, api_name, method_name, scope, purpose, resource, http_status, error_reason, outcome,
-						num_response_bytes, items, latency_us, request_id, replica, ref_seq, prev_hash, hash)
-						VALUES (?, ?, 1, 'bench', ?, ?, '', 'c', 'activity', '', 'drive.files.get', ?, 'p', '', 200, '', 'ok', 0, 0, 0, '', 'bench', 0, '', '')`,
-						seq, fmt.Sprintf("id%d", seq), at.UnixMicro(), fmt.Sprintf("u%04d", i), scopes.DriveReadonly); err != nil {
-						b.Fatal(err)
-					}
-				}
+				seq = tenCalls(b, db, seq, at)
 				b.StartTimer()
 				rep, err := Build(ctx, grants, trail, scopes.All(), at)
 				if err != nil || len(rep.Scopes[0].Holders) != users {
@@ -75,6 +70,22 @@ func BenchmarkBuild(b *testing.B) {
 			b.ReportMetric(fullScan(b, trail, at), "full-scan-ms")
 		})
 	}
+}
+
+// tenCalls inserts 10 calls at one time after entry seq, by users u0000
+// to u0009, as bulkCalls does, and returns the last one's seq.
+func tenCalls(b *testing.B, db *sqldb.DB, seq int64, at time.Time) int64 {
+	for i := range 10 {
+		seq++
+		if _, err := db.Exec(context.Background(), `INSERT INTO audit_entries (seq, id, version, chain_id, time_us, actor_id, actor_email,
+			client_id, event, api_name, method_name, scope, purpose, resource, http_status, error_reason, outcome,
+			num_response_bytes, items, latency_us, request_id, replica, ref_seq, prev_hash, hash)
+			VALUES (?, ?, 1, 'bench', ?, ?, '', 'c', 'activity', '', 'drive.files.get', ?, 'p', '', 200, '', 'ok', 0, 0, 0, '', 'bench', 0, '', '')`,
+			seq, fmt.Sprintf("id%d", seq), at.UnixMicro(), fmt.Sprintf("u%04d", i), scopes.DriveReadonly); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return seq
 }
 
 // fullScan returns the milliseconds that reading the report's usage from
@@ -130,5 +141,48 @@ func bulkCalls(b *testing.B, db *sqldb.DB, users, n int) {
 	}
 	if _, err := db.Exec(ctx, "ANALYZE audit_entries"); err != nil {
 		b.Fatal(err)
+	}
+}
+
+// BenchmarkChart reads everyone's 90-day usage chart, and one user's,
+// over the trail of BenchmarkBuild, each a minute after the one before
+// with 10 new calls in between:
+//
+//	go test -run '^$' -bench Chart -benchtime 20x ./scopes/report
+//
+// It reports ms/chart (both charts) and first-chart-ms, the first, which
+// rolls up the whole trail by day.
+func BenchmarkChart(b *testing.B) {
+	const users, calls = 1000, 1_000_000
+	for _, bk := range benchBackends {
+		b.Run(bk.name, func(b *testing.B) {
+			db := bk.open(b)
+			ctx := context.Background()
+			bulkCalls(b, db, users, calls)
+			at, seq := now, int64(calls)
+			trail := audit.New(db, audit.Options{})
+			builder := Builder{Daily: trail, Now: func() time.Time { return at }}
+			start := time.Now()
+			if _, err := builder.Chart(ctx, "", 90); err != nil {
+				b.Fatal(err)
+			}
+			first := time.Since(start)
+			b.ResetTimer()
+			for b.Loop() {
+				b.StopTimer()
+				at = at.Add(time.Minute)
+				seq = tenCalls(b, db, seq, at)
+				b.StartTimer()
+				all, err := builder.Chart(ctx, "", 90)
+				if err != nil || len(all.Usage) == 0 {
+					b.Fatalf("Chart: %v", err)
+				}
+				if _, err := builder.Chart(ctx, "u0001", 90); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/chart")
+			b.ReportMetric(float64(first.Milliseconds()), "first-chart-ms")
+		})
 	}
 }

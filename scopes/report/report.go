@@ -68,8 +68,15 @@ type Scope struct {
 	// most used first.
 	Methods []Method
 	// Unused are the holders who made no call with the scope in the last
-	// 30 days; a zero LastUse means never.
+	// 30 days and granted it before them; a zero LastUse means never.
 	Unused []Holder
+	// NotYetUsed are the holders who granted the scope in the last 30
+	// days and have not used it since: too new to call unused.
+	NotYetUsed []Holder
+	// Former are the users who used the scope in the last 30 days but do
+	// not hold it now, and why, sorted by user id: they explain uses next
+	// to fewer holders.
+	Former []Former
 	// Redundant are the holders for whom the scope is redundant, because
 	// they also hold a broader scope that allows every method it allows.
 	Redundant []Redundancy
@@ -88,6 +95,33 @@ type Holder struct {
 	// there was none.
 	LastUse time.Time
 }
+
+// Former is a user who used a scope in the last 30 days and no longer
+// holds it.
+type Former struct {
+	UserID        string
+	Uses7, Uses30 int64
+	LastUse       time.Time
+	// Why says what became of the grant: one of the Lost values.
+	Why Lost
+}
+
+// Lost says why a user who used a scope does not hold it now.
+type Lost string
+
+// The reasons a user no longer holds a scope.
+const (
+	// LostRevoked: the user's whole grant was revoked.
+	LostRevoked Lost = "revoked"
+	// LostSuspended: an admin suspended the scope.
+	LostSuspended Lost = "suspended"
+	// LostReconnect: the grant needs the user to link their account again.
+	LostReconnect Lost = "reconnect_needed"
+	// LostDropped: the user's latest consent left the scope out.
+	LostDropped Lost = "dropped"
+	// LostNoGrant: no grant of the user is on record.
+	LostNoGrant Lost = "no_grant"
+)
 
 // Method is one method called with a scope.
 type Method struct {
@@ -135,7 +169,7 @@ func Build(ctx context.Context, grants Grants, source UsageSource, registry []sc
 		if slices.Contains(s.Purposes, scopes.PurposeSignIn) {
 			continue
 		}
-		sc := buildScope(s, list, usage.Windows, registry)
+		sc := buildScope(s, list, usage.Windows, registry, now)
 		// A holder's last use, when it is older than 30 days, comes from
 		// the last use ever.
 		for i := range sc.Unused {
@@ -154,7 +188,7 @@ func Build(ctx context.Context, grants Grants, source UsageSource, registry []sc
 
 // buildScope writes the report on one scope from the grants and the
 // counts of the last 30 days.
-func buildScope(s scopes.Scope, list []grant.Grant, counts []audit.WindowUsage, registry []scopes.Scope) Scope {
+func buildScope(s scopes.Scope, list []grant.Grant, counts []audit.WindowUsage, registry []scopes.Scope, now time.Time) Scope {
 	out := Scope{Scope: s}
 	for _, g := range list {
 		if g.Status != grant.StatusActive || !g.Has(s.Name) {
@@ -182,6 +216,7 @@ func buildScope(s scopes.Scope, list []grant.Grant, counts []audit.WindowUsage, 
 		holders[out.Holders[i].UserID] = &out.Holders[i]
 	}
 	methods := map[string]*Method{}
+	former := map[string]*Former{}
 	for _, c := range counts {
 		if c.Scope != s.Name {
 			continue
@@ -200,8 +235,21 @@ func buildScope(s scopes.Scope, list []grant.Grant, counts []audit.WindowUsage, 
 			h.Uses30 += c.Calls
 			h.Uses7 += c.Recent
 			h.LastUse = later(h.LastUse, c.Last)
+			continue
 		}
+		f, ok := former[c.UserID]
+		if !ok {
+			f = &Former{UserID: c.UserID, Why: lost(s.Name, c.UserID, list)}
+			former[c.UserID] = f
+		}
+		f.Uses30 += c.Calls
+		f.Uses7 += c.Recent
+		f.LastUse = later(f.LastUse, c.Last)
 	}
+	for _, f := range former {
+		out.Former = append(out.Former, *f)
+	}
+	slices.SortFunc(out.Former, func(a, b Former) int { return cmp.Compare(a.UserID, b.UserID) })
 	for _, m := range methods {
 		out.Methods = append(out.Methods, *m)
 	}
@@ -209,12 +257,36 @@ func buildScope(s scopes.Scope, list []grant.Grant, counts []audit.WindowUsage, 
 		return cmp.Or(cmp.Compare(b.Uses30, a.Uses30), cmp.Compare(a.ID, b.ID))
 	})
 	for _, h := range out.Holders {
-		if h.Uses30 == 0 {
+		switch {
+		case h.Uses30 > 0:
+		case h.GrantedAt.After(now.Add(-Month)):
+			out.NotYetUsed = append(out.NotYetUsed, h)
+		default:
 			out.Unused = append(out.Unused, h)
 		}
 	}
 	out.Alternative = alternative(s, out.Methods, registry)
 	return out
+}
+
+// lost says why user does not hold scope, from the grants.
+func lost(scope, user string, list []grant.Grant) Lost {
+	for _, g := range list {
+		if g.UserID != user {
+			continue
+		}
+		switch {
+		case g.Status == grant.StatusRevoked:
+			return LostRevoked
+		case g.Status == grant.StatusReconnectNeeded:
+			return LostReconnect
+		case g.Has(scope) && g.IsSuspended(scope):
+			return LostSuspended
+		default:
+			return LostDropped
+		}
+	}
+	return LostNoGrant
 }
 
 // later returns the later of two times.
@@ -232,17 +304,26 @@ type Builder struct {
 	Registry []scopes.Scope
 	// Egress, when set, adds the transcription egress to the report.
 	Egress EgressSource
+	// Daily, when set, gives the usage charts their figures.
+	Daily DailySource
+	// Requests, when set, records and lists the requests to narrow a
+	// grant.
+	RequestTrail RequestTrail
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }
 
+// now returns the time on the Builder's clock, in UTC.
+func (b Builder) now() time.Time {
+	if b.Now != nil {
+		return b.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
 // Build writes the report now.
 func (b Builder) Build(ctx context.Context) (Report, error) {
-	now := time.Now
-	if b.Now != nil {
-		now = b.Now
-	}
-	rep, err := Build(ctx, b.Grants, b.Usage, b.Registry, now().UTC())
+	rep, err := Build(ctx, b.Grants, b.Usage, b.Registry, b.now())
 	if err != nil || b.Egress == nil {
 		return rep, err
 	}

@@ -33,6 +33,8 @@ type holding struct {
 	scopes    []string
 	suspended []string
 	revoked   bool
+	// at is when the grant was recorded; granted when zero.
+	at time.Time
 }
 
 // call is n audit entries of one event, user, scope and method at one time.
@@ -47,8 +49,12 @@ type call struct {
 func setUp(t *testing.T, db *sqldb.DB, holdings []holding, calls []call) *audit.Trail {
 	t.Helper()
 	ctx := context.Background()
-	grants := grant.NewStore(db, func() time.Time { return granted })
 	for _, h := range holdings {
+		at := granted
+		if !h.at.IsZero() {
+			at = h.at
+		}
+		grants := grant.NewStore(db, func() time.Time { return at })
 		if _, err := grants.Record(ctx, h.user, "client-1", append([]string{scopes.OpenID, scopes.Email}, h.scopes...)); err != nil {
 			t.Fatal(err)
 		}
@@ -158,6 +164,8 @@ func TestBuild(t *testing.T) {
 					s.Uses7, s.Uses30 = 5, 6
 					s.Methods = []Method{{ID: "people.people.listDirectoryPeople", Uses7: 5, Uses30: 6, Last: ago(day)}}
 					s.Unused = []Holder{u4}
+					// u3 revoked since: the uses say so.
+					s.Former = []Former{{UserID: "u3", Uses7: 2, Uses30: 2, LastUse: ago(day), Why: LostRevoked}}
 				}),
 				scopes.CalendarEventsReadonly: with(blank(scopes.CalendarEventsReadonly), func(s *Scope) {
 					s.Holders = []Holder{
@@ -179,6 +187,38 @@ func TestBuild(t *testing.T) {
 					s.Methods = []Method{
 						{ID: "drive.files.get", Uses30: 2, Last: ago(12 * day)},
 						{ID: "drive.files.list", Uses7: 1, Uses30: 1, Last: ago(5 * day)},
+					}
+				}),
+			},
+		},
+		{
+			name: "granted a minute ago, revoked, suspended and dropped since use",
+			holdings: []holding{
+				{user: "u1", scopes: []string{scopes.DirectoryReadonly}, at: ago(time.Minute)},
+				{user: "u2", scopes: []string{scopes.DriveReadonly}, revoked: true},
+				{user: "u3", scopes: []string{scopes.DriveReadonly}, suspended: []string{scopes.DriveReadonly}},
+				{user: "u4", scopes: []string{scopes.DirectoryReadonly}},
+			},
+			calls: []call{
+				{"u2", scopes.DriveReadonly, "drive.files.list", ago(3 * day), 6, ""},
+				{"u3", scopes.DriveReadonly, "drive.files.list", ago(40 * day), 1, ""},
+				{"u3", scopes.DriveReadonly, "drive.files.get", ago(day), 1, ""},
+				{"u4", scopes.DriveReadonly, "drive.files.list", ago(10 * day), 2, ""},
+			},
+			want: map[string]Scope{
+				scopes.DirectoryReadonly: with(blank(scopes.DirectoryReadonly), func(s *Scope) {
+					s.Holders = []Holder{{UserID: "u1", GrantedAt: ago(time.Minute)}, {UserID: "u4", GrantedAt: granted}}
+					s.NotYetUsed = []Holder{{UserID: "u1", GrantedAt: ago(time.Minute)}}
+					s.Unused = []Holder{{UserID: "u4", GrantedAt: granted}}
+				}),
+				scopes.DriveReadonly: with(blank(scopes.DriveReadonly), func(s *Scope) {
+					s.Suspended = []string{"u3"}
+					s.Uses7, s.Uses30 = 7, 9
+					s.Methods = []Method{{ID: "drive.files.list", Uses7: 6, Uses30: 8, Last: ago(3 * day)}, {ID: "drive.files.get", Uses7: 1, Uses30: 1, Last: ago(day)}}
+					s.Former = []Former{
+						{UserID: "u2", Uses7: 6, Uses30: 6, LastUse: ago(3 * day), Why: LostRevoked},
+						{UserID: "u3", Uses7: 1, Uses30: 1, LastUse: ago(day), Why: LostSuspended},
+						{UserID: "u4", Uses30: 2, LastUse: ago(10 * day), Why: LostDropped},
 					}
 				}),
 			},
