@@ -14,7 +14,6 @@ import (
 	"github.com/scopetrail/scopetrail/scopes"
 	"github.com/scopetrail/scopetrail/scopes/audit"
 	"github.com/scopetrail/scopetrail/scopes/grant"
-	"github.com/scopetrail/scopetrail/scopes/report"
 )
 
 // People of the directory who are already users of the harness.
@@ -96,7 +95,7 @@ func TestDirectorySuspendedScope(t *testing.T) {
 			t.Parallel()
 			d := newDirectoryHarness(t, func(deps *Deps) {
 				if tt.audit != nil {
-					deps.Review = &ReviewPages{Audit: tt.audit, Report: fakeReportNone{}}
+					deps.Review = &ReviewPages{Audit: tt.audit, Report: emptyReport(t)}
 				}
 			})
 			d.grants.put(grant.Grant{UserID: alice.ID, Status: grant.StatusActive,
@@ -116,12 +115,6 @@ func TestDirectorySuspendedScope(t *testing.T) {
 		})
 	}
 }
-
-// fakeReportNone is an empty least-privilege report, for the tests that
-// need the review pages' audit trail only.
-type fakeReportNone struct{}
-
-func (fakeReportNone) Build(context.Context) (report.Report, error) { return report.Report{}, nil }
 
 // TestDirectoryFetchesNoImages: the directory draws initials, not Google's
 // photos, and the CSP lets the browser load images only from ScopeTrail
