@@ -149,6 +149,7 @@ func (s *Server) routes() {
 	// The pages of a group of Deps that is absent are not served.
 	if s.deps.Jobs != nil {
 		app.GET("/admin/jobs", s.jobsList, member, admin)
+		app.POST("/admin/jobs/:id/retry", s.jobRetry, member, admin)
 	}
 	if s.deps.Calendars != nil {
 		app.GET("/calendars", s.calendarsList, member)
