@@ -17,11 +17,13 @@ func jobClock(t, now time.Time) string {
 	return t.Format("2006-01-02 15:04:05 UTC")
 }
 
-// spell writes a duration for people: "0.4 s", "12 s", "4 min 5 s",
+// spell writes a duration for people: "35 ms", "0.4 s", "12 s", "4 min 5 s",
 // "3 h 12 min", "2 d 3 h".
 func spell(d time.Duration) string {
 	d = max(d, 0)
 	switch {
+	case d < 100*time.Millisecond:
+		return fmt.Sprintf("%d ms", d.Milliseconds())
 	case d < 10*time.Second:
 		return fmt.Sprintf("%.1f s", d.Seconds())
 	case d < time.Minute:
