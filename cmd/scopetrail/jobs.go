@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/scopetrail/scopetrail/connector/jobs"
@@ -16,7 +17,7 @@ import (
 const jobsStopTimeout = 20 * time.Second
 
 // background owns the durable job runner and the audit trail's timed
-// checkpoints across start-up: newApp opens the runner before the features,
+// checkpoints and usage roll-up across start-up: newApp opens the runner before the features,
 // which register their kinds on it, and hands over the trail; serve starts
 // both once the app is ready and stops them after the HTTP server has shut
 // down.
@@ -46,15 +47,18 @@ func (b *background) open(ctx context.Context, db *sqldb.DB) (*jobs.Runner, erro
 	return r, nil
 }
 
-// start starts working jobs and checkpointing the trail. Both outlive ctx:
-// stop ends them.
+// start starts working jobs, checkpointing the trail and keeping its usage
+// roll-up current. They outlive ctx: stop ends them.
 func (b *background) start(ctx context.Context) error {
 	if b.trail != nil {
 		cctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 		b.stopCheckpoints, b.checkpointsDone = cancel, make(chan struct{})
 		go func() {
 			defer close(b.checkpointsDone)
-			b.trail.RunCheckpoints(cctx)
+			var wg sync.WaitGroup
+			wg.Go(func() { b.trail.RunCheckpoints(cctx) })
+			wg.Go(func() { b.trail.RunUsageRollup(cctx, 0) })
+			wg.Wait()
 		}()
 	}
 	if b.runner == nil {

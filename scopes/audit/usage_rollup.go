@@ -3,6 +3,8 @@ package audit
 import (
 	"cmp"
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -28,12 +30,16 @@ const rollupChunk = 50_000
 
 // UsageSummary returns the calls made since a time and, of those, since
 // recent, a later time, by scope, method and user, and every user's latest
-// call with each scope. It reads the usage roll-up (audit_usage_*), which it
-// first moves, in one transaction, to the entries up to the trail's head
-// and to these windows: it reads only the entries appended since the last
-// summary and those that entered or left the windows since, so its cost
-// does not grow with the trail. The result is exactly what UsageWindows and
-// LastUse give.
+// call with each scope. It reads the usage roll-up (audit_usage_*) and
+// moves it to the entries up to the trail's head and to these windows: it
+// reads only the entries appended since the roll-up was stored and those
+// that entered or left the windows since, so its cost does not grow with
+// the trail. The result is exactly what UsageWindows and LastUse give.
+//
+// Most summaries move the roll-up in memory only, in a read-only
+// transaction that never waits for the appenders' write lock (peekUsage);
+// one that finds it more than rollupWriteBack entries behind stores the
+// move, in transactions of at most rollupChunk entries.
 //
 // The roll-up counts each entry once, when it first reads it, and counts
 // rows as stored, as the full scan does: an entry edited or deleted after
@@ -42,7 +48,13 @@ const rollupChunk = 50_000
 func (t *Trail) UsageSummary(ctx context.Context, since, recent time.Time) (UsageSummary, error) {
 	a := since.UnixMicro()
 	r := max(recent.UnixMicro(), a)
-	var u *rollup
+	u, err := t.peekUsage(ctx, a, r)
+	if err != nil {
+		return UsageSummary{}, fmt.Errorf("reading scope usage: %w", err)
+	}
+	if u != nil {
+		return u.summary(), nil
+	}
 	for {
 		err := t.db.InTx(ctx, func(tx *sqldb.Tx) error {
 			var err error
@@ -58,6 +70,43 @@ func (t *Trail) UsageSummary(ctx context.Context, since, recent time.Time) (Usag
 	}
 }
 
+// rollupWriteBack is how many entries a summary may read past the stored
+// roll-up, in all, before it stores its progress rather than keep it in
+// memory: enough that pages reading the report while the trail grows store
+// it rarely, few enough that each reads little.
+const rollupWriteBack = 10_000
+
+// peekUsage reads the stored roll-up and moves it, in memory, to the
+// trail's head and to the windows starting at since and recent, in a
+// read-only transaction. It returns nil when there is no stored roll-up or
+// the move reads more than rollupWriteBack entries: then it is time to
+// store one.
+func (t *Trail) peekUsage(ctx context.Context, since, recent int64) (*rollup, error) {
+	var u *rollup
+	err := t.db.InReadTx(ctx, func(tx *sqldb.Tx) error {
+		var err error
+		if u, err = readRollup(ctx, tx, nil, since, recent, false); err != nil || u == nil {
+			return err
+		}
+		head, err := trailHead(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if head-u.upto > rollupWriteBack {
+			u = nil
+			return nil
+		}
+		if err := u.advance(ctx, tx, since, recent, head); err != nil {
+			return err
+		}
+		if u.read > rollupWriteBack {
+			u = nil
+		}
+		return nil
+	})
+	return u, err
+}
+
 // rollup is the usage roll-up as one transaction reads and moves it.
 type rollup struct {
 	upto, since, recent int64
@@ -67,6 +116,8 @@ type rollup struct {
 	dirtyWindows map[usageKey]bool
 	dirtyLast    map[UserScope]bool
 	caughtUp     bool
+	// read counts the entries the moves read.
+	read int64
 }
 
 type usageKey struct{ scope, method, user string }
@@ -89,52 +140,72 @@ const windowEntries = `SELECT scope, method_name, actor_id, time_us FROM audit_e
 		WHERE time_us >= ? AND time_us < ? AND seq <= ? AND ` + rollupCalls
 
 // advanceRollup moves the roll-up to the windows starting at since and
-// recent and adds up to rollupChunk entries towards the trail's head. The
-// roll-up's rows are a function of its state (the entries counted and the
-// windows), so prev, the roll-up as the transaction before left it, is
-// reused when the state is still the one it left.
+// recent and adds up to rollupChunk entries towards the trail's head, and
+// stores it. The roll-up's rows are a function of its state (the entries
+// counted and the windows), so prev, the roll-up as the transaction before
+// left it, is reused when the state is still the one it left.
 func advanceRollup(ctx context.Context, tx *sqldb.Tx, prev *rollup, since, recent int64) (*rollup, error) {
-	u, err := readRollup(ctx, tx, prev, since, recent)
+	u, err := readRollup(ctx, tx, prev, since, recent, true)
 	if err != nil {
 		return nil, err
 	}
-	var head int64
-	if err := tx.QueryRow(ctx, "SELECT COALESCE(MAX(seq), 0) FROM audit_entries").Scan(&head); err != nil {
-		return nil, fmt.Errorf("reading the trail's head: %w", err)
-	}
-	if err := u.moveWindow(ctx, tx, u.since, since, false); err != nil {
+	head, err := trailHead(ctx, tx)
+	if err != nil {
 		return nil, err
 	}
-	if err := u.moveWindow(ctx, tx, u.recent, recent, true); err != nil {
+	if err := u.advance(ctx, tx, since, recent, min(head, u.upto+rollupChunk)); err != nil {
 		return nil, err
-	}
-	u.since, u.recent = since, recent
-	to := min(head, u.upto+rollupChunk)
-	if to > u.upto {
-		if err := u.add(ctx, tx, to); err != nil {
-			return nil, err
-		}
-		u.upto = to
 	}
 	u.caughtUp = u.upto >= head
 	return u, u.write(ctx, tx)
 }
 
-// readRollup locks and reads the roll-up, or takes prev's rows when it is
-// in the same state; a new one counts nothing, in the windows asked for.
-func readRollup(ctx context.Context, tx *sqldb.Tx, prev *rollup, since, recent int64) (*rollup, error) {
-	if _, err := tx.Exec(ctx, "INSERT INTO audit_usage_state (id, upto_seq, since_us, recent_us) VALUES (1, 0, ?, ?) ON CONFLICT (id) DO NOTHING",
-		since, recent); err != nil {
-		return nil, fmt.Errorf("creating the usage roll-up: %w", err)
+// trailHead returns the seq of the trail's last entry, 0 when it is empty.
+func trailHead(ctx context.Context, tx *sqldb.Tx) (int64, error) {
+	var head int64
+	if err := tx.QueryRow(ctx, "SELECT COALESCE(MAX(seq), 0) FROM audit_entries").Scan(&head); err != nil {
+		return 0, fmt.Errorf("reading the trail's head: %w", err)
 	}
-	q := "SELECT upto_seq, since_us, recent_us FROM audit_usage_state WHERE id = 1"
-	if tx.Dialect() == sqldb.Postgres {
-		q += " FOR UPDATE"
+	return head, nil
+}
+
+// advance moves the roll-up, in memory, to the windows starting at since
+// and recent and counts the entries after u.upto up to entry to.
+func (u *rollup) advance(ctx context.Context, tx *sqldb.Tx, since, recent, to int64) error {
+	if err := u.moveWindow(ctx, tx, u.since, since, false); err != nil {
+		return err
 	}
-	u := &rollup{windows: map[usageKey]*usageCounts{}, last: map[UserScope]int64{},
-		dirtyWindows: map[usageKey]bool{}, dirtyLast: map[UserScope]bool{}}
-	if err := tx.QueryRow(ctx, q).Scan(&u.upto, &u.since, &u.recent); err != nil {
-		return nil, fmt.Errorf("locking the usage roll-up: %w", err)
+	if err := u.moveWindow(ctx, tx, u.recent, recent, true); err != nil {
+		return err
+	}
+	u.since, u.recent = since, recent
+	if to > u.upto {
+		if err := u.add(ctx, tx, to); err != nil {
+			return err
+		}
+		u.upto = to
+	}
+	return nil
+}
+
+// readRollup reads the roll-up, or takes prev's rows when it is in the
+// same state. To store it (lock), it first creates it, counting nothing in
+// the windows asked for, and locks it; to read it only, it returns nil when
+// there is none.
+func readRollup(ctx context.Context, tx *sqldb.Tx, prev *rollup, since, recent int64, lock bool) (*rollup, error) {
+	q := rollupState
+	if lock {
+		if _, err := tx.Exec(ctx, "INSERT INTO audit_usage_state (id, upto_seq, since_us, recent_us) VALUES (1, 0, ?, ?) ON CONFLICT (id) DO NOTHING",
+			since, recent); err != nil {
+			return nil, fmt.Errorf("creating the usage roll-up: %w", err)
+		}
+		if tx.Dialect() == sqldb.Postgres {
+			q += " FOR UPDATE"
+		}
+	}
+	u, err := scanRollupState(tx.QueryRow(ctx, q))
+	if err != nil || u == nil {
+		return nil, err
 	}
 	if prev != nil && prev.upto == u.upto && prev.since == u.since && prev.recent == u.recent {
 		u.windows, u.last = prev.windows, prev.last
@@ -175,6 +246,30 @@ func readRollup(ctx context.Context, tx *sqldb.Tx, prev *rollup, since, recent i
 	return u, nil
 }
 
+// readRollupState reads the stored roll-up's state, without its rows, or
+// nil when there is none.
+func readRollupState(ctx context.Context, tx *sqldb.Tx) (*rollup, error) {
+	return scanRollupState(tx.QueryRow(ctx, rollupState))
+}
+
+// rollupState reads the stored roll-up's state row.
+const rollupState = "SELECT upto_seq, since_us, recent_us FROM audit_usage_state WHERE id = 1"
+
+// scanRollupState reads the state row into an empty roll-up, or returns
+// nil when there is no row.
+func scanRollupState(row *sql.Row) (*rollup, error) {
+	u := &rollup{windows: map[usageKey]*usageCounts{}, last: map[UserScope]int64{},
+		dirtyWindows: map[usageKey]bool{}, dirtyLast: map[UserScope]bool{}}
+	err := row.Scan(&u.upto, &u.since, &u.recent)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading the usage roll-up's state: %w", err)
+	}
+	return u, nil
+}
+
 // counts returns the counts of a key, marked changed.
 func (u *rollup) counts(k usageKey) *usageCounts {
 	c := u.windows[k]
@@ -210,6 +305,7 @@ func (u *rollup) moveWindow(ctx context.Context, tx *sqldb.Tx, from, to int64, r
 		if err := rows.Scan(&k.scope, &k.method, &k.user, &at); err != nil {
 			return fmt.Errorf("moving the usage windows: %w", err)
 		}
+		u.read++
 		c := u.counts(k)
 		switch {
 		case recent:
@@ -242,6 +338,7 @@ func (u *rollup) add(ctx context.Context, tx *sqldb.Tx, to int64) error {
 		if err := rows.Scan(&k.scope, &k.method, &k.user, &at); err != nil {
 			return fmt.Errorf("counting entries %d to %d: %w", u.upto+1, to, err)
 		}
+		u.read++
 		if at >= u.since {
 			c := u.counts(k)
 			c.calls, c.last = c.calls+1, max(c.last, at)
@@ -325,4 +422,58 @@ func (u *rollup) summary() UsageSummary {
 		s.LastUse[k] = sqldb.FromMicros(at)
 	}
 	return s
+}
+
+// DefaultRollupInterval is how often RunUsageRollup brings the stored
+// usage roll-up up to the trail's head when no interval is given.
+const DefaultRollupInterval = 30 * time.Second
+
+// RunUsageRollup keeps the stored usage roll-up, once a report has made
+// one, within every (DefaultRollupInterval when zero) of the trail's head,
+// counting the entries appended since in the windows it has: so that the
+// report a reviewer opens after a quiet week, or on a trail that grew by a
+// million entries, reads the few entries of the last moments and not the
+// week's. It blocks until ctx ends. Failures are logged and retried at the
+// next tick; they never hold up an append.
+func (t *Trail) RunUsageRollup(ctx context.Context, every time.Duration) {
+	if every <= 0 {
+		every = DefaultRollupInterval
+	}
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			if err := t.rollUpStored(ctx); err != nil && ctx.Err() == nil {
+				t.log.Error("rolling up scope usage", "err", err)
+			}
+		}
+	}
+}
+
+// rollUpStored moves the stored roll-up, if there is one, to the trail's
+// head, in its own windows, rollupChunk entries a transaction.
+func (t *Trail) rollUpStored(ctx context.Context) error {
+	var state *rollup
+	if err := t.db.InReadTx(ctx, func(tx *sqldb.Tx) error {
+		var err error
+		state, err = readRollupState(ctx, tx)
+		return err
+	}); err != nil || state == nil {
+		return err
+	}
+	var u *rollup
+	for u == nil || !u.caughtUp {
+		err := t.db.InTx(ctx, func(tx *sqldb.Tx) error {
+			var err error
+			u, err = advanceRollup(ctx, tx, u, state.since, state.recent)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("rolling up scope usage: %w", err)
+		}
+	}
+	return nil
 }

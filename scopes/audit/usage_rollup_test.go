@@ -2,12 +2,16 @@ package audit
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"math/rand/v2"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/scopetrail/scopetrail/scopes/sqldb"
 )
 
 // day is a day.
@@ -93,23 +97,7 @@ func TestUsageSummaryCatchesUpInChunks(t *testing.T) {
 	db := backends[0].open(t)
 	tr := New(db, Options{Now: newClock().Now})
 	const n = rollupChunk + 10
-	var args []any
-	stmt := ""
-	for i := 1; i <= n; i++ {
-		if stmt != "" {
-			stmt += ", "
-		}
-		stmt += "(?, 'id', 1, 'c', ?, 'u1', '', '', 'activity', '', 'm', 's', '', '', 0, '', 'ok', 0, 0, 0, '', '', 0, '', '')"
-		args = append(args, i, int64(1_700_000_000_000_000+i))
-		if i%500 == 0 || i == n {
-			if _, err := db.Exec(ctx, `INSERT INTO audit_entries (seq, id, version, chain_id, time_us, actor_id, actor_email, client_id,
-				event, api_name, method_name, scope, purpose, resource, http_status, error_reason, outcome, num_response_bytes, items,
-				latency_us, request_id, replica, ref_seq, prev_hash, hash) VALUES `+stmt, args...); err != nil {
-				t.Fatal(err)
-			}
-			stmt, args = "", nil
-		}
-	}
+	insertCalls(t, db, 1, n)
 	since := time.UnixMicro(1_700_000_000_000_000).UTC()
 	got, err := tr.UsageSummary(ctx, since, since)
 	if err != nil {
@@ -117,5 +105,146 @@ func TestUsageSummaryCatchesUpInChunks(t *testing.T) {
 	}
 	if len(got.Windows) != 1 || got.Windows[0].Calls != n {
 		t.Errorf("UsageSummary = %+v; want %d calls", got.Windows, n)
+	}
+}
+
+// insertCalls stores n calls by u1 with scope s straight into the trail,
+// at seqs from first on, a microsecond apart from 1,700,000,000 s: fast,
+// and not chained, which the roll-up does not look at.
+func insertCalls(t *testing.T, db *sqldb.DB, first, n int) {
+	t.Helper()
+	var args []any
+	stmt := ""
+	for i := first; i < first+n; i++ {
+		if stmt != "" {
+			stmt += ", "
+		}
+		stmt += "(?, 'id', 1, 'c', ?, 'u1', '', '', 'activity', '', 'm', 's', '', '', 0, '', 'ok', 0, 0, 0, '', '', 0, '', '')"
+		args = append(args, i, int64(1_700_000_000_000_000+i))
+		if (i-first+1)%500 == 0 || i == first+n-1 {
+			if _, err := db.Exec(context.Background(), `INSERT INTO audit_entries (seq, id, version, chain_id, time_us, actor_id, actor_email, client_id,
+				event, api_name, method_name, scope, purpose, resource, http_status, error_reason, outcome, num_response_bytes, items,
+				latency_us, request_id, replica, ref_seq, prev_hash, hash) VALUES `+stmt, args...); err != nil {
+				t.Fatal(err)
+			}
+			stmt, args = "", nil
+		}
+	}
+}
+
+// TestUsageSummaryDoesNotWaitForWriters: once a roll-up is stored, a
+// summary reads it, and the entries since, without the write lock, so a
+// report loads while an append holds it (on SQLite it would wait out the
+// busy timeout); it stores the roll-up again only once it has fallen
+// rollupWriteBack entries behind.
+func TestUsageSummaryDoesNotWaitForWriters(t *testing.T) {
+	t.Parallel()
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			db := b.open(t)
+			tr := New(db, Options{Now: newClock().Now})
+			since := time.UnixMicro(1_700_000_000_000_000).UTC()
+			stored := func() (upto int64) {
+				t.Helper()
+				if err := db.QueryRow(ctx, "SELECT upto_seq FROM audit_usage_state WHERE id = 1").Scan(&upto); err != nil {
+					t.Fatal(err)
+				}
+				return upto
+			}
+			calls := func() int64 {
+				t.Helper()
+				got, err := tr.UsageSummary(ctx, since, since)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(got.Windows) != 1 {
+					t.Fatalf("UsageSummary = %+v; want one row", got.Windows)
+				}
+				return got.Windows[0].Calls
+			}
+
+			insertCalls(t, db, 1, 100)
+			if got := calls(); got != 100 || stored() != 100 {
+				t.Fatalf("first summary: %d calls, roll-up stored up to %d; want 100 and 100", got, stored())
+			}
+			insertCalls(t, db, 101, 50)
+			writer, err := db.BeginTx(ctx, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := writer.ExecContext(ctx, db.Rebind("INSERT INTO settings (name, value) VALUES (?, ?)"), "held", "lock"); err != nil {
+				t.Fatal(err)
+			}
+			start := time.Now()
+			got := calls()
+			if waited := time.Since(start); waited > 3*time.Second {
+				t.Errorf("the summary waited %v for the writer", waited)
+			}
+			writer.Rollback()
+			if got != 150 || stored() != 100 {
+				t.Errorf("summary beside a writer: %d calls, roll-up stored up to %d; want 150 and still 100", got, stored())
+			}
+
+			insertCalls(t, db, 151, rollupWriteBack)
+			if got, want := calls(), int64(150+rollupWriteBack); got != want || stored() != want {
+				t.Errorf("summary %d entries behind: %d calls, roll-up stored up to %d; want %d and %d", rollupWriteBack, got, stored(), want, want)
+			}
+		})
+	}
+}
+
+// TestRollUpStoredKeepsTheRollupCurrent: the background roll-up does
+// nothing before a report has stored one; after, it counts the entries
+// appended since, in the windows stored, so that the next summary reads
+// none of them again.
+func TestRollUpStoredKeepsTheRollupCurrent(t *testing.T) {
+	t.Parallel()
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			db := b.open(t)
+			tr := New(db, Options{Now: newClock().Now})
+			since := time.UnixMicro(1_700_000_000_000_000).UTC()
+			state := func() (upto, sinceUS int64, ok bool) {
+				t.Helper()
+				err := db.QueryRow(ctx, "SELECT upto_seq, since_us FROM audit_usage_state WHERE id = 1").Scan(&upto, &sinceUS)
+				if errors.Is(err, sql.ErrNoRows) {
+					return 0, 0, false
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				return upto, sinceUS, true
+			}
+
+			insertCalls(t, db, 1, 40)
+			if err := tr.rollUpStored(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if _, _, ok := state(); ok {
+				t.Fatal("the background roll-up stored a roll-up before any report asked for one")
+			}
+			if _, err := tr.UsageSummary(ctx, since, since); err != nil {
+				t.Fatal(err)
+			}
+			insertCalls(t, db, 41, 60)
+			if err := tr.rollUpStored(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if upto, sinceUS, _ := state(); upto != 100 || sinceUS != since.UnixMicro() {
+				t.Errorf("after the background roll-up the stored roll-up counts up to entry %d since %d; want 100 since %d", upto, sinceUS, since.UnixMicro())
+			}
+			got, err := tr.UsageSummary(ctx, since, since)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got.Windows) != 1 || got.Windows[0].Calls != 100 {
+				t.Errorf("UsageSummary after the background roll-up = %+v; want 100 calls", got.Windows)
+			}
+		})
 	}
 }

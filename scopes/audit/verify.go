@@ -139,7 +139,7 @@ func (t *Trail) VerifyWitnessed(ctx context.Context, pub ed25519.PublicKey, witn
 	if err != nil {
 		return Report{}, fmt.Errorf("verifying the audit trail: reading the chain head: %w", err)
 	}
-	w := &walker{chainID: h.chainID, pub: pub, head: h, rehead: t.readHead, ents: streamEntries(ctx, t.db, 0),
+	w := &walker{chainID: h.chainID, pub: pub, head: h, rehead: t.readHead, ents: streamEntries(ctx, t.db, 0, h.seq),
 		cps: checkpoints(t.db, math.MaxInt64), wits: wits, expect: 1, prev: genesis(h.chainID)}
 	defer func() { w.ents.close() }()
 	w.rep.WitnessChecked = witnessed != nil
@@ -159,7 +159,7 @@ func (t *Trail) VerifyWitnessed(ctx context.Context, pub ed25519.PublicKey, witn
 	for w.rep.FirstBad == nil && w.expect-1 < w.head.seq && w.head.seq != h.seq {
 		from := w.expect
 		w.ents.close()
-		w.ents = streamEntries(ctx, t.db, w.expect-1)
+		w.ents = streamEntries(ctx, t.db, w.expect-1, w.head.seq)
 		if err := w.walk(ctx); err != nil {
 			return Report{}, fmt.Errorf("verifying the audit trail: %w", err)
 		}

@@ -57,7 +57,7 @@ func BenchmarkVerifyScale(b *testing.B) {
 // Append, which creates the chain, the rest hashed by entryHash and
 // inserted many rows per statement, and the head moved to the last.
 // Verify checks the result, so the benchmark proves it valid.
-func seedChain(b *testing.B, db *sqldb.DB, n int) {
+func seedChain(b testing.TB, db *sqldb.DB, n int) {
 	b.Helper()
 	ctx := context.Background()
 	tr := New(db, Options{Replica: "bench"})

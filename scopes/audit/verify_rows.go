@@ -121,6 +121,8 @@ type rawPage struct {
 	// the rows' slices once buf stops growing.
 	spans []rawSpan
 	err   error
+	// last marks the page that ends the stream.
+	last bool
 }
 
 // rawSpan is where a row's parts lie in its page's buffer: the slot from
@@ -138,10 +140,24 @@ type rawColumns struct {
 
 // load reads the page of entries after entry after.
 func (p *rawPage) load(ctx context.Context, db *sqldb.DB, after int64) error {
-	p.buf, p.rows, p.spans = p.buf[:0], p.rows[:0], p.spans[:0]
-	rows, err := db.Query(ctx, "SELECT "+storedColumns+" FROM audit_entries WHERE seq > ? ORDER BY seq LIMIT ?", after, verifyPage)
+	return p.query(ctx, db, fmt.Sprintf("after %d", after),
+		"SELECT "+storedColumns+" FROM audit_entries WHERE seq > ? ORDER BY seq LIMIT ?", after, verifyPage)
+}
+
+// window reads the entries after entry lo up to entry hi: at most
+// verifyPage of them, since seq is the table's key.
+func (p *rawPage) window(ctx context.Context, db *sqldb.DB, lo, hi int64) error {
+	return p.query(ctx, db, fmt.Sprintf("%d to %d", lo+1, hi),
+		"SELECT "+storedColumns+" FROM audit_entries WHERE seq > ? AND seq <= ? ORDER BY seq", lo, hi)
+}
+
+// query reads the entries q selects into the page; which says which they
+// are, for errors.
+func (p *rawPage) query(ctx context.Context, db *sqldb.DB, which, q string, args ...any) error {
+	p.buf, p.rows, p.spans, p.last = p.buf[:0], p.rows[:0], p.spans[:0], false
+	rows, err := db.Query(ctx, q, args...)
 	if err != nil {
-		return fmt.Errorf("reading entries after %d: %w", after, err)
+		return fmt.Errorf("reading entries %s: %w", which, err)
 	}
 	defer rows.Close()
 	var c rawColumns
@@ -150,12 +166,12 @@ func (p *rawPage) load(ctx context.Context, db *sqldb.DB, after int64) error {
 			&c.api, &c.method, &c.scope, &c.purpose, &c.resource, &c.status, &c.errReason, &c.outcome,
 			&c.respBytes, &c.items, &c.latency, &c.requestID, &c.replica, &c.ref, &c.prevHash, &c.hash,
 			&c.host, &c.sent, &c.audio, &c.subjectID, &c.subjectEmail); err != nil {
-			return fmt.Errorf("reading entries after %d: %w", after, err)
+			return fmt.Errorf("reading entries %s: %w", which, err)
 		}
 		p.add(&c)
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("reading entries after %d: %w", after, err)
+		return fmt.Errorf("reading entries %s: %w", which, err)
 	}
 	p.fix()
 	return nil

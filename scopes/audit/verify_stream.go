@@ -7,75 +7,119 @@ import (
 	"github.com/scopetrail/scopetrail/scopes/sqldb"
 )
 
-// streamPages is how many pages an entryStream reuses: the one the walk
-// reads, the one before it (whose last row the walk may still hold) and
-// one the reader fills meanwhile.
-const streamPages = 3
+// streamReaders is how many goroutines read the entries the walk checks:
+// reading rows costs a core for each few hundred thousand a second, far
+// more than hashing them, so on the two cores of a small machine two
+// readers feed one walk.
+const streamReaders = 2
 
-// entryStream reads the entries in seq order for Verify, a page ahead of
-// the walk, on a goroutine of its own: reading rows and hashing them take
-// two cores. Its pages are reused, so it takes constant memory. A row it
-// returns stays valid until next has returned a page of rows after it.
+// entryStream reads the entries in seq order for Verify, ahead of the walk,
+// on goroutines of their own. Up to the head the walk began with, the
+// entries are cut into windows of verifyPage seqs that the readers take
+// turns to read, each window one page; past it, the last reader goes on
+// page by page, for the entries appended during the walk, until a page
+// comes back short. Pages are reused, so the stream takes constant memory.
+// A row it returns stays valid until next has returned a page of rows
+// after it.
 type entryStream struct {
 	ctx    context.Context
-	full   chan *rawPage
-	free   chan *rawPage
 	cancel context.CancelFunc
+	// full are the readers' pages, each in the order of its windows: the
+	// walk takes window k from full[k%streamReaders], and the pages past
+	// upto from the reader that would read window number windows.
+	full []chan *rawPage
+	free chan *rawPage
+	// k is the number of the window the walk reads next, of windows.
+	k, windows int64
 	// cur is the page the walk reads, at row i; held is the page before
 	// it, until the walk is done with its last row.
 	cur, held *rawPage
 	i         int
-	last      bool
 	err       error
 }
 
-// streamEntries starts reading the entries of db after entry after; close
-// stops it.
-func streamEntries(ctx context.Context, db *sqldb.DB, after int64) *entryStream {
+// streamEntries starts reading the entries of db after entry after, which
+// up to entry upto exist already; close stops it.
+func streamEntries(ctx context.Context, db *sqldb.DB, after, upto int64) *entryStream {
 	ctx, cancel := context.WithCancel(ctx)
-	s := &entryStream{ctx: ctx, full: make(chan *rawPage, streamPages), free: make(chan *rawPage, streamPages), cancel: cancel}
-	for range streamPages {
+	// Each reader holds a page it fills and one it has sent; the walk
+	// holds the page it reads and the one before.
+	s := &entryStream{ctx: ctx, cancel: cancel, free: make(chan *rawPage, 2*streamReaders+2),
+		windows: max(0, (upto-after+verifyPage-1)/verifyPage)}
+	for range cap(s.free) {
 		s.free <- &rawPage{}
 	}
-	go s.read(ctx, db, after)
+	for r := range int64(streamReaders) {
+		full := make(chan *rawPage, 1)
+		s.full = append(s.full, full)
+		go s.read(ctx, db, full, after, upto, r, s.windows)
+	}
 	return s
 }
 
-// read fills free pages with the entries after entry after until the end
-// of the trail or an error.
-func (s *entryStream) read(ctx context.Context, db *sqldb.DB, after int64) {
-	defer close(s.full)
-	for {
+// read fills free pages with windows r, r+streamReaders, … of the
+// entries after entry after, up to entry upto, in windows of verifyPage
+// seqs, and sends them on full. The reader of window number windows,
+// the first past upto, then reads on after upto page by page, until a
+// page comes back short. It stops at the first error.
+func (s *entryStream) read(ctx context.Context, db *sqldb.DB, full chan<- *rawPage, after, upto, r, windows int64) {
+	defer close(full)
+	// send fills a free page with load and sends it, and returns what the
+	// reader needs of it, read before the walk may have it.
+	send := func(load func(p *rawPage) error) (last bool, lastSeq int64, ok bool) {
 		var p *rawPage
 		select {
 		case p = <-s.free:
 		case <-ctx.Done():
+			return false, 0, false
+		}
+		p.err = load(p)
+		last, ok = p.last, p.err == nil
+		if n := len(p.rows); n > 0 {
+			lastSeq = p.rows[n-1].seq
+		}
+		full <- p
+		return last, lastSeq, ok
+	}
+	for k := r; k < windows; k += streamReaders {
+		lo := after + k*verifyPage
+		hi := min(lo+verifyPage, upto)
+		if _, _, ok := send(func(p *rawPage) error { return p.window(ctx, db, lo, hi) }); !ok {
 			return
 		}
-		p.err = p.load(ctx, db, after)
-		s.full <- p
-		if p.err != nil || len(p.rows) < verifyPage {
+	}
+	if windows%streamReaders != r {
+		return
+	}
+	from := max(after, upto)
+	for {
+		last, lastSeq, ok := send(func(p *rawPage) error {
+			err := p.load(ctx, db, from)
+			p.last = err == nil && len(p.rows) < verifyPage
+			return err
+		})
+		if !ok || last {
 			return
 		}
-		after = p.rows[len(p.rows)-1].seq
+		from = lastSeq
 	}
 }
 
 // peek returns the next row without consuming it; nil at the end.
 func (s *entryStream) peek() (*rawEntry, error) {
 	for s.err == nil && (s.cur == nil || s.i == len(s.cur.rows)) {
-		if s.cur != nil && s.last {
+		if s.cur != nil && s.cur.last {
 			return nil, nil
 		}
-		p, ok := <-s.full
+		p, ok := <-s.full[min(s.k, s.windows)%streamReaders]
 		if !ok {
 			return nil, fmt.Errorf("reading entries: %w", context.Cause(s.ctx))
 		}
+		s.k++
 		if s.held != nil {
 			s.free <- s.held
 		}
 		s.held, s.cur, s.i, s.err = s.cur, p, 0, p.err
-		s.last = p.err == nil && len(p.rows) < verifyPage
 	}
 	if s.err != nil {
 		return nil, s.err
@@ -92,9 +136,11 @@ func (s *entryStream) next() (*rawEntry, error) {
 	return r, err
 }
 
-// close stops the reader and waits for it.
+// close stops the readers and waits for them.
 func (s *entryStream) close() {
 	s.cancel()
-	for range s.full {
+	for _, full := range s.full {
+		for range full {
+		}
 	}
 }

@@ -190,6 +190,37 @@ func (db *DB) QueryRow(ctx context.Context, query string, args ...any) *sql.Row 
 	return db.DB.QueryRowContext(ctx, query, args...)
 }
 
+// InReadTx runs fn in a read-only transaction that sees one snapshot of the
+// database throughout, and neither takes nor waits for the write lock: on
+// SQLite a deferred BEGIN, whose snapshot WAL keeps while writers commit;
+// on PostgreSQL READ ONLY at REPEATABLE READ. fn must only read: PostgreSQL
+// refuses a write, but SQLite would take the write lock for it.
+func (db *DB) InReadTx(ctx context.Context, fn func(*Tx) error) error {
+	tx, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true, Isolation: db.snapshotLevel()})
+	if err != nil {
+		return fmt.Errorf("beginning read-only transaction: %w", err)
+	}
+	defer tx.Rollback()
+	if err := fn(&Tx{tx: tx, db: db}); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("ending read-only transaction: %w", err)
+	}
+	return nil
+}
+
+// snapshotLevel is the isolation level at which every statement of a
+// transaction reads the same snapshot: PostgreSQL's default, READ
+// COMMITTED, takes a new one per statement; SQLite's transactions always
+// read one.
+func (db *DB) snapshotLevel() sql.IsolationLevel {
+	if db.Dialect == Postgres {
+		return sql.LevelRepeatableRead
+	}
+	return sql.LevelDefault
+}
+
 // InTx runs fn in a transaction, committing if it returns nil and rolling
 // back otherwise. On SQLite the transaction takes the write lock at once
 // (BEGIN IMMEDIATE), so concurrent writers queue instead of failing.
