@@ -175,14 +175,12 @@ func (d *demo) printWelcome(w io.Writer, baseURL string, personas *demoPersonas)
 		more = fmt.Sprintf(" (and %d more on the consent page)", len(accounts)-shown)
 		accounts = accounts[:shown]
 	}
-	indent := "  "
-	list := ""
+	list, role := "", ""
 	if personas != nil {
-		indent = "  " + fmt.Sprintf("%-9s ", identity.RoleMember)
-		list = personas.welcome()
+		list, role = personas.welcome(), " ("+string(identity.RoleMember)+")"
 	}
 	for _, a := range accounts {
-		list += indent + a + "\n"
+		list += "  " + a + role + "\n"
 	}
 	fmt.Fprintf(w, `
 ScopeTrail demo: no GOOGLE_CLIENT_ID is set, so a fake Google runs in-process at %s.

@@ -89,11 +89,12 @@ func (a *personaAuth) Finish(ctx context.Context, state string, query url.Values
 	return res, nil
 }
 
-// welcome lists the personas for the demo's banner.
+// welcome lists the personas for the demo's banner, one a line: the
+// email first, then the role.
 func (p *demoPersonas) welcome() string {
 	var b strings.Builder
 	for _, a := range p.accounts() {
-		fmt.Fprintf(&b, "  %-9s %s\n", a.Role, a.Email)
+		fmt.Fprintf(&b, "  %s (%s)\n", a.Email, a.Role)
 	}
 	return b.String()
 }

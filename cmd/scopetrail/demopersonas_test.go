@@ -57,7 +57,7 @@ func TestDemoPersonas(t *testing.T) {
 		}
 	}
 	for _, email := range accounts[:3] {
-		if line := fmt.Sprintf("  %-9s %s\n", want[email], email); !strings.Contains(a.stdout.String(), line) {
+		if line := fmt.Sprintf("  %s (%s)\n", email, want[email]); !strings.Contains(a.stdout.String(), line) {
 			t.Errorf("the banner does not name %s as %s:\n%s", email, want[email], a.stdout)
 		}
 	}
