@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"crypto/ed25519"
 	"errors"
@@ -9,6 +10,7 @@ import (
 	"maps"
 	"net/http"
 	"slices"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -34,7 +36,14 @@ type AuditLog interface {
 	// PublicKey returns the key that verifies the checkpoints, nil when
 	// none is configured.
 	PublicKey() ed25519.PublicKey
+	// Place returns one entry with the other entry of its request and its
+	// place in the chain; its errors wrap audit.ErrNoEntry when no entry
+	// has this seq.
+	Place(ctx context.Context, seq int64) (audit.Place, error)
 }
+
+// pendingForText is audit.PendingFor in words.
+var pendingForText = fmt.Sprintf("%d minutes", int(audit.PendingFor.Minutes()))
 
 // auditPageSize is how many entries one page of the audit log shows.
 const auditPageSize = 50
@@ -49,6 +58,7 @@ func (l layout) CanReview() bool {
 func (s *Server) reviewRoutes(g *echo.Group, member echo.MiddlewareFunc) {
 	reviewer := requireRole(identity.RoleReviewer, identity.RoleAdmin)
 	g.GET("/audit", s.auditLog, member, reviewer)
+	g.GET("/audit/entries/:seq", s.auditEntry, member, reviewer)
 	g.GET("/audit/export.csv", s.auditExport(audit.FormatCSV), member, reviewer)
 	g.GET("/audit/export.jsonl", s.auditExport(audit.FormatJSONL), member, reviewer)
 	g.GET("/audit/chain", s.auditChain, member, reviewer)
@@ -57,17 +67,46 @@ func (s *Server) reviewRoutes(g *echo.Group, member echo.MiddlewareFunc) {
 	g.GET("/report", s.privilegeReport, member, reviewer)
 }
 
-// auditRow is one entry as the log shows it: people by email, not by id.
+// person is a user as the log names them.
+type person struct {
+	// Label is what a row shows: the user's name, else their email, else
+	// their id.
+	Label string
+	// Email and ID are shown where there is room, and as the label's
+	// title.
+	Email, ID string
+}
+
+// Title is the person's email and id, for a label's tooltip.
+func (p person) Title() string {
+	if p.Email != "" && p.Email != p.Label {
+		return strings.TrimSpace(p.Email + " " + p.ID)
+	}
+	return p.ID
+}
+
+// auditRow is one entry as the log shows it: a request with its outcome
+// on one row, people by name, not by id.
 type auditRow struct {
 	audit.Entry
-	// Who is the actor's email, found among the users when the entry has
-	// none, else their id.
-	Who string
-	// Whom is the subject's email, found the same way; "" without a
-	// subject.
-	Whom string
+	// Who is the actor; Whom the subject, whose data or access the entry
+	// concerns, zero when the entry concerns its actor alone.
+	Who, Whom person
 	// Shown is the resource, with a user's id replaced by their email.
 	Shown string
+	// Bytes is what the entry moved: the response from Google, or the
+	// audio sent to a transcription engine.
+	Bytes int64
+}
+
+// Why is the reason shown next to an outcome: Google's error reason, the
+// policy's refusal reason, the reason an admin gave, or why an outcome is
+// unknown.
+func (r auditRow) Why() string {
+	if r.Outcome == audit.OutcomeUnknown && r.ErrorReason == "" {
+		return "no outcome recorded: the process stopped while the request was in flight"
+	}
+	return r.ErrorReason
 }
 
 // emails maps user ids to emails, to show people by email.
@@ -93,36 +132,94 @@ func (m emails) name(id, email string) string {
 	return id
 }
 
-// row returns e as the log shows it.
-func (m emails) row(e audit.Entry) auditRow {
-	r := auditRow{Entry: e, Who: m.name(e.ActorID, e.ActorEmail), Shown: e.Resource}
-	if e.SubjectID != "" || e.SubjectEmail != "" {
-		r.Whom = m.name(e.SubjectID, e.SubjectEmail)
+// people finds the users the log names, by id and by email.
+type people struct {
+	byID, byEmail map[string]identity.User
+}
+
+// newPeople returns the users by id and by email.
+func newPeople(users []identity.User) people {
+	p := people{byID: make(map[string]identity.User, len(users)), byEmail: make(map[string]identity.User, len(users))}
+	for _, u := range users {
+		p.byID[u.ID], p.byEmail[strings.ToLower(u.Email)] = u, u
 	}
-	if email := m[e.Resource]; email != "" {
-		r.Shown = email
+	return p
+}
+
+// person returns the user an entry names by id or email, as a person.
+func (p people) person(id, email string) person {
+	u, ok := p.byID[id]
+	if !ok && email != "" {
+		u, ok = p.byEmail[strings.ToLower(email)]
+	}
+	out := person{Email: cmp.Or(email, u.Email), ID: cmp.Or(id, u.ID)}
+	out.Label = cmp.Or(u.Name, out.Email, out.ID)
+	return out
+}
+
+// row returns e as the log shows it.
+func (p people) row(e audit.Entry) auditRow {
+	r := auditRow{Entry: e, Who: p.person(e.ActorID, e.ActorEmail), Shown: e.Resource, Bytes: e.NumResponseBytes}
+	if e.SubjectID != "" || e.SubjectEmail != "" {
+		r.Whom = p.person(e.SubjectID, e.SubjectEmail)
+	}
+	if u, ok := p.byID[e.Resource]; ok {
+		r.Shown = u.Email
+	}
+	if e.Event == audit.EventTranscribe {
+		r.Bytes = e.BytesSent
 	}
 	return r
 }
 
 // auditPage is what the audit log page shows.
 type auditPage struct {
-	Form     auditForm
-	Users    []identity.User
-	Scopes   []scopes.Scope
-	Purposes []scopes.Purpose
-	Events   []audit.Event
-	Outcomes []audit.Outcome
-	Methods  []string
-	Entries  []auditRow
+	Form   auditForm
+	Users  []identity.User
+	Scopes []scopes.Scope
+	// Purposes, Events, Outcomes and Methods are the filters' choices,
+	// each with the value of the form when the list lacks it, as a link
+	// from an older version may hold.
+	Purposes, Events, Outcomes, Methods []string
+	Entries                             []auditRow
+	// PendingFor is how long a request without an outcome shows as
+	// pending before it shows as unknown, in words.
+	PendingFor string
 	// Newer and Older link to the neighbouring pages, "" when there is
 	// none; ExportCSV and ExportJSONL export every entry the filters match.
 	Newer, Older, ExportCSV, ExportJSONL string
 }
 
+// choices returns the strings of known, with current added when it is not
+// among them and not empty.
+func choices[T ~string](known []T, current string) []string {
+	out := make([]string, 0, len(known)+1)
+	for _, k := range known {
+		out = append(out, string(k))
+	}
+	if current != "" && !slices.Contains(out, current) {
+		out = append(out, current)
+	}
+	return out
+}
+
+// auditMethods are Google's method ids that the method filter offers, in
+// order.
+var auditMethods = func() []string {
+	var out []string
+	for _, m := range scopes.Methods() {
+		if !slices.Contains(out, m.ID) {
+			out = append(out, m.ID)
+		}
+	}
+	slices.Sort(out)
+	return out
+}()
+
 // auditLog shows the audit log, newest first, a page at a time, with
-// filters. older and newer hold the cursors of the pages around the one
-// shown, as audit.Query returns them.
+// filters: one row per request, its pending entry and its outcome entry
+// joined (audit.Filter.Raw shows them apart). older and newer hold the
+// cursors of the pages around the one shown, as audit.Query returns them.
 func (s *Server) auditLog(c echo.Context) error {
 	ctx := c.Request().Context()
 	form := readAuditForm(c)
@@ -142,20 +239,17 @@ func (s *Server) auditLog(c echo.Context) error {
 	if err != nil {
 		return fmt.Errorf("reading the audit log: %w", err)
 	}
-	entries := p.Entries
-	page := auditPage{Form: form, Users: users, Purposes: auditPurposes, Events: auditEvents, Outcomes: audit.Outcomes,
-		Entries: make([]auditRow, len(entries))}
+	page := auditPage{Form: form, Users: users, PendingFor: pendingForText,
+		Purposes: choices(auditPurposes, form.Purpose), Events: choices(auditEvents, form.Event),
+		Outcomes: choices(audit.Outcomes, form.Outcome), Methods: choices(auditMethods, form.Method),
+		Entries: make([]auditRow, len(p.Entries))}
 	for _, sc := range scopes.All() {
 		if !slices.Contains(sc.Purposes, scopes.PurposeSignIn) {
 			page.Scopes = append(page.Scopes, sc)
 		}
 	}
-	for _, m := range scopes.Methods() {
-		page.Methods = append(page.Methods, m.ID)
-	}
-	slices.Sort(page.Methods)
-	names := newEmails(users)
-	for i, e := range entries {
+	names := newPeople(users)
+	for i, e := range p.Entries {
 		page.Entries[i] = names.row(e)
 	}
 	q := form.query()

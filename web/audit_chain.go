@@ -1,8 +1,10 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -20,8 +22,12 @@ type chainPage struct {
 	Status audit.Status
 	// Unsigned counts the entries after the latest checkpoint.
 	Unsigned int64
-	// CheckpointAge is how long ago the latest checkpoint was signed.
-	CheckpointAge string
+	// CheckpointAge is how long ago the latest checkpoint was signed, and
+	// Covered the last entry it covers, as "12,000".
+	CheckpointAge, Covered string
+	// Due says when the next checkpoint is due; nil when the trail
+	// cannot say (it has no schedule).
+	Due *checkpointDue
 	// Report is the whole chain's verification, when the reviewer asked
 	// for one; Limits says what it cannot rule out.
 	Report *audit.Report
@@ -75,11 +81,112 @@ func (s *Server) chainPage(c echo.Context) (chainPage, error) {
 		return chainPage{}, fmt.Errorf("encoding the audit public key: %w", err)
 	}
 	page := chainPage{Status: st, Unsigned: st.HeadSeq, PublicKey: pem, KeyID: audit.KeyID(pub)}
+	now := time.Now()
+	if sched, ok := s.deps.Audit.(checkpointScheduler); ok {
+		sc := sched.CheckpointSchedule()
+		now = sc.Now
+		if page.Due, err = s.checkpointDue(c.Request().Context(), st, sc); err != nil {
+			return chainPage{}, err
+		}
+	}
 	if cp := st.Checkpoint; cp != nil {
 		page.Unsigned = max(st.HeadSeq-cp.Seq, 0)
-		page.CheckpointAge = age(time.Since(cp.Time))
+		page.CheckpointAge, page.Covered = age(now.Sub(cp.Time)), grouped(cp.Seq)
 	}
 	return page, nil
+}
+
+// checkpointScheduler is the part of an AuditLog that says when it
+// checkpoints, found by type assertion; *audit.Trail has it.
+type checkpointScheduler interface {
+	// CheckpointSchedule returns the count threshold, the timer's
+	// interval and the trail's clock.
+	CheckpointSchedule() audit.Schedule
+}
+
+// checkpointDue is what the chain page says about the next checkpoint:
+// when it is due by time and by count, whichever comes first, or that the
+// timer passed without one.
+type checkpointDue struct {
+	// Now is the trail's clock, for <time datetime>.
+	Now time.Time
+	// Every is the count threshold and Interval the timer's period in
+	// words, for the page's description of checkpoints.
+	Every, Interval string
+	// Waiting means entries that no checkpoint covers exist.
+	Waiting bool
+	// At is when the timer checkpoints next, and In how soon that is in
+	// words; zero and "" when no entry waits.
+	At time.Time
+	In string
+	// AtEntry is the entry at which the next count checkpoint is made,
+	// and More how many entries that is away; "" without count
+	// checkpoints.
+	AtEntry, More string
+	// Overdue means the timer passed an entry waiting for longer than an
+	// interval and no checkpoint was made; Since is the first such entry's
+	// time and Late how long ago that was, in words.
+	Overdue bool
+	Since   time.Time
+	Late    string
+}
+
+// overdueSlack is how long past its interval an entry may wait for the
+// timed checkpoint before the page calls it overdue: a tick may miss an
+// entry it raced with, and a checkpoint takes time to sign and write.
+func overdueSlack(interval time.Duration) time.Duration {
+	return max(interval/10, 5*time.Second)
+}
+
+// checkpointDue works out when the next checkpoint is due. The timer
+// looks every interval while entries wait, so the first entry after the
+// latest checkpoint is covered within an interval of its time; reading it
+// is one indexed row, which keeps the page's cost in proportion to the new
+// entries.
+func (s *Server) checkpointDue(ctx context.Context, st audit.Status, sc audit.Schedule) (*checkpointDue, error) {
+	d := &checkpointDue{Now: sc.Now, Interval: age(sc.Interval)}
+	covered := int64(0)
+	if st.Checkpoint != nil {
+		covered = st.Checkpoint.Seq
+	}
+	if sc.Every > 0 {
+		next := (st.HeadSeq/sc.Every + 1) * sc.Every
+		d.Every, d.AtEntry, d.More = grouped(sc.Every), grouped(next), grouped(next-st.HeadSeq)
+	}
+	if st.HeadSeq <= covered {
+		return d, nil
+	}
+	p, err := s.deps.Audit.Query(ctx, audit.Filter{Raw: true, Cursor: strconv.FormatInt(covered, 10), Limit: 1})
+	if err != nil {
+		return nil, fmt.Errorf("reading the first entry after the latest checkpoint: %w", err)
+	}
+	if len(p.Entries) == 0 {
+		return d, nil
+	}
+	d.Waiting, d.Since = true, p.Entries[0].Time
+	d.At = st.NextCheckpoint
+	if d.At.IsZero() {
+		d.At = d.Since.Add(sc.Interval)
+	}
+	if sc.Now.After(d.Since.Add(sc.Interval + overdueSlack(sc.Interval))) {
+		d.Overdue, d.Late = true, age(sc.Now.Sub(d.Since))
+		return d, nil
+	}
+	d.In = "less than a second"
+	if left := d.At.Sub(sc.Now); left >= time.Second {
+		d.In = age(left)
+	}
+	return d, nil
+}
+
+// grouped writes a count with a comma between each group of three digits,
+// as "12,000".
+func grouped(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 // age says roughly how long a duration is, as "3 minutes".

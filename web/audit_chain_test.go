@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -34,7 +35,7 @@ func TestAuditChainPage(t *testing.T) {
 		{name: "intact", status: "ok", verify: "ok", quick: map[string]string{
 			"#consistent": "Consistent up to entry 13 at {T:13}.",
 			"#entries":    "13",
-			"#checkpoint": "entry 10, signed",
+			"#checkpoint": "#2 made",
 			"#unsigned":   "3",
 		}, want: map[string]string{"#verified": "Verified up to entry 13 at {T:13}", "#limits": "No witness was checked"}},
 		{name: "field edited", status: "ok", verify: "bad", tamper: []string{"UPDATE audit_entries SET resource = 'item=z' WHERE seq = 7"},
@@ -122,6 +123,104 @@ func TestAuditChainPage(t *testing.T) {
 		}
 		h.expectStatus(h.get("/audit/pubkey.pem"), http.StatusNotFound)
 	})
+}
+
+// TestAuditChainCheckpointDue checks what the chain page says about the
+// latest checkpoint and the next one: how old the latest is and what it
+// covers, when the next is due by time and by count, and a warning when
+// the timer passed an entry that no checkpoint covers.
+func TestAuditChainCheckpointDue(t *testing.T) {
+	t.Parallel()
+	// trail returns a trail checkpointed every 5 entries and on a timer of
+	// interval, on a clock that moves a minute at each reading, holding 13
+	// entries (checkpoint #2 covers the first 10), or 15 when signed is
+	// set, every one then covered by checkpoint #3.
+	trail := func(t *testing.T, interval time.Duration, signed bool) *audit.Trail {
+		clock := &minuteClock{t: logStart}
+		tr := audit.New(sqldbtest.SQLite(t), audit.Options{Replica: "r1", Signer: auditKey, CheckpointEvery: 5,
+			CheckpointInterval: interval, Now: clock.Now})
+		fillTrail(t, tr, 7)
+		if signed {
+			fillTrail(t, tr, 1)
+			if _, err := tr.Append(context.Background(), audit.Entry{ActorID: bob.ID, Event: audit.EventRevoke}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return tr
+	}
+	for _, tt := range []struct {
+		name     string
+		interval time.Duration
+		signed   bool
+		// checkpoint and next are what #checkpoint and #next-checkpoint
+		// say; due is the entry whose time plus the interval is the
+		// <time datetime> of the next checkpoint, 0 for none.
+		checkpoint, next string
+		due              int64
+		overdue          bool
+	}{
+		{name: "due", interval: time.Hour, checkpoint: "#2 made {AGE} ago, covering entries 1–10",
+			next: `^due in 5\d minutes or after 2 more entries \(at entry 15\), whichever comes first$`, due: 11},
+		{name: "overdue", interval: time.Minute, checkpoint: "#2 made {AGE} ago, covering entries 1–10",
+			next: `^overdue by the timer; by count, at entry 15 \(2 more entries\)$`, overdue: true},
+		{name: "every entry signed", interval: time.Minute, signed: true, checkpoint: "#3 made {AGE} ago, covering entries 1–15",
+			next: `^not needed yet: every entry is signed\. The next one comes within 1 minute of the next entry, or at entry 20 \(5 more entries\)$`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			tr := trail(t, tt.interval, tt.signed)
+			times := map[int64]time.Time{}
+			for e, err := range tr.Entries(context.Background(), audit.Filter{Raw: true}) {
+				if err != nil {
+					t.Fatal(err)
+				}
+				times[e.Seq] = e.Time
+			}
+			st, err := tr.Status(context.Background())
+			if err != nil || st.Checkpoint == nil {
+				t.Fatalf("status: %+v, %v", st, err)
+			}
+			h := newReviewHarness(t, tr, nil)
+			h.signIn(rita)
+			r := h.get("/audit/chain")
+			h.expectStatus(r, http.StatusOK)
+			made := r.Find(`#checkpoint time[datetime="` + st.Checkpoint.Time.UTC().Format(time.RFC3339) + `"]`)
+			if made == nil {
+				t.Fatalf("#checkpoint has no <time datetime> of the checkpoint's time %s:\n%s", st.Checkpoint.Time, r.Content)
+			}
+			if ago := browser.Text(made); !regexp.MustCompile(`^\d+ minutes? ago$`).MatchString(ago) {
+				t.Errorf("the checkpoint was made %q", ago)
+			} else if want := strings.ReplaceAll(tt.checkpoint, "{AGE} ago", ago); !strings.HasPrefix(sentence(r.TextOf(t, "#checkpoint")), want) {
+				t.Errorf("#checkpoint: %q, want %q", sentence(r.TextOf(t, "#checkpoint")), want)
+			}
+			if got := sentence(r.TextOf(t, "#next-checkpoint")); !regexp.MustCompile(tt.next).MatchString(got) {
+				t.Errorf("#next-checkpoint: %q, want %s", got, tt.next)
+			}
+			if tt.due > 0 {
+				at := times[tt.due].Add(tt.interval).UTC().Format(time.RFC3339)
+				if r.Find(`#next-checkpoint time[datetime="`+at+`"]`) == nil {
+					t.Errorf("#next-checkpoint has no <time datetime=%q>:\n%s", at, r.Content)
+				}
+			}
+			warn := r.Find("#checkpoint-overdue.banner.warn")
+			if (warn != nil) != tt.overdue {
+				t.Errorf("overdue warning shown: %v, want %v", warn != nil, tt.overdue)
+			}
+			if warn != nil {
+				since := times[11].UTC().Format(time.RFC3339)
+				if got := sentence(browser.Text(warn)); !strings.Contains(got, "A checkpoint is overdue.") ||
+					browser.FindIn(warn, `time[datetime="`+since+`"]`) == nil {
+					t.Errorf("the warning says %q, without the time of entry 11 (%s)", got, since)
+				}
+			}
+		})
+	}
+}
+
+// sentence undoes the space that browser.Text puts after each element's
+// text before the punctuation that follows it, as "ago , covering".
+func sentence(s string) string {
+	return strings.NewReplacer(" ,", ",", " ;", ";", " .", ".").Replace(s)
 }
 
 // TestAge checks the words for how old a checkpoint is.

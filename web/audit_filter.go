@@ -40,17 +40,18 @@ func readAuditForm(c echo.Context) auditForm {
 	}
 }
 
-// auditEvents are the events the filter form suggests; others may be typed.
+// auditEvents are the events the filter form offers.
 var auditEvents = []audit.Event{audit.EventActivity, audit.EventDeny, audit.EventAuthorize, audit.EventRefresh,
 	audit.EventRefreshFailed, audit.EventRevoke, audit.EventSuspend, audit.EventResume, audit.EventPurge,
-	audit.EventSignIn, audit.EventInvite, audit.EventInviteRenew, audit.EventInviteSent, audit.EventInviteAccept,
+	audit.EventSignIn, audit.EventTranscribe, audit.EventInvite, audit.EventInviteRenew, audit.EventInviteSent, audit.EventInviteAccept,
 	audit.EventInviteWithdraw, audit.EventRoleChange, audit.EventAdmissionRefused, audit.EventReadmit, audit.EventConfig}
 
 // auditPurposes are the purposes the filter form offers.
 var auditPurposes = []scopes.Purpose{scopes.PurposeSignIn, scopes.PurposeInvite, scopes.PurposeMeetings, scopes.PurposeRecordings}
 
 // auditFilter reads the form with audit.ParseFilter, or says which field to
-// correct. A user given by email is looked up among users; a user given by
+// correct. A request begun within audit.PendingFor without an outcome
+// reads as pending, an older one as unknown. A user given by email is looked up among users; a user given by
 // id has their email added, so that entries naming them only by email
 // match too.
 func auditFilter(form auditForm, users []identity.User) (audit.Filter, error) {
@@ -74,6 +75,7 @@ func auditFilter(form auditForm, users []identity.User) (audit.Filter, error) {
 	if f.UserID != "" && f.UserEmail == "" {
 		f.UserEmail = strings.ToLower(newEmails(users)[f.UserID])
 	}
+	f.PendingSince = time.Now().Add(-audit.PendingFor)
 	return f, nil
 }
 

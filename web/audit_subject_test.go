@@ -23,8 +23,9 @@ var zoe = identity.User{ID: "u-zoe", Email: "zoe@example.com", Name: "Zoë Membe
 // TestAuditLogBySubject filters the log by Zoë, as the form sends it (by
 // id) and as a link may (by email), and checks that it shows Alice
 // suspending Zoë's drive scope, Zoë's own call and Zoë's invitation, each
-// person by email, even where the entry holds only an id, and no entry of
-// anyone else.
+// person by name with their email in the title, even where the entry holds
+// only an id, and no entry of anyone else; the suspension's page shows the
+// resource, Zoë's id, as her email.
 func TestAuditLogBySubject(t *testing.T) {
 	t.Parallel()
 	trail, _ := newTestTrail(t)
@@ -53,18 +54,17 @@ func TestAuditLogBySubject(t *testing.T) {
 			t.Errorf("user=%s: entries (-want +got):\n%s", user, diff)
 		}
 		h.expectText(r, map[string]string{
-			"#entry-4 .actor":    alice.Email,
-			"#entry-4 .subject":  zoe.Email,
-			"#entry-4 .event":    "suspend",
-			"#entry-4 .scope":    "drive.readonly",
-			"#entry-4 .resource": zoe.Email,
-			"#entry-4 .reason":   "left the team",
-			"#entry-2 .actor":    zoe.Email,
-			"#entry-1 .subject":  zoe.Email,
+			"#entry-4 .actor":   alice.Name,
+			"#entry-4 .subject": zoe.Name,
+			"#entry-4 .event":   "suspend",
+			"#entry-4 .scope":   "drive.readonly",
+			"#entry-4 .reason":  "left the team",
+			"#entry-2 .actor":   zoe.Name,
+			"#entry-1 .subject": zoe.Name,
 		})
-		for _, sel := range []string{"#entry-4 .resource", "#entry-4 .subject"} {
-			if got := strings.TrimSpace(browser.Text(r.Find(sel))); got != zoe.Email {
-				t.Errorf("user=%s: %s shows %q, want only %s, no id", user, sel, got, zoe.Email)
+		for sel, want := range map[string]string{"#entry-4 .actor": alice.Email, "#entry-4 .subject": zoe.Email, "#entry-1 .subject": zoe.Email} {
+			if got := browser.Attr(r.Find(sel), "title"); !strings.Contains(got, want) {
+				t.Errorf("user=%s: %s has title %q, want %s in it", user, sel, got, want)
 			}
 		}
 	}
@@ -73,6 +73,12 @@ func TestAuditLogBySubject(t *testing.T) {
 	if diff := cmp.Diff([]string{"4"}, shownSeqs(r)); diff != "" {
 		t.Errorf("Zoë's drive suspensions (-want +got):\n%s", diff)
 	}
+	entry := h.get(href(r, "#entry-4 .time a"))
+	h.expectStatus(entry, http.StatusOK)
+	h.expectText(entry, map[string]string{
+		"#field-resource td": zoe.Email + " (" + zoe.ID + ")",
+		"#field-subject td":  zoe.Name + " <" + zoe.Email + "> " + zoe.ID,
+	})
 }
 
 // TestExportName checks the export's file names: the time range and the

@@ -255,21 +255,22 @@ func TestAuditLogFilters(t *testing.T) {
 	})
 	t.Run("form keeps the filters", func(t *testing.T) {
 		t.Parallel()
-		r := h.get("/audit?user=" + bob.ID + "&scope=drive.readonly&method=drive.files.get&event=activity&outcome=ok")
+		r := h.get("/audit?user=" + bob.ID + "&scope=drive.readonly&method=drive.files.get&event=activity&outcome=ok&purpose=recordings")
 		for sel, want := range map[string]string{
 			`select[name=user] option[selected]`:    bob.Email,
 			`select[name=scope] option[selected]`:   "drive.readonly",
+			`select[name=method] option[selected]`:  "drive.files.get",
+			`select[name=event] option[selected]`:   "activity",
+			`select[name=purpose] option[selected]`: "recordings",
 			`select[name=outcome] option[selected]`: "ok",
 		} {
 			if got := r.TextOf(t, sel); got != want {
 				t.Errorf("%s: %q, want %q", sel, got, want)
 			}
 		}
-		if got := browser.Attr(r.Find(`input[name=method]`), "value"); got != "drive.files.get" {
-			t.Errorf("method field %q", got)
-		}
 		row := r.Find("table.audit tbody tr")
-		for sel, want := range map[string]string{"td.actor": bob.Email, "td.scope": "drive.readonly", "td.status": "200", "td.latency": "40ms"} {
+		for sel, want := range map[string]string{"td.actor": bob.Name, "td.scope": "drive.readonly", "td.method": "drive.files.get",
+			"td.purpose": "recordings", "td.outcome": "ok 200", "td.bytes": "512"} {
 			if got := browser.Text(browser.FindAllIn(row, sel)[0]); got != want {
 				t.Errorf("row %s: %q, want %q", sel, got, want)
 			}
@@ -285,5 +286,125 @@ func TestAuditLogFilters(t *testing.T) {
 				t.Errorf("no message:\n%s", r.Content)
 			}
 		})
+	}
+}
+
+// TestAuditLogOneRowPerRequest checks what a reviewer reads of a small
+// trail: one row per request, its pending and outcome entries joined,
+// people by name, a request still in flight as pending and one whose
+// outcome never came as unknown; each row opens the entry's page, which
+// shows both entries of a request field by field, their hashes and their
+// place in the chain.
+func TestAuditLogOneRowPerRequest(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := sqldbtest.SQLite(t)
+	clock := &minuteClock{t: time.Now().Add(-time.Hour)}
+	trail := audit.New(db, audit.Options{Replica: "r1", Signer: auditKey, CheckpointEvery: 100, Now: clock.Now})
+	call := audit.Entry{ActorID: bob.ID, ActorEmail: bob.Email, Event: audit.EventActivity, APIName: "calendar",
+		MethodName: "calendar.events.list", Scope: scopes.CalendarEventsReadonly, Purpose: string(scopes.PurposeMeetings),
+		Resource: "calendarId=primary", RequestID: "req-1"}
+	b, err := trail.Begin(ctx, call)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := trail.Complete(ctx, b, audit.Result{Outcome: audit.OutcomeOK, HTTPStatus: 200, NumResponseBytes: 512, Items: 3}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := trail.Append(ctx, audit.Entry{ActorID: alice.ID, Event: audit.EventDeny, Outcome: audit.OutcomeDenied,
+		APIName: "drive", MethodName: "drive.files.list", Scope: scopes.DriveReadonly, Purpose: string(scopes.PurposeRecordings),
+		ErrorReason: "scope_suspended"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := trail.Checkpoint(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := trail.Append(ctx, audit.Entry{ActorID: alice.ID, Event: audit.EventSuspend, SubjectID: bob.ID,
+		Scope: scopes.DriveReadonly, ErrorReason: "left the team"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := trail.Begin(ctx, call); err != nil { // the process stops before its outcome
+		t.Fatal(err)
+	}
+	clock.mu.Lock()
+	clock.t = time.Now().Add(-2 * time.Minute)
+	clock.mu.Unlock()
+	if _, err := trail.Begin(ctx, call); err != nil { // still in flight
+		t.Fatal(err)
+	}
+	h := newReviewHarness(t, trail, nil)
+	h.signIn(rita)
+
+	r := h.get("/audit")
+	h.expectStatus(r, http.StatusOK)
+	if diff := cmp.Diff([]string{"6", "5", "4", "3", "1"}, shownSeqs(r)); diff != "" {
+		t.Errorf("rows (-want +got):\n%s", diff)
+	}
+	h.expectText(r, map[string]string{
+		"#entry-1 .actor":   bob.Name,
+		"#entry-1 .scope":   "calendar.events.readonly",
+		"#entry-1 .method":  "calendar.events.list",
+		"#entry-1 .purpose": "meetings",
+		"#entry-1 .outcome": "ok 200",
+		"#entry-1 .bytes":   "512",
+		"#entry-3 .actor":   alice.Name,
+		"#entry-3 .method":  "drive.files.list deny",
+		"#entry-3 .outcome": "denied",
+		"#entry-3 .reason":  "scope_suspended",
+		"#entry-4 .subject": bob.Name,
+		"#entry-4 .method":  "suspend",
+		"#entry-4 .reason":  "left the team",
+		"#entry-5 .outcome": "unknown",
+		"#entry-5 .reason":  "no outcome recorded",
+		"#entry-6 .outcome": "pending",
+	})
+	for _, seq := range shownSeqs(r) {
+		if got := href(r, "#entry-"+seq+" .time a"); got != "/audit/entries/"+seq {
+			t.Errorf("row %s links to %q", seq, got)
+		}
+	}
+	for outcome, want := range map[string][]string{"pending": {"6"}, "unknown": {"5"}} {
+		if diff := cmp.Diff(want, shownSeqs(h.get("/audit?outcome="+outcome))); diff != "" {
+			t.Errorf("outcome %s (-want +got):\n%s", outcome, diff)
+		}
+	}
+
+	begin := h.get(href(r, "#entry-1 .time a"))
+	h.expectStatus(begin, http.StatusOK)
+	h.expectText(begin, map[string]string{
+		"h1":                   "Audit entry 1",
+		"#column-1":            "Pending entry 1",
+		"#column-2":            "Outcome entry 2",
+		"#field-outcome":       "pending ok",
+		"#field-http_status":   "0 200",
+		"#field-actor td":      bob.Name + " <" + bob.Email + "> " + bob.ID,
+		"#field-resource td":   "calendarId=primary",
+		"#chain-seq":           "1 of 6",
+		"#chain-checkpoint":    "checkpoint 1, signed",
+		"#entry-next":          "Entry 2",
+		"#field-ref_seq td+td": "1",
+	})
+	if n := len(browser.Text(begin.Find("#field-hash td"))); n < 32 {
+		t.Errorf("the entry's hash is %d characters", n)
+	}
+	if begin.Find("#entry-prev") != nil {
+		t.Error("entry 1 links to an entry before it")
+	}
+	outcome := h.get(href(begin, "#column-2 a"))
+	h.expectStatus(outcome, http.StatusOK)
+	h.expectText(outcome, map[string]string{"h1": "Audit entry 2", "#entry-prev": "Entry 1", "#chain-checkpoint": "up to entry 3"})
+	if got := href(outcome, "#field-ref_seq a"); got != "/audit/entries/1" {
+		t.Errorf("the outcome entry's ref_seq links to %q", got)
+	}
+	for seq, note := range map[string]string{"5": "never recorded", "6": "not recorded yet"} {
+		p := h.get("/audit/entries/" + seq)
+		h.expectText(p, map[string]string{"#request-note": note, "#chain-checkpoint": "no signed checkpoint yet"})
+		if p.Find("#entry-next") != nil == (seq == "6") {
+			t.Errorf("entry %s: a next link %v", seq, p.Find("#entry-next") != nil)
+		}
+	}
+	for path, status := range map[string]int{"/audit/entries/7": http.StatusNotFound, "/audit/entries/abc": http.StatusBadRequest,
+		"/audit/entries/0": http.StatusBadRequest, "/audit/entries/01": http.StatusBadRequest, "/audit/entries/-1": http.StatusBadRequest} {
+		h.expectStatus(h.get(path), status)
 	}
 }

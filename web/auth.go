@@ -107,6 +107,9 @@ func (s *Server) link(c echo.Context) error {
 	if !u.Role.Uses(feature) {
 		return fmt.Errorf("%s may not link %s: %w", u.Role, feature, errFeatureNotForRole)
 	}
+	if err := s.turnOnIfOff(c.Request().Context(), u, feature); err != nil {
+		return err
+	}
 	authURL, state, err := s.deps.Auth.BeginLink(c.Request().Context(), u.ID, feature)
 	if err != nil {
 		return fmt.Errorf("beginning link of %s: %w", feature, err)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -21,6 +22,11 @@ type Calendars interface {
 	// Link makes ids the user's linked calendars; an error wrapping
 	// calendars.ErrUnknownCalendar when one is not a choice.
 	Link(ctx context.Context, userID string, ids []string) error
+	// LinkPrimary links the user's primary calendar when none is linked,
+	// the default right after the user granted calendar access, and
+	// reports whether it did; an error wrapping calendars.ErrNoAccess when
+	// the user granted no calendar scope.
+	LinkPrimary(ctx context.Context, userID string) (bool, error)
 }
 
 // CalendarSyncs queues a sync of a member's calendars in the background.
@@ -41,25 +47,43 @@ type calendarChoice struct {
 	// why its last sync failed, "" when it did not.
 	Link    *calendars.Link
 	Failure string
+	// Synced says when its last sync succeeded, in the calendar's time
+	// zone; "" before the first.
+	Synced string
 }
 
 // calendarsPage is what the calendars page shows.
 type calendarsPage struct {
-	// NoAccess is true when no calendar scope is granted: the page offers
-	// to grant one instead of the form.
-	NoAccess    bool
+	// Access says what the grant lets ScopeTrail read: with none (or a
+	// suspended scope) the page offers the next step instead of the form.
+	Access      calendarAccess
 	PrimaryOnly bool
 	Choices     []calendarChoice
+	// NoneLinked is true when no calendar is linked yet: the primary
+	// calendar is ticked for the member to save.
+	NoneLinked bool
+	// Unsynced is true when a calendar is linked but none has synced yet:
+	// the page offers "Sync now".
+	Unsynced bool
+	// Sync is the sync running now, nil when none is.
+	Sync *syncView
 }
 
 // calendarsList shows the calendars the member can link, with the linked
-// ones ticked.
+// ones ticked, or the next step when none can be.
 func (s *Server) calendarsList(c echo.Context) error {
 	ctx := c.Request().Context()
 	u, _ := currentUser(c)
 	ch, err := s.deps.Calendars.Choices(ctx, u.ID)
 	if errors.Is(err, calendars.ErrNoAccess) {
-		return s.render(c, http.StatusOK, "calendars", calendarsPage{NoAccess: true})
+		access, err := s.calendarAccessOf(ctx, u.ID)
+		if err != nil {
+			return err
+		}
+		if access != accessSuspended {
+			access = accessNone
+		}
+		return s.render(c, http.StatusOK, "calendars", calendarsPage{Access: access})
 	}
 	if err != nil {
 		return fmt.Errorf("listing calendar choices: %w", err)
@@ -68,15 +92,27 @@ func (s *Server) calendarsList(c echo.Context) error {
 	if err != nil {
 		return fmt.Errorf("listing linked calendars: %w", err)
 	}
-	page := calendarsPage{PrimaryOnly: ch.PrimaryOnly}
+	page := calendarsPage{Access: accessFull, PrimaryOnly: ch.PrimaryOnly, NoneLinked: len(links) == 0, Unsynced: len(links) > 0}
+	if ch.PrimaryOnly {
+		page.Access = accessPrimaryOnly
+	}
 	for _, cal := range ch.Calendars {
-		choice := calendarChoice{Calendar: cal, Linked: ch.Linked[cal.ID]}
+		choice := calendarChoice{Calendar: cal, Linked: ch.Linked[cal.ID] || page.NoneLinked && cal.Primary}
 		for i := range links {
 			if links[i].ID == cal.ID {
 				choice.Link, choice.Failure = &links[i], failureText(links[i].SyncError, links[i].SyncErrorDetail)
+				choice.Synced = syncedIn(links[i])
 			}
 		}
 		page.Choices = append(page.Choices, choice)
+	}
+	for _, l := range links {
+		if !l.SyncedAt.IsZero() || l.SyncError != "" {
+			page.Unsynced = false
+		}
+	}
+	if page.Sync, err = s.runningSync(ctx, u.ID); err != nil {
+		return err
 	}
 	return s.render(c, http.StatusOK, "calendars", page)
 }
@@ -95,10 +131,25 @@ func (s *Server) linkCalendars(c echo.Context) error {
 		return fmt.Errorf("linking calendars: %w", err)
 	}
 	if len(ids) == 0 {
+		setFlash(c, "warn", "No calendar is linked now, and the copy of their meetings is deleted.")
 		return c.Redirect(http.StatusSeeOther, "/meetings")
 	}
 	if err := s.deps.CalendarSyncs.EnqueueCalendarSync(ctx, u.ID); err != nil {
 		return fmt.Errorf("queueing calendar sync: %w", err)
 	}
-	return c.Redirect(http.StatusSeeOther, "/meetings?sync=queued")
+	setFlash(c, "ok", "Your choice of calendars is saved. A sync of your calendars is queued.")
+	return c.Redirect(http.StatusSeeOther, "/meetings")
+}
+
+// syncedIn says when a link's last sync succeeded, in its calendar's time
+// zone (UTC while that is unknown); "" before the first.
+func syncedIn(l calendars.Link) string {
+	if l.SyncedAt.IsZero() {
+		return ""
+	}
+	loc, err := time.LoadLocation(l.TimeZone)
+	if err != nil {
+		loc = time.UTC
+	}
+	return l.SyncedAt.In(loc).Format("2006-01-02 15:04 MST")
 }

@@ -17,6 +17,8 @@ import (
 	"github.com/scopetrail/scopetrail/connector/calendars"
 	"github.com/scopetrail/scopetrail/connector/connectortest/browser"
 	"github.com/scopetrail/scopetrail/connector/recordings"
+	"github.com/scopetrail/scopetrail/scopes"
+	"github.com/scopetrail/scopetrail/scopes/grant"
 )
 
 // meetingsNow is the fake calendars' clock.
@@ -32,6 +34,7 @@ type fakeCalendars struct {
 	files    map[string][]recordings.Recording // by meeting id
 	linked   map[string][]string               // what Link was given, by user
 	enqueued []string
+	progress map[string]calendars.Progress // by user
 }
 
 var (
@@ -43,7 +46,8 @@ var (
 
 func newFakeCalendars() *fakeCalendars {
 	return &fakeCalendars{choices: map[string]calendars.Choices{}, links: map[string][]calendars.Link{},
-		meetings: map[string][]calendars.Meeting{}, files: map[string][]recordings.Recording{}, linked: map[string][]string{}}
+		meetings: map[string][]calendars.Meeting{}, files: map[string][]recordings.Recording{}, linked: map[string][]string{},
+		progress: map[string]calendars.Progress{}}
 }
 
 func (f *fakeCalendars) Choices(_ context.Context, userID string) (calendars.Choices, error) {
@@ -66,6 +70,26 @@ func (f *fakeCalendars) Link(_ context.Context, userID string, ids []string) err
 	}
 	f.linked[userID] = ids
 	return nil
+}
+
+// LinkPrimary links the primary calendar, as Link, when nothing is linked.
+func (f *fakeCalendars) LinkPrimary(_ context.Context, userID string) (bool, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if _, ok := f.choices[userID]; !ok {
+		return false, fmt.Errorf("linking the primary calendar of %s: %w", userID, calendars.ErrNoAccess)
+	}
+	if len(f.links[userID]) > 0 || len(f.linked[userID]) > 0 {
+		return false, nil
+	}
+	f.linked[userID] = []string{calendars.PrimaryID}
+	return true, nil
+}
+
+func (f *fakeCalendars) SyncProgress(_ context.Context, userID string) (calendars.Progress, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.progress[userID], nil
 }
 
 func (f *fakeCalendars) EnqueueCalendarSync(_ context.Context, userID string) error {
@@ -141,9 +165,11 @@ var teamCalendar = calendars.Calendar{ID: "team@group.calendar.google.com", Summ
 func TestCalendarsPage(t *testing.T) {
 	t.Parallel()
 	primary := calendars.Calendar{ID: calendars.PrimaryID, Summary: "bob@example.com", Primary: true, AccessRole: "owner"}
+	parisPrimary := primary
+	parisPrimary.TimeZone = "Europe/Paris"
 	tests := []struct {
 		name   string
-		setup  func(f *fakeCalendars)
+		setup  func(h *harness, f *fakeCalendars)
 		want   map[string]string
 		absent []string
 	}{
@@ -154,38 +180,74 @@ func TestCalendarsPage(t *testing.T) {
 		},
 		{
 			name: "primary only",
-			setup: func(f *fakeCalendars) {
+			setup: func(h *harness, f *fakeCalendars) {
 				f.choices[bob.ID] = calendars.Choices{PrimaryOnly: true, Linked: map[string]bool{},
 					Calendars: []calendars.Calendar{{ID: calendars.PrimaryID, Summary: "Primary calendar", Primary: true}}}
 			},
 			want: map[string]string{
-				"#primary-only": "only your primary calendar can be linked",
+				"#primary-only": "your primary calendar is the one you have, and only it can be linked",
+				`#primary-only form[action="/link/calendars"] button`:                  "Grant calendar.readonly",
 				`form#choose[method=post][action="/calendars"] input[name=csrf_token]`: "",
 				`#calendar-0 input[type=checkbox][name=calendar][value=primary]`:       "",
-				"#calendar-0 .summary": "Primary calendar",
+				"#calendar-0 .summary":                      "Primary calendar",
+				"#none-linked":                              "Your primary calendar is ticked",
+				`#calendar-0 input[checked][value=primary]`: "",
 			},
-			absent: []string{"#calendar-1", "input[checked]", "#no-access"},
+			absent: []string{"#calendar-1", "#no-access", "form#sync"},
+		},
+		{
+			name: "suspended",
+			setup: func(h *harness, f *fakeCalendars) {
+				h.grants.put(grant.Grant{UserID: bob.ID, Status: grant.StatusActive,
+					Scopes: []string{scopes.OpenID, scopes.CalendarEventsReadonly}, Suspended: []string{scopes.CalendarEventsReadonly}})
+			},
+			want:   map[string]string{"#suspended": "Granting access again does not lift a suspension"},
+			absent: []string{"#no-access", "form#choose"},
+		},
+		{
+			name: "linked, not synced yet",
+			setup: func(h *harness, f *fakeCalendars) {
+				f.choices[bob.ID] = calendars.Choices{Linked: map[string]bool{calendars.PrimaryID: true}, Calendars: []calendars.Calendar{primary}}
+				f.links[bob.ID] = []calendars.Link{{Calendar: primary, LinkedAt: meetingsNow}}
+			},
+			want: map[string]string{
+				"#calendar-0 .sync":                         "Not synced yet.",
+				`form#sync[action="/meetings/sync"] button`: "Sync now",
+			},
+			absent: []string{"#none-linked"},
+		},
+		{
+			name: "sync running",
+			setup: func(h *harness, f *fakeCalendars) {
+				f.choices[bob.ID] = calendars.Choices{Linked: map[string]bool{calendars.PrimaryID: true}, Calendars: []calendars.Calendar{primary}}
+				f.links[bob.ID] = []calendars.Link{{Calendar: primary, LinkedAt: meetingsNow}}
+				f.progress[bob.ID] = calendars.Progress{Running: true, Calendars: 1}
+			},
+			want: map[string]string{
+				`#sync-progress[data-progress="/meetings/sync/progress"] [data-progress-text]`: "Syncing your calendars: 0 of 1 done.",
+			},
+			absent: []string{"form#sync"},
 		},
 		{
 			name: "calendar list with sync state",
-			setup: func(f *fakeCalendars) {
+			setup: func(h *harness, f *fakeCalendars) {
 				f.choices[bob.ID] = calendars.Choices{Linked: map[string]bool{calendars.PrimaryID: true, teamCalendar.ID: true},
 					Calendars: []calendars.Calendar{primary, teamCalendar}}
 				f.links[bob.ID] = []calendars.Link{
-					{Calendar: primary, LinkedAt: meetingsNow, SyncedAt: meetingsNow},
+					{Calendar: parisPrimary, LinkedAt: meetingsNow, SyncedAt: meetingsNow},
 					{Calendar: teamCalendar, LinkedAt: meetingsNow, SyncError: "transient.backendError",
 						SyncErrorDetail: "Google answered 503 backendError (after 6 attempts)"}}
 			},
 			want: map[string]string{
 				"#calendar-0 input[checked][value=primary]": "",
 				"#calendar-0 .tier":                         "primary",
-				"#calendar-0 .sync":                         "Synced 2026-11-22 12:00 UTC",
+				"#calendar-0 .sync":                         "Synced 2026-11-22 13:00 CET",
 				`#calendar-1 input[checked][value="team@group.calendar.google.com"]`: "",
 				"#calendar-1 .summary": "Team <b>cal</b>",
 				"#calendar-1 .role":    "reader",
 				"#calendar-1 .error":   "Last sync failed: Google did not answer properly. Google answered 503 backendError (after 6 attempts)",
 			},
-			absent: []string{"#primary-only", "#calendar-1 b"},
+			absent: []string{"#primary-only", "#calendar-1 b", "#none-linked", "form#sync", "#sync-progress"},
 		},
 	}
 	for _, tc := range tests {
@@ -193,7 +255,7 @@ func TestCalendarsPage(t *testing.T) {
 			t.Parallel()
 			h, f := newCalendarsHarness(t, false)
 			if tc.setup != nil {
-				tc.setup(f)
+				tc.setup(h, f)
 			}
 			h.signIn(bob)
 			r := h.get("/calendars")
@@ -213,10 +275,12 @@ func TestLinkCalendars(t *testing.T) {
 		linked    []string
 		enqueued  []string
 		errorText string
+		flash     string
 	}{
 		{name: "two calendars", form: url.Values{"calendar": {calendars.PrimaryID, teamCalendar.ID}}, status: http.StatusSeeOther,
-			location: "/meetings?sync=queued", linked: []string{calendars.PrimaryID, teamCalendar.ID}, enqueued: []string{bob.ID}},
-		{name: "none", form: url.Values{}, status: http.StatusSeeOther, location: "/meetings", linked: nil},
+			location: "/meetings", flash: "Your choice of calendars is saved. A sync of your calendars is queued.", linked: []string{calendars.PrimaryID, teamCalendar.ID}, enqueued: []string{bob.ID}},
+		{name: "none", form: url.Values{}, status: http.StatusSeeOther, location: "/meetings", linked: nil,
+			flash: "No calendar is linked now"},
 		{name: "unknown calendar", form: url.Values{"calendar": {"someone@example.com"}}, status: http.StatusBadRequest,
 			errorText: "That calendar cannot be linked"},
 		{name: "without CSRF token", form: url.Values{csrfField: {"forged"}, "calendar": {calendars.PrimaryID}},
@@ -242,6 +306,11 @@ func TestLinkCalendars(t *testing.T) {
 			}
 			if diff := cmp.Diff(tc.enqueued, f.enqueued); diff != "" {
 				t.Errorf("enqueued (-want +got):\n%s", diff)
+			}
+			if tc.flash != "" {
+				if got := h.get(tc.location).TextOf(t, ".flash"); !strings.Contains(got, tc.flash) {
+					t.Errorf("flash %q, want %q", got, tc.flash)
+				}
 			}
 		})
 	}

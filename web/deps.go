@@ -89,3 +89,18 @@ type Revocations interface {
 	// Pending returns the revocations Google has not confirmed yet.
 	Pending(ctx context.Context) ([]revoke.Pending, error)
 }
+
+// FeatureSwitch turns one feature of a user off and on again, and says who
+// suspended which scope, when and why. *revoke.Service satisfies it; the
+// dashboard offers to turn features off, and every page shows the
+// suspensions' details, only when Deps.Revocations is one.
+type FeatureSwitch interface {
+	// TurnOff suspends the feature's scopes for the user and purges its
+	// data; see revoke.Service.TurnOff.
+	TurnOff(ctx context.Context, userID string, f scopes.Feature, by revoke.Actor) (revoke.TurnOffReport, error)
+	// TurnOn lifts what TurnOff suspended; it returns an error wrapping
+	// revoke.ErrSuspendedByAdmin when an admin suspended the feature.
+	TurnOn(ctx context.Context, userID string, f scopes.Feature, by revoke.Actor) ([]string, error)
+	// Suspensions returns who suspended which scope of a user, by scope.
+	Suspensions(ctx context.Context, userID string) (map[string]revoke.Suspension, error)
+}

@@ -11,7 +11,6 @@ import (
 
 	"github.com/scopetrail/scopetrail/connector/directory"
 	"github.com/scopetrail/scopetrail/connector/googlehttp"
-	"github.com/scopetrail/scopetrail/connector/invite"
 	"github.com/scopetrail/scopetrail/scopes"
 	"github.com/scopetrail/scopetrail/scopes/grant"
 )
@@ -44,13 +43,16 @@ const copyPageSize = 50
 type directoryPage struct {
 	// Granted reports whether the admin let ScopeTrail read the directory.
 	Granted bool
-	Status  directory.Status
+	// Suspended reports that the admin granted it but an admin suspended
+	// the scope, which granting again cannot lift; Suspension says who,
+	// when and why, as far as the audit trail tells.
+	Suspended  bool
+	Suspension suspension
+	Status     directory.Status
 	// SyncFailure says in words why the last sync failed, "" when it did
 	// not.
 	SyncFailure string
-	// Queued reports that a sync was just queued.
-	Queued bool
-	Query  string
+	Query       string
 	// Live reports that People come from Google's search, not the copy.
 	Live bool
 	// SearchFailed says why Google's search failed, when it did; People
@@ -61,17 +63,11 @@ type directoryPage struct {
 	More bool
 }
 
-// personRow is one person of the results, with where their invitation
-// stands, if they have one.
-type personRow struct {
-	directory.Person
-	Invitation invite.Status
-}
-
 // directoryRoutes registers the directory and invitation pages.
 func (s *Server) directoryRoutes(app *echo.Group, member, admin echo.MiddlewareFunc) {
 	app.GET("/admin/directory", s.directoryShow, member, admin)
 	app.POST("/admin/directory/sync", s.directorySync, member, admin)
+	app.GET("/admin/directory/sync/progress", s.directorySyncProgress, member, admin)
 	app.GET("/admin/invitations", s.invitationsList, member, admin)
 	app.POST("/admin/invitations", s.invitationsCreate, member, admin)
 	app.POST("/admin/invitations/:id/renew", s.invitationRenew, member, admin)
@@ -84,12 +80,17 @@ func (s *Server) directoryRoutes(app *echo.Group, member, admin echo.MiddlewareF
 func (s *Server) directoryShow(c echo.Context) error {
 	ctx := c.Request().Context()
 	u, _ := currentUser(c)
-	page := directoryPage{Queued: c.QueryParam("sync") == "queued", Query: strings.TrimSpace(c.QueryParam("q"))}
+	page := directoryPage{Query: strings.TrimSpace(c.QueryParam("q"))}
 	g, err := s.deps.Grants.Get(ctx, u.ID)
 	if err != nil && !errors.Is(err, grant.ErrNotFound) {
 		return fmt.Errorf("reading grant: %w", err)
 	}
 	page.Granted = err == nil && g.Usable(scopes.DirectoryReadonly)
+	if page.Suspended = err == nil && g.IsSuspended(scopes.DirectoryReadonly); page.Suspended {
+		if page.Suspension, err = s.suspensionOf(ctx, u.ID, scopes.DirectoryReadonly); err != nil {
+			return err
+		}
+	}
 	if page.Status, err = s.deps.Directory.Status(ctx, u.ID); err != nil {
 		return fmt.Errorf("reading directory status: %w", err)
 	}
@@ -111,12 +112,8 @@ func (s *Server) directoryShow(c echo.Context) error {
 			people = people[:copyPageSize]
 		}
 	}
-	invited, err := s.invitationStatus(ctx)
-	if err != nil {
+	if page.People, err = s.personRows(ctx, people); err != nil {
 		return err
-	}
-	for _, p := range people {
-		page.People = append(page.People, personRow{Person: p, Invitation: invited[p.Email]})
 	}
 	return s.render(c, http.StatusOK, "directory", page)
 }
@@ -127,27 +124,13 @@ func searchFailure(err error) string {
 	return failureText(f.Code, f.Detail)
 }
 
-// invitationStatus maps each invited email to where its latest invitation
-// stands.
-func (s *Server) invitationStatus(ctx context.Context) (map[string]invite.Status, error) {
-	list, err := s.deps.Invitations.List(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("listing invitations: %w", err)
-	}
-	out := make(map[string]invite.Status, len(list))
-	for _, inv := range list { // newest first: keep the first seen
-		if _, ok := out[inv.Email]; !ok {
-			out[inv.Email] = inv.Status
-		}
-	}
-	return out, nil
-}
-
-// directorySync queues a sync of the admin's copy.
+// directorySync queues a sync of the admin's copy; the page then follows
+// it.
 func (s *Server) directorySync(c echo.Context) error {
 	u, _ := currentUser(c)
 	if err := s.deps.DirectorySyncs.EnqueueDirectorySync(c.Request().Context(), u.ID); err != nil {
 		return fmt.Errorf("queueing directory sync: %w", err)
 	}
-	return c.Redirect(http.StatusSeeOther, "/admin/directory?sync=queued")
+	setFlash(c, "ok", "A sync of your copy of the directory is queued.")
+	return c.Redirect(http.StatusSeeOther, "/admin/directory#sync-status")
 }

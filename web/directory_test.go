@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
@@ -82,12 +83,16 @@ type directoryHarness struct {
 	invites *fakeInvitations
 }
 
-func newDirectoryHarness(t *testing.T) *directoryHarness {
+// newDirectoryHarness starts it; edit may add to its Deps.
+func newDirectoryHarness(t *testing.T, edit ...func(*Deps)) *directoryHarness {
 	t.Helper()
 	h := newHarness(t)
 	d := &directoryHarness{harness: h, dir: &fakeDirectory{}, syncs: &fakeDirectorySyncs{}, invites: newFakeInvitations()}
 	deps := h.deps()
 	deps.Directory = &DirectoryPages{Directory: d.dir, Syncs: d.syncs, Invitations: d.invites}
+	for _, e := range edit {
+		e(&deps)
+	}
 	h.serve(h.config(), deps)
 	return d
 }
@@ -105,14 +110,14 @@ func rows(r *browser.Page) [][]string {
 		if in := browser.FindAllIn(tr, "input[name=email]"); len(in) > 0 {
 			box = browser.Attr(in[0], "value")
 		}
-		cell := func(sel string) string { return browser.Text(browser.FindAllIn(tr, sel)[0]) }
-		out = append(out, []string{cell("td.name"), cell("td.email"), box, cell("td.invitation")})
+		cell := func(sel string) string { return strings.TrimSpace(browser.Text(browser.FindAllIn(tr, sel)[0])) }
+		out = append(out, []string{cell("td.name .person-name"), cell("td.name .email"), box, cell("td.invitation")})
 	}
 	return out
 }
 
 var (
-	ada   = directory.Person{ResourceName: "people/1", Name: "Ada Lovelace", Email: "ada@example.com", PhotoURL: "https://lh3.example/ada"}
+	ada   = directory.Person{ResourceName: "people/1", Name: "Ada Lovelace", Email: "ada@example.com"}
 	grace = directory.Person{ResourceName: "people/2", Name: "Grace Hopper", Email: "grace@example.com"}
 	alan  = directory.Person{ResourceName: "people/3", Name: "Alan Turing", Email: "alan@example.com"}
 )
@@ -133,13 +138,14 @@ func TestDirectoryPage(t *testing.T) {
 		heading   string
 	}{
 		{name: "copy", granted: true, status: directory.Status{Synced: true, People: 3, LastSync: synced, LastFull: synced},
-			want:    [][]string{{"Ada Lovelace", "ada@example.com", "-", "pending"}, {"Grace Hopper", "grace@example.com", "grace@example.com", ""}, {"Alan Turing", "alan@example.com", "alan@example.com", ""}},
-			present: []string{`form[action="/admin/directory/sync"] button`, `form[action="/admin/invitations"] button.primary`, "img.avatar", `nav a[href="/admin/directory"]`, `nav a[href="/admin/invitations"]`},
+			want:    [][]string{{"Ada Lovelace", "ada@example.com", "-", "invited"}, {"Grace Hopper", "grace@example.com", "grace@example.com", ""}, {"Alan Turing", "alan@example.com", "alan@example.com", ""}},
+			present: []string{`form[action="/admin/directory/sync"] button`, `form[action="/admin/invitations"] button.primary`, "td.name span.avatar.c0, td.name span.avatar.c1, td.name span.avatar.c2, td.name span.avatar.c3, td.name span.avatar.c4, td.name span.avatar.c5, td.name span.avatar.c6, td.name span.avatar.c7", `nav a[href="/admin/directory"]`, `nav a[href="/admin/invitations"]`},
 			absent:  []string{"#grant-needed", "#sync-error", "#search-fallback"},
 			heading: "Your copy"},
 		{name: "live search", granted: true, query: "gr",
 			want: [][]string{{"Grace Hopper", "grace@example.com", "grace@example.com", ""}}, searched: 1,
-			absent: []string{"#search-fallback"}, heading: "Google's directory: matches for “gr”"},
+			present: []string{`a[href="/admin/directory"]#clear-search`},
+			absent:  []string{"#search-fallback"}, heading: "Google's directory: matches for “gr”"},
 		{name: "search refused", granted: true, query: "alan",
 			searchErr: &googlehttp.DeniedError{Reason: policy.Reason("suspended"), Scope: scopes.DirectoryReadonly},
 			want:      [][]string{{"Alan Turing", "alan@example.com", "alan@example.com", ""}}, searched: 1,
@@ -194,7 +200,7 @@ func TestDirectoryStatus(t *testing.T) {
 	r := d.get("/admin/directory")
 	d.expectStatus(r, http.StatusOK)
 	checks := map[string]string{
-		"#sync-summary": "1234 people, synced 2026-11-20 09:30 UTC (last full sync 2026-11-20 08:30 UTC).",
+		"#sync-summary": "1,234 people, synced 2026-11-20 09:30 UTC (last full sync 2026-11-20 08:30 UTC).",
 		"#sync-error":   "The last sync failed at 2026-11-20 09:31 UTC: Google did not answer properly. Google answered 503 backendError (after 6 attempts)",
 		"#no-people":    "Your copy is empty: sync it, or search Google's directory above.",
 	}
@@ -205,21 +211,79 @@ func TestDirectoryStatus(t *testing.T) {
 	}
 }
 
+// TestDirectorySyncNow: "Sync now" queues a sync and says so; the page then
+// shows the sync's progress, in words without JavaScript and through the
+// progress endpoint with it, and once the sync ended, its result instead.
 func TestDirectorySyncNow(t *testing.T) {
 	t.Parallel()
 	d := newDirectoryHarness(t)
+	d.grantDirectory()
 	d.signIn(alice)
 	r := d.post("/admin/directory/sync", nil)
 	d.expectStatus(r, http.StatusSeeOther)
-	if r.Location() != "/admin/directory?sync=queued" {
-		t.Errorf("redirected to %q", r.Location())
-	}
 	if !cmp.Equal(d.syncs.queued, []string{alice.ID}) {
 		t.Errorf("queued syncs = %q, want alice's", d.syncs.queued)
 	}
-	if r := d.get(r.Location()); r.Find("#sync-queued") == nil {
-		t.Error("the page does not say a sync was queued")
+	d.setStatus(directory.Status{Queued: true})
+	r = d.get(r.Location())
+	d.expectText(r, map[string]string{".flash.ok": "A sync of your copy of the directory is queued.",
+		"#sync-progress [data-progress-text]": "Sync queued"})
+	if got := browser.Attr(r.Find("#sync-progress"), "data-progress"); got != "/admin/directory/sync/progress" {
+		t.Errorf("the progress polls %q", got)
 	}
+	if got := r.TextOf(t, `form[action="/admin/directory/sync"] button`); got != "Sync again when this one ends" {
+		t.Errorf("while a sync is queued the sync button says %q", got)
+	}
+
+	at := time.Date(2026, 11, 20, 9, 30, 0, 0, time.UTC)
+	steps := []struct {
+		status directory.Status
+		want   progressReport
+	}{
+		{directory.Status{Queued: true}, progressReport{Text: "Sync queued: it starts as soon as a worker is free…"}},
+		{directory.Status{Running: true}, progressReport{Text: "Syncing: asking Google for the directory…"}},
+		{directory.Status{Running: true, Fetched: 2000}, progressReport{Text: "Syncing: 2,000 people listed so far…"}},
+		{directory.Status{Running: true, Fetched: 2000, Expected: 5000}, progressReport{Percent: percentOf(40, 100), Text: "Syncing: 2,000 of about 5,000 people listed…"}},
+		{directory.Status{Running: true, Fetched: 5100, Expected: 5000}, progressReport{Percent: percentOf(99, 100), Text: "Syncing: 5,100 of about 5,000 people listed…"}},
+		{directory.Status{Synced: true, People: 1234, LastSync: at, LastFull: at, LastTook: 3200 * time.Millisecond}, progressReport{Done: true}},
+	}
+	for _, st := range steps {
+		d.setStatus(st.status)
+		var got progressReport
+		r := d.get("/admin/directory/sync/progress")
+		d.expectStatus(r, http.StatusOK)
+		if err := json.Unmarshal([]byte(r.Content), &got); err != nil {
+			t.Fatalf("progress %s: %v", r.Content, err)
+		}
+		if !cmp.Equal(got, st.want) {
+			t.Errorf("progress of %+v = %+v, want %+v", st.status, got, st.want)
+		}
+	}
+	d.setStatus(directory.Status{Running: true, Fetched: 2000, Expected: 5000})
+	r = d.get("/admin/directory")
+	if bar := r.Find("#sync-progress progress"); bar == nil || browser.Attr(bar, "value") != "40" || browser.Text(bar) != "40%" {
+		t.Errorf("without JavaScript the running sync's bar is not at 40%%:\n%s", r.Content)
+	}
+	d.setStatus(steps[len(steps)-1].status)
+	r = d.get("/admin/directory")
+	d.expectText(r, map[string]string{"#sync-result": "Synced 1,234 people in 3 s."})
+	if r.Find("#sync-progress") != nil || r.Find(`form[action="/admin/directory/sync"] button`) == nil {
+		t.Error("after the sync the page still shows progress, or no Sync now button")
+	}
+
+	d.setStatus(directory.Status{Synced: true, People: 1234, LastSync: at, LastFull: at, LastTook: time.Minute,
+		LastError: "denied.scope_suspended", LastErrorAt: at.Add(time.Hour)})
+	r = d.get("/admin/directory")
+	if r.Find("#sync-result") != nil || r.Find("#sync-error") == nil {
+		t.Error("a failed sync is shown as a success, or its failure is not shown")
+	}
+}
+
+// setStatus sets the status of the fake directory copy.
+func (d *directoryHarness) setStatus(st directory.Status) {
+	d.dir.mu.Lock()
+	defer d.dir.mu.Unlock()
+	d.dir.status = st
 }
 
 func TestDirectoryAdminsOnly(t *testing.T) {

@@ -15,7 +15,7 @@ func securityHeaders(authOrigin string, https bool) http.Header {
 		"default-src 'self'",
 		"script-src 'self'",
 		"style-src 'self'",
-		"img-src 'self' data: https:",
+		"img-src 'self' data:",
 		"object-src 'none'",
 		"base-uri 'none'",
 		"frame-ancestors 'none'",

@@ -162,16 +162,16 @@ func TestInvitationsWithoutSMTP(t *testing.T) {
 		t.Error("the page does not say that links must be copied")
 	}
 	var links []string
-	for _, in := range r.FindAll("#issued input.link") {
-		links = append(links, browser.Attr(in, "value"))
+	for _, code := range r.FindAll("#issued code.link") {
+		links = append(links, browser.Text(code))
 	}
 	wantLinks := []string{"https://scopetrail.example.com/invite/tok-inv-1", "https://scopetrail.example.com/invite/tok-inv-2"}
 	if diff := cmp.Diff(wantLinks, links); diff != "" {
 		t.Errorf("links to copy (-want +got):\n%s", diff)
 	}
 	wantRows := [][]string{
-		{"grace@example.com", "pending", "New link", "Withdraw"},
-		{"ada@example.com", "pending", "New link", "Withdraw"},
+		{"grace@example.com", "sent", "New link", "Withdraw"},
+		{"ada@example.com", "sent", "New link", "Withdraw"},
 		{"old@example.com", "accepted"},
 	}
 	if diff := cmp.Diff(wantRows, invitationRows(r)); diff != "" {
@@ -191,7 +191,7 @@ func TestInvitationsWithoutSMTP(t *testing.T) {
 	}
 	r = d.post("/admin/invitations/inv-2/renew", nil)
 	d.expectStatus(r, http.StatusOK)
-	if in := r.Find("#issued-inv-2 input.link"); in == nil || browser.Attr(in, "value") != wantLinks[1] {
+	if code := r.Find("#issued-inv-2 code.link"); code == nil || browser.Text(code) != wantLinks[1] {
 		t.Errorf("renewing does not show the new link")
 	}
 
@@ -236,10 +236,10 @@ func TestInvitationsWithSMTP(t *testing.T) {
 			if got := r.Find("#issued-inv-1 .sent") != nil; got != tt.sent {
 				t.Errorf("shown as sent: %v, want %v", got, tt.sent)
 			}
-			if got := r.Find("#issued-inv-1 input.link") != nil; got == tt.sent {
+			if got := r.Find("#issued-inv-1 code.link") != nil; got == tt.sent {
 				t.Errorf("link shown to copy: %v, want %v", got, !tt.sent)
 			}
-			if got := invitationRows(r); !cmp.Equal(got, [][]string{{"ada@example.com", "pending", "Send again", "Withdraw"}}) {
+			if got := invitationRows(r); !cmp.Equal(got, [][]string{{"ada@example.com", "sent", "Send again", "Withdraw"}}) {
 				t.Errorf("rows = %q", got)
 			}
 		})

@@ -23,7 +23,9 @@ type LinkSyncs interface {
 
 // syncAfterLink queues the sync that a feature starts once linked: the
 // directory copy for an admin who linked invite, the calendars for
-// calendars, the recordings for recordings. Nothing is queued without
+// calendars (linking the primary calendar first when none is linked, so
+// that its meetings show with no other step), the recordings for
+// recordings. Nothing is queued without
 // Deps.LinkSyncs, for a member who linked invite (only admins use the
 // directory), or when Google granted too little for the feature to work. A
 // failure to queue is logged, not shown: the link itself succeeded, and the
@@ -40,6 +42,7 @@ func (s *Server) syncAfterLink(ctx context.Context, u identity.User, res googlea
 		}
 		err = s.deps.LinkSyncs.EnqueueDirectorySync(ctx, u.ID)
 	case scopes.FeatureCalendars:
+		s.linkPrimaryCalendar(ctx, u)
 		err = s.deps.LinkSyncs.EnqueueCalendarSync(ctx, u.ID)
 	case scopes.FeatureRecordings:
 		err = s.deps.LinkSyncs.EnqueueRecordingsSync(ctx, u.ID)
@@ -48,5 +51,18 @@ func (s *Server) syncAfterLink(ctx context.Context, u identity.User, res googlea
 	}
 	if err != nil {
 		s.log.ErrorContext(ctx, "queueing the first sync of a linked feature", "feature", string(res.Feature), "user", u.ID, "err", err)
+	}
+}
+
+// linkPrimaryCalendar links the member's primary calendar when no calendar
+// is linked yet; it does nothing without Deps.Calendars. A failure is logged,
+// not shown, as in syncAfterLink: the calendars page still offers the
+// choice.
+func (s *Server) linkPrimaryCalendar(ctx context.Context, u identity.User) {
+	if s.deps.Calendars == nil {
+		return
+	}
+	if _, err := s.deps.Calendars.LinkPrimary(ctx, u.ID); err != nil {
+		s.log.ErrorContext(ctx, "linking the primary calendar of a member who granted calendar access", "user", u.ID, "err", err)
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/scopetrail/scopetrail/connector/calendars"
 	"github.com/scopetrail/scopetrail/connector/connectortest/browser"
 	"github.com/scopetrail/scopetrail/connector/recordings"
 	"github.com/scopetrail/scopetrail/scopes"
@@ -97,6 +98,47 @@ func TestSyncQueuedAfterLink(t *testing.T) {
 				t.Errorf("Location = %q, want /dashboard", r.Location())
 			}
 			if diff := cmp.Diff(tc.want, f.queued); diff != "" {
+				t.Errorf("queued (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestPrimaryCalendarLinkedAfterLink checks that granting calendar access
+// links the primary calendar when none is linked, and keeps the member's
+// own choice when one is, so that the meetings page is never a dead end.
+func TestPrimaryCalendarLinkedAfterLink(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name   string
+		before []string
+		want   []string
+	}{
+		{"nothing linked", nil, []string{calendars.PrimaryID}},
+		{"a calendar linked", []string{teamCalendar.ID}, []string{teamCalendar.ID}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t)
+			f := newFakeCalendars()
+			f.choices[bob.ID] = calendars.Choices{PrimaryOnly: true, Linked: map[string]bool{},
+				Calendars: []calendars.Calendar{{ID: calendars.PrimaryID, Primary: true}, teamCalendar}}
+			f.linked[bob.ID] = tc.before
+			syncs := &fakeLinkSyncs{}
+			deps := h.deps()
+			deps.Calendars = &CalendarPages{Calendars: f, Meetings: f, Syncs: f}
+			deps.LinkSyncs = syncs
+			h.serve(h.config(), deps)
+			h.signIn(bob)
+			h.auth.mu.Lock()
+			h.auth.linkGrants[scopes.FeatureCalendars] = []string{scopes.CalendarEventsReadonly}
+			h.auth.mu.Unlock()
+			r := h.callback(url.Values{"state": {h.googleRedirect("/link/calendars")}, "code": {"c"}})
+			h.expectStatus(r, http.StatusSeeOther)
+			if diff := cmp.Diff(tc.want, f.linked[bob.ID]); diff != "" {
+				t.Errorf("linked (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff([]string{"calendars " + bob.ID}, syncs.queued); diff != "" {
 				t.Errorf("queued (-want +got):\n%s", diff)
 			}
 		})

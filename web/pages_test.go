@@ -50,9 +50,9 @@ func TestPages(t *testing.T) {
 			want: map[string]string{
 				"nav .who": "bob@example.com · member",
 				`#feature-calendars form[action="/link/calendars"] button`:   "Link calendars",
-				`#feature-recordings form[action="/link/recordings"] button`: "Recordings",
-				"#feature-recordings .scopes li.missing":                     "drive.readonly restricted not granted",
-				"#offline":                                                   "no refresh token",
+				`#feature-recordings form[action="/link/recordings"] button`: "Grant Drive to see recordings",
+				`#feature-recordings li[data-scope="drive.readonly"]`:        "drive.readonly restricted Not granted",
+				"#offline": "no refresh token",
 			},
 			absent: []string{`a[href="/admin/users"]`, "#feature-invite", "#notice", "#reconnect", "script", "[style]"},
 		},
@@ -67,12 +67,12 @@ func TestPages(t *testing.T) {
 			visit:      func(h *harness) *browser.Page { return h.get("/dashboard") },
 			wantStatus: http.StatusOK,
 			want: map[string]string{
-				"#feature-calendars .state":      "Partly granted",
-				"#feature-calendars li.missing":  "calendar.readonly",
-				"#feature-calendars li.granted":  "calendar.events.readonly",
-				"#feature-calendars form button": "Ask again",
-				"#feature-recordings .state":     "Not granted",
-				"#offline":                       "holds a refresh token",
+				"#feature-calendars .state": "Partly granted",
+				`#feature-calendars li[data-scope="calendar.readonly"] .scope-status`:        "Not granted",
+				`#feature-calendars li[data-scope="calendar.events.readonly"] .scope-status`: "Granted",
+				"#feature-calendars form button":                                             "Ask again",
+				"#feature-recordings .state":                                                 "Not granted",
+				"#offline":                                                                   "holds a refresh token",
 			},
 			absent: []string{"#feature-invite form"},
 		},
@@ -102,7 +102,7 @@ func TestPages(t *testing.T) {
 			wantStatus: http.StatusOK,
 			want: map[string]string{
 				"#revoked":                   "Access revoked: revoked by an admin",
-				"#feature-recordings .state": "Not granted",
+				"#feature-recordings .state": "Revoked",
 			},
 		},
 		{
@@ -114,7 +114,10 @@ func TestPages(t *testing.T) {
 			},
 			visit:      func(h *harness) *browser.Page { return h.get("/dashboard") },
 			wantStatus: http.StatusOK,
-			want:       map[string]string{"#feature-recordings li.granted .status": "suspended"},
+			want: map[string]string{
+				"#feature-recordings .state":                                        "Suspended",
+				`#feature-recordings li[data-scope="drive.readonly"] .scope-status`: "Suspended",
+			},
 		},
 		{
 			name: "dashboard after a partial link",

@@ -23,7 +23,7 @@ var (
 
 // pageNames are the pages, each templates/NAME.html, rendered inside
 // templates/layout.html.
-var pageNames = []string{"home", "dashboard", "users", "denied", "refused", "admission", "error", "jobs", "calendars", "meetings", "meetings_meeting", "directory", "invitations", "invitations_welcome", "recordings", "recording", "transcripts", "audit", "audit_chain", "report", "revoke", "revoke_done", "suspend"}
+var pageNames = []string{"home", "dashboard", "users", "denied", "refused", "admission", "error", "jobs", "calendars", "meetings", "meetings_meeting", "directory", "invitations", "invitations_welcome", "recordings", "recording", "transcripts", "audit", "audit_entry", "audit_chain", "report", "revoke", "revoke_done", "suspend", "turnoff"}
 
 // partialGlob names the templates every page may call, such as a scope's
 // status badge: templates/partials/*.html.

@@ -30,6 +30,7 @@ func (s *Server) revokeRoutes(app *echo.Group, member, admin echo.MiddlewareFunc
 	app.GET("/admin/access", s.access, member, admin)
 	app.POST("/admin/access/:id/suspend", s.suspendScope, member, admin)
 	app.POST("/admin/access/:id/resume", s.resumeScope, member, admin)
+	s.featureSwitchRoutes(app, member)
 }
 
 // revokePage asks to confirm a revocation.
@@ -124,4 +125,13 @@ func (s *Server) findUser(ctx context.Context, id string) (identity.User, error)
 		}
 	}
 	return identity.User{}, fmt.Errorf("user %q: %w", id, identity.ErrNotFound)
+}
+
+// emailOf names a user by email in a confirmation, or by id when the user
+// cannot be read.
+func (s *Server) emailOf(ctx context.Context, id string) string {
+	if u, err := s.findUser(ctx, id); err == nil {
+		return u.Email
+	}
+	return id
 }

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -25,13 +27,19 @@ import (
 type fakeRevocations struct {
 	mu      sync.Mutex
 	ident   *fakeIdentity
+	grants  *fakeGrants
 	google  revoke.GoogleResult
 	err     error
 	pending []revoke.Pending
 	calls   []string
+	// notes are the suspensions' notes, by user and scope.
+	notes map[string]map[string]revoke.Suspension
 }
 
-var _ Revocations = (*fakeRevocations)(nil)
+var (
+	_ Revocations   = (*fakeRevocations)(nil)
+	_ FeatureSwitch = (*fakeRevocations)(nil)
+)
 
 func (f *fakeRevocations) Revoke(_ context.Context, userID string, by revoke.Actor, reason string) (revoke.Report, error) {
 	f.mu.Lock()
@@ -64,6 +72,79 @@ func (f *fakeRevocations) change(verb, userID, scope string, by revoke.Actor, re
 	return nil
 }
 
+// TurnOff suspends the feature's granted scopes in the harness's grants,
+// noting the user as who did it, and reports five rows purged.
+func (f *fakeRevocations) TurnOff(_ context.Context, userID string, feature scopes.Feature, by revoke.Actor) (revoke.TurnOffReport, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, fmt.Sprintf("turn off %s %s by %s", userID, feature, by.ID))
+	rep := revoke.TurnOffReport{Feature: feature, PurgedRows: 5}
+	g, err := f.grants.Get(context.Background(), userID)
+	if err != nil {
+		return rep, nil
+	}
+	for _, sc := range scopes.FeatureScopes(feature) {
+		if g.Has(sc) && !g.IsSuspended(sc) {
+			g.Suspended = append(g.Suspended, sc)
+			rep.Dropped = append(rep.Dropped, sc)
+			f.noteLocked(revoke.Suspension{UserID: userID, Scope: sc, By: by, At: time.Date(2026, 3, 4, 5, 6, 0, 0, time.UTC), Reason: "turned off: " + string(feature)})
+		}
+	}
+	f.grants.put(g)
+	return rep, nil
+}
+
+// TurnOn lifts the user's own suspensions of the feature's scopes, and
+// refuses an admin's.
+func (f *fakeRevocations) TurnOn(_ context.Context, userID string, feature scopes.Feature, by revoke.Actor) ([]string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, fmt.Sprintf("turn on %s %s by %s", userID, feature, by.ID))
+	g, err := f.grants.Get(context.Background(), userID)
+	if err != nil {
+		return nil, nil
+	}
+	var resumed []string
+	for _, sc := range scopes.FeatureScopes(feature) {
+		if !g.IsSuspended(sc) {
+			continue
+		}
+		if !f.notes[userID][sc].ByUser() {
+			return nil, fmt.Errorf("turning on: %w", revoke.ErrSuspendedByAdmin)
+		}
+		resumed = append(resumed, sc)
+	}
+	g.Suspended = slices.DeleteFunc(g.Suspended, func(sc string) bool { return slices.Contains(resumed, sc) })
+	for _, sc := range resumed {
+		delete(f.notes[userID], sc)
+	}
+	f.grants.put(g)
+	return resumed, nil
+}
+
+// note keeps the note of a suspension.
+func (f *fakeRevocations) note(n revoke.Suspension) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.noteLocked(n)
+}
+
+func (f *fakeRevocations) noteLocked(n revoke.Suspension) {
+	if f.notes == nil {
+		f.notes = map[string]map[string]revoke.Suspension{}
+	}
+	if f.notes[n.UserID] == nil {
+		f.notes[n.UserID] = map[string]revoke.Suspension{}
+	}
+	f.notes[n.UserID][n.Scope] = n
+}
+
+func (f *fakeRevocations) Suspensions(_ context.Context, userID string) (map[string]revoke.Suspension, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return maps.Clone(f.notes[userID]), nil
+}
+
 func (f *fakeRevocations) Pending(context.Context) ([]revoke.Pending, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -81,7 +162,7 @@ func (f *fakeRevocations) recorded() []string {
 func newRevokeHarness(t *testing.T, google revoke.GoogleResult) (*harness, *fakeRevocations) {
 	t.Helper()
 	h := newHarness(t)
-	f := &fakeRevocations{ident: h.ident, google: google}
+	f := &fakeRevocations{ident: h.ident, grants: h.grants, google: google}
 	cfg := h.config()
 	cfg.Logger = slog.New(slog.NewTextHandler(h.logs, nil))
 	deps := h.deps()

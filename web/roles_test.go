@@ -67,6 +67,7 @@ func TestDropUnneededScope(t *testing.T) {
 	}
 	r := h.post("/dashboard/drop", url.Values{"scope": {"directory.readonly"}})
 	h.expectStatus(r, http.StatusSeeOther)
+	h.expectText(h.get(r.Location()), map[string]string{".flash": "Dropped directory.readonly: ScopeTrail no longer uses it."})
 	h.expectStatus(h.post("/dashboard/drop", url.Values{"scope": {"calendar.readonly"}}), http.StatusBadRequest)
 	want := []string{fmt.Sprintf("suspend %s %s by %s: dropped: the member role does not need it", bob.ID, scopes.DirectoryReadonly, bob.ID)}
 	if diff := cmp.Diff(want, f.recorded()); diff != "" {

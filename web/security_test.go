@@ -65,7 +65,7 @@ func TestSecurityHeaders(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
 	want := map[string]string{
-		"Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; " +
+		"Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 			"object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self' https://accounts.example.test",
 		"X-Content-Type-Options": "nosniff",
 		"Referrer-Policy":        "no-referrer",

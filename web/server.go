@@ -156,6 +156,7 @@ func (s *Server) routes() {
 		app.POST("/calendars", s.linkCalendars, member)
 		app.GET("/meetings", s.meetingsList, member)
 		app.POST("/meetings/sync", s.syncMeetings, member)
+		app.GET("/meetings/sync/progress", s.meetingsSyncProgress, member)
 		app.GET("/meetings/:id", s.meetingShow, member)
 	}
 	if s.deps.Recordings != nil {

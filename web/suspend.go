@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -16,12 +15,6 @@ import (
 	"github.com/scopetrail/scopetrail/scopes/identity"
 )
 
-// accessScope is one scope of a user on the access page.
-type accessScope struct {
-	Name, Short, Tier string
-	Suspended         bool
-}
-
 // accessRow is one user on the access page.
 type accessRow struct {
 	User identity.User
@@ -29,8 +22,8 @@ type accessRow struct {
 	Status grant.Status
 	Reason string
 	// Scopes are the granted scopes that can be suspended, and those
-	// suspended.
-	Scopes []accessScope
+	// suspended, each with its status.
+	Scopes []scopeStatus
 	// Pending is the user's revocation Google has not confirmed yet.
 	Pending *revoke.Pending
 }
@@ -46,6 +39,7 @@ type accessPage struct {
 // resume each of their scopes.
 func (s *Server) access(c echo.Context) error {
 	ctx := c.Request().Context()
+	me, _ := currentUser(c)
 	users, err := s.deps.Users.Users(ctx)
 	if err != nil {
 		return fmt.Errorf("listing users: %w", err)
@@ -56,7 +50,7 @@ func (s *Server) access(c echo.Context) error {
 	}
 	page := accessPage{MaxNote: revoke.MaxNote}
 	for _, u := range users {
-		row, err := s.accessRow(ctx, u)
+		row, err := s.accessRow(ctx, u, me.ID)
 		if err != nil {
 			return err
 		}
@@ -70,20 +64,17 @@ func (s *Server) access(c echo.Context) error {
 	return s.render(c, http.StatusOK, "suspend", page)
 }
 
-// accessRow works out one user's row of the access page.
-func (s *Server) accessRow(ctx context.Context, u identity.User) (accessRow, error) {
+// accessRow works out one user's row of the access page, for viewerID.
+func (s *Server) accessRow(ctx context.Context, u identity.User, viewerID string) (accessRow, error) {
 	row := accessRow{User: u}
-	g, err := s.deps.Grants.Get(ctx, u.ID)
-	if errors.Is(err, grant.ErrNotFound) {
-		return row, nil
+	v, err := s.readGrant(ctx, u.ID)
+	if err != nil || !v.Found {
+		return row, err
 	}
-	if err != nil {
-		return row, fmt.Errorf("reading the grant of %s: %w", u.ID, err)
-	}
-	row.Status, row.Reason = g.Status, g.Reason
+	row.Status, row.Reason = v.Grant.Status, v.Grant.Reason
 	for _, sc := range scopes.All() {
-		if revoke.Suspendable(sc) && (g.Has(sc.Name) || g.IsSuspended(sc.Name)) {
-			row.Scopes = append(row.Scopes, accessScope{Name: sc.Name, Short: sc.Short, Tier: string(sc.Tier), Suspended: g.IsSuspended(sc.Name)})
+		if revoke.Suspendable(sc) && (v.Grant.Has(sc.Name) || v.Grant.IsSuspended(sc.Name)) {
+			row.Scopes = append(row.Scopes, v.status(sc.Name, viewerID))
 		}
 	}
 	return row, nil
@@ -91,17 +82,18 @@ func (s *Server) accessRow(ctx context.Context, u identity.User) (accessRow, err
 
 // suspendScope suspends the scope named in the form for a user.
 func (s *Server) suspendScope(c echo.Context) error {
-	return s.changeScope(c, s.deps.Revocations.Suspend)
+	return s.changeScope(c, "Suspended", s.deps.Revocations.Suspend)
 }
 
 // resumeScope lifts the suspension of the scope named in the form.
 func (s *Server) resumeScope(c echo.Context) error {
-	return s.changeScope(c, s.deps.Revocations.Resume)
+	return s.changeScope(c, "Resumed", s.deps.Revocations.Resume)
 }
 
 // changeScope suspends or resumes a scope of the user in the path, with the
-// reason the admin typed, and goes back to their row of the access page.
-func (s *Server) changeScope(c echo.Context, change func(ctx context.Context, userID, scope string, by revoke.Actor, reason string) error) error {
+// reason the admin typed, and goes back to their row of the access page,
+// which says what was done (done is "Suspended" or "Resumed").
+func (s *Server) changeScope(c echo.Context, done string, change func(ctx context.Context, userID, scope string, by revoke.Actor, reason string) error) error {
 	me, _ := currentUser(c)
 	id := c.Param("id")
 	reason := c.FormValue("reason")
@@ -111,5 +103,7 @@ func (s *Server) changeScope(c echo.Context, change func(ctx context.Context, us
 	if err := change(c.Request().Context(), id, c.FormValue("scope"), revoke.Actor{ID: me.ID, Email: me.Email}, reason); err != nil {
 		return fmt.Errorf("changing a scope of %s: %w", id, err)
 	}
+	name, _ := revoke.LookupScope(c.FormValue("scope"))
+	setFlash(c, "ok", fmt.Sprintf("%s %s for %s.", done, shortName(name), s.emailOf(c.Request().Context(), id)))
 	return c.Redirect(http.StatusSeeOther, "/admin/access#user-"+url.QueryEscape(id))
 }

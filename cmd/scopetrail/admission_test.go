@@ -159,11 +159,11 @@ func (a *admissionApp) invite(t *testing.T, b *browser.Browser, email string) st
 	dash := b.Get(a.base + "/dashboard")
 	token := browser.Attr(dash.Find(`input[name="csrf_token"]`), "value")
 	p := b.Post(a.base+"/admin/invitations", url.Values{"csrf_token": {token}, "email": {email}})
-	links := p.FindAll(`input[class="link"]`)
+	links := p.FindAll(`#issued code.link`)
 	if p.StatusCode != http.StatusOK || len(links) != 1 {
 		t.Fatalf("inviting %s: %d, %d links:\n%s", email, p.StatusCode, len(links), p.Content)
 	}
-	return browser.Attr(links[0], "value")
+	return browser.Text(links[0])
 }
 
 // invitationStatus returns the status the admin's invitations page shows
@@ -213,8 +213,8 @@ func TestAdmissionInvitedOnce(t *testing.T) {
 	if got := refusalsOf(t, other); len(got) != 1 || got[0] != "not_invited" {
 		t.Errorf("refusals audited for %s: %q, want one not_invited", other, got)
 	}
-	if got := a.invitationStatus(t, admin, invitee); got != "pending" {
-		t.Errorf("after another account used the link the invitation is %q, want pending", got)
+	if got := a.invitationStatus(t, admin, invitee); got != "sent" {
+		t.Errorf("after another account used the link the invitation is %q, want sent", got)
 	}
 
 	guest := browser.New(t)

@@ -21,7 +21,7 @@ func TestReviewerPagesWired(t *testing.T) {
 		t.Fatalf("after sign-in: %s", dash.Request.URL)
 	}
 	for path, want := range map[string]string{
-		"/audit":            `<td class="event">signin</td>`,
+		"/audit":            `<span class="event">signin</span>`,
 		"/audit/chain":      "Consistent up to entry",
 		"/audit/pubkey.pem": "-----BEGIN PUBLIC KEY-----",
 		"/report":           `id="scope-drive-readonly"`,

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
-	"encoding/base64"
 	"errors"
 	"log/slog"
 	"os"
@@ -24,13 +23,7 @@ func TestAuditCommandWired(t *testing.T) {
 	dir := t.TempDir()
 	seed := bytes.Repeat([]byte{7}, ed25519.SeedSize)
 	dbPath := filepath.Join(dir, "scopetrail.db")
-	for k, v := range map[string]string{
-		"GOOGLE_CLIENT_ID": "", "DATABASE_URL": dbPath, "DEMO_KEYS_FILE": filepath.Join(dir, "keys.env"),
-		"SESSION_KEYS": "", "TOKEN_KEYS": "", "AUDIT_SIGNING_KEY": base64.StdEncoding.EncodeToString(seed),
-		"ADDR": "127.0.0.1:0", "BASE_URL": "", "ALLOWED_DOMAINS": "", "ADMIN_EMAILS": "", "LOG_FORMAT": "json", "LOG_LEVEL": "info",
-	} {
-		t.Setenv(k, v)
-	}
+	setAuditEnv(t, dir, dbPath, seed)
 	run := func(args ...string) (string, error) {
 		var out, errOut bytes.Buffer
 		err := realMain(t.Context(), append([]string{"audit"}, args...), &out, &errOut)
@@ -111,7 +104,7 @@ func TestAuditVerifyNeedsNoSecrets(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if out, err := run("verify", "--pubkey", pemFile); err != nil || !strings.HasPrefix(out, "verified up to entry 3 at ") {
+	if out, err := run("verify", "--pubkey", pemFile); err != nil || !strings.HasPrefix(out, "verified 3 entries in ") {
 		t.Errorf("verify --pubkey without any secret configured: %v, %q", err, out)
 	}
 	if _, err := run("pubkey"); err == nil {

@@ -55,3 +55,45 @@ func TestMeetingsEndToEnd(t *testing.T) {
 		t.Errorf("errors logged:\n%s", a.stderr)
 	}
 }
+
+// TestLinkingCalendarsShowsPrimaryMeetings boots the demo, signs in and
+// grants calendar access through the fake's consent page, and then, with
+// no other step, finds the meetings of the primary calendar on /meetings:
+// linking calendars links the primary one and syncs it.
+func TestLinkingCalendarsShowsPrimaryMeetings(t *testing.T) {
+	a := startApp(t, "")
+	b := browser.New(t)
+	dash := b.Consent(b.Submit(b.Get(a.base+"/"), `form[action="/auth/signin"]`, nil), browser.Answer{})
+	b.Consent(b.Submit(dash, `form[action="/link/calendars"]`, nil), browser.Answer{})
+
+	deadline := time.Now().Add(20 * time.Second)
+	meetings := b.Get(a.base + "/meetings")
+	for len(meetings.FindAll(`a[class="title"]`)) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("no meeting on /meetings 20s after linking calendars:\n%s\nlogs:\n%s", meetings.Content, a.stderr)
+		}
+		time.Sleep(200 * time.Millisecond)
+		meetings = b.Get(a.base + "/meetings")
+	}
+	if strings.Contains(meetings.Content, "No calendar is linked") {
+		t.Errorf("meetings page says no calendar is linked:\n%s", meetings.Content)
+	}
+	// The meetings are the primary calendar's, named as Google names it,
+	// with times in its zone, which the calendars page shows too.
+	cals := b.Get(a.base + "/calendars")
+	name, zone := cals.TextOf(t, "#calendar-0 .summary"), cals.TextOf(t, "#calendar-0 .zone")
+	if len(cals.FindAll(`#calendar-0 .tier`)) != 1 || zone == "" {
+		t.Fatalf("calendars page: want the primary calendar first, with its zone:\n%s", cals.Content)
+	}
+	for _, td := range meetings.FindAll("tr .calendar") {
+		if got := browser.Text(td); got != name {
+			t.Errorf("a meeting of calendar %q, want only the primary calendar %q", got, name)
+		}
+	}
+	if got := meetings.TextOf(t, "#zone"); got != zone {
+		t.Errorf("meetings shown in %q, want the primary calendar's zone %q", got, zone)
+	}
+	if err := a.stop(); err != nil {
+		t.Errorf("realMain: %v", err)
+	}
+}

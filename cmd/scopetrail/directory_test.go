@@ -114,11 +114,11 @@ func TestInvitationEndToEnd(t *testing.T) {
 	}
 
 	invited := admin.Submit(found, `form[action="/admin/invitations"]`, url.Values{"email": {invitee}})
-	links := invited.FindAll(`input[class="link"]`)
+	links := invited.FindAll(`#issued code.link`)
 	if invited.StatusCode != http.StatusOK || len(links) != 1 {
 		t.Fatalf("invitations page: %d, %d links:\n%s", invited.StatusCode, len(links), invited.Content)
 	}
-	link := browser.Attr(links[0], "value")
+	link := browser.Text(links[0])
 
 	guest := browser.New(t)
 	welcome := guest.Get(link)
@@ -130,7 +130,7 @@ func TestInvitationEndToEnd(t *testing.T) {
 		t.Fatalf("the invitee landed on %s:\n%s", landed.Request.URL, landed.Content)
 	}
 	list := admin.Get(a.base + "/admin/invitations")
-	if st := list.FindAll(`td[class="status status-accepted"]`); len(st) != 1 {
+	if st := list.FindAll(`td.status.state-accepted`); len(st) != 1 {
 		t.Errorf("the invitation is not accepted:\n%s", list.Content)
 	}
 	if again := guest.Get(link); again.StatusCode != http.StatusGone {

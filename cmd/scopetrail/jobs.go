@@ -38,8 +38,9 @@ type background struct {
 
 // open runs River's migrations on db and opens the runner, which
 // enqueues at once and works the kinds the features register once started.
+// River's informational lines are logged at debug (quietLogger).
 func (b *background) open(ctx context.Context, db *sqldb.DB) (*jobs.Runner, error) {
-	r, err := jobs.Open(ctx, jobs.Options{DB: db, URL: b.dbURL, RescueAfter: b.rescueAfter, Logger: b.log.With("component", "jobs")})
+	r, err := jobs.Open(ctx, jobs.Options{DB: db, URL: b.dbURL, RescueAfter: b.rescueAfter, Logger: quietLogger(b.log).With("component", "jobs")})
 	if err != nil {
 		return nil, err // jobs.Open names itself
 	}

@@ -130,7 +130,7 @@ func benchPagesUnderLoad(b *testing.B, databaseURL string, entries int) {
 	reportLoad(b, slices.Concat(samples...), elapsed)
 	b.ReportMetric(float64(entries), "trail-entries")
 	copied := syncer.Get(a.base+"/admin/directory").TextOf(b, `#sync-summary .people`)
-	if copied != strconv.Itoa(loadDirectory) {
+	if strings.ReplaceAll(copied, ",", "") != strconv.Itoa(loadDirectory) {
 		b.Errorf("the directory copy holds %q people after the load, want %d: the sync did not run", copied, loadDirectory)
 	}
 }

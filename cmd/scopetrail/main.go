@@ -28,7 +28,6 @@ import (
 	"syscall"
 
 	"github.com/scopetrail/scopetrail/connector/googletest"
-	"github.com/scopetrail/scopetrail/scopes/audit/auditcli"
 )
 
 func main() {
@@ -87,7 +86,7 @@ func realMain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	case "transcribe":
 		return runTranscribe(ctx, rest, stdout, stderr)
 	case "audit":
-		return auditcli.Run(ctx, rest, stdout, stderr, openAuditReadOnly)
+		return runAudit(ctx, rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		_, err := io.WriteString(stdout, usage)
 		return err

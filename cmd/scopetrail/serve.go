@@ -97,14 +97,18 @@ func serve(ctx context.Context, stdout, stderr io.Writer) error {
 		metricsSrv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 		servers = append(servers, metricsSrv)
 		go func() { served <- metricsSrv.Serve(metricsLn) }()
-		fmt.Fprintf(stdout, "metrics on http://%s/metrics\n", metricsLn.Addr())
 	}
 	go func() { served <- srv.Serve(ln) }()
 
-	fmt.Fprintf(stdout, "listening on http://%s\n", ln.Addr())
+	// The demo's welcome comes first, so that a newcomer reads it before
+	// any other line.
 	if d != nil {
 		d.printWelcome(stdout, baseURL, personas)
 	}
+	if metricsLn != nil {
+		fmt.Fprintf(stdout, "metrics on http://%s/metrics\n", metricsLn.Addr())
+	}
+	fmt.Fprintf(stdout, "listening on http://%s\n", ln.Addr())
 	if d == nil && len(cfg.Auth.AdminEmails) == 0 && len(cfg.Auth.SignupDomains) == 0 {
 		log.Warn("ADMIN_EMAILS and SIGNUP_DOMAINS are empty: only existing users and invitees can sign in")
 	}

@@ -10,8 +10,8 @@ import (
 )
 
 // TestStartupConfigAudited boots the demo with a mail server configured and
-// checks that the audit log holds one config entry listing what the app
-// sends to Google and elsewhere, and no secret.
+// checks that the audit log holds one config entry, whose page lists what
+// the app sends to Google and elsewhere, and no secret.
 func TestStartupConfigAudited(t *testing.T) {
 	a := startAppWith(t, "", map[string]string{"SMTP_HOST": "mail.example.test", "SMTP_PORT": "2525",
 		"SMTP_USERNAME": "mailer", "SMTP_PASSWORD": "hunter2-not-logged", "SMTP_FROM": "scopetrail@example.test"})
@@ -28,7 +28,11 @@ func TestStartupConfigAudited(t *testing.T) {
 	if len(rows) != 1 {
 		t.Fatalf("%d config entries, want 1:\n%s", len(rows), p.Content)
 	}
-	res := browser.Text(p.Find("table.audit tbody tr .resource"))
+	entry := b.Get(a.base + browser.Attr(p.Find("table.audit tbody tr .time a"), "href"))
+	if entry.StatusCode != http.StatusOK {
+		t.Fatalf("GET the config entry's page: %d", entry.StatusCode)
+	}
+	res := browser.Text(entry.Find("#field-resource td"))
 	for _, want := range []string{"GOOGLE_CLIENT_ID=", "GOOGLE_DRIVE_URL=http://127.0.0.1:", "GOOGLE_TOKEN_URL=http://127.0.0.1:",
 		"SMTP_HOST=mail.example.test", "SMTP_PORT=2525", "SMTP_FROM=scopetrail@example.test", "ALLOWED_DOMAINS=",
 		"SIGNUP_DOMAINS="} {

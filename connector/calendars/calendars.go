@@ -58,6 +58,10 @@ type Calendar struct {
 	// AccessRole is the user's role on it ("owner", "reader", ...); "" when
 	// unknown, as for the primary calendar without calendar.readonly.
 	AccessRole string
+	// TimeZone is the calendar's time zone, an IANA name such as
+	// "Europe/Paris"; "" until Google said it (the primary calendar linked
+	// without calendar.readonly has it from its first sync).
+	TimeZone string
 }
 
 // Choices are the calendars a user can link.
@@ -81,6 +85,16 @@ type Link struct {
 	// googlehttp.Failure code), "" after a success; SyncErrorDetail says
 	// more, redacted.
 	SyncError, SyncErrorDetail string
+}
+
+// Progress says how far the sync a person asked for has gone.
+type Progress struct {
+	// Running is true from the request until the sync has finished with
+	// every linked calendar, for better or worse.
+	Running bool
+	// Calendars counts the linked calendars, Synced those the sync has
+	// finished with.
+	Calendars, Synced int
 }
 
 // Meeting is an event of a linked calendar.

@@ -23,12 +23,12 @@ func TestChoices(t *testing.T) {
 	}{
 		{name: "owner with calendar.readonly", email: ada, scopes: calendarScopes, lists: 1,
 			want: calendars.Choices{Linked: map[string]bool{}, Calendars: []calendars.Calendar{
-				{ID: calendars.PrimaryID, Summary: ada, Primary: true, AccessRole: "owner"},
-				{ID: team, Summary: "Acme team", AccessRole: "owner"}}}},
+				{ID: calendars.PrimaryID, Summary: ada, Primary: true, AccessRole: "owner", TimeZone: "Europe/London"},
+				{ID: team, Summary: "Acme team", AccessRole: "owner", TimeZone: "Europe/London"}}}},
 		{name: "reader with calendar.readonly", email: "zoe@acme.test", scopes: calendarScopes, lists: 1,
 			want: calendars.Choices{Linked: map[string]bool{}, Calendars: []calendars.Calendar{
-				{ID: calendars.PrimaryID, Summary: "zoe@acme.test", Primary: true, AccessRole: "owner"},
-				{ID: team, Summary: "Acme team", AccessRole: "reader"}}}},
+				{ID: calendars.PrimaryID, Summary: "zoe@acme.test", Primary: true, AccessRole: "owner", TimeZone: "Europe/Stockholm"},
+				{ID: team, Summary: "Acme team", AccessRole: "reader", TimeZone: "Europe/London"}}}},
 		{name: "only calendar.events.readonly", email: ada, scopes: []string{scopes.OpenID, scopes.Email, scopes.CalendarEventsReadonly},
 			want: calendars.Choices{Linked: map[string]bool{}, PrimaryOnly: true, Calendars: []calendars.Calendar{
 				{ID: calendars.PrimaryID, Summary: "Primary calendar", Primary: true}}}},

@@ -14,7 +14,7 @@ import (
 
 // TestRequestsAskOnlyForShownFields checks the parameters of every request
 // of a full and an incremental sync: partial responses, single events, the
-// window on full syncs only.
+// window on full syncs only, the time zone of calendars and of event lists.
 func TestRequestsAskOnlyForShownFields(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, acme(t), acmeNow, 1)
@@ -44,7 +44,7 @@ func TestRequestsAskOnlyForShownFields(t *testing.T) {
 		t.Fatalf("%d requests, want calendarList.list and two events.list", len(seen))
 	}
 	list := seen[0].Query()
-	if !strings.HasSuffix(seen[0].Path, "/users/me/calendarList") || list.Get("fields") != "items(id,summary,primary,accessRole),nextPageToken" ||
+	if !strings.HasSuffix(seen[0].Path, "/users/me/calendarList") || list.Get("fields") != "items(id,summary,primary,accessRole,timeZone),nextPageToken" ||
 		list.Get("minAccessRole") != "reader" {
 		t.Errorf("calendarList request %s", seen[0].String())
 	}
@@ -52,7 +52,7 @@ func TestRequestsAskOnlyForShownFields(t *testing.T) {
 		q := u.Query()
 		full := i == 0
 		if !strings.HasSuffix(u.Path, "/calendars/primary/events") || q.Get("singleEvents") != "true" ||
-			!strings.HasPrefix(q.Get("fields"), "items(id,status,summary,start(date,dateTime),end(date,dateTime),") {
+			!strings.HasPrefix(q.Get("fields"), "summary,timeZone,items(id,status,summary,start(date,dateTime),end(date,dateTime),") {
 			t.Errorf("events.list request %s", u.String())
 		}
 		from, to := calendars.Window(acmeNow)

@@ -44,7 +44,10 @@ type JobOptions struct {
 }
 
 // Jobs queues the calendar syncs as durable jobs.
-type Jobs struct{ sync *jobs.SyncQueue[syncArgs] }
+type Jobs struct {
+	sync  *jobs.SyncQueue[syncArgs]
+	store *Store
+}
 
 // RegisterJobs registers with r the calendar sync, which s works, and its
 // periodic re-sync.
@@ -68,11 +71,16 @@ func RegisterJobs(r *jobs.Runner, s *Syncer, o JobOptions) (*Jobs, error) {
 	if err != nil {
 		return nil, fmt.Errorf("calendars.RegisterJobs: %w", err)
 	}
-	return &Jobs{sync: q}, nil
+	return &Jobs{sync: q, store: s.o.Store}, nil
 }
 
 // EnqueueCalendarSync queues a sync of userID's calendars, unless one is
-// already waiting; when one is running, another follows it.
+// already waiting; when one is running, another follows it. Store's
+// SyncProgress follows the sync from now until it has finished with every
+// linked calendar.
 func (j *Jobs) EnqueueCalendarSync(ctx context.Context, userID string) error {
+	if err := j.store.requestSync(ctx, userID); err != nil {
+		return err
+	}
 	return j.sync.Enqueue(ctx, userID)
 }

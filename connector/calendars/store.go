@@ -80,7 +80,8 @@ func (s *Store) Meeting(ctx context.Context, userID, id string) (Meeting, error)
 // Links returns the user's linked calendars, the primary one first, then by
 // summary.
 func (s *Store) Links(ctx context.Context, userID string) ([]Link, error) {
-	rows, err := s.db.Query(ctx, `SELECT calendar_id, summary, is_primary, access_role, linked_at, synced_at, sync_error, sync_error_detail
+	rows, err := s.db.Query(ctx, `SELECT calendar_id, summary, is_primary, access_role, time_zone, linked_at, synced_at, sync_error,
+			sync_error_detail
 		FROM calendar_links WHERE user_id = ? ORDER BY is_primary DESC, summary, calendar_id`, userID)
 	if err != nil {
 		return nil, fmt.Errorf("listing calendar links of %s: %w", userID, err)
@@ -91,7 +92,7 @@ func (s *Store) Links(ctx context.Context, userID string) ([]Link, error) {
 		var l Link
 		var primary int
 		var linked, synced int64
-		if err := rows.Scan(&l.ID, &l.Summary, &primary, &l.AccessRole, &linked, &synced, &l.SyncError, &l.SyncErrorDetail); err != nil {
+		if err := rows.Scan(&l.ID, &l.Summary, &primary, &l.AccessRole, &l.TimeZone, &linked, &synced, &l.SyncError, &l.SyncErrorDetail); err != nil {
 			return nil, fmt.Errorf("listing calendar links of %s: %w", userID, err)
 		}
 		l.Primary, l.LinkedAt, l.SyncedAt = primary == 1, sqldb.FromMicros(linked), sqldb.FromMicros(synced)
@@ -130,15 +131,45 @@ func (s *Store) setLinks(ctx context.Context, userID string, cals []Calendar) er
 			}
 		}
 		for _, c := range cals {
-			if _, err := tx.Exec(ctx, `INSERT INTO calendar_links (user_id, calendar_id, summary, is_primary, access_role, linked_at)
-				VALUES (?, ?, ?, ?, ?, ?)
-				ON CONFLICT (user_id, calendar_id) DO UPDATE SET summary = excluded.summary, access_role = excluded.access_role`,
-				userID, c.ID, c.Summary, boolInt(c.Primary), c.AccessRole, now); err != nil {
-				return fmt.Errorf("linking calendar %s: %w", c.ID, err)
+			if err := insertLink(ctx, tx, userID, c, now, `ON CONFLICT (user_id, calendar_id) DO UPDATE SET summary = excluded.summary,
+				access_role = excluded.access_role, time_zone = COALESCE(NULLIF(excluded.time_zone, ''), calendar_links.time_zone)`); err != nil {
+				return err
 			}
 		}
 		return nil
 	})
+}
+
+// linkIfNone links c when the user has no linked calendar, and reports
+// whether it did. It returns an error wrapping grant.ErrRevoked, changing
+// nothing, once the user's grant is revoked.
+func (s *Store) linkIfNone(ctx context.Context, userID string, c Calendar) (linked bool, err error) {
+	err = grant.WriteFetched(ctx, s.db, userID, func(tx *sqldb.Tx) error {
+		var n int
+		if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM calendar_links WHERE user_id = ?", userID).Scan(&n); err != nil {
+			return fmt.Errorf("counting linked calendars: %w", err)
+		}
+		if n > 0 {
+			return nil
+		}
+		linked = true
+		return insertLink(ctx, tx, userID, c, s.now().UnixMicro(), "ON CONFLICT (user_id, calendar_id) DO NOTHING")
+	})
+	if err != nil {
+		return false, fmt.Errorf("linking calendar %s for %s: %w", c.ID, userID, err)
+	}
+	return linked, nil
+}
+
+// insertLink inserts the link of calendar c, linked at now (micros), with
+// onConflict saying what to do when it is linked already.
+func insertLink(ctx context.Context, tx *sqldb.Tx, userID string, c Calendar, now int64, onConflict string) error {
+	if _, err := tx.Exec(ctx, `INSERT INTO calendar_links (user_id, calendar_id, summary, is_primary, access_role, time_zone, linked_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?) `+onConflict,
+		userID, c.ID, c.Summary, boolInt(c.Primary), c.AccessRole, c.TimeZone, now); err != nil {
+		return fmt.Errorf("linking calendar %s: %w", c.ID, err)
+	}
+	return nil
 }
 
 // PurgeName names the calendars and meetings in revocation reports and audit

@@ -1,6 +1,7 @@
 package calendars
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -14,9 +15,9 @@ import (
 	"github.com/scopetrail/scopetrail/connector/retry"
 )
 
-// eventFields are the events.list fields the meetings pages show, and the
-// page and sync tokens.
-const eventFields = "items(id,status,summary,start(date,dateTime),end(date,dateTime)," +
+// eventFields are the events.list fields the meetings pages show (the
+// calendar's name and time zone among them), and the page and sync tokens.
+const eventFields = "summary,timeZone,items(id,status,summary,start(date,dateTime),end(date,dateTime)," +
 	"conferenceData(conferenceId,conferenceSolution/key/type),organizer/email," +
 	"attendees(email,displayName,responseStatus,organizer),attachments(fileId,fileUrl,title,mimeType))," +
 	"nextPageToken,nextSyncToken"
@@ -36,34 +37,43 @@ const maxPageSize = 2500
 // Sync stops at the first calendar. A calendar unlinked
 // during the sync is skipped. Once the user's grant is revoked, even while
 // a request is in flight, nothing more is stored for them and the error
-// wraps grant.ErrRevoked.
+// wraps grant.ErrRevoked. Each calendar it finishes with, and in the end
+// every linked calendar, counts as synced for Store.SyncProgress.
 func (s *Syncer) Sync(ctx context.Context, userID string) (Stats, error) {
 	var stats Stats
+	start := s.o.Now()
 	links, err := s.o.Store.Links(ctx, userID)
 	if err != nil || len(links) == 0 {
 		return stats, err
 	}
+	errs := []error{s.syncLinks(ctx, userID, links, start, &stats)}
+	errs = append(errs, s.o.Store.markAttempted(ctx, userID, "", start))
+	return stats, errors.Join(errs...)
+}
+
+// syncLinks syncs the linked calendars in turn for Sync, which began at
+// start, adding what each did to stats.
+func (s *Syncer) syncLinks(ctx context.Context, userID string, links []Link, start time.Time, stats *Stats) error {
 	ctx, svc, err := s.service(ctx, userID)
 	if err != nil {
-		return stats, err
+		return err
 	}
 	var errs []error
 	for _, l := range links {
 		cs := s.syncCalendar(ctx, svc, userID, l.ID)
 		stats.Calendars = append(stats.Calendars, cs)
 		if cs.Err == nil {
+			errs = append(errs, s.o.Store.markAttempted(ctx, userID, l.ID, start))
 			continue
 		}
 		errs = append(errs, cs.Err)
 		f := googlehttp.Classify(cs.Err)
-		if err := s.o.Store.recordFailure(ctx, userID, l.ID, f); err != nil {
-			errs = append(errs, err)
-		}
+		errs = append(errs, s.o.Store.recordFailure(ctx, userID, l.ID, f), s.o.Store.markAttempted(ctx, userID, l.ID, start))
 		if f.Class.NothingSent() {
 			break // The door sends nothing for this user: the other calendars would fare no better.
 		}
 	}
-	return stats, errors.Join(errs...)
+	return errors.Join(errs...)
 }
 
 // syncCalendar syncs one linked calendar.
@@ -131,6 +141,7 @@ func (s *Syncer) fetch(ctx context.Context, svc *calendar.Service, calendarID, t
 		if err != nil {
 			return changes{}, fmt.Errorf("listing events: %w", err)
 		}
+		ch.summary, ch.zone = cmp.Or(events.Summary, ch.summary), cmp.Or(events.TimeZone, ch.zone)
 		for _, e := range events.Items {
 			m, ok := toMeeting(calendarID, e)
 			switch {

@@ -117,7 +117,7 @@ func (s *Syncer) access(ctx context.Context, userID string) (listAll bool, err e
 
 // calendarListFields are the calendarList.list fields the choosing page
 // shows.
-const calendarListFields = "items(id,summary,primary,accessRole),nextPageToken"
+const calendarListFields = "items(id,summary,primary,accessRole,timeZone),nextPageToken"
 
 // Choices returns the calendars the user can link and which are linked.
 // With calendar.readonly they come from the user's calendar list (calendars
@@ -135,7 +135,7 @@ func (s *Syncer) Choices(ctx context.Context, userID string) (Choices, error) {
 			return Choices{}, err
 		}
 	} else {
-		ch.Calendars = []Calendar{{ID: PrimaryID, Summary: "Primary calendar", Primary: true}}
+		ch.Calendars = []Calendar{primaryCalendar}
 	}
 	links, err := s.o.Store.Links(ctx, userID)
 	if err != nil {
@@ -167,7 +167,8 @@ func (s *Syncer) calendarList(ctx context.Context, userID string) ([]Calendar, e
 			return nil, fmt.Errorf("listing the calendars of %s: %w", userID, err)
 		}
 		for _, e := range list.Items {
-			c := Calendar{ID: e.Id, Summary: cmp.Or(e.Summary, e.Id), Primary: e.Primary, AccessRole: e.AccessRole}
+			c := Calendar{ID: e.Id, Summary: cmp.Or(e.Summary, e.Id), Primary: e.Primary, AccessRole: e.AccessRole,
+				TimeZone: e.TimeZone}
 			if c.Primary {
 				c.ID = PrimaryID
 			}
@@ -188,6 +189,22 @@ func (s *Syncer) calendarList(ctx context.Context, userID string) ([]Calendar, e
 		return cmp.Or(cmp.Compare(a.Summary, b.Summary), cmp.Compare(a.ID, b.ID))
 	})
 	return out, nil
+}
+
+// primaryCalendar is the user's primary calendar as known without reading
+// the calendar list: its first sync tells its name and time zone.
+var primaryCalendar = Calendar{ID: PrimaryID, Summary: "Primary calendar", Primary: true}
+
+// LinkPrimary links the user's primary calendar when no calendar is linked,
+// as the default choice right after the user granted calendar access, and
+// reports whether it did. It sends nothing to Google: the calendar's first
+// sync tells its name and time zone. It returns an error wrapping
+// ErrNoAccess when the user granted neither calendar scope.
+func (s *Syncer) LinkPrimary(ctx context.Context, userID string) (bool, error) {
+	if _, err := s.access(ctx, userID); err != nil {
+		return false, fmt.Errorf("linking the primary calendar of %s: %w", userID, err)
+	}
+	return s.o.Store.linkIfNone(ctx, userID, primaryCalendar)
 }
 
 // Link makes the calendars named by ids the user's linked calendars, and

@@ -50,6 +50,9 @@ type changes struct {
 	at, from time.Time
 	// token is the nextSyncToken.
 	token string
+	// summary and zone are the calendar's name and time zone as Google
+	// returned them, "" when it did not.
+	summary, zone string
 }
 
 // apply writes a calendar's sync in one transaction and returns how many
@@ -61,8 +64,9 @@ func (s *Store) apply(ctx context.Context, userID, calendarID string, c changes)
 	err = grant.WriteFetched(ctx, s.db, userID, func(tx *sqldb.Tx) error {
 		stored, removed = 0, 0
 		res, err := tx.Exec(ctx, `UPDATE calendar_links SET sync_token = ?, synced_at = ?, sync_error = '', sync_error_detail = '',
-				full_sync_at = CASE WHEN ? = 1 THEN ? ELSE full_sync_at END
-			WHERE user_id = ? AND calendar_id = ?`, c.token, now, boolInt(c.full), now, userID, calendarID)
+				full_sync_at = CASE WHEN ? = 1 THEN ? ELSE full_sync_at END,
+				summary = COALESCE(NULLIF(?, ''), summary), time_zone = COALESCE(NULLIF(?, ''), time_zone)
+			WHERE user_id = ? AND calendar_id = ?`, c.token, now, boolInt(c.full), now, c.summary, c.zone, userID, calendarID)
 		if err != nil {
 			return fmt.Errorf("saving sync state: %w", err)
 		}

@@ -125,7 +125,7 @@ func fetchAllPages(b *testing.B, base, accessToken string) int {
 	q := url.Values{"sources": {directory.SourceDomainProfile}, "readMask": {directory.ReadMask},
 		"pageSize": {strconv.Itoa(directory.MaxPageSize)}, "requestSyncToken": {"true"},
 		"fields": {"nextPageToken,nextSyncToken,people(resourceName,metadata/deleted,names(displayName,metadata/primary)," +
-			"emailAddresses(value,metadata/primary),photos(url,default,metadata/primary))"}}
+			"emailAddresses(value,metadata/primary))"}}
 	for pages := 1; ; pages++ {
 		req, err := http.NewRequest(http.MethodGet, base+"v1/people:listDirectoryPeople?"+q.Encode(), nil)
 		if err != nil {

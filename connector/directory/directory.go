@@ -2,7 +2,7 @@
 // for inviting colleagues, and searches it.
 //
 // Every request goes to the People API through the audited door with the
-// purpose "invite", asks only for names, email addresses and photos, and is
+// purpose "invite", asks only for names and email addresses, and is
 // retried on its own (connector/retry) when Google is briefly unavailable.
 //
 // A full sync lists the directory with people.listDirectoryPeople into a new
@@ -32,7 +32,7 @@ const (
 	// SourceDomainProfile limits the directory to the domain's profiles.
 	SourceDomainProfile = "DIRECTORY_SOURCE_TYPE_DOMAIN_PROFILE"
 	// ReadMask asks only for what the directory page shows.
-	ReadMask = "names,emailAddresses,photos"
+	ReadMask = "names,emailAddresses"
 	// MaxPageSize is the largest page listDirectoryPeople serves.
 	MaxPageSize = 1000
 	// SearchPageSize is how many people a picker search returns.
@@ -41,7 +41,7 @@ const (
 
 // personFields trims each person to what the page shows, beyond ReadMask.
 const personFields = "resourceName,metadata/deleted,names(displayName,metadata/primary)," +
-	"emailAddresses(value,metadata/primary),photos(url,default,metadata/primary)"
+	"emailAddresses(value,metadata/primary)"
 
 // ErrEmptyQuery means a search was given nothing to look for.
 var ErrEmptyQuery = errors.New("directory: empty search query")
@@ -51,9 +51,6 @@ type Person struct {
 	// ResourceName is the People API id, "people/…".
 	ResourceName string
 	Name, Email  string
-	// PhotoURL is the profile photo, "" when the person has only the
-	// default one.
-	PhotoURL string
 }
 
 // Stats describe one sync.
@@ -83,6 +80,20 @@ type Status struct {
 	// more, redacted; LastErrorAt is when it failed.
 	LastError, LastErrorDetail string
 	LastErrorAt                time.Time
+	// Running reports that a sync is under way: it started, has not ended
+	// and listed a page within StalledAfter. Fetched is how many people
+	// (or, for an incremental sync, changes) it listed so far; Expected,
+	// for a full sync of a directory copied before, about how many it will
+	// list in all (the copy's size), 0 when that is not known.
+	Running           bool
+	Fetched, Expected int64
+	// Queued reports that a sync was asked for within QueuedFor and has
+	// not started yet.
+	Queued bool
+	// StartedAt is when the latest sync started; LastTook how long it took
+	// once it ended, whether it succeeded or failed (zero before).
+	StartedAt time.Time
+	LastTook  time.Duration
 }
 
 // Door gives the HTTP client that acts for a user through the audited door.
@@ -145,6 +156,13 @@ func New(o Options) (*Syncer, error) {
 // the zero Status.
 func (s *Syncer) Status(ctx context.Context, userID string) (Status, error) {
 	return s.store.status(ctx, userID)
+}
+
+// Request records that a sync of a user's copy was asked for, so that
+// Status reports it queued until it starts. Jobs.EnqueueDirectorySync
+// calls it.
+func (s *Syncer) Request(ctx context.Context, userID string) error {
+	return s.store.request(ctx, userID)
 }
 
 // People returns the people of a user's copy whose name or email has words

@@ -86,7 +86,7 @@ func (h *harness) want() []directory.Person {
 		if name == "" {
 			name = strings.TrimSpace(p.GivenName + " " + p.FamilyName)
 		}
-		out = append(out, directory.Person{ResourceName: "people/" + p.ID, Name: name, Email: strings.ToLower(p.Email), PhotoURL: p.PhotoURL})
+		out = append(out, directory.Person{ResourceName: "people/" + p.ID, Name: name, Email: strings.ToLower(p.Email)})
 	}
 	return sortPeople(out)
 }

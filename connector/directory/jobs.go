@@ -2,6 +2,7 @@ package directory
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -29,7 +30,10 @@ type resyncArgs struct{}
 func (resyncArgs) Kind() string { return KindResync }
 
 // Jobs queues the syncs of the directory copies as durable jobs.
-type Jobs struct{ sync *jobs.SyncQueue[syncArgs] }
+type Jobs struct {
+	sync   *jobs.SyncQueue[syncArgs]
+	syncer *Syncer
+}
 
 // RegisterJobs registers with r the directory sync, which s works, and its
 // periodic re-sync of every copy (Syncer.Users) every every: zero means
@@ -49,11 +53,19 @@ func RegisterJobs(r *jobs.Runner, s *Syncer, every time.Duration) (*Jobs, error)
 	if err != nil {
 		return nil, fmt.Errorf("directory.RegisterJobs: %w", err)
 	}
-	return &Jobs{sync: q}, nil
+	return &Jobs{sync: q, syncer: s}, nil
 }
 
 // EnqueueDirectorySync queues a sync of the directory copy userID sees,
 // unless one is already waiting; when one is running, another follows it.
+// The request is recorded first, so that the page shows the sync queued
+// until it starts (Status.Queued).
 func (j *Jobs) EnqueueDirectorySync(ctx context.Context, userID string) error {
-	return j.sync.Enqueue(ctx, userID)
+	if err := j.syncer.Request(ctx, userID); err != nil {
+		return err
+	}
+	if err := j.sync.Enqueue(ctx, userID); err != nil {
+		return errors.Join(err, j.syncer.store.unrequest(context.WithoutCancel(ctx), userID))
+	}
+	return nil
 }

@@ -50,7 +50,7 @@ func (s *Syncer) Search(ctx context.Context, userID, query string) ([]Person, er
 // find searches a user's copy: see Syncer.People.
 func (s *store) find(ctx context.Context, userID, query string, limit int) ([]Person, error) {
 	var q strings.Builder
-	q.WriteString(`SELECT p.resource_name, p.display_name, p.email, p.photo_url FROM directory_people p
+	q.WriteString(`SELECT p.resource_name, p.display_name, p.email FROM directory_people p
 		JOIN directory_syncs s ON s.owner_id = p.owner_id AND s.generation = p.generation WHERE p.owner_id = ?`)
 	args := []any{userID}
 	for _, w := range strings.Fields(strings.ToLower(query)) {
@@ -70,7 +70,7 @@ func (s *store) find(ctx context.Context, userID, query string, limit int) ([]Pe
 	var out []Person
 	for rows.Next() {
 		var p Person
-		if err := rows.Scan(&p.ResourceName, &p.Name, &p.Email, &p.PhotoURL); err != nil {
+		if err := rows.Scan(&p.ResourceName, &p.Name, &p.Email); err != nil {
 			return nil, fmt.Errorf("reading the directory copy of %s: %w", userID, err)
 		}
 		out = append(out, p)
@@ -104,7 +104,8 @@ func searchText(p Person) string {
 }
 
 // fromAPI keeps of a Person what the page shows: the primary (or first)
-// name, email and photo. A default photo is dropped.
+// name and email. The page draws initials, not photos, so none is asked
+// for.
 func fromAPI(p *people.Person) Person {
 	out := Person{ResourceName: p.ResourceName}
 	if n := primary(p.Names, func(n *people.Name) *people.FieldMetadata { return n.Metadata }); n != nil {
@@ -112,9 +113,6 @@ func fromAPI(p *people.Person) Person {
 	}
 	if e := primary(p.EmailAddresses, func(e *people.EmailAddress) *people.FieldMetadata { return e.Metadata }); e != nil {
 		out.Email = strings.ToLower(e.Value)
-	}
-	if ph := primary(p.Photos, func(ph *people.Photo) *people.FieldMetadata { return ph.Metadata }); ph != nil && !ph.Default {
-		out.PhotoURL = ph.Url
 	}
 	return out
 }

@@ -17,7 +17,8 @@ import (
 // engines' limits on bound parameters.
 const insertChunk = 200
 
-// peopleColumns are the columns written for each person.
+// peopleColumns are the columns written for each person. photo_url, from
+// the days the page showed Google's photos, is always written empty.
 const peopleColumns = "owner_id, generation, resource_name, display_name, email, photo_url, sort_key, search_text"
 
 // store keeps the copies in the database.
@@ -85,7 +86,7 @@ func upsert(ctx context.Context, tx *sqldb.Tx, userID string, gen int64, people 
 				q.WriteString(", ")
 			}
 			q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?)")
-			args = append(args, userID, gen, p.ResourceName, p.Name, p.Email, p.PhotoURL, sortKey(p), searchText(p))
+			args = append(args, userID, gen, p.ResourceName, p.Name, p.Email, "", sortKey(p), searchText(p))
 		}
 		q.WriteString(` ON CONFLICT (owner_id, generation, resource_name) DO UPDATE SET display_name = excluded.display_name,
 			email = excluded.email, photo_url = excluded.photo_url, sort_key = excluded.sort_key, search_text = excluded.search_text`)

@@ -25,22 +25,30 @@ const listFields = "nextPageToken,nextSyncToken,people(" + personFields + ")"
 // a sync token is stored, in full otherwise or when Google reports the token
 // expired. On failure the previous copy stays, the failure's code and
 // detail (googlehttp.Classify) are kept for the page (see Status), and the
-// error is returned. Once the user's grant is
+// error is returned. Its start, each page listed and its end are recorded
+// for the page's live progress (Status.Running). Once the user's grant is
 // revoked, even by a revocation that lands while a page is in flight,
 // nothing more is stored for them and the error wraps grant.ErrRevoked.
 func (s *Syncer) Sync(ctx context.Context, userID string) (Stats, error) {
 	ctx = googlehttp.WithPurpose(ctx, scopes.PurposeInvite)
 	var stats Stats
+	if err := s.store.begin(ctx, userID); err != nil {
+		return stats, err
+	}
 	err := s.sync(ctx, userID, &stats)
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
 	if err != nil {
-		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-		defer cancel()
 		if ferr := s.store.fail(rctx, userID, googlehttp.Classify(err)); ferr != nil && !errors.Is(err, grant.ErrRevoked) {
 			err = errors.Join(err, ferr)
 		}
-		return stats, err
 	}
-	return stats, nil
+	// The end is recorded after the outcome, so that a page that sees the
+	// sync ended sees how it ended.
+	if eerr := s.store.end(rctx, userID); eerr != nil {
+		err = errors.Join(err, eerr)
+	}
+	return stats, err
 }
 
 // sync runs an incremental sync when it can and a full one otherwise.
@@ -93,6 +101,9 @@ func (s *Syncer) full(ctx context.Context, svc *people.Service, userID string, s
 			err = errors.Join(err, derr)
 		}
 	}()
+	if err := s.store.expect(ctx, userID); err != nil {
+		return err
+	}
 	token, err := s.pages(ctx, svc, "", stats, func(page []*people.Person) error {
 		batch := make([]Person, 0, len(page))
 		for _, p := range page {
@@ -100,7 +111,10 @@ func (s *Syncer) full(ctx context.Context, svc *people.Service, userID string, s
 				batch = append(batch, fromAPI(p))
 			}
 		}
-		return s.store.insert(ctx, userID, gen, batch)
+		if err := s.store.insert(ctx, userID, gen, batch); err != nil {
+			return err
+		}
+		return s.store.advance(ctx, userID, len(batch))
 	})
 	if err != nil {
 		return fmt.Errorf("listing the directory for %s: %w", userID, err)
@@ -120,7 +134,7 @@ func (s *Syncer) incremental(ctx context.Context, svc *people.Service, userID st
 				c.put = append(c.put, fromAPI(p))
 			}
 		}
-		return nil
+		return s.store.advance(ctx, userID, len(page))
 	})
 	if err != nil {
 		return fmt.Errorf("listing directory changes for %s: %w", userID, err)

@@ -55,7 +55,7 @@ func TestSync(t *testing.T) {
 		if diff := cmp.Diff(h.want(), copyOf(t, s, user)); diff != "" {
 			t.Fatalf("copy after the full sync (-want +got):\n%s", diff)
 		}
-		wantStatus := directory.Status{Synced: true, People: 25, LastSync: now, LastFull: now}
+		wantStatus := directory.Status{Synced: true, People: 25, LastSync: now, LastFull: now, StartedAt: now}
 		if st, err := s.Status(ctx, user); err != nil || st != wantStatus {
 			t.Errorf("Status = %+v, %v; want %+v", st, err, wantStatus)
 		}

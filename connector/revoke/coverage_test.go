@@ -34,6 +34,7 @@ var kept = map[string]string{
 	"grants":             "the revoked grant is what makes the door refuse every request for the user; it is never deleted",
 	"grant_scopes":       "belongs to the revoked grant, which stays",
 	"grant_suspensions":  "belongs to the revoked grant, which stays; a suspension outlives re-consent by design",
+	"suspension_notes":   "says who suspended a scope of the grant, when and why, as grant_suspensions stays; no data fetched from Google",
 	"audit_entries":      "the audit trail is append-only and hash-chained by design; its entries hold ids, not fetched data",
 	"audit_usage_last":   "a roll-up of audit_entries for the least-privilege report, kept as the trail is; counts and ids, no fetched data",
 	"audit_usage_window": "a roll-up of audit_entries for the least-privilege report, kept as the trail is; counts and ids, no fetched data",

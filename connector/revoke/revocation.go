@@ -9,6 +9,7 @@ import (
 	"unicode"
 
 	"github.com/scopetrail/scopetrail/connector/googlehttp"
+	"github.com/scopetrail/scopetrail/scopes"
 	"github.com/scopetrail/scopetrail/scopes/audit"
 	"github.com/scopetrail/scopetrail/scopes/grant"
 )
@@ -140,11 +141,18 @@ func (s *Service) revokeAtGoogle(ctx context.Context, userID string) (GoogleResu
 // purge runs every purger, even after one fails, and writes a purge entry
 // whose Items is the number of rows removed.
 func (s *Service) purge(ctx context.Context, userID string, by Actor) (map[string]int64, int64, error) {
-	rows := make(map[string]int64, len(s.purgers))
+	return s.purgeWith(ctx, userID, by, s.purgers, "")
+}
+
+// purgeWith runs the purgers given, even after one fails, and writes a
+// purge entry whose Items is the number of rows removed and whose Purpose,
+// when set, names the one feature purged.
+func (s *Service) purgeWith(ctx context.Context, userID string, by Actor, purgers []Purger, purpose scopes.Purpose) (map[string]int64, int64, error) {
+	rows := make(map[string]int64, len(purgers))
 	var total int64
 	var failed []string
 	var errs []error
-	for _, p := range s.purgers {
+	for _, p := range purgers {
 		name := p.PurgeName()
 		n, err := p.Purge(ctx, userID)
 		if err != nil {
@@ -156,7 +164,7 @@ func (s *Service) purge(ctx context.Context, userID string, by Actor) (map[strin
 		total += n
 	}
 	e := s.entry(ctx, audit.EventPurge, by, userID)
-	e.Outcome, e.Items = audit.OutcomeOK, total
+	e.Outcome, e.Items, e.Purpose = audit.OutcomeOK, total, string(purpose)
 	if len(failed) > 0 {
 		e.Outcome, e.ErrorReason = audit.OutcomeError, "failed: "+strings.Join(failed, ", ")
 	}

@@ -49,7 +49,7 @@ func (s *Service) Suspend(ctx context.Context, userID, scope string, by Actor, r
 	if _, err := s.o.Trail.Append(ctx, e); err != nil {
 		return fmt.Errorf("auditing the suspension of %s for %s: %w", name, userID, err)
 	}
-	return nil
+	return s.note(ctx, userID, name, by, e.ErrorReason)
 }
 
 // Resume lifts the suspension of one scope of a user. Because it gives
@@ -71,6 +71,9 @@ func (s *Service) Resume(ctx context.Context, userID, scope string, by Actor, re
 		return fmt.Errorf("auditing the resumption of %s for %s, so nothing was resumed: %w", name, userID, err)
 	}
 	rerr := s.o.Grants.Resume(ctx, userID, name)
+	if rerr == nil {
+		rerr = s.unnote(ctx, userID, name)
+	}
 	res := audit.Result{Outcome: audit.OutcomeOK, ErrorReason: e.ErrorReason}
 	if rerr != nil {
 		res = audit.Result{Outcome: audit.OutcomeError, ErrorReason: "resume_failed"}

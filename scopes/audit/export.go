@@ -117,6 +117,7 @@ func SafeCell(cell string) string {
 // in constant memory. CSV starts with a header row, and its cells are
 // neutralised for spreadsheets (SafeCell); JSON Lines writes one object per
 // line, every value exactly as stored. f.Limit is the page size; all pages are written.
+// It reports each entry written to ctx's WithProgress.
 func (t *Trail) Export(ctx context.Context, w io.Writer, format Format, f Filter) error {
 	var write func(record) error
 	var flush func() error
@@ -136,12 +137,16 @@ func (t *Trail) Export(ctx context.Context, w io.Writer, format Format, f Filter
 	default:
 		return fmt.Errorf("exporting the audit trail: unknown format %q", format)
 	}
+	report := t.exportProgress(ctx)
 	for e, err := range t.Entries(ctx, f) {
 		if err != nil {
 			return fmt.Errorf("exporting the audit trail: %w", err)
 		}
 		if err := write(newRecord(e)); err != nil {
 			return fmt.Errorf("exporting the audit trail: %w", err)
+		}
+		if report != nil {
+			report(e.Seq)
 		}
 	}
 	if err := flush(); err != nil {

@@ -39,7 +39,8 @@ const proofCache = 1 << 16
 // streaming: the latest note checkpoint first, then each entry with its
 // record proof in that checkpoint's tree. Entries are exported as stored
 // (f.Raw), since that is what was hashed. It returns ErrNoCheckpoint when
-// the trail has no note checkpoint yet.
+// the trail has no note checkpoint yet. It reports each entry written to
+// ctx's WithProgress.
 func (t *Trail) ExportSigned(ctx context.Context, w io.Writer, f Filter) error {
 	f.Raw = true // each entry as it was hashed
 	cp, ok, err := latestCheckpoint(ctx, t.db)
@@ -55,6 +56,7 @@ func (t *Trail) ExportSigned(ctx context.Context, w io.Writer, f Filter) error {
 		return fmt.Errorf("exporting the audit trail: %w", err)
 	}
 	r := newTreeReader(ctx, t.db)
+	report := t.exportProgress(ctx)
 	for e, err := range t.Entries(ctx, f) {
 		if err != nil {
 			return fmt.Errorf("exporting the audit trail: %w", err)
@@ -77,6 +79,9 @@ func (t *Trail) ExportSigned(ctx context.Context, w io.Writer, f Filter) error {
 		}
 		if err := enc.Encode(pr); err != nil {
 			return fmt.Errorf("exporting the audit trail: %w", err)
+		}
+		if report != nil {
+			report(e.Seq)
 		}
 	}
 	if err := bw.Flush(); err != nil {

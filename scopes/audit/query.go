@@ -40,6 +40,11 @@ type Filter struct {
 	// entry, its pending entry completed with its outcome ("unknown" when
 	// none was recorded).
 	Raw bool
+	// PendingSince, when not zero, is how far back a request without a
+	// recorded outcome reads as still pending rather than unknown: one
+	// begun at or after it may still be in flight (see PendingFor). Zero
+	// reads every such request as unknown. It does not change raw entries.
+	PendingSince time.Time
 	// Desc orders newest first.
 	Desc bool
 	// Cursor continues from a previous Page's Next: the page after it.
@@ -79,10 +84,6 @@ var consentEventList = func() string {
 
 // likeEscaper escapes LIKE's wildcards and its escape character.
 var likeEscaper = strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`)
-
-// pendingAsUnknown is the outcome of a request entry as read: its recorded
-// outcome, or "unknown" if none was recorded.
-const pendingAsUnknown = "COALESCE(r.outcome, CASE WHEN b.outcome = 'pending' THEN 'unknown' ELSE b.outcome END)"
 
 // Query returns one page of the entries that match f, ordered by seq, with
 // the cursors of the pages before and after it. Pagination is by keyset, so
@@ -200,70 +201,93 @@ func (t *Trail) Entries(ctx context.Context, f Filter) iter.Seq2[Entry, error] {
 	}
 }
 
-// buildQuery writes the SQL for up to limit entries that match f in w.
+// buildQuery writes the SQL for up to limit entries that match f in w:
+// stored entries when f.Raw, else one row per request (requestQuery).
 func buildQuery(f Filter, w window, limit int) (string, []any) {
-	var b strings.Builder
-	event, outcome := "COALESCE(r.event, b.event)", pendingAsUnknown
-	if f.Raw {
-		event, outcome = "b.event", "b.outcome"
-		b.WriteString(`SELECT b.seq, b.id, b.time_us, b.actor_id, b.actor_email, b.client_id, b.event, b.api_name,
+	if !f.Raw {
+		return requestQuery(f, w, limit)
+	}
+	c := entryConds(f)
+	for _, v := range []struct{ col, val string }{{"b.event", string(f.Event)}, {"b.outcome", string(f.Outcome)}} {
+		if v.val != "" {
+			c.add(v.col+" = ?", v.val)
+		}
+	}
+	return `SELECT b.seq, b.id, b.time_us, b.actor_id, b.actor_email, b.client_id, b.event, b.api_name,
 			b.method_name, b.scope, b.purpose, b.resource, b.http_status, b.error_reason, b.outcome,
 			b.num_response_bytes, b.items, b.latency_us, b.request_id, b.replica, b.ref_seq, b.prev_hash, b.hash,
 			b.host, b.bytes_sent, b.audio_us, b.subject_id, b.subject_email
-			FROM audit_entries b WHERE 1 = 1`)
-	} else {
-		b.WriteString(`SELECT b.seq, b.id, b.time_us, b.actor_id, b.actor_email, b.client_id, ` + event + `, b.api_name,
-			b.method_name, b.scope, b.purpose, b.resource, COALESCE(r.http_status, b.http_status),
-			COALESCE(r.error_reason, b.error_reason), ` + outcome + `,
-			COALESCE(r.num_response_bytes, b.num_response_bytes), COALESCE(r.items, b.items),
-			COALESCE(r.latency_us, b.latency_us), b.request_id, b.replica, b.ref_seq, b.prev_hash, b.hash,
-			b.host, COALESCE(r.bytes_sent, b.bytes_sent), COALESCE(r.audio_us, b.audio_us), b.subject_id, b.subject_email
-			FROM audit_entries b LEFT JOIN audit_entries r ON r.ref_seq = b.seq AND r.ref_seq > 0
-			WHERE b.ref_seq = 0`)
+			FROM audit_entries b WHERE 1 = 1` + c.sql.String() + windowConds(w, "b.seq") + orderBy("b.seq", w),
+		slices.Concat(c.args, windowArgs(w), []any{limit})
+}
+
+// conds is the WHERE conditions of a query being written, each after AND,
+// with their arguments.
+type conds struct {
+	sql  strings.Builder
+	args []any
+}
+
+// add adds a condition with its arguments.
+func (c *conds) add(cond string, args ...any) {
+	c.sql.WriteString(" AND " + cond)
+	c.args = append(c.args, args...)
+}
+
+// windowConds is the bound of w on the column seq, "" when w has none;
+// windowArgs are its arguments.
+func windowConds(w window, seq string) string {
+	switch {
+	case w.bounded && w.desc:
+		return " AND " + seq + " < ?"
+	case w.bounded:
+		return " AND " + seq + " > ?"
 	}
-	var args []any
-	where := func(cond string, arg any) {
-		b.WriteString(" AND " + cond)
-		args = append(args, arg)
+	return ""
+}
+
+// windowArgs are the arguments of windowConds.
+func windowArgs(w window) []any {
+	if w.bounded {
+		return []any{w.past}
 	}
+	return nil
+}
+
+// orderBy is the ORDER BY and LIMIT clause of a query that reads by seq
+// in w's order; its argument is the limit.
+func orderBy(seq string, w window) string {
+	if w.desc {
+		return " ORDER BY " + seq + " DESC LIMIT ?"
+	}
+	return " ORDER BY " + seq + " ASC LIMIT ?"
+}
+
+// entryConds returns the conditions of f on the stored entry b, a
+// request's first entry: its user, scope, method, purpose and time.
+func entryConds(f Filter) *conds {
+	c := &conds{}
 	switch {
 	case f.UserID != "" && f.UserEmail != "":
-		b.WriteString(" AND (b.actor_id = ? OR (b.subject_id = ? AND b.subject_id <> '') OR (b.subject_email = ? AND b.subject_email <> ''))")
-		args = append(args, f.UserID, f.UserID, f.UserEmail)
+		c.add("(b.actor_id = ? OR (b.subject_id = ? AND b.subject_id <> '') OR (b.subject_email = ? AND b.subject_email <> ''))",
+			f.UserID, f.UserID, f.UserEmail)
 	case f.UserID != "":
-		b.WriteString(" AND (b.actor_id = ? OR (b.subject_id = ? AND b.subject_id <> ''))")
-		args = append(args, f.UserID, f.UserID)
+		c.add("(b.actor_id = ? OR (b.subject_id = ? AND b.subject_id <> ''))", f.UserID, f.UserID)
 	}
 	if f.Scope != "" {
-		b.WriteString(" AND (b.scope = ? OR (b.event IN (" + consentEventList + `) AND ' ' || b.scope || ' ' LIKE ? ESCAPE '\'))`)
-		args = append(args, f.Scope, "% "+likeEscaper.Replace(f.Scope)+" %")
+		c.add("(b.scope = ? OR (b.event IN ("+consentEventList+`) AND ' ' || b.scope || ' ' LIKE ? ESCAPE '\'))`,
+			f.Scope, "% "+likeEscaper.Replace(f.Scope)+" %")
 	}
-	for _, c := range []struct {
-		col string
-		val string
-	}{
-		{"b.method_name", f.Method}, {"b.purpose", f.Purpose}, {event, string(f.Event)}, {outcome, string(f.Outcome)},
-	} {
-		if c.val != "" {
-			where(c.col+" = ?", c.val)
+	for _, v := range []struct{ col, val string }{{"b.method_name", f.Method}, {"b.purpose", f.Purpose}} {
+		if v.val != "" {
+			c.add(v.col+" = ?", v.val)
 		}
 	}
 	if !f.Since.IsZero() {
-		where("b.time_us >= ?", f.Since.UnixMicro())
+		c.add("b.time_us >= ?", f.Since.UnixMicro())
 	}
 	if !f.Until.IsZero() {
-		where("b.time_us < ?", f.Until.UnixMicro())
+		c.add("b.time_us < ?", f.Until.UnixMicro())
 	}
-	order := "ASC"
-	if w.desc {
-		order = "DESC"
-	}
-	if w.bounded && w.desc {
-		where("b.seq < ?", w.past)
-	} else if w.bounded {
-		where("b.seq > ?", w.past)
-	}
-	b.WriteString(" ORDER BY b.seq " + order + " LIMIT ?")
-	args = append(args, limit)
-	return b.String(), args
+	return c
 }

@@ -111,7 +111,7 @@ func (t *Trail) Verify(ctx context.Context, pub ed25519.PublicKey) (Report, erro
 // signing key); and that the trail extends every witnessed checkpoint, so
 // that a trail truncated, emptied or rewritten behind one is found. It
 // reads entries in seq order, a page at a time and a page ahead, in
-// constant memory.
+// constant memory, and reports each page checked to ctx's WithProgress.
 // Tampering is reported in the Report, naming the first bad entry; the
 // error is for failures to read, and for witnessed notes that pub does not
 // verify.
@@ -142,6 +142,8 @@ func (t *Trail) VerifyWitnessed(ctx context.Context, pub ed25519.PublicKey, witn
 	w := &walker{chainID: h.chainID, pub: pub, head: h, rehead: t.readHead, ents: streamEntries(ctx, t.db, 0, h.seq),
 		cps: checkpoints(t.db, math.MaxInt64), wits: wits, expect: 1, prev: genesis(h.chainID)}
 	defer func() { w.ents.close() }()
+	report := progressTo(ctx, h.seq)
+	w.ents.report = report
 	w.rep.WitnessChecked = witnessed != nil
 	if len(wits) > 0 && wits[0].ChainID != h.chainID {
 		w.blame(1, KindSpliced, fmt.Sprintf("the witness holds checkpoints of chain %s, not of this database's chain %s: the trail was replaced",
@@ -160,6 +162,7 @@ func (t *Trail) VerifyWitnessed(ctx context.Context, pub ed25519.PublicKey, witn
 		from := w.expect
 		w.ents.close()
 		w.ents = streamEntries(ctx, t.db, w.expect-1, w.head.seq)
+		w.ents.report = report
 		if err := w.walk(ctx); err != nil {
 			return Report{}, fmt.Errorf("verifying the audit trail: %w", err)
 		}

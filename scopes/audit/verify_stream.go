@@ -36,6 +36,11 @@ type entryStream struct {
 	cur, held *rawPage
 	i         int
 	err       error
+	// report, when set, is told the seq of each page's last row once the
+	// walk is done with the page (WithProgress); reported is the last seq
+	// it was told.
+	report   func(done int64)
+	reported int64
 }
 
 // streamEntries starts reading the entries of db after entry after, which
@@ -108,6 +113,7 @@ func (s *entryStream) read(ctx context.Context, db *sqldb.DB, full chan<- *rawPa
 // peek returns the next row without consuming it; nil at the end.
 func (s *entryStream) peek() (*rawEntry, error) {
 	for s.err == nil && (s.cur == nil || s.i == len(s.cur.rows)) {
+		s.reportPage()
 		if s.cur != nil && s.cur.last {
 			return nil, nil
 		}
@@ -125,6 +131,18 @@ func (s *entryStream) peek() (*rawEntry, error) {
 		return nil, s.err
 	}
 	return &s.cur.rows[s.i], nil
+}
+
+// reportPage tells report how far the walk is, once it is done with the
+// page it read.
+func (s *entryStream) reportPage() {
+	if s.report == nil || s.cur == nil || len(s.cur.rows) == 0 {
+		return
+	}
+	if seq := s.cur.rows[len(s.cur.rows)-1].seq; seq > s.reported {
+		s.reported = seq
+		s.report(seq)
+	}
 }
 
 // next returns the next row and consumes it; nil at the end.

@@ -1,16 +1,18 @@
 package auditcli
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
 	"os"
-	"time"
 
 	"github.com/scopetrail/scopetrail/scopes/audit"
 )
 
-// auditExport streams the entries that match the filters.
+// auditExport streams the entries that match the filters. With -o it
+// writes them to a new file, with a progress bar on a terminal, and says
+// how many entries and bytes it wrote.
 func auditExport(ctx context.Context, e *auditEnv, args []string) error {
 	fs := e.flags("export")
 	format := fs.String("format", "", "csv or jsonl (required)")
@@ -35,60 +37,41 @@ func auditExport(ctx context.Context, e *auditEnv, args []string) error {
 		return err
 	}
 	filter.Limit = audit.MaxLimit
-	export := func(w io.Writer) error { return e.trail.Export(ctx, w, f, filter) }
+	export := func(ctx context.Context, w io.Writer) error { return e.trail.Export(ctx, w, f, filter) }
 	if *signed {
-		export = func(w io.Writer) error { return e.trail.ExportSigned(ctx, w, filter) }
+		export = func(ctx context.Context, w io.Writer) error { return e.trail.ExportSigned(ctx, w, filter) }
 	}
 	if *out == "" {
-		return export(e.stdout)
+		return export(ctx, e.stdout)
 	}
 	file, err := os.OpenFile(*out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return err
 	}
-	err = export(file)
+	pctx, p := e.withProgress(ctx, "exporting")
+	w := &countingWriter{w: file}
+	err = export(pctx, w)
+	p.finish()
 	if cerr := file.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
 		os.Remove(*out) // a partial export must not pass for a whole one
+		return err
 	}
+	_, err = fmt.Fprintf(e.stdout, "exported %s (%s) to %s\n", entries(p.reports), cmp.Or(byteSize(w.n), "0 B"), *out)
 	return err
 }
 
-// auditTail prints the latest stored entries that match the filters, oldest
-// first, and with -f keeps polling for new ones until interrupted.
-func auditTail(ctx context.Context, e *auditEnv, args []string) error {
-	fs := e.flags("tail")
-	n := fs.Int("n", 20, "print the last `N` entries")
-	follow := fs.Bool("f", false, "keep printing new entries as they are appended")
-	every := fs.Duration("interval", time.Second, "how often -f polls for new entries")
-	ff := addFilterFlags(fs)
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if *n < 0 || *n > audit.MaxLimit || *every <= 0 {
-		return fmt.Errorf("-n must be 0 to %d and -interval positive", audit.MaxLimit)
-	}
-	if err := e.open(ctx); err != nil {
-		return err
-	}
-	f, err := ff.filter(ctx, e)
-	if err != nil {
-		return err
-	}
-	f.Raw = true
-	interval := time.Duration(0)
-	if *follow {
-		interval = *every
-	}
-	for x, err := range e.trail.Tail(ctx, f, *n, interval) {
-		if err != nil {
-			return err
-		}
-		if _, err := fmt.Fprintln(e.stdout, tailLine(x)); err != nil {
-			return err
-		}
-	}
-	return nil
+// countingWriter counts the bytes written through it.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+// Write writes p and counts what was written.
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }

@@ -40,7 +40,7 @@ var fixtureCases = []struct {
 	name, about, want string
 	tamper            func(t *testing.T, db, other *sqldb.DB)
 }{
-	{"intact", "an intact chain", "verified up to entry 12 at ", nil},
+	{"intact", "an intact chain", "verified 12 entries in ", nil},
 	{"edited", "entry 7's resource edited", "entry 7: edited (", func(t *testing.T, db, _ *sqldb.DB) {
 		execAll(t, db, "UPDATE audit_entries SET resource = 'fileId=other' WHERE seq = 7")
 	}},

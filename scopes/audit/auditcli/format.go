@@ -3,41 +3,13 @@ package auditcli
 import (
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/scopetrail/scopetrail/scopes"
-	"github.com/scopetrail/scopetrail/scopes/audit"
 )
 
 // stamp writes a time for people, in UTC.
 func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
-
-// tailLine writes one stored entry on one line: what always is, then
-// key=value for what is set.
-func tailLine(e audit.Entry) string {
-	who := e.ActorEmail
-	if who == "" {
-		who = e.ActorID
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "%d %s %s %s %s", e.Seq, stamp(e.Time), e.Event, e.Outcome, who)
-	for _, kv := range []struct{ k, v string }{
-		{"subject", e.SubjectName()}, {"method", e.MethodName}, {"scope", shortScope(e.Scope)}, {"purpose", e.Purpose}, {"resource", e.Resource},
-		{"status", nonZero(int64(e.HTTPStatus))}, {"reason", e.ErrorReason}, {"bytes", nonZero(e.NumResponseBytes)},
-		{"items", nonZero(e.Items)}, {"latency", nonZeroDuration(e.Latency)}, {"ref", nonZero(e.RefSeq)},
-		{"replica", e.Replica},
-	} {
-		switch {
-		case kv.v == "":
-		case strings.ContainsAny(kv.v, " \t\n\"="):
-			fmt.Fprintf(&b, " %s=%q", kv.k, kv.v)
-		default:
-			fmt.Fprintf(&b, " %s=%s", kv.k, kv.v)
-		}
-	}
-	return b.String()
-}
 
 // shortScope is a scope's short name, or the scope as given when unknown.
 func shortScope(scope string) string {
@@ -47,18 +19,44 @@ func shortScope(scope string) string {
 	return scope
 }
 
-// nonZero writes n, or "" for 0.
-func nonZero(n int64) string {
+// count writes n with a comma between each group of three digits, as
+// "1,234,567".
+func count(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// entries writes a count of entries, as "1 entry" or "12,000 entries".
+func entries(n int64) string {
+	if n == 1 {
+		return "1 entry"
+	}
+	return count(n) + " entries"
+}
+
+// byteSize writes a number of bytes in decimal units, as "512 B" or
+// "3.4 MB"; "" for 0.
+func byteSize(n int64) string {
 	if n == 0 {
 		return ""
 	}
-	return strconv.FormatInt(n, 10)
+	if n < 1000 {
+		return fmt.Sprintf("%d B", n)
+	}
+	v, units := float64(n)/1000, "kMGTPE"
+	for v >= 999.95 && len(units) > 1 {
+		v, units = v/1000, units[1:]
+	}
+	return fmt.Sprintf("%.1f %cB", v, units[0])
 }
 
-// nonZeroDuration writes d, or "" for 0.
-func nonZeroDuration(d time.Duration) string {
-	if d == 0 {
-		return ""
+// seconds writes how long a command took, as "1.2 s" or "340 ms".
+func seconds(d time.Duration) string {
+	if d < time.Second {
+		return fmt.Sprintf("%d ms", d.Milliseconds())
 	}
-	return d.String()
+	return fmt.Sprintf("%.1f s", d.Seconds())
 }

@@ -31,8 +31,13 @@ commands:
                            stream the entries that match the filters, to stdout or FILE;
                            --signed (jsonl) adds the checkpoint and each entry's proof
   tail [-n 20] [-f] [filters]
-                           print the latest stored entries; -f keeps printing new ones
+                           print the latest requests as a table, one row per request (its
+                           entry written before it left joined with the one recording its
+                           outcome); -f keeps printing new ones
   pubkey                   print the public key that verifies the checkpoints, in PEM
+
+On a terminal, verify and export -o draw a progress bar on stderr, and tail colours
+outcomes unless NO_COLOR is set.
 
 filters: --user ID|EMAIL --scope SCOPE --method ID --purpose P --event E --outcome O
          --since T --until T (RFC 3339, a date and time in UTC as 2026-03-01T09:00, a date,
@@ -57,9 +62,23 @@ func (e *brokenChain) Error() string {
 // which may be nil, returns the key that signs the trail's checkpoints:
 // only pubkey needs it, and verify when given neither --pubkey nor
 // --witness (it then also checks the chain head's seal).
+//
+// Terminal says which of the outputs a person watches.
 type Opener struct {
-	DB  func(ctx context.Context) (*sqldb.DB, error)
-	Key func() (ed25519.PrivateKey, error)
+	DB       func(ctx context.Context) (*sqldb.DB, error)
+	Key      func() (ed25519.PrivateKey, error)
+	Terminal Terminal
+}
+
+// Terminal says what only a person at a terminal should see; the zero
+// value, for pipes, files and tests, shows neither.
+type Terminal struct {
+	// Color colours tail's outcomes: stdout is a terminal and NO_COLOR is
+	// unset.
+	Color bool
+	// Progress draws a progress bar on stderr while verify and export -o
+	// run: stderr is a terminal.
+	Progress bool
 }
 
 // Run runs `scopetrail audit verify|export|tail|pubkey` with args, the

@@ -17,8 +17,10 @@ import (
 const witnessFetchTimeout = 30 * time.Second
 
 // auditVerify checks the whole trail, or a signed export. It prints
-// "verified up to entry N at T" and what the check cannot rule out when
-// the trail is intact, and fails naming the first bad entry otherwise.
+// "verified N entries in T s, chain intact up to checkpoint #C", how far
+// the chain is intact and what the check cannot rule out when the trail is
+// intact, and fails naming the first bad entry otherwise. On a terminal it
+// draws a progress bar meanwhile.
 func auditVerify(ctx context.Context, e *auditEnv, args []string) error {
 	fs := e.flags("verify")
 	pubFile := fs.String("pubkey", "", "verify with the public key in `FILE` (PEM), as downloaded from the chain page")
@@ -47,10 +49,14 @@ func auditVerify(ctx context.Context, e *auditEnv, args []string) error {
 	if err := e.open(ctx); err != nil {
 		return err
 	}
-	rep, err := e.trail.VerifyWitnessed(ctx, pub, wl.Notes)
+	start := e.now()
+	pctx, p := e.withProgress(ctx, "verifying")
+	rep, err := e.trail.VerifyWitnessed(pctx, pub, wl.Notes)
+	p.finish()
 	if err != nil {
 		return err
 	}
+	took := e.now().Sub(start)
 	if p := rep.FirstBad; p != nil {
 		intact := "no entry is intact"
 		switch {
@@ -69,15 +75,17 @@ func auditVerify(ctx context.Context, e *auditEnv, args []string) error {
 		_, err = io.WriteString(e.stdout, msg)
 		return err
 	}
-	checkpoint := "no signed checkpoint yet"
+	upTo := fmt.Sprintf("entry %s", count(rep.VerifiedUpTo))
+	checkpoint := "no checkpoint is signed yet"
 	if cp := rep.Checkpoint; cp != nil {
-		checkpoint = fmt.Sprintf("latest signed checkpoint: entry %d at %s, key %s", cp.Seq, stamp(cp.Time), cp.KeyID)
+		upTo = fmt.Sprintf("the checkpoint of entry %s", count(cp.Seq))
 		if cp.Number > 0 {
-			checkpoint = fmt.Sprintf("latest signed checkpoint: number %d, entry %d at %s, key %s", cp.Number, cp.Seq, stamp(cp.Time), cp.KeyID)
+			upTo = fmt.Sprintf("checkpoint #%d", cp.Number)
 		}
+		checkpoint = fmt.Sprintf("%s signs entries 1 to %s, signed at %s with key %s", upTo, count(cp.Seq), stamp(cp.Time), cp.KeyID)
 	}
-	_, err = fmt.Fprintf(e.stdout, "verified up to entry %d at %s\n%d entries read; %s\n%s\n",
-		rep.VerifiedUpTo, stamp(rep.VerifiedTime), rep.Entries, checkpoint, rep.Limits())
+	_, err = fmt.Fprintf(e.stdout, "verified %s in %s, chain intact up to %s\nthe chain is intact up to entry %s at %s; %s\n%s\n",
+		entries(rep.Entries), seconds(took), upTo, count(rep.VerifiedUpTo), stamp(rep.VerifiedTime), checkpoint, rep.Limits())
 	return err
 }
 

@@ -74,11 +74,11 @@ func TestVerifyAsOutsider(t *testing.T) {
 			t.Errorf("verify without a key: %v; want it to ask for --pubkey or --witness", err)
 		}
 		out, err := runAs(t, open, "verify", "--pubkey", pem)
-		if err != nil || !strings.HasPrefix(out, "verified up to entry 23 at ") || !strings.Contains(out, "No witness was checked") {
+		if err != nil || !strings.HasPrefix(out, "verified 23 entries in ") || !strings.Contains(out, "No witness was checked") {
 			t.Errorf("verify --pubkey: %v\n%s", err, out)
 		}
 		out, err = runAs(t, open, "verify", "--witness", witness)
-		if err != nil || !strings.HasPrefix(out, "verified up to entry 23 at ") || !strings.Contains(out, "extends witnessed checkpoint 4 (entry 20)") {
+		if err != nil || !strings.HasPrefix(out, "verified 23 entries in ") || !strings.Contains(out, "extends witnessed checkpoint 4 (entry 20)") {
 			t.Errorf("verify --witness: %v\n%s", err, out)
 		}
 		execAll(t, db, "DELETE FROM audit_entries", "DELETE FROM audit_chain", "DELETE FROM audit_checkpoints", "DELETE FROM audit_tree")
