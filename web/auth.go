@@ -82,12 +82,13 @@ func (s *Server) home(c echo.Context) error {
 	if _, ok := currentUser(c); ok {
 		return c.Redirect(http.StatusSeeOther, "/dashboard")
 	}
-	return s.render(c, http.StatusOK, "home", nil)
+	return s.render(c, http.StatusOK, "home", newHomePage(s.cfg.DemoAccounts))
 }
 
-// signIn starts a Google sign-in.
+// signIn starts a Google sign-in, for the account the form's login_hint
+// names when it names one (see loginHint).
 func (s *Server) signIn(c echo.Context) error {
-	authURL, state, err := s.deps.Auth.BeginSignIn(c.Request().Context())
+	authURL, state, err := s.deps.Auth.BeginSignIn(c.Request().Context(), loginHint(c.FormValue("login_hint")))
 	if err != nil {
 		return fmt.Errorf("beginning sign-in: %w", err)
 	}

@@ -39,8 +39,9 @@ type Users interface {
 // Auth runs Google sign-in and feature linking. *googleauth.Flow satisfies it.
 type Auth interface {
 	// BeginSignIn starts a sign-in and returns where to send the browser and
-	// the state to keep in its session.
-	BeginSignIn(ctx context.Context) (authURL, state string, err error)
+	// the state to keep in its session. A loginHint other than "" names the
+	// account Google's chooser preselects (Google's login_hint).
+	BeginSignIn(ctx context.Context, loginHint string) (authURL, state string, err error)
 	// BeginLink starts asking a signed-in user for a feature's scopes.
 	BeginLink(ctx context.Context, userID string, feature scopes.Feature) (authURL, state string, err error)
 	// Finish completes a sign-in or a link from Google's redirect. Its errors

@@ -151,10 +151,15 @@ func (f *fakeAuth) begin(res googleauth.Result) (string, string, error) {
 	return fakeAuthURL + "?state=" + state, state, nil
 }
 
-func (f *fakeAuth) BeginSignIn(context.Context) (string, string, error) {
+// BeginSignIn adds a login hint to the URL as login_hint, as googleauth does.
+func (f *fakeAuth) BeginSignIn(_ context.Context, loginHint string) (string, string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return f.begin(googleauth.Result{Kind: googleauth.KindSignIn, User: f.signInAs})
+	authURL, state, err := f.begin(googleauth.Result{Kind: googleauth.KindSignIn, User: f.signInAs})
+	if err == nil && loginHint != "" {
+		authURL += "&login_hint=" + url.QueryEscape(loginHint)
+	}
+	return authURL, state, err
 }
 
 func (f *fakeAuth) BeginLink(_ context.Context, userID string, feature scopes.Feature) (string, string, error) {

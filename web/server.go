@@ -49,6 +49,12 @@ type Config struct {
 	MaxBodyBytes int64
 	// Logger receives request logs and server errors; slog.Default() when nil.
 	Logger *slog.Logger
+	// DemoAccounts, set only by the demo, are listed on the sign-in page,
+	// each with a button that signs in as that account.
+	DemoAccounts []DemoAccount
+	// Now is the clock of the pages that show how long ago something
+	// happened; time.Now when nil.
+	Now func() time.Time
 }
 
 // Server is ScopeTrail's web application. It is an http.Handler.
@@ -78,6 +84,9 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
 	}
 	cookies, err := newCookieStore(cfg.SessionKeys, cfg.SecureCookies, cfg.SessionTTL)
 	if err != nil {
@@ -141,6 +150,7 @@ func (s *Server) routes() {
 	// The pages of a group of Deps that is absent are not served.
 	if s.deps.Jobs != nil {
 		app.GET("/admin/jobs", s.jobsList, member, admin)
+		app.POST("/admin/jobs/:id/retry", s.jobRetry, member, admin)
 	}
 	if s.deps.Calendars != nil {
 		app.GET("/calendars", s.calendarsList, member)

@@ -64,6 +64,9 @@ type appOptions struct {
 	// contact is whom a refused sign-in is told to ask; ADMIN_EMAILS when
 	// empty.
 	contact string
+	// personas are the demo's admin, member and reviewer, which the
+	// sign-in page lists; nil outside the demo.
+	personas *demoPersonas
 }
 
 // newApp builds, in this order, the job runner (which enqueues at once),
@@ -98,8 +101,10 @@ func newApp(ctx context.Context, o appOptions) (*web.Server, error) {
 		AdminContact:   cmp.Or(o.contact, strings.Join(o.oauth.AdminEmails, ", ")),
 		MetricsToken:   o.metricsToken,
 		Logger:         o.log,
+		DemoAccounts:   o.personas.accounts(),
 	}, web.Deps{
-		Core: web.Core{Sessions: c.users, Users: c.users.Audited(c.trail), Auth: c.flow, Grants: c.grants, Tokens: c.tokens, DB: o.db},
+		Core: web.Core{Sessions: c.users, Users: c.users.Audited(c.trail), Auth: o.personas.auth(c.flow, c.users.Audited(c.trail)),
+			Grants: c.grants, Tokens: c.tokens, DB: o.db},
 		Jobs: runner,
 		Calendars: &web.CalendarPages{Calendars: f.cal.syncer, Meetings: f.cal.store, Syncs: f.cal.jobs,
 			Recordings: f.rec.svc},

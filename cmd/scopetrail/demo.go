@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/joho/godotenv"
@@ -16,6 +15,8 @@ import (
 	"github.com/scopetrail/scopetrail/connector/googlehttp"
 	"github.com/scopetrail/scopetrail/connector/googletest"
 	"github.com/scopetrail/scopetrail/connector/googletest/workspace"
+	"github.com/scopetrail/scopetrail/scopes/identity"
+	"github.com/scopetrail/scopetrail/web"
 )
 
 // demoClientID is the OAuth client the demo registers with its fake Google.
@@ -82,6 +83,8 @@ type demo struct {
 	urls     googletest.URLs
 	client   googletest.Client
 	accounts []string
+	// people are the accounts with their names, in the workspace's order.
+	people []web.DemoAccount
 	// domain is the demo workspace's, which the demo opens for sign-up
 	// unless SIGNUP_DOMAINS names others.
 	domain string
@@ -115,6 +118,7 @@ func startDemo(redirectURL string, now time.Time) (*demo, error) {
 	for _, p := range ws.People() {
 		if !p.Deleted {
 			d.accounts = append(d.accounts, p.Email)
+			d.people = append(d.people, web.DemoAccount{Email: p.Email, Name: p.DisplayName})
 		}
 	}
 	return d, nil
@@ -156,23 +160,35 @@ func (d *demo) bases() googlehttp.Bases {
 	return googlehttp.Bases{People: d.urls.PeopleBase, Calendar: d.urls.CalendarBase, Drive: d.urls.DriveBase}
 }
 
-// printWelcome tells the person at the terminal where to go and as whom.
-func (d *demo) printWelcome(w io.Writer, baseURL string) {
+// printWelcome tells the person at the terminal where to go and as whom:
+// the personas, when the demo has them, then the other accounts.
+func (d *demo) printWelcome(w io.Writer, baseURL string, personas *demoPersonas) {
 	const shown = 8
 	accounts := d.accounts
+	roles := "Unless ADMIN_EMAILS says otherwise, the first account to sign in becomes admin."
+	if personas != nil {
+		accounts = accounts[3:]
+		roles = "The first three are the demo's admin, member and security reviewer; every other account signs in as a member."
+	}
 	more := ""
 	if len(accounts) > shown {
 		more = fmt.Sprintf(" (and %d more on the consent page)", len(accounts)-shown)
 		accounts = accounts[:shown]
 	}
+	list, role := "", ""
+	if personas != nil {
+		list, role = personas.welcome(), " ("+string(identity.RoleMember)+")"
+	}
+	for _, a := range accounts {
+		list += "  " + a + role + "\n"
+	}
 	fmt.Fprintf(w, `
 ScopeTrail demo: no GOOGLE_CLIENT_ID is set, so a fake Google runs in-process at %s.
 Open %s and sign in as one of these demo accounts%s:
-  %s
-No password is needed. Unless ADMIN_EMAILS says otherwise, the first account to sign in becomes admin.
+%sNo password is needed. %s
 Accounts of %s may sign up without an invitation unless SIGNUP_DOMAINS names other domains.
 
-`, d.urls.Issuer, baseURL, more, strings.Join(accounts, "\n  "), d.domain)
+`, d.urls.Issuer, baseURL, more, list, roles, d.domain)
 }
 
 // signupDomains returns the sign-up domains configured, or the demo's own.

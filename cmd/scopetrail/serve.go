@@ -49,6 +49,7 @@ func serve(ctx context.Context, stdout, stderr io.Writer) error {
 	oauth, bases := googleSettings(cfg, baseURL+"/auth/callback")
 	secure := true
 	var d *demo
+	var personas *demoPersonas
 	if cfg.DemoMode() {
 		if d, err = startDemo(oauth.RedirectURL, time.Now()); err != nil {
 			return err
@@ -56,6 +57,9 @@ func serve(ctx context.Context, stdout, stderr io.Writer) error {
 		defer d.close()
 		oauth.ClientID, oauth.ClientSecret, oauth.Endpoints = d.client.ID, d.client.Secret, d.endpoints()
 		oauth.SignupDomains = d.signupDomains(oauth.SignupDomains)
+		if personas = d.personas(oauth.AdminEmails); personas != nil {
+			oauth.AdminEmails = personas.adminEmails()
+		}
 		bases = d.bases()
 		secure = !plainLocalHTTP(baseURL)
 	}
@@ -73,7 +77,7 @@ func serve(ctx context.Context, stdout, stderr io.Writer) error {
 	handler, err := newApp(ctx, appOptions{db: db, keys: k, oauth: oauth, bases: bases, timeouts: cfg.Google.Timeouts, secure: secure, log: log, bg: bg, replica: cfg.Server.replica(),
 		baseURL: baseURL, mail: cfg.Mail, spoolDir: cfg.Recordings.SpoolDir, transcribe: cfg.Transcribe, retention: keep,
 		contact: cfg.Auth.AdminContact, metricsToken: cfg.Server.MetricsToken, trail: trail, auditCfg: cfg.Audit,
-		revoke: &revocations{retryEvery: revokeRetryEvery}})
+		revoke: &revocations{retryEvery: revokeRetryEvery}, personas: personas})
 	if err != nil {
 		return err
 	}
@@ -99,7 +103,7 @@ func serve(ctx context.Context, stdout, stderr io.Writer) error {
 	// The demo's welcome comes first, so that a newcomer reads it before
 	// any other line.
 	if d != nil {
-		d.printWelcome(stdout, baseURL)
+		d.printWelcome(stdout, baseURL, personas)
 	}
 	if metricsLn != nil {
 		fmt.Fprintf(stdout, "metrics on http://%s/metrics\n", metricsLn.Addr())

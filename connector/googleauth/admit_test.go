@@ -20,7 +20,7 @@ import (
 func finishSignIn(t *testing.T, e *env, email string) (googleauth.Result, error) {
 	t.Helper()
 	ctx := context.Background()
-	authURL, state, err := e.flow.BeginSignIn(ctx)
+	authURL, state, err := e.flow.BeginSignIn(ctx, "")
 	if err != nil {
 		t.Fatalf("BeginSignIn: %v", err)
 	}

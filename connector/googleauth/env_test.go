@@ -119,7 +119,7 @@ func consent(t *testing.T, authURL string, a browser.Answer) url.Values {
 func (e *env) signIn(t *testing.T, email string) identity.User {
 	t.Helper()
 	ctx := context.Background()
-	authURL, state, err := e.flow.BeginSignIn(ctx)
+	authURL, state, err := e.flow.BeginSignIn(ctx, "")
 	if err != nil {
 		t.Fatalf("BeginSignIn: %v", err)
 	}

@@ -80,7 +80,7 @@ func FuzzFinishQuery(f *testing.F) {
 				t.Fatal(err)
 			}
 		}()
-		_, state, err := flow.BeginSignIn(ctx)
+		_, state, err := flow.BeginSignIn(ctx, "")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -27,7 +27,7 @@ func TestFinishRefuses(t *testing.T) {
 	// beginSignIn starts a sign-in and answers the consent page.
 	beginSignIn := func(t *testing.T, e *env, a browser.Answer) (state string, q url.Values) {
 		t.Helper()
-		authURL, state, err := e.flow.BeginSignIn(ctx)
+		authURL, state, err := e.flow.BeginSignIn(ctx, "")
 		if err != nil {
 			t.Fatalf("BeginSignIn: %v", err)
 		}
@@ -118,7 +118,7 @@ func TestFinishRefuses(t *testing.T) {
 				if _, err := e.flow.Finish(ctx, state, q); err != nil {
 					t.Fatalf("first Finish: %v", err)
 				}
-				authURL, state2, err := e.flow.BeginSignIn(ctx)
+				authURL, state2, err := e.flow.BeginSignIn(ctx, "")
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -201,7 +201,7 @@ func TestFinishGoogleError(t *testing.T) {
 		{"<script>alert(1)</script>", ""}, {"", ""},
 	} {
 		for _, link := range []bool{false, true} {
-			authURL, state, err := e.flow.BeginSignIn(ctx)
+			authURL, state, err := e.flow.BeginSignIn(ctx, "")
 			if link {
 				authURL, state, err = e.flow.BeginLink(ctx, user.ID, scopes.FeatureInvite)
 			}
@@ -252,7 +252,7 @@ func TestFinishMalformed(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	e := newEnv(t, sqldbtest.SQLite(t), options{})
-	authURL, state, err := e.flow.BeginSignIn(ctx)
+	authURL, state, err := e.flow.BeginSignIn(ctx, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -285,7 +285,7 @@ func TestForgedStateKeepsPending(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	e := newEnv(t, sqldbtest.SQLite(t), options{})
-	authURL, state, err := e.flow.BeginSignIn(ctx)
+	authURL, state, err := e.flow.BeginSignIn(ctx, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -306,7 +306,7 @@ func TestDenialsAudited(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	e := newEnv(t, sqldbtest.SQLite(t), options{})
-	authURL, state, err := e.flow.BeginSignIn(ctx)
+	authURL, state, err := e.flow.BeginSignIn(ctx, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -126,12 +126,18 @@ func (f *Flow) Endpoints() Endpoints { return f.cfg.Endpoints }
 
 // BeginSignIn starts a sign-in with openid, email and profile. It stores the
 // request for 10 minutes and returns the URL to send the browser to and the
-// state to keep in the browser's session for Finish.
-func (f *Flow) BeginSignIn(ctx context.Context) (authURL, state string, err error) {
+// state to keep in the browser's session for Finish. A loginHint other than
+// "" is sent as Google's login_hint, the email of the account that Google's
+// account chooser preselects; it is only a hint: whoever signs in is who
+// Finish admits or refuses.
+func (f *Flow) BeginSignIn(ctx context.Context, loginHint string) (authURL, state string, err error) {
 	var opts []oauth2.AuthCodeOption
 	if len(f.cfg.AllowedDomains) == 1 {
 		// A hint for Google's account chooser; Finish enforces the domain.
 		opts = append(opts, oauth2.SetAuthURLParam("hd", f.cfg.AllowedDomains[0]))
+	}
+	if loginHint != "" {
+		opts = append(opts, oauth2.SetAuthURLParam("login_hint", loginHint))
 	}
 	return f.begin(ctx, pending{kind: KindSignIn}, scopes.SignIn, opts...)
 }

@@ -26,7 +26,7 @@ func TestSignIn(t *testing.T) {
 		t.Parallel()
 		ctx := context.Background()
 		e := newEnv(t, db, options{allowedDomains: []string{"Example.com"}})
-		authURL, state, err := e.flow.BeginSignIn(ctx)
+		authURL, state, err := e.flow.BeginSignIn(ctx, "")
 		if err != nil {
 			t.Fatalf("BeginSignIn: %v", err)
 		}
@@ -45,7 +45,7 @@ func TestSignIn(t *testing.T) {
 				t.Errorf("auth URL %s = %q, want a random value", k, q.Get(k))
 			}
 		}
-		for _, k := range []string{"access_type", "prompt", "include_granted_scopes"} {
+		for _, k := range []string{"access_type", "prompt", "include_granted_scopes", "login_hint"} {
 			if q.Has(k) {
 				t.Errorf("sign-in auth URL has %s=%q", k, q.Get(k))
 			}

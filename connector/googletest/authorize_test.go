@@ -98,6 +98,26 @@ func TestConsentPage(t *testing.T) {
 			t.Errorf("selected account = %q, want %q", form.Selected, f.users[3])
 		}
 	})
+	t.Run("login_hint in capitals or as subject preselects", func(t *testing.T) {
+		t.Parallel()
+		p, ok := f.ws.Person(f.users[2])
+		if !ok {
+			t.Fatalf("no person %s", f.users[2])
+		}
+		for _, hint := range []string{strings.ToUpper(f.users[2]), p.ID} {
+			form := browser.OpenConsent(t, cfg.AuthCodeURL("s", oauth2.SetAuthURLParam("login_hint", hint)))
+			if form.Selected != f.users[2] {
+				t.Errorf("login_hint %q: selected account = %q, want %q", hint, form.Selected, f.users[2])
+			}
+		}
+	})
+	t.Run("unknown login_hint preselects none", func(t *testing.T) {
+		t.Parallel()
+		form := browser.OpenConsent(t, cfg.AuthCodeURL("s", oauth2.SetAuthURLParam("login_hint", "nobody@example.test")))
+		if form.Selected != "" {
+			t.Errorf("selected account = %q, want none", form.Selected)
+		}
+	})
 	t.Run("cancel denies", func(t *testing.T) {
 		t.Parallel()
 		loc := browser.Consent(t, cfg.AuthCodeURL("s-cancel"), browser.Answer{Cancel: true})
