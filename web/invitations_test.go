@@ -280,4 +280,13 @@ func TestInvitationWelcome(t *testing.T) {
 	if got := r.TextOf(t, "#welcome .email"); got != "zoe@example.com" {
 		t.Errorf("invited email shown = %q", got)
 	}
+	// Signing in from the invitation asks Google for the invited account,
+	// which its account chooser then preselects.
+	to, err := url.Parse(d.browser.Submit(r, `#welcome form[action="/auth/signin"]`, nil).Location())
+	if err != nil {
+		t.Fatalf("signing in from the invitation: %v", err)
+	}
+	if got := to.Query().Get("login_hint"); got != "zoe@example.com" {
+		t.Errorf("signing in from the invitation sends Google login_hint %q, want zoe@example.com (%s)", got, to)
+	}
 }

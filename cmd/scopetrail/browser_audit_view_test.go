@@ -25,7 +25,7 @@ func TestBrowserReviewerAudit(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`#feature-calendars`)),
 	)
 	admin.visit("/calendars")
-	reviewer := b.reviewer(t, admin)
+	reviewer := b.reviewer(t)
 
 	for _, width := range []int64{desktop, phone} {
 		p := b.signedIn(t, reviewer, width)

@@ -21,7 +21,7 @@ func TestBrowserCheckSeesTrouble(t *testing.T) {
 <h1>Bad</h1><div style="width:900px">wide</div><img src="/pixel.png">
 <script>console.error("broken on purpose")</script></main></body></html>`))
 		case "/good":
-			w.Write([]byte(`<!DOCTYPE html><html lang="en"><head><title>good</title><meta name="viewport" content="width=device-width"></head><body><main><h1>Good</h1><p>Fine.</p></main></body></html>`))
+			w.Write([]byte(`<!DOCTYPE html><html lang="en"><head><title>good</title><meta name="viewport" content="width=device-width"><link rel="icon" href="data:,"></head><body><main><h1>Good</h1><p>Fine.</p></main></body></html>`))
 		default:
 			http.NotFound(w, r)
 		}

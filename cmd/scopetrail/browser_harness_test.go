@@ -47,9 +47,6 @@ type browserApp struct {
 	*app
 	browser context.Context // the first tab's, which owns the browser
 	axe     string
-
-	mu           sync.Mutex
-	madeReviewer string // the demo account made reviewer, once one is
 }
 
 // newBrowserApp starts the demo app, with env set over the demo's
@@ -133,11 +130,10 @@ func (b *browserApp) accounts(t *testing.T) []string {
 	return list
 }
 
-// admin returns the demo account that becomes admin: the first to sign in.
-// Sign it in before any other.
+// admin returns the demo account that is admin: the first.
 func (b *browserApp) admin(t *testing.T) string { return b.accounts(t)[0] }
 
-// member returns a demo account that signs up as a plain member.
+// member returns the demo account that is a plain member: the second.
 func (b *browserApp) member(t *testing.T) string { return b.accounts(t)[1] }
 
 // tab is one browser tab, with cookies of its own, at one width.
@@ -220,40 +216,9 @@ func (p *tab) signIn(email string) {
 	}
 }
 
-// reviewer returns a demo account with the reviewer role. The first call
-// has admin (a signed-in admin tab) give the third demo account the role
-// on /admin/users, after signing that account in once so that it is a
-// user.
-func (b *browserApp) reviewer(t *testing.T, admin *tab) string {
-	t.Helper()
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.madeReviewer != "" {
-		return b.madeReviewer
-	}
-	email := b.accounts(t)[2]
-	b.signedIn(t, email, desktop)
-	admin.visit("/admin/users")
-	id := admin.eval(fmt.Sprintf(`(() => {
-		const row = [...document.querySelectorAll('form[action^="/admin/users/"][action$="/role"]')]
-			.find(f => f.closest('tr, li, section, article')?.textContent.includes(%q));
-		return row ? row.getAttribute('action') : '';
-	})()`, email))
-	if id == "" {
-		t.Fatalf("no role form for %s on /admin/users", email)
-	}
-	form := `form[action="` + id + `"]`
-	admin.run(
-		chromedp.SetValue(chromedp.CSS(form+` select[name=role]`), "reviewer"),
-		chromedp.Click(chromedp.CSS(form+` button`)),
-		chromedp.WaitReady(chromedp.CSS(`body`)),
-	)
-	if who := b.signedIn(t, email, desktop).text(`nav .who`); !strings.Contains(who, "reviewer") {
-		t.Fatalf("after the role change %s signs in as %q, not as a reviewer", email, who)
-	}
-	b.madeReviewer = email
-	return email
-}
+// reviewer returns the demo account that is the security reviewer: the
+// third, which the demo makes a reviewer at its first sign-in.
+func (b *browserApp) reviewer(t *testing.T) string { return b.accounts(t)[2] }
 
 // run runs actions in the tab and fails the test on the first error.
 func (p *tab) run(actions ...chromedp.Action[chromedp.Void]) {

@@ -25,7 +25,7 @@ func TestBrowserReportChart(t *testing.T) {
 	// The calendars page lists the admin's calendars from Google: calls
 	// for the chart to draw.
 	admin.visit("/calendars")
-	reviewer := b.reviewer(t, admin)
+	reviewer := b.reviewer(t)
 	for _, tt := range []struct {
 		width int64
 		to    string
