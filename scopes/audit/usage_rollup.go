@@ -429,11 +429,11 @@ func (u *rollup) summary() UsageSummary {
 const DefaultRollupInterval = 30 * time.Second
 
 // RunUsageRollup keeps the stored usage roll-up, once a report has made
-// one, within every (DefaultRollupInterval when zero) of the trail's head,
-// counting the entries appended since in the windows it has: so that the
-// report a reviewer opens after a quiet week, or on a trail that grew by a
-// million entries, reads the few entries of the last moments and not the
-// week's. It blocks until ctx ends. Failures are logged and retried at the
+// one, and the daily roll-up of the usage charts within every
+// (DefaultRollupInterval when zero) of the trail's head, counting the
+// entries appended since: so that the report a reviewer opens after a
+// quiet week, or on a trail that grew by a million entries, reads the few
+// entries of the last moments and not the week's. It blocks until ctx ends. Failures are logged and retried at the
 // next tick; they never hold up an append.
 func (t *Trail) RunUsageRollup(ctx context.Context, every time.Duration) {
 	if every <= 0 {
@@ -448,6 +448,9 @@ func (t *Trail) RunUsageRollup(ctx context.Context, every time.Duration) {
 		case <-tick.C:
 			if err := t.rollUpStored(ctx); err != nil && ctx.Err() == nil {
 				t.log.Error("rolling up scope usage", "err", err)
+			}
+			if err := t.advanceDaily(ctx); err != nil && ctx.Err() == nil {
+				t.log.Error("rolling up daily scope usage", "err", err)
 			}
 		}
 	}

@@ -3,6 +3,8 @@ package audit
 import (
 	"cmp"
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -56,23 +58,56 @@ func dayOf(us int64) int64 {
 
 // Daily returns the daily figures of one user, everyone's when userID is
 // empty, for the UTC days from since's on. It reads the daily roll-up
-// (audit_daily_*), which it first brings up to the trail's head, reading
-// only the entries appended since the last call, by seq, so that its cost
-// does not grow with the trail. A user's figures are those of the entries
-// they made, and for revocations those that concern them: an admin's
-// revocation of a member marks the member's chart.
+// (audit_daily_*) and adds the entries appended since the roll-up last
+// moved, by seq, so that its cost does not grow with the trail. It reads
+// both in one read-only snapshot, which never waits for the appenders'
+// write lock; only when the roll-up is more than rollupWriteBack entries
+// behind does it first move it (RunUsageRollup keeps it closer). A user's
+// figures are those of the entries they made, and for revocations those
+// that concern them: an admin's revocation of a member marks the member's
+// chart.
 //
 // Like UsageSummary, it counts entries as stored when it first read them;
 // that they were not edited since is what Verify checks.
 func (t *Trail) Daily(ctx context.Context, userID string, since time.Time) (Daily, error) {
-	if err := t.advanceDaily(ctx); err != nil {
-		return Daily{}, fmt.Errorf("rolling up daily scope usage: %w", err)
+	from := dayOf(since.UnixMicro())
+	d, ok, err := t.peekDaily(ctx, userID, from)
+	if err == nil && !ok {
+		if err = t.advanceDaily(ctx); err != nil {
+			return Daily{}, fmt.Errorf("rolling up daily scope usage: %w", err)
+		}
+		d, _, err = t.peekDaily(ctx, userID, from)
 	}
-	d, err := t.readDaily(ctx, userID, dayOf(since.UnixMicro()))
 	if err != nil {
 		return Daily{}, fmt.Errorf("reading daily scope usage: %w", err)
 	}
 	return d, nil
+}
+
+// peekDaily reads a user's figures from day from on, from the stored
+// roll-up and the entries after it, in a read-only transaction. It
+// reports false, reading nothing, when there is no stored roll-up or it is
+// more than rollupWriteBack entries behind the trail's head.
+func (t *Trail) peekDaily(ctx context.Context, userID string, from int64) (d Daily, ok bool, err error) {
+	err = t.db.InReadTx(ctx, func(tx *sqldb.Tx) error {
+		var upto, head int64
+		err := tx.QueryRow(ctx, "SELECT upto_seq, (SELECT COALESCE(MAX(seq), 0) FROM audit_entries) FROM audit_daily_state WHERE id = 1").
+			Scan(&upto, &head)
+		if errors.Is(err, sql.ErrNoRows) || err == nil && head-upto > rollupWriteBack {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("reading the daily roll-up's state: %w", err)
+		}
+		usage, marks, err := countDaily(ctx, tx, upto, head)
+		if err != nil {
+			return err
+		}
+		d, err = readDaily(ctx, tx, userID, from, usage, marks)
+		ok = err == nil
+		return err
+	})
+	return d, ok, err
 }
 
 // advanceDaily adds the entries appended since the roll-up last moved, a
@@ -230,45 +265,67 @@ func writeDaily(ctx context.Context, tx *sqldb.Tx, usage map[dailyKey]*dailyCoun
 }
 
 // readDaily reads a user's figures from day from on, and their last use
-// of each scope, ever.
-func (t *Trail) readDaily(ctx context.Context, userID string, from int64) (Daily, error) {
-	d := Daily{LastUse: map[string]time.Time{}}
-	rows, err := t.db.Query(ctx, "SELECT day, scope, calls, bytes, last_us FROM audit_daily_usage WHERE user_id = ?", userID)
+// of each scope, ever, from the roll-up's rows with the counts of the
+// entries not rolled up yet added.
+func readDaily(ctx context.Context, q querier, userID string, from int64, usage map[dailyKey]*dailyCounts, marks map[markKey]*markCounts) (Daily, error) {
+	rows, err := q.Query(ctx, "SELECT day, scope, calls, bytes, last_us FROM audit_daily_usage WHERE user_id = ?", userID)
 	if err != nil {
 		return Daily{}, err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var day, last int64
-		var u DailyUsage
-		if err := rows.Scan(&day, &u.Scope, &u.Calls, &u.Bytes, &last); err != nil {
+		var k dailyKey
+		var c dailyCounts
+		if err := rows.Scan(&k.day, &k.scope, &c.calls, &c.bytes, &c.last); err != nil {
 			return Daily{}, err
 		}
-		if last > 0 && last > d.LastUse[u.Scope].UnixMicro() {
-			d.LastUse[u.Scope] = sqldb.FromMicros(last)
+		k.user = userID
+		if n := usage[k]; n != nil {
+			c.calls, c.bytes, c.last = c.calls+n.calls, c.bytes+n.bytes, max(c.last, n.last)
 		}
-		if day >= from {
-			u.Day = time.UnixMicro(day * dayMicros).UTC()
-			d.Usage = append(d.Usage, u)
-		}
+		usage[k] = &c
 	}
 	if err := rows.Err(); err != nil {
 		return Daily{}, err
 	}
-	slices.SortFunc(d.Usage, func(a, b DailyUsage) int { return cmp.Or(a.Day.Compare(b.Day), cmp.Compare(a.Scope, b.Scope)) })
-	mrows, err := t.db.Query(ctx, "SELECT day, grants, revocations FROM audit_daily_marks WHERE user_id = ? AND day >= ? ORDER BY day", userID, from)
+	mrows, err := q.Query(ctx, "SELECT day, grants, revocations FROM audit_daily_marks WHERE user_id = ? AND day >= ?", userID, from)
 	if err != nil {
 		return Daily{}, err
 	}
 	defer mrows.Close()
 	for mrows.Next() {
-		var day int64
-		var m DailyMark
-		if err := mrows.Scan(&day, &m.Grants, &m.Revocations); err != nil {
+		k := markKey{user: userID}
+		var c markCounts
+		if err := mrows.Scan(&k.day, &c.grants, &c.revocations); err != nil {
 			return Daily{}, err
 		}
-		m.Day = time.UnixMicro(day * dayMicros).UTC()
-		d.Marks = append(d.Marks, m)
+		if n := marks[k]; n != nil {
+			c.grants, c.revocations = c.grants+n.grants, c.revocations+n.revocations
+		}
+		marks[k] = &c
 	}
-	return d, mrows.Err()
+	if err := mrows.Err(); err != nil {
+		return Daily{}, err
+	}
+
+	d := Daily{LastUse: map[string]time.Time{}}
+	for k, c := range usage {
+		if k.user != userID {
+			continue
+		}
+		if c.last > 0 && c.last > d.LastUse[k.scope].UnixMicro() {
+			d.LastUse[k.scope] = sqldb.FromMicros(c.last)
+		}
+		if k.day >= from {
+			d.Usage = append(d.Usage, DailyUsage{Day: time.UnixMicro(k.day * dayMicros).UTC(), Scope: k.scope, Calls: c.calls, Bytes: c.bytes})
+		}
+	}
+	for k, c := range marks {
+		if k.user == userID && k.day >= from {
+			d.Marks = append(d.Marks, DailyMark{Day: time.UnixMicro(k.day * dayMicros).UTC(), Grants: c.grants, Revocations: c.revocations})
+		}
+	}
+	slices.SortFunc(d.Usage, func(a, b DailyUsage) int { return cmp.Or(a.Day.Compare(b.Day), cmp.Compare(a.Scope, b.Scope)) })
+	slices.SortFunc(d.Marks, func(a, b DailyMark) int { return a.Day.Compare(b.Day) })
+	return d, nil
 }

@@ -168,3 +168,54 @@ func TestDailyCountsEachEntryOnceUnderConcurrentReads(t *testing.T) {
 		})
 	}
 }
+
+// TestDailyDoesNotWaitForWriters: once the daily roll-up is stored, a
+// chart reads it, with the entries appended since, while an append holds
+// the write lock (on SQLite it would wait out the busy timeout), and
+// counts those entries exactly.
+func TestDailyDoesNotWaitForWriters(t *testing.T) {
+	t.Parallel()
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			db := b.open(t)
+			tr := New(db, Options{Now: newClock().Now})
+			since := time.UnixMicro(1_700_000_000_000_000).UTC()
+			calls := func() int64 {
+				t.Helper()
+				d, err := tr.Daily(ctx, "u1", since)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var n int64
+				for _, u := range d.Usage {
+					n += u.Calls
+				}
+				return n
+			}
+			insertCalls(t, db, 1, 100)
+			if got := calls(); got != 100 {
+				t.Fatalf("first chart: %d calls, want 100", got)
+			}
+			insertCalls(t, db, 101, 50)
+			writer, err := db.BeginTx(ctx, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer writer.Rollback()
+			if _, err := writer.ExecContext(ctx, db.Rebind("INSERT INTO settings (name, value) VALUES (?, ?)"), "held", "lock"); err != nil {
+				t.Fatal(err)
+			}
+			start := time.Now()
+			got := calls()
+			if waited := time.Since(start); waited > 3*time.Second {
+				t.Errorf("the chart waited %v for the writer", waited)
+			}
+			if got != 150 {
+				t.Errorf("chart beside a writer: %d calls, want 150", got)
+			}
+		})
+	}
+}
