@@ -67,5 +67,6 @@ func (s *Server) readmit(c echo.Context) error {
 	if err := r.Readmit(c.Request().Context(), target.ID, revoke.Actor{ID: me.ID, Email: me.Email}); err != nil {
 		return fmt.Errorf("re-admitting %s: %w", target.ID, err)
 	}
+	setFlash(c, "ok", target.Email+" may sign in again.")
 	return c.Redirect(http.StatusSeeOther, "/admin/users#user-"+url.QueryEscape(target.ID))
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/scopetrail/scopetrail/scopes"
 	"github.com/scopetrail/scopetrail/scopes/audit"
 	"github.com/scopetrail/scopetrail/scopes/identity"
+	"github.com/scopetrail/scopetrail/scopes/report"
 )
 
 // auditForm is the audit log's filter form as the browser sent it, kept to
@@ -44,7 +45,8 @@ func readAuditForm(c echo.Context) auditForm {
 var auditEvents = []audit.Event{audit.EventActivity, audit.EventDeny, audit.EventAuthorize, audit.EventRefresh,
 	audit.EventRefreshFailed, audit.EventRevoke, audit.EventSuspend, audit.EventResume, audit.EventPurge,
 	audit.EventSignIn, audit.EventTranscribe, audit.EventInvite, audit.EventInviteRenew, audit.EventInviteSent, audit.EventInviteAccept,
-	audit.EventInviteWithdraw, audit.EventRoleChange, audit.EventAdmissionRefused, audit.EventReadmit, audit.EventConfig}
+	audit.EventInviteWithdraw, audit.EventRoleChange, audit.EventAdmissionRefused, audit.EventReadmit, audit.EventConfig,
+	report.EventNarrowRequest}
 
 // auditPurposes are the purposes the filter form offers.
 var auditPurposes = []scopes.Purpose{scopes.PurposeSignIn, scopes.PurposeInvite, scopes.PurposeMeetings, scopes.PurposeRecordings}

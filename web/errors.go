@@ -121,7 +121,7 @@ var failureWords = map[string]string{
 	string(googlehttp.ClassCanceled):                       "The work was interrupted before it finished.",
 	googlehttp.CodeDeadline:                                "The work took too long and was stopped.",
 	string(googlehttp.ClassDenied):                         "ScopeTrail's access policy refused the request.",
-	googlehttp.DeniedCode(policy.ReasonSuspended):          "An administrator suspended the Google permission this needs.",
+	googlehttp.DeniedCode(policy.ReasonSuspended):          "The Google permission this needs is suspended, by an administrator or by turning its feature off on the dashboard.",
 	googlehttp.DeniedCode(policy.ReasonRevoked):            "Google access was revoked: turn the feature on again on the dashboard.",
 	googlehttp.DeniedCode(policy.ReasonNoGrant):            "Google access was never granted: turn the feature on on the dashboard.",
 	googlehttp.DeniedCode(policy.ReasonReconnectNeeded):    "Google no longer accepts ScopeTrail's access: reconnect on the dashboard.",

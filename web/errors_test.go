@@ -143,7 +143,7 @@ func TestFailureText(t *testing.T) {
 	for _, tc := range []struct{ code, detail, want string }{
 		{"", "", ""},
 		{recordings.CodeNoAudio, "(pocketsphinx)", "The recording cannot be transcribed: the file has no audio track. (pocketsphinx)"},
-		{"denied.suspended", "", "An administrator suspended the Google permission this needs."},
+		{"denied.suspended", "", "The Google permission this needs is suspended, by an administrator or by turning its feature off on the dashboard."},
 		{"permanent.notFound", "Google answered 404 notFound", "Google refused the request. Google answered 404 notFound"},
 		{"transient.http_502", "", "Google did not answer properly."},
 		{"made.up", "", "The attempt failed."},

@@ -276,6 +276,9 @@ func TestAdmissionRevokedByAdmin(t *testing.T) {
 	if back.StatusCode != http.StatusOK || back.Find(`form[action="/admin/users/`+id+`/readmit"]`) != nil {
 		t.Fatalf("re-admitting: %d, the form is still there:\n%s", back.StatusCode, back.Content)
 	}
+	if got, want := back.TextOf(t, ".flash"), member+" may sign in again."; got != want {
+		t.Errorf("after re-admitting, the page says %q, want %q", got, want)
+	}
 	if got := auditOf(t, "readmit"); len(got) != 1 || got[0].ActorEmail != a.admin || got[0].Outcome != "ok" {
 		t.Errorf("readmit entries: %+v, want one by %s", got, a.admin)
 	}
