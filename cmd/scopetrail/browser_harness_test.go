@@ -240,6 +240,34 @@ func (p *tab) open(url string) {
 	p.run(chromedp.Navigate(url), chromedp.WaitReady(chromedp.CSS(`body`)))
 }
 
+// waitFor reloads the page the tab shows until sel matches an element,
+// failing the test after limit.
+func (p *tab) waitFor(sel string, limit time.Duration, what string) {
+	p.t.Helper()
+	for deadline := time.Now().Add(limit); ; {
+		if p.eval(`document.querySelector('`+sel+`') ? 'yes' : ''`) != "" {
+			return
+		}
+		if time.Now().After(deadline) {
+			p.t.Fatalf("no %s after %s:\n%s", what, limit, p.b.stderr)
+		}
+		time.Sleep(300 * time.Millisecond)
+		p.run(chromedp.Reload(), chromedp.WaitReady(chromedp.CSS(`body`)))
+	}
+}
+
+// until waits for the JavaScript condition cond to hold in the page the
+// tab shows, failing the test after limit.
+func (p *tab) until(cond string, limit time.Duration, what string) {
+	p.t.Helper()
+	for deadline := time.Now().Add(limit); p.eval(`(`+cond+`) ? 'yes' : ''`) == ""; time.Sleep(100 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			p.t.Fatalf("no %s after %s", what, limit)
+		}
+	}
+	p.run(chromedp.WaitReady(chromedp.CSS(`body`)))
+}
+
 // text returns the visible text of the first element sel matches.
 func (p *tab) text(sel string) string {
 	p.t.Helper()

@@ -44,7 +44,7 @@ func TestBrowserMemberMeetings(t *testing.T) {
 		other = "Europe/Paris"
 	}
 	m.run(chromedp.SetValue(chromedp.CSS(`select#tz`), other), chromedp.Click(chromedp.CSS(`#zone-picker button`)))
-	m.until(`new URLSearchParams(location.search).get('tz') === '`+other+`'`, 5*time.Second, "the page in the zone chosen")
+	m.until(`new URLSearchParams(location.search).get('tz') === '`+other+`'`, 15*time.Second, "the page in the zone chosen")
 	if got := m.text(`#zone`); got != other {
 		t.Errorf("after choosing %s the page shows times in %q", other, got)
 	}
@@ -55,14 +55,14 @@ func TestBrowserMemberMeetings(t *testing.T) {
 	// Sync now: its progress shows while it runs, and the page shows the
 	// result by itself when it is done.
 	m.run(chromedp.Click(chromedp.CSS(`form#sync button`)))
-	m.until(`document.querySelector('.flash, #sync-progress')`, 5*time.Second, "sign of a sync after Sync now")
-	m.until(`!document.querySelector('#sync-progress')`, 10*time.Second, "end of the sync's progress")
+	m.until(`document.querySelector('.flash, #sync-progress')`, 20*time.Second, "sign of a sync after Sync now")
+	m.until(`!document.querySelector('#sync-progress')`, 30*time.Second, "end of the sync's progress")
 	if strings.Contains(m.text(`#synced`), "not yet") {
 		t.Errorf("after Sync now: %q", m.text(`#synced`))
 	}
 	m.check("")
 
-	meeting := m.meetingWithTranscript(5 * time.Second)
+	meeting := m.meetingWithTranscript(15 * time.Second)
 	m.visit(meeting)
 	if got := m.text(`#calendar`); got != primary {
 		t.Errorf("the meeting page names calendar %q, want %q", got, primary)
@@ -94,34 +94,6 @@ func (p *tab) grant(email, feature string) {
 		chromedp.Click(chromedp.CSS(`button[value=allow]`)),
 		chromedp.WaitVisible(chromedp.CSS(`nav .who`)),
 	)
-}
-
-// waitFor reloads the page the tab shows until sel matches an element,
-// failing the test after limit.
-func (p *tab) waitFor(sel string, limit time.Duration, what string) {
-	p.t.Helper()
-	for deadline := time.Now().Add(limit); ; {
-		if p.eval(`document.querySelector('`+sel+`') ? 'yes' : ''`) != "" {
-			return
-		}
-		if time.Now().After(deadline) {
-			p.t.Fatalf("no %s after %s:\n%s", what, limit, p.b.stderr)
-		}
-		time.Sleep(300 * time.Millisecond)
-		p.run(chromedp.Reload(), chromedp.WaitReady(chromedp.CSS(`body`)))
-	}
-}
-
-// until waits for the JavaScript condition cond to hold in the page the
-// tab shows, failing the test after limit.
-func (p *tab) until(cond string, limit time.Duration, what string) {
-	p.t.Helper()
-	for deadline := time.Now().Add(limit); p.eval(`(`+cond+`) ? 'yes' : ''`) == ""; time.Sleep(100 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			p.t.Fatalf("no %s after %s", what, limit)
-		}
-	}
-	p.run(chromedp.WaitReady(chromedp.CSS(`body`)))
 }
 
 // meetingWithTranscript returns the link of a meeting on the meetings page

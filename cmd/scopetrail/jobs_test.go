@@ -9,7 +9,8 @@ import (
 // TestJobsStartAndStopWithTheApp boots the program and checks that the job
 // runner starts with it and stops after the HTTP server, at shutdown.
 func TestJobsStartAndStopWithTheApp(t *testing.T) {
-	a := startApp(t, "")
+	// River's lines are at debug (quietLogger).
+	a := startAppWith(t, "", map[string]string{"LOG_LEVEL": "debug"})
 	// River reports its start from its own goroutine, after realMain starts
 	// serving; wait for it before asking the app to stop.
 	deadline := time.Now().Add(10 * time.Second)

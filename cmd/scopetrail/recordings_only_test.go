@@ -47,7 +47,7 @@ func testRecordingsWithoutCalendars(t *testing.T, databaseURL string) {
 	if err := a.stop(); err != nil {
 		t.Errorf("realMain: %v", err)
 	}
-	if strings.Contains(a.stderr.String(), `"level":"ERROR"`) {
+	if len(errorsLogged(a.stderr.String())) > 0 {
 		t.Errorf("errors logged:\n%s", a.stderr)
 	}
 }

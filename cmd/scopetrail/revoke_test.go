@@ -95,7 +95,7 @@ func TestRevokeEndToEnd(t *testing.T) {
 	if err := a.stop(); err != nil {
 		t.Errorf("realMain: %v", err)
 	}
-	if strings.Contains(a.stderr.String(), `"level":"ERROR"`) {
+	if len(errorsLogged(a.stderr.String())) > 0 {
 		t.Errorf("errors logged:\n%s", a.stderr)
 	}
 }
