@@ -49,6 +49,13 @@ func TestBrowserReviewerAudit(t *testing.T) {
 		if who == "" || strings.Contains(title, who+" ") || !strings.Contains(title, "@") {
 			t.Errorf("at %d px the call's actor shows %q (title %q), not a name with the email behind it", width, who, title)
 		}
+		// Every column shows, on a laptop without scrolling the table.
+		if width == desktop {
+			if over := p.eval(`(() => { const w = document.querySelector('table.audit').closest('.table-wrap');
+				return w.scrollWidth > w.clientWidth ? w.scrollWidth + ' px of table in ' + w.clientWidth : ''; })()`); over != "" {
+				t.Errorf("at %d px the log's columns do not fit: %s", width, over)
+			}
+		}
 		p.check("reviewer-audit")
 
 		p.visit("/audit?raw=1")
