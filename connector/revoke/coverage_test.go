@@ -38,6 +38,8 @@ var kept = map[string]string{
 	"audit_entries":      "the audit trail is append-only and hash-chained by design; its entries hold ids, not fetched data",
 	"audit_usage_last":   "a roll-up of audit_entries for the least-privilege report, kept as the trail is; counts and ids, no fetched data",
 	"audit_usage_window": "a roll-up of audit_entries for the least-privilege report, kept as the trail is; counts and ids, no fetched data",
+	"audit_daily_usage":  "a roll-up of audit_entries for the usage charts, kept as the trail is; counts and ids, no fetched data",
+	"audit_daily_marks":  "a roll-up of audit_entries for the usage charts, kept as the trail is; counts and ids, no fetched data",
 	"oauth_requests":     "unanswered authorization requests expire within minutes and hold no data fetched from Google",
 	"sessions":           "sessions are ended, not deleted; checked apart: none of the user's stays live",
 	"revocations":        "holds the revocation until it is completed; checked apart: none is left for the user",
