@@ -21,12 +21,7 @@ func TestBrowserAdminUsers(t *testing.T) {
 			admin := b.signedIn(t, b.admin(t), width)
 			email := b.member(t)
 			member := b.signedIn(t, email, width)
-			member.run(
-				chromedp.Click(chromedp.CSS(`#feature-calendars form[action="/link/calendars"] button`)),
-				chromedp.WaitVisible(chromedp.CSS(`button[value=allow]`)),
-				chromedp.Click(chromedp.CSS(`button[value=allow]`)),
-				chromedp.WaitVisible(chromedp.CSS(`#feature-calendars`)),
-			)
+			member.grant(email, "calendars")
 
 			admin.visit("/admin/users")
 			admin.check("admin-users")

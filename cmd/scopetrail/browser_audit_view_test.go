@@ -18,12 +18,7 @@ import (
 func TestBrowserReviewerAudit(t *testing.T) {
 	b := newBrowserApp(t, nil)
 	admin := b.signedIn(t, b.admin(t), desktop)
-	admin.run(
-		chromedp.Click(chromedp.CSS(`#feature-calendars form button`)),
-		chromedp.WaitVisible(chromedp.CSS(`button[value=allow]`)),
-		chromedp.Click(chromedp.CSS(`button[value=allow]`)),
-		chromedp.WaitVisible(chromedp.CSS(`#feature-calendars`)),
-	)
+	admin.grant(b.admin(t), "calendars")
 	admin.visit("/calendars")
 	reviewer := b.reviewer(t)
 

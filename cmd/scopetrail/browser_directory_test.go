@@ -21,13 +21,7 @@ func TestBrowserDirectoryInvite(t *testing.T) {
 	for i, width := range []int64{desktop, phone} {
 		p := b.signedIn(t, admin, width)
 		if i == 0 {
-			p.visit("/dashboard")
-			p.run(
-				chromedp.Click(chromedp.CSS(`form[action="/link/invite"] button`)),
-				chromedp.WaitVisible(chromedp.CSS(`button[value=allow]`)),
-				chromedp.Click(chromedp.CSS(`button[value=allow]`)),
-				chromedp.WaitReady(chromedp.CSS(`nav .who`)),
-			)
+			p.grant(admin, "invite")
 		}
 		p.visit("/admin/directory")
 		// progress.js follows the sync and reloads the page once it ended.

@@ -204,13 +204,7 @@ func (b *browserApp) signedIn(t *testing.T, email string, width int64) *tab {
 func (p *tab) signIn(email string) {
 	p.t.Helper()
 	p.visit("/")
-	p.run(
-		chromedp.Click(chromedp.CSS(`#signin button`)),
-		chromedp.WaitVisible(chromedp.CSS(`select#account`)),
-		chromedp.SetValue(chromedp.CSS(`select#account`), email),
-		chromedp.Click(chromedp.CSS(`button[value=allow]`)),
-		chromedp.WaitVisible(chromedp.CSS(`nav .who`)),
-	)
+	p.consent(`#signin button`, email)
 	if who := p.text(`nav .who`); !strings.HasPrefix(who, email) {
 		p.t.Fatalf("signed in as %q, want %s", who, email)
 	}
@@ -219,6 +213,27 @@ func (p *tab) signIn(email string) {
 // reviewer returns the demo account that is the security reviewer: the
 // third, which the demo makes a reviewer at its first sign-in.
 func (b *browserApp) reviewer(t *testing.T) string { return b.accounts(t)[2] }
+
+// consent presses button, which asks Google for more, and allows it as
+// email on the fake Google's consent page.
+func (p *tab) consent(button, email string) {
+	p.t.Helper()
+	p.run(
+		chromedp.Click(chromedp.CSS(button)),
+		chromedp.WaitVisible(chromedp.CSS(`select#account`)),
+		chromedp.SetValue(chromedp.CSS(`select#account`), email),
+		chromedp.Click(chromedp.CSS(`button[value=allow]`)),
+		chromedp.WaitVisible(chromedp.CSS(`nav .who`)),
+	)
+}
+
+// grant turns feature on from the dashboard, allowing every scope on the
+// fake Google's consent page as email.
+func (p *tab) grant(email, feature string) {
+	p.t.Helper()
+	p.visit("/dashboard")
+	p.consent(`form[action="/link/`+feature+`"] button`, email)
+}
 
 // run runs actions in the tab and fails the test on the first error.
 func (p *tab) run(actions ...chromedp.Action[chromedp.Void]) {

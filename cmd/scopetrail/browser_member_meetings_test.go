@@ -82,20 +82,6 @@ func TestBrowserMemberMeetings(t *testing.T) {
 	p.check("member-meeting")
 }
 
-// grant links feature from the dashboard, allowing every scope on the fake
-// Google's consent page as email.
-func (p *tab) grant(email, feature string) {
-	p.t.Helper()
-	p.visit("/dashboard")
-	p.run(
-		chromedp.Click(chromedp.CSS(`form[action="/link/`+feature+`"] button`)),
-		chromedp.WaitVisible(chromedp.CSS(`select#account`)),
-		chromedp.SetValue(chromedp.CSS(`select#account`), email),
-		chromedp.Click(chromedp.CSS(`button[value=allow]`)),
-		chromedp.WaitVisible(chromedp.CSS(`nav .who`)),
-	)
-}
-
 // meetingWithTranscript returns the link of a meeting on the meetings page
 // the tab shows whose transcript is in, waiting at most limit for one,
 // else the link of the first meeting.

@@ -27,14 +27,14 @@ func TestBrowserRecordings(t *testing.T) {
 	// The calendars first, so that each recording is matched to its
 	// meeting and takes Meet's transcript of it.
 	m.visit("/calendars")
-	consent(m, `form[action="/link/calendars"] button`, email)
+	m.consent(`form[action="/link/calendars"] button`, email)
 	waitFor(m, "/calendars", "calendar to choose", `document.querySelector('#choose input[name=calendar]') ? 'listed' : ''`)
 	m.eval(`(() => { document.querySelectorAll('#choose input[name=calendar]').forEach(c => { c.checked = true; }); return ''; })()`)
 	m.run(chromedp.Click(chromedp.CSS(`#choose button`)))
 	waitFor(m, "", "the meetings page after saving the calendars", `location.pathname === '/meetings' ? 'there' : ''`)
 	waitFor(m, "/meetings", "the calendars' first sync", `document.querySelector('main a[href^="/meetings/"]') ? 'synced' : ''`)
 	m.visit("/recordings")
-	consent(m, `#grant-drive button`, email)
+	m.consent(`#grant-drive button`, email)
 	link := transcribedRecording(m)
 	m.visit("/recordings")
 	m.check("recordings")
@@ -89,17 +89,4 @@ func waitFor(p *tab, path, what, found string) string {
 		}
 		time.Sleep(300 * time.Millisecond)
 	}
-}
-
-// consent presses the button that asks Google for more, and allows it as
-// email on the fake Google's consent page.
-func consent(p *tab, button, email string) {
-	p.t.Helper()
-	p.run(
-		chromedp.Click(chromedp.CSS(button)),
-		chromedp.WaitVisible(chromedp.CSS(`select#account`)),
-		chromedp.SetValue(chromedp.CSS(`select#account`), email),
-		chromedp.Click(chromedp.CSS(`button[value=allow]`)),
-		chromedp.WaitVisible(chromedp.CSS(`nav .who`)),
-	)
 }

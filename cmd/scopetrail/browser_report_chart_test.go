@@ -16,12 +16,7 @@ func TestBrowserReportChart(t *testing.T) {
 	admin := b.signedIn(t, b.admin(t), desktop)
 	// The admin turns Calendars on: a grant, and the calendar calls of its
 	// first sync, for the report to show.
-	admin.run(
-		chromedp.Click(chromedp.CSS(`#feature-calendars form button`)),
-		chromedp.WaitVisible(chromedp.CSS(`button[value=allow]`)),
-		chromedp.Click(chromedp.CSS(`button[value=allow]`)),
-		chromedp.WaitVisible(chromedp.CSS(`nav .who`)),
-	)
+	admin.grant(b.admin(t), "calendars")
 	// The calendars page lists the admin's calendars from Google: calls
 	// for the chart to draw.
 	admin.visit("/calendars")
