@@ -17,7 +17,7 @@ func TestBrowserCheckSeesTrouble(t *testing.T) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		switch r.URL.Path {
 		case "/bad":
-			w.Write([]byte(`<!DOCTYPE html><html lang="en"><head><title>bad</title></head><body><main>
+			w.Write([]byte(`<!DOCTYPE html><html lang="en"><head><title>bad</title><link rel="icon" href="data:,"></head><body><main>
 <h1>Bad</h1><div style="width:900px">wide</div><img src="/pixel.png">
 <script>console.error("broken on purpose")</script></main></body></html>`))
 		case "/good":

@@ -45,7 +45,7 @@ func testRealMain(t *testing.T, databaseURL string) {
 	if dash.StatusCode != http.StatusOK || dash.Request.URL.Path != "/dashboard" {
 		t.Fatalf("after sign-in: %d %s:\n%s", dash.StatusCode, dash.Request.URL, dash.Content)
 	}
-	if len(dash.FindAll(`span[class="who"]`)) != 1 {
+	if len(dash.FindAll(`a[class="who"]`)) != 1 {
 		t.Errorf("dashboard does not name the user:\n%s", dash.Content)
 	}
 

@@ -91,7 +91,7 @@ func checkMediaServed(t *testing.T, a *app, b *browser.Browser, src string) {
 	if r := ranged(b); r.StatusCode != http.StatusPartialContent || len(r.Content) != 100 || r.Header.Get("Content-Type") != "video/mp4" {
 		t.Errorf("GET %s with a Range: %d, %d bytes of %s; want 206 with 100 bytes of video/mp4", src, r.StatusCode, len(r.Content), r.Header.Get("Content-Type"))
 	}
-	owner := b.Get(a.base + "/dashboard").Find(`span[class="who"]`)
+	owner := b.Get(a.base + "/dashboard").Find(`a[class="who"]`)
 	ws, err := demoWorkspace(time.Now())
 	if err != nil {
 		t.Fatal(err)

@@ -32,7 +32,7 @@ func TestRevokeEndToEnd(t *testing.T) {
 		return b.Consent(b.Submit(dash, `form[action="/link/calendars"]`, nil), browser.Answer{})
 	}
 	dash := link(signIn())
-	email, _, _ := strings.Cut(dash.Only(t, `span[class="who"]`), " ")
+	email, _, _ := strings.Cut(dash.Only(t, `a[class="who"]`), " ")
 
 	// The member revokes their own access from the dashboard.
 	if got := dash.Only(t, `a[href="/revoke"]`); got != "Revoke access" {
