@@ -90,8 +90,16 @@ func (s *store) expect(ctx context.Context, userID string) error {
 // advance adds n people (or changes) listed to the running sync of a
 // user's copy.
 func (s *store) advance(ctx context.Context, userID string, n int) error {
-	if _, err := s.db.Exec(ctx, "UPDATE directory_syncs SET run_fetched = run_fetched + ?, run_progress_at = ? WHERE owner_id = ?",
-		n, sqldb.Micros(s.now()), userID); err != nil {
+	_, err := s.db.Exec(ctx, advanceSync, n, sqldb.Micros(s.now()), userID)
+	return advanceErr(userID, err)
+}
+
+// advanceSync adds ? people listed to the running sync of user ?, at ?.
+const advanceSync = "UPDATE directory_syncs SET run_fetched = run_fetched + ?, run_progress_at = ? WHERE owner_id = ?"
+
+// advanceErr names the progress a failed advance was recording.
+func advanceErr(userID string, err error) error {
+	if err != nil {
 		return fmt.Errorf("recording the progress of the directory sync of %s: %w", userID, err)
 	}
 	return nil

@@ -63,13 +63,18 @@ func (s *store) beginStaging(ctx context.Context, userID string) (int64, error) 
 	return gen, nil
 }
 
-// insert writes people into a generation of a user's copy, in one
-// transaction. A person listed twice keeps the last version. It returns an
+// insert writes people into a generation of a user's copy, and counts
+// them into the running sync's progress, in one transaction. A person
+// listed twice keeps the last version. It returns an
 // error wrapping grant.ErrRevoked, writing nothing, once the user's grant is
 // revoked.
 func (s *store) insert(ctx context.Context, userID string, gen int64, people []Person) error {
 	return grant.WriteFetched(ctx, s.db, userID, func(tx *sqldb.Tx) error {
-		return upsert(ctx, tx, userID, gen, people)
+		if err := upsert(ctx, tx, userID, gen, people); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, advanceSync, len(people), sqldb.Micros(s.now()), userID)
+		return advanceErr(userID, err)
 	})
 }
 

@@ -111,10 +111,7 @@ func (s *Syncer) full(ctx context.Context, svc *people.Service, userID string, s
 				batch = append(batch, fromAPI(p))
 			}
 		}
-		if err := s.store.insert(ctx, userID, gen, batch); err != nil {
-			return err
-		}
-		return s.store.advance(ctx, userID, len(batch))
+		return s.store.insert(ctx, userID, gen, batch)
 	})
 	if err != nil {
 		return fmt.Errorf("listing the directory for %s: %w", userID, err)
