@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -12,7 +11,6 @@ import (
 	"github.com/scopetrail/scopetrail/connector/directory"
 	"github.com/scopetrail/scopetrail/connector/googlehttp"
 	"github.com/scopetrail/scopetrail/scopes"
-	"github.com/scopetrail/scopetrail/scopes/grant"
 )
 
 // Directory reads an admin's copy of the Google directory and searches
@@ -43,12 +41,11 @@ const copyPageSize = 50
 type directoryPage struct {
 	// Granted reports whether the admin let ScopeTrail read the directory.
 	Granted bool
-	// Suspended reports that the admin granted it but an admin suspended
-	// the scope, which granting again cannot lift; Suspension says who,
-	// when and why, as far as the audit trail tells.
-	Suspended  bool
-	Suspension suspension
-	Status     directory.Status
+	// Scope is where the admin's directory.readonly stands: when it is
+	// suspended, which granting again cannot lift, it says who, when and
+	// why, as the suspension's note tells.
+	Scope  scopeStatus
+	Status directory.Status
 	// SyncFailure says in words why the last sync failed, "" when it did
 	// not.
 	SyncFailure string
@@ -81,16 +78,12 @@ func (s *Server) directoryShow(c echo.Context) error {
 	ctx := c.Request().Context()
 	u, _ := currentUser(c)
 	page := directoryPage{Query: strings.TrimSpace(c.QueryParam("q"))}
-	g, err := s.deps.Grants.Get(ctx, u.ID)
-	if err != nil && !errors.Is(err, grant.ErrNotFound) {
-		return fmt.Errorf("reading grant: %w", err)
+	v, err := s.readGrant(ctx, u.ID)
+	if err != nil {
+		return err
 	}
-	page.Granted = err == nil && g.Usable(scopes.DirectoryReadonly)
-	if page.Suspended = err == nil && g.IsSuspended(scopes.DirectoryReadonly); page.Suspended {
-		if page.Suspension, err = s.suspensionOf(ctx, u.ID, scopes.DirectoryReadonly); err != nil {
-			return err
-		}
-	}
+	page.Scope = v.status(scopes.DirectoryReadonly, u.ID)
+	page.Granted = page.Scope.Usable()
 	if page.Status, err = s.deps.Directory.Status(ctx, u.ID); err != nil {
 		return fmt.Errorf("reading directory status: %w", err)
 	}

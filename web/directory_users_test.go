@@ -1,18 +1,18 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/scopetrail/scopetrail/connector/directory"
 	"github.com/scopetrail/scopetrail/connector/invite"
+	"github.com/scopetrail/scopetrail/connector/revoke"
 	"github.com/scopetrail/scopetrail/scopes"
-	"github.com/scopetrail/scopetrail/scopes/audit"
 	"github.com/scopetrail/scopetrail/scopes/grant"
 )
 
@@ -74,29 +74,27 @@ func TestInviteUserRefused(t *testing.T) {
 // lifted, and offers no grant button, which could not lift it.
 func TestDirectorySuspendedScope(t *testing.T) {
 	t.Parallel()
-	trail, _ := newTestTrail(t)
-	e, err := trail.Append(context.Background(), audit.Entry{Event: audit.EventSuspend, ActorID: "u-ann", ActorEmail: "ann@example.com",
-		SubjectID: alice.ID, SubjectEmail: alice.Email, Resource: alice.ID, Scope: scopes.DirectoryReadonly,
-		Outcome: audit.OutcomeOK, ErrorReason: "audit of directory use"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	at := time.Date(2026, 3, 1, 9, 30, 0, 0, time.UTC)
+	note := revoke.Suspension{UserID: alice.ID, Scope: scopes.DirectoryReadonly,
+		By: revoke.Actor{ID: "u-ann", Email: "ann@example.com"}, At: at, Reason: "audit of directory use"}
 	tests := []struct {
 		name  string
-		audit AuditLog
+		notes []revoke.Suspension
 		want  string
 	}{
-		{"with the audit trail", trail, "Your directory.readonly scope is suspended by ann@example.com on " +
-			e.Time.UTC().Format("2006-01-02 15:04 UTC") + ": audit of directory use."},
+		{"with the suspension's note", []revoke.Suspension{note}, "Your directory.readonly scope is suspended by ann@example.com on " +
+			at.Format("2006-01-02 15:04 UTC") + ": audit of directory use."},
 		{"without it", nil, "Your directory.readonly scope is suspended."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			d := newDirectoryHarness(t, func(deps *Deps) {
-				if tt.audit != nil {
-					deps.Review = &ReviewPages{Audit: tt.audit, Report: emptyReport(t)}
+				revs := &fakeRevocations{}
+				for _, n := range tt.notes {
+					revs.note(n)
 				}
+				deps.Revocations = revs
 			})
 			d.grants.put(grant.Grant{UserID: alice.ID, Status: grant.StatusActive,
 				Scopes: []string{scopes.OpenID, scopes.Email, scopes.DirectoryReadonly}, Suspended: []string{scopes.DirectoryReadonly}})
