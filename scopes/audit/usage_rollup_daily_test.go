@@ -200,14 +200,7 @@ func TestDailyDoesNotWaitForWriters(t *testing.T) {
 				t.Fatalf("first chart: %d calls, want 100", got)
 			}
 			insertCalls(t, db, 101, 50)
-			writer, err := db.BeginTx(ctx, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer writer.Rollback()
-			if _, err := writer.ExecContext(ctx, db.Rebind("INSERT INTO settings (name, value) VALUES (?, ?)"), "held", "lock"); err != nil {
-				t.Fatal(err)
-			}
+			defer holdWriteLock(ctx, t, db)()
 			start := time.Now()
 			got := calls()
 			if waited := time.Since(start); waited > 3*time.Second {

@@ -171,19 +171,13 @@ func TestUsageSummaryDoesNotWaitForWriters(t *testing.T) {
 				t.Fatalf("first summary: %d calls, roll-up stored up to %d; want 100 and 100", got, stored())
 			}
 			insertCalls(t, db, 101, 50)
-			writer, err := db.BeginTx(ctx, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := writer.ExecContext(ctx, db.Rebind("INSERT INTO settings (name, value) VALUES (?, ?)"), "held", "lock"); err != nil {
-				t.Fatal(err)
-			}
+			release := holdWriteLock(ctx, t, db)
 			start := time.Now()
 			got := calls()
 			if waited := time.Since(start); waited > 3*time.Second {
 				t.Errorf("the summary waited %v for the writer", waited)
 			}
-			writer.Rollback()
+			release()
 			if got != 150 || stored() != 100 {
 				t.Errorf("summary beside a writer: %d calls, roll-up stored up to %d; want 150 and still 100", got, stored())
 			}
@@ -247,4 +241,19 @@ func TestRollUpStoredKeepsTheRollupCurrent(t *testing.T) {
 			}
 		})
 	}
+}
+
+// holdWriteLock takes db's write lock with an uncommitted write, as an
+// append in progress does, until release rolls it back.
+func holdWriteLock(ctx context.Context, t *testing.T, db *sqldb.DB) (release func()) {
+	t.Helper()
+	writer, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := writer.ExecContext(ctx, db.Rebind("INSERT INTO settings (name, value) VALUES (?, ?)"), "held", "lock"); err != nil {
+		writer.Rollback()
+		t.Fatal(err)
+	}
+	return func() { writer.Rollback() }
 }
