@@ -80,7 +80,7 @@ func (s *Server) userShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	page := userPage{User: target, Self: id == me.ID, Now: time.Now().UTC()}
+	page := userPage{User: target, Self: id == me.ID, Now: s.cfg.Now().UTC()}
 	if reviewer && s.deps.Audit != nil {
 		page.AuditURL = "/audit?" + url.Values{"user": {id}}.Encode()
 	}

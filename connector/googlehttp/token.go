@@ -152,8 +152,3 @@ func (d *Door) revoked(ctx context.Context, c *call, reason string) error {
 	}
 	return nil
 }
-
-// roundTripFunc is a RoundTripper made of a function.
-type roundTripFunc func(*http.Request) (*http.Response, error)
-
-func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

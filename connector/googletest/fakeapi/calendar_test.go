@@ -151,15 +151,6 @@ func TestGetEvent(t *testing.T) {
 	}
 }
 
-// eventIDs returns the ids of events.
-func eventIDs(items []*calendar.Event) []string {
-	var ids []string
-	for _, e := range items {
-		ids = append(ids, e.Id)
-	}
-	return ids
-}
-
 // listEvents pages through events.list and returns every item, the number
 // of pages and the final sync token.
 func listEvents(t *testing.T, call func() *calendar.EventsListCall) ([]*calendar.Event, int, string) {
